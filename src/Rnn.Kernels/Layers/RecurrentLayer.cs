@@ -1,0 +1,133 @@
+using Rnn.Kernels.Compute;
+using Rnn.Kernels.Tensors;
+
+namespace Rnn.Kernels.Layers;
+
+/// <summary>
+/// One recurrent layer (PyTorch layout): weight_ih_l{k} [G·H, I], weight_hh_l{k} [G·H, H], bias_ih_l{k}, bias_hh_l{k}.
+/// Activations are time-major: x [T,B,I], y [T,B,H]; states [S,B,H] with S = 1 (h) or 2 (h, c for LSTM).
+/// Forward keeps what backward needs in buffers owned by the layer, grown on first use and then reused, so the
+/// steady state allocates nothing.
+/// </summary>
+public abstract class RecurrentLayer
+{
+    private protected readonly CpuCompute Compute;
+
+    protected RecurrentLayer(ParameterLayout layout, int index, int inputSize, int hiddenSize, int gateCount,
+        CpuCompute compute)
+    {
+        if (inputSize < 1) throw new ArgumentOutOfRangeException(nameof(inputSize), inputSize, "must be positive");
+        if (hiddenSize < 1) throw new ArgumentOutOfRangeException(nameof(hiddenSize), hiddenSize, "must be positive");
+        Index = index;
+        InputSize = inputSize;
+        HiddenSize = hiddenSize;
+        GateCount = gateCount;
+        Compute = compute;
+        WeightIh = layout.Add($"weight_ih_l{index}", gateCount * hiddenSize, inputSize);
+        WeightHh = layout.Add($"weight_hh_l{index}", gateCount * hiddenSize, hiddenSize);
+        BiasIh = layout.Add($"bias_ih_l{index}", gateCount * hiddenSize);
+        BiasHh = layout.Add($"bias_hh_l{index}", gateCount * hiddenSize);
+    }
+
+    public int Index { get; }
+
+    public int InputSize { get; }
+
+    public int HiddenSize { get; }
+
+    /// <summary>Gates per unit: 1 (simple RNN), 4 (LSTM i,f,g,o), 3 (GRU r,z,n).</summary>
+    public int GateCount { get; }
+
+    /// <summary>State tensors carried between windows: 1 (h) or 2 (h, c).</summary>
+    public virtual int StateCount => 1;
+
+    public ParameterView WeightIh { get; }
+
+    public ParameterView WeightHh { get; }
+
+    public ParameterView BiasIh { get; }
+
+    public ParameterView BiasHh { get; }
+
+    /// <summary>Steps and batch of the last forward pass, which backward differentiates.</summary>
+    public int LastSteps { get; private protected set; }
+
+    public int LastBatch { get; private protected set; }
+
+    /// <summary>PyTorch's default: every parameter uniform in ±1/sqrt(H).</summary>
+    public void Initialize(Span<float> parameters, DeterministicRandom random)
+    {
+        var bound = 1f / MathF.Sqrt(HiddenSize);
+        foreach (var view in new[] { WeightIh, WeightHh, BiasIh, BiasHh })
+        {
+            var p = view.Of(parameters);
+            for (var i = 0; i < p.Length; i++) p[i] = (2f * random.NextFloat() - 1f) * bound;
+        }
+    }
+
+    /// <summary>
+    /// Runs T steps from state0 [S,B,H]. Writes y [T,B,H] and the final state [S,B,H]; keeps activations for
+    /// <see cref="Backward"/>.
+    /// </summary>
+    public abstract void Forward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> x, ReadOnlySpan<float> state0,
+        Span<float> y, Span<float> stateT, int steps, int batch);
+
+    /// <summary>
+    /// Backward through the last forward window. Inputs: dy [T,B,H] and the gradient on the final state [S,B,H].
+    /// Outputs dx [T,B,I] and the gradient on the initial state [S,B,H]; parameter gradients are ADDED into
+    /// <paramref name="gradients"/> (same layout as the parameters).
+    /// </summary>
+    public abstract void Backward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> dy, ReadOnlySpan<float> dStateT,
+        Span<float> dx, Span<float> dState0, Span<float> gradients);
+
+    /// <summary>gates[T·B, G·H] = x[T·B, I]·W_ihᵀ + bias: the input projection of the whole window in one GEMM.</summary>
+    private protected void ProjectInputs(ReadOnlySpan<float> parameters, ReadOnlySpan<float> x, Span<float> gates,
+        int rows, ReadOnlySpan<float> bias)
+    {
+        var gh = GateCount * HiddenSize;
+        for (var r = 0; r < rows; r++) bias.CopyTo(gates.Slice(r * gh, gh));
+        Compute.Gemm(false, true, rows, gh, InputSize, x[..(rows * InputSize)], WeightIh.Of(parameters), gates, true);
+    }
+
+    /// <summary>
+    /// The weight gradients of the whole window as large GEMMs: dW_ih += dGxᵀ·X, dW_hh += dGhᵀ·H_prev, and the biases
+    /// as column sums; dX = dGx·W_ih.
+    /// </summary>
+    private protected void AccumulateWindowGradients(ReadOnlySpan<float> parameters, ReadOnlySpan<float> x,
+        ReadOnlySpan<float> hPrev, ReadOnlySpan<float> dGatesInput, ReadOnlySpan<float> dGatesHidden, Span<float> dx,
+        Span<float> gradients, int rows)
+    {
+        var gh = GateCount * HiddenSize;
+        var dGx = dGatesInput[..(rows * gh)];
+        var dGh = dGatesHidden[..(rows * gh)];
+        Compute.Gemm(true, false, gh, InputSize, rows, dGx, x[..(rows * InputSize)], WeightIh.Of(gradients), true);
+        Compute.Gemm(true, false, gh, HiddenSize, rows, dGh, hPrev[..(rows * HiddenSize)], WeightHh.Of(gradients), true);
+        SumRows(dGx, rows, gh, BiasIh.Of(gradients));
+        SumRows(dGh, rows, gh, BiasHh.Of(gradients));
+        Compute.Gemm(false, false, rows, InputSize, gh, dGx, WeightIh.Of(parameters), dx, false);
+    }
+
+    /// <summary>sum[j] += Σ_r m[r, j], rows in order so the result is deterministic.</summary>
+    private protected static void SumRows(ReadOnlySpan<float> m, int rows, int cols, Span<float> sum)
+    {
+        for (var r = 0; r < rows; r++)
+        {
+            var row = m.Slice(r * cols, cols);
+            for (var j = 0; j < cols; j++) sum[j] += row[j];
+        }
+    }
+
+    private protected static float[] Grow(float[]? buffer, int length) =>
+        buffer is not null && buffer.Length >= length ? buffer : new float[length];
+
+    private protected void CheckShapes(ReadOnlySpan<float> x, ReadOnlySpan<float> state0, Span<float> y,
+        Span<float> stateT, int steps, int batch)
+    {
+        if (steps < 1 || batch < 1) throw new ArgumentException($"steps ({steps}) and batch ({batch}) must be positive");
+        var states = StateCount * batch * HiddenSize;
+        if (x.Length < steps * batch * InputSize) throw new ArgumentException($"x holds {x.Length} floats; [T={steps},B={batch},I={InputSize}] needs {steps * batch * InputSize}", nameof(x));
+        if (state0.Length < states) throw new ArgumentException($"state0 holds {state0.Length} floats; needs {states}", nameof(state0));
+        if (y.Length < steps * batch * HiddenSize) throw new ArgumentException($"y holds {y.Length} floats; needs {steps * batch * HiddenSize}", nameof(y));
+        if (stateT.Length < states) throw new ArgumentException($"stateT holds {stateT.Length} floats; needs {states}", nameof(stateT));
+    }
+}

@@ -1,0 +1,67 @@
+using Rnn.Kernels.Compute;
+using Rnn.Kernels.Tensors;
+
+namespace Rnn.Kernels.Layers;
+
+/// <summary>Elman RNN: h' = tanh(W_ih x + b_ih + W_hh h + b_hh).</summary>
+public sealed class SimpleRnnLayer(ParameterLayout layout, int index, int inputSize, int hiddenSize, CpuCompute compute)
+    : RecurrentLayer(layout, index, inputSize, hiddenSize, 1, compute)
+{
+    private float[]? _x, _h, _bias, _dA, _dh;
+
+    public override void Forward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> x, ReadOnlySpan<float> state0,
+        Span<float> y, Span<float> stateT, int steps, int batch)
+    {
+        CheckShapes(x, state0, y, stateT, steps, batch);
+        int hs = HiddenSize, bh = batch * hs, rows = steps * batch;
+        _x = Grow(_x, rows * InputSize);
+        _h = Grow(_h, (steps + 1) * bh);
+        _bias = Grow(_bias, hs);
+        LastSteps = steps;
+        LastBatch = batch;
+
+        x[..(rows * InputSize)].CopyTo(_x);
+        var bias = _bias.AsSpan(0, hs);
+        var bIh = BiasIh.Of(parameters);
+        var bHh = BiasHh.Of(parameters);
+        for (var j = 0; j < hs; j++) bias[j] = bIh[j] + bHh[j];
+        // Rows 1..T of _h first hold the input projections, then become h_1..h_T in place.
+        ProjectInputs(parameters, x, _h.AsSpan(bh, rows * hs), rows, bias);
+        state0[..bh].CopyTo(_h);
+        var wHh = WeightHh.Of(parameters);
+        for (var t = 0; t < steps; t++)
+        {
+            var a = _h.AsSpan((t + 1) * bh, bh);
+            // a_t += h_{t-1}·W_hhᵀ ; h_t = tanh(a_t)
+            Compute.Gemm(false, true, batch, hs, hs, _h.AsSpan(t * bh, bh), wHh, a, true);
+            Activations.TanhInPlace(a);
+        }
+
+        _h.AsSpan(bh, steps * bh).CopyTo(y);
+        _h.AsSpan(steps * bh, bh).CopyTo(stateT);
+    }
+
+    public override void Backward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> dy, ReadOnlySpan<float> dStateT,
+        Span<float> dx, Span<float> dState0, Span<float> gradients)
+    {
+        int steps = LastSteps, batch = LastBatch, hs = HiddenSize, bh = batch * hs, rows = steps * batch;
+        if (_h is null || _x is null) throw new InvalidOperationException("Backward needs a Forward first");
+        _dA = Grow(_dA, rows * hs);
+        _dh = Grow(_dh, bh);
+        var dh = _dh.AsSpan(0, bh);
+        dStateT[..bh].CopyTo(dh);
+        var wHh = WeightHh.Of(parameters);
+        for (var t = steps - 1; t >= 0; t--)
+        {
+            var h = _h.AsSpan((t + 1) * bh, bh);
+            var dA = _dA.AsSpan(t * bh, bh);
+            var dyT = dy.Slice(t * bh, bh);
+            // dA_t = (dh + dy_t) ⊙ (1 - h_t²) ; dh_prev = dA_t·W_hh
+            for (var k = 0; k < bh; k++) dA[k] = (dh[k] + dyT[k]) * (1f - h[k] * h[k]);
+            Compute.Gemm(false, false, batch, hs, hs, dA, wHh, dh, false);
+        }
+
+        dh.CopyTo(dState0);
+        AccumulateWindowGradients(parameters, _x, _h, _dA, _dA, dx, gradients, rows);
+    }
+}

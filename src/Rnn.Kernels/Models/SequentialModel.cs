@@ -1,0 +1,257 @@
+using Rnn.Kernels.Compute;
+using Rnn.Kernels.Layers;
+using Rnn.Kernels.Tensors;
+
+namespace Rnn.Kernels.Models;
+
+/// <summary>
+/// A stack of layers like a Keras Sequential model over time-major batches: an optional embedding, recurrent layers
+/// (each returning all steps or only the last), dropout, and dense layers (applied per step while the activations
+/// are still sequences). Every parameter lives in one flat buffer described by <see cref="Layout"/>; recurrent
+/// layers are named weight_ih_l{k}... in stack order, dense layers dense, dense_1, ..., the embedding embedding.
+/// Build it with the Add* methods, then call Forward/Backward with buffers of any T and B.
+/// </summary>
+public sealed class SequentialModel
+{
+    private readonly List<Stage> _stages = [];
+    private readonly CpuCompute _compute;
+    private int _recurrentCount, _denseCount;
+    private int _steps, _batch;
+    private float[] _zeroState = [];
+    private float[] _inputCopy = [];
+
+    public SequentialModel(int inputSize, bool tokenInput, CpuCompute compute)
+    {
+        InputSize = inputSize;
+        TokenInput = tokenInput;
+        _compute = compute;
+    }
+
+    public ParameterLayout Layout { get; } = new();
+
+    /// <summary>Features per step of the input, or the vocabulary size when the input is tokens.</summary>
+    public int InputSize { get; }
+
+    public bool TokenInput { get; }
+
+    public int OutputSize => _stages.Count == 0 ? InputSize : _stages[^1].OutputSize;
+
+    /// <summary>True when the output has a row per step ([T·B, C]), false when it is one row per stream ([B, C]).</summary>
+    public bool SequenceOutput => _stages.Count == 0 || _stages[^1].SequenceOut;
+
+    public IReadOnlyList<RecurrentLayer> RecurrentLayers => _stages.Select(s => s.Layer).OfType<RecurrentLayer>().ToArray();
+
+    public SequentialModel AddEmbedding(int dimension)
+    {
+        if (_stages.Count > 0 || !TokenInput) throw new InvalidOperationException("an embedding must be the first layer of a model over tokens");
+        return AddStage(new EmbeddingLayer(Layout, "embedding", InputSize, dimension), dimension, sequenceOut: true);
+    }
+
+    public SequentialModel AddRecurrent(RecurrentCell cell, int units, bool returnSequences)
+    {
+        var inputSize = CurrentSize();
+        if (!CurrentIsSequence()) throw new InvalidOperationException("a recurrent layer needs a sequence: the layer before it must return sequences");
+        RecurrentLayer layer = cell switch
+        {
+            RecurrentCell.SimpleRnn => new SimpleRnnLayer(Layout, _recurrentCount, inputSize, units, _compute),
+            RecurrentCell.Lstm => new LstmLayer(Layout, _recurrentCount, inputSize, units, _compute),
+            RecurrentCell.Gru => new GruLayer(Layout, _recurrentCount, inputSize, units, _compute),
+            _ => throw new ArgumentOutOfRangeException(nameof(cell), cell, "unknown cell"),
+        };
+        _recurrentCount++;
+        return AddStage(layer, units, returnSequences);
+    }
+
+    public SequentialModel AddDense(int units)
+    {
+        var name = _denseCount == 0 ? "dense" : $"dense_{_denseCount}";
+        _denseCount++;
+        return AddStage(new DenseLayer(Layout, name, CurrentSize(), units, _compute), units, CurrentIsSequence());
+    }
+
+    public SequentialModel AddDropout(float rate) => AddStage(new DropoutLayer(rate), CurrentSize(), CurrentIsSequence());
+
+    /// <summary>Seeded initialisation following PyTorch's defaults for each layer type.</summary>
+    public void Initialize(Span<float> parameters, ulong seed)
+    {
+        for (var i = 0; i < _stages.Count; i++)
+        {
+            var random = DeterministicRandom.Derive(seed, 1, i);
+            switch (_stages[i].Layer)
+            {
+                case RecurrentLayer r: r.Initialize(parameters, random); break;
+                case DenseLayer d: d.Initialize(parameters, random); break;
+                case EmbeddingLayer e: e.Initialize(parameters, random); break;
+            }
+        }
+    }
+
+    /// <summary>Zero state for <paramref name="batch"/> streams, in the shape <see cref="Forward"/> carries.</summary>
+    public CarriedState CreateState(int batch) =>
+        new(RecurrentLayers.Select(r => new float[r.StateCount * batch * r.HiddenSize]).ToArray(), batch);
+
+    /// <summary>
+    /// Forward over a window: features [T,B,I] (or tokens [T,B]). When <paramref name="state"/> is given the
+    /// recurrent layers start from it and it is overwritten with their final states; otherwise they start at zero.
+    /// Returns the output, [T·B, C] or [B, C] (see <see cref="SequenceOutput"/>), valid until the next call.
+    /// </summary>
+    public ReadOnlySpan<float> Forward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> features,
+        ReadOnlySpan<int> tokens, int steps, int batch, CarriedState? state, bool training, ulong dropoutSeed)
+    {
+        if (_stages.Count == 0) throw new InvalidOperationException("the model has no layers");
+        if (state is not null && state.Batch != batch)
+            throw new ArgumentException($"carried state is for {state.Batch} streams but the batch has {batch}", nameof(state));
+        _steps = steps;
+        _batch = batch;
+        var rows = steps * batch;
+        if (!TokenInput)
+        {
+            if (features.Length < rows * InputSize)
+                throw new ArgumentException($"features hold {features.Length} floats; [T={steps},B={batch},I={InputSize}] needs {rows * InputSize}", nameof(features));
+            _inputCopy = Grow(_inputCopy, rows * InputSize);
+            features[..(rows * InputSize)].CopyTo(_inputCopy);
+        }
+        else if (tokens.Length < rows)
+        {
+            throw new ArgumentException($"tokens hold {tokens.Length}; [T={steps},B={batch}] needs {rows}", nameof(tokens));
+        }
+
+        ReadOnlySpan<float> current = _inputCopy;
+        var recurrentIndex = 0;
+        for (var i = 0; i < _stages.Count; i++)
+        {
+            var stage = _stages[i];
+            var inRows = stage.SequenceIn ? rows : batch;
+            var outRows = stage.SequenceOut ? rows : batch;
+            switch (stage.Layer)
+            {
+                case EmbeddingLayer e:
+                    stage.Output = Grow(stage.Output, rows * e.Dimension);
+                    e.Forward(parameters, tokens, stage.Output, rows);
+                    break;
+                case RecurrentLayer r:
+                    var stateLength = r.StateCount * batch * r.HiddenSize;
+                    stage.Sequence = Grow(stage.Sequence, rows * r.HiddenSize);
+                    stage.FinalState = Grow(stage.FinalState, stateLength);
+                    ReadOnlySpan<float> state0;
+                    if (state is not null) state0 = state.Layers[recurrentIndex];
+                    else
+                    {
+                        _zeroState = Grow(_zeroState, stateLength);
+                        Array.Clear(_zeroState);
+                        state0 = _zeroState;
+                    }
+                    r.Forward(parameters, current, state0, stage.Sequence, stage.FinalState, steps, batch);
+                    if (state is not null) stage.FinalState.AsSpan(0, stateLength).CopyTo(state.Layers[recurrentIndex]);
+                    recurrentIndex++;
+                    stage.Output = stage.Sequence;
+                    if (!stage.SequenceOut)
+                    {
+                        // The last step's h: rows (T-1)·B .. T·B of y.
+                        stage.Output = Grow(stage.LastStep, batch * r.HiddenSize);
+                        stage.LastStep = stage.Output;
+                        stage.Sequence.AsSpan((steps - 1) * batch * r.HiddenSize, batch * r.HiddenSize).CopyTo(stage.Output);
+                    }
+                    break;
+                case DropoutLayer dr:
+                    stage.Output = Grow(stage.Output, inRows * stage.OutputSize);
+                    dr.Forward(current[..(inRows * stage.OutputSize)], stage.Output.AsSpan(0, inRows * stage.OutputSize),
+                        training, DeterministicRandom.Derive(dropoutSeed, 2, i));
+                    break;
+                case DenseLayer d:
+                    stage.Output = Grow(stage.Output, outRows * d.OutputSize);
+                    d.Forward(parameters, current, stage.Output, outRows);
+                    break;
+            }
+            current = stage.Output;
+        }
+        var last = _stages[^1];
+        return last.Output.AsSpan(0, (last.SequenceOut ? rows : batch) * last.OutputSize);
+    }
+
+    /// <summary>
+    /// Backward through the last <see cref="Forward"/>: dOutput has the output's shape. Parameter gradients are
+    /// added into <paramref name="gradients"/>. Carried state is truncated: no gradient flows into the previous
+    /// window (TBPTT), and none is returned for the inputs.
+    /// </summary>
+    public void Backward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> dOutput, Span<float> gradients)
+    {
+        int steps = _steps, batch = _batch, rows = steps * batch;
+        var last = _stages[^1];
+        last.Gradient = Grow(last.Gradient, dOutput.Length);
+        dOutput.CopyTo(last.Gradient);
+        for (var i = _stages.Count - 1; i >= 0; i--)
+        {
+            var stage = _stages[i];
+            var below = i > 0 ? _stages[i - 1] : null;
+            var inRows = stage.SequenceIn ? rows : batch;
+            Span<float> dx = [];
+            if (below is not null)
+            {
+                below.Gradient = Grow(below.Gradient, inRows * below.OutputSize);
+                dx = below.Gradient.AsSpan(0, inRows * below.OutputSize);
+            }
+            switch (stage.Layer)
+            {
+                case EmbeddingLayer e:
+                    e.Backward(stage.Gradient, gradients);
+                    break;
+                case RecurrentLayer r:
+                    var bh = batch * r.HiddenSize;
+                    var stateLength = r.StateCount * bh;
+                    ReadOnlySpan<float> dy = stage.Gradient;
+                    if (!stage.SequenceOut)
+                    {
+                        // Only the last step's output was used: dy is zero except at t = T-1.
+                        stage.SequenceGradient = Grow(stage.SequenceGradient, rows * r.HiddenSize);
+                        Array.Clear(stage.SequenceGradient, 0, (steps - 1) * bh);
+                        stage.Gradient.AsSpan(0, bh).CopyTo(stage.SequenceGradient.AsSpan((steps - 1) * bh, bh));
+                        dy = stage.SequenceGradient;
+                    }
+                    _zeroState = Grow(_zeroState, stateLength);
+                    Array.Clear(_zeroState);
+                    stage.InitialStateGradient = Grow(stage.InitialStateGradient, stateLength);
+                    stage.InputGradient = below is null ? Grow(stage.InputGradient, rows * r.InputSize) : stage.InputGradient;
+                    r.Backward(parameters, dy, _zeroState, below is null ? stage.InputGradient! : dx,
+                        stage.InitialStateGradient, gradients);
+                    break;
+                case DropoutLayer dr:
+                    if (below is not null) dr.Backward(stage.Gradient, dx);
+                    break;
+                case DenseLayer d:
+                    d.Backward(parameters, stage.Gradient, dx, gradients);
+                    break;
+            }
+        }
+    }
+
+    private SequentialModel AddStage(object layer, int outputSize, bool sequenceOut)
+    {
+        _stages.Add(new Stage(layer, CurrentIsSequence(), sequenceOut, outputSize));
+        return this;
+    }
+
+    private int CurrentSize() => _stages.Count == 0 ? InputSize : _stages[^1].OutputSize;
+
+    private bool CurrentIsSequence() => _stages.Count == 0 || _stages[^1].SequenceOut;
+
+    private static float[] Grow(float[]? buffer, int length) =>
+        buffer is not null && buffer.Length >= length ? buffer : new float[length];
+
+    /// <summary>One layer and the buffers of its activations and gradients, reused across calls.</summary>
+    private sealed class Stage(object layer, bool sequenceIn, bool sequenceOut, int outputSize)
+    {
+        public object Layer { get; } = layer;
+        public bool SequenceIn { get; } = sequenceIn;
+        public bool SequenceOut { get; } = sequenceOut;
+        public int OutputSize { get; } = outputSize;
+        public float[] Output { get; set; } = [];
+        public float[] Gradient { get; set; } = [];
+        public float[]? Sequence { get; set; }
+        public float[]? LastStep { get; set; }
+        public float[]? FinalState { get; set; }
+        public float[]? SequenceGradient { get; set; }
+        public float[]? InitialStateGradient { get; set; }
+        public float[]? InputGradient { get; set; }
+    }
+}

@@ -1,0 +1,192 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace Rnn.Kernels.Optimizers;
+
+/// <summary>
+/// torch.optim.Adam (amsgrad=False, foreach=False, fused=False: the single-tensor path) in float32, one block of the
+/// flat parameter vector per instance. Per element, in torch's operation order:
+/// <code>
+/// t += 1
+/// g = g + weight_decay * p                         (L2 penalty, only when weight_decay != 0)
+/// m = m + (1 - beta1) * (g - m)                    (exp_avg.lerp_(grad, 1 - beta1); beta1 &lt;= 0.5 uses the other lerp form)
+/// v = beta2 * v + ((1 - beta2) * g) * g            (exp_avg_sq.mul_(beta2).addcmul_(grad, grad, 1 - beta2))
+/// denom = sqrt(v) / sqrt(1 - beta2^t) + eps        (eps after the square root)
+/// p = p + (-(lr / (1 - beta1^t)) * m) / denom      (param.addcdiv_(exp_avg, denom, value=-step_size))
+/// </code>
+/// The scalar coefficients are computed in double from the hyper-parameters read as decimals (see
+/// <see cref="DecimalWidening"/>), then rounded to float once, as torch rounds a Python scalar to the tensor's dtype.
+/// No fused multiply-add anywhere, so the Vector256 body and the scalar tail give identical bits and any block split
+/// gives the same result as the whole vector. (torch's own AVX2 lerp and add-with-alpha use an FMA; from the second
+/// step on an element may therefore differ from torch's vectorised CPU path by an ulp. Step one does not.)
+/// </summary>
+public sealed class AdamOptimizer : IOptimizer
+{
+    public const string KindName = "adam";
+    public const string FirstMomentBuffer = "exp_avg";
+    public const string SecondMomentBuffer = "exp_avg_sq";
+
+    private readonly float[] _firstMoment;
+    private readonly float[] _secondMoment;
+    private readonly double _beta1AsDecimal;
+    private readonly double _beta2AsDecimal;
+    private readonly float _firstMomentWeight;
+    private readonly float _secondMomentGradientScale;
+
+    public AdamOptimizer(int length, float beta1 = 0.9f, float beta2 = 0.999f, float epsilon = 1e-8f,
+        float weightDecay = 0f)
+    {
+        HyperparameterCheck.Length(length, nameof(length));
+        HyperparameterCheck.InUnitInterval(beta1, nameof(beta1));
+        HyperparameterCheck.InUnitInterval(beta2, nameof(beta2));
+        HyperparameterCheck.NonNegativeFinite(epsilon, nameof(epsilon));
+        HyperparameterCheck.NonNegativeFinite(weightDecay, nameof(weightDecay));
+        _firstMoment = new float[length];
+        _secondMoment = new float[length];
+        Beta1 = beta1;
+        Beta2 = beta2;
+        Epsilon = epsilon;
+        WeightDecay = weightDecay;
+        _beta1AsDecimal = DecimalWidening.ToDouble(beta1);
+        _beta2AsDecimal = DecimalWidening.ToDouble(beta2);
+        // torch passes the Python double 1 - beta to the kernels, which round it to float.
+        _firstMomentWeight = (float)(1.0 - _beta1AsDecimal);
+        _secondMomentGradientScale = (float)(1.0 - _beta2AsDecimal);
+    }
+
+    public string Kind => KindName;
+
+    public int Length => _firstMoment.Length;
+
+    public long StepCount { get; private set; }
+
+    public float Beta1 { get; }
+
+    public float Beta2 { get; }
+
+    public float Epsilon { get; }
+
+    public float WeightDecay { get; }
+
+    /// <summary>The first moment (exp_avg) of this block, read-only.</summary>
+    public ReadOnlySpan<float> FirstMoment => _firstMoment;
+
+    /// <summary>The second moment (exp_avg_sq) of this block, read-only.</summary>
+    public ReadOnlySpan<float> SecondMoment => _secondMoment;
+
+    public void Step(Span<float> parameters, ReadOnlySpan<float> gradients, float learningRate)
+    {
+        HyperparameterCheck.Spans(Length, parameters.Length, gradients.Length);
+        HyperparameterCheck.NonNegativeFinite(learningRate, nameof(learningRate));
+        StepCount++;
+
+        // Python: bias_correction = 1 - beta ** step (doubles); step_size = lr / bias_correction1.
+        var step = (double)StepCount;
+        var biasCorrection1 = 1.0 - Math.Pow(_beta1AsDecimal, step);
+        var biasCorrection2 = 1.0 - Math.Pow(_beta2AsDecimal, step);
+        var stepSize = DecimalWidening.ToDouble(learningRate) / biasCorrection1;
+        var coefficients = new StepCoefficients(
+            WeightDecay,
+            _firstMomentWeight,
+            Beta2,
+            _secondMomentGradientScale,
+            (float)Math.Sqrt(biasCorrection2),
+            Epsilon,
+            (float)-stepSize);
+
+        Update(parameters, gradients, _firstMoment, _secondMoment, coefficients);
+    }
+
+    public OptimizerState ExportState() => new(KindName, StepCount, new Dictionary<string, float[]>
+    {
+        [FirstMomentBuffer] = (float[])_firstMoment.Clone(),
+        [SecondMomentBuffer] = (float[])_secondMoment.Clone(),
+    });
+
+    public void ImportState(OptimizerState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        state.RequireKind(KindName);
+        var firstMoment = state.RequireBuffer(FirstMomentBuffer, Length);
+        var secondMoment = state.RequireBuffer(SecondMomentBuffer, Length);
+        firstMoment.CopyTo(_firstMoment, 0);
+        secondMoment.CopyTo(_secondMoment, 0);
+        StepCount = state.StepCount;
+    }
+
+    /// <summary>The per-step float32 scalars, each rounded from double exactly once.</summary>
+    private readonly record struct StepCoefficients(
+        float WeightDecay,
+        float FirstMomentWeight,
+        float Beta2,
+        float SecondMomentGradientScale,
+        float BiasCorrection2Sqrt,
+        float Epsilon,
+        float NegativeStepSize);
+
+    private static void Update(Span<float> parameters, ReadOnlySpan<float> gradients, Span<float> firstMoment,
+        Span<float> secondMoment, StepCoefficients c)
+    {
+        var length = parameters.Length;
+        ref var p0 = ref MemoryMarshal.GetReference(parameters);
+        ref var g0 = ref MemoryMarshal.GetReference(gradients);
+        ref var m0 = ref MemoryMarshal.GetReference(firstMoment);
+        ref var v0 = ref MemoryMarshal.GetReference(secondMoment);
+        var decay = c.WeightDecay != 0f;
+        // torch's lerp switches form at |weight| = 0.5 for accuracy; the choice is per optimizer, not per element.
+        var smallWeight = c.FirstMomentWeight < 0.5f;
+        var oneMinusWeight = 1f - c.FirstMomentWeight;
+        var i = 0;
+
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var weightDecay = Vector256.Create(c.WeightDecay);
+            var weight = Vector256.Create(c.FirstMomentWeight);
+            var oneMinusWeightV = Vector256.Create(oneMinusWeight);
+            var beta2 = Vector256.Create(c.Beta2);
+            var gradientScale = Vector256.Create(c.SecondMomentGradientScale);
+            var correction2Sqrt = Vector256.Create(c.BiasCorrection2Sqrt);
+            var epsilon = Vector256.Create(c.Epsilon);
+            var negativeStepSize = Vector256.Create(c.NegativeStepSize);
+            for (; i <= length - Vector256<float>.Count; i += Vector256<float>.Count)
+            {
+                var offset = (nuint)i;
+                var p = Vector256.LoadUnsafe(ref p0, offset);
+                var g = Vector256.LoadUnsafe(ref g0, offset);
+                var m = Vector256.LoadUnsafe(ref m0, offset);
+                var v = Vector256.LoadUnsafe(ref v0, offset);
+                // g = g + wd·p
+                if (decay) g += weightDecay * p;
+                // m = lerp(m, g, w)
+                m = smallWeight ? m + weight * (g - m) : g - (g - m) * oneMinusWeightV;
+                // v = β2·v + (c·g)·g
+                v = v * beta2 + gradientScale * g * g;
+                // p = p + (−s·m) / (√v / √bc2 + ε)
+                var denominator = Vector256.Sqrt(v) / correction2Sqrt + epsilon;
+                p += negativeStepSize * m / denominator;
+                m.StoreUnsafe(ref m0, offset);
+                v.StoreUnsafe(ref v0, offset);
+                p.StoreUnsafe(ref p0, offset);
+            }
+        }
+
+        // Scalar tail: the same operations in the same order as the vector body above.
+        for (; i < length; i++)
+        {
+            ref var p = ref Unsafe.Add(ref p0, i);
+            ref var m = ref Unsafe.Add(ref m0, i);
+            ref var v = ref Unsafe.Add(ref v0, i);
+            var g = Unsafe.Add(ref g0, i);
+            // g = g + wd·p
+            if (decay) g += c.WeightDecay * p;
+            // m = lerp(m, g, w)
+            m = smallWeight ? m + c.FirstMomentWeight * (g - m) : g - (g - m) * oneMinusWeight;
+            // v = β2·v + (c·g)·g
+            v = v * c.Beta2 + c.SecondMomentGradientScale * g * g;
+            // p = p + (−s·m) / (√v / √bc2 + ε)
+            var denominator = MathF.Sqrt(v) / c.BiasCorrection2Sqrt + c.Epsilon;
+            p += c.NegativeStepSize * m / denominator;
+        }
+    }
+}

@@ -1,0 +1,32 @@
+namespace Rnn.Kernels.Optimizers;
+
+/// <summary>Argument checks shared by the optimizers and schedules, with messages that name the bad value.</summary>
+internal static class HyperparameterCheck
+{
+    public static void Length(int length, string name)
+    {
+        if (length < 0) throw new ArgumentOutOfRangeException(name, length, "length must not be negative");
+    }
+
+    public static void NonNegativeFinite(float value, string name)
+    {
+        if (!float.IsFinite(value) || value < 0f)
+            throw new ArgumentOutOfRangeException(name, value, $"{name} must be finite and >= 0");
+    }
+
+    public static void InUnitInterval(float value, string name)
+    {
+        if (!(value >= 0f && value < 1f))
+            throw new ArgumentOutOfRangeException(name, value, $"{name} must be in [0, 1)");
+    }
+
+    public static void Spans(int expected, int parameters, int gradients)
+    {
+        if (parameters != expected)
+            throw new ArgumentException(
+                $"parameters span holds {parameters} floats but the optimizer covers {expected}", "parameters");
+        if (gradients != expected)
+            throw new ArgumentException(
+                $"gradients span holds {gradients} floats but the optimizer covers {expected}", "gradients");
+    }
+}

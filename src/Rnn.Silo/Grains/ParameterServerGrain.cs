@@ -1,0 +1,137 @@
+using Rnn.Contracts;
+using Rnn.Contracts.Grains;
+using Rnn.Contracts.Messages;
+using Rnn.Kernels.Optimizers;
+using Rnn.Kernels.Training;
+using Rnn.Silo.Compute;
+using Rnn.Silo.Jobs;
+
+namespace Rnn.Silo.Grains;
+
+/// <summary>
+/// Owns block j of a job's parameters and its optimizer state. Pushes are stored per shard and summed in shard order
+/// 0..S-1 only when all are in, never in arrival order, so the sum's rounding is the same wherever shards ran and
+/// whatever order their messages came in. The arithmetic is <see cref="GradientAggregation"/>'s, as in the Trainer.
+/// </summary>
+public sealed class ParameterServerGrain(ComputeExecutor executor, JobRuntimeCache runtimes) : Grain, IParameterServerGrain
+{
+    private readonly Dictionary<int, float[]> _pushes = [];
+    private JobRuntime? _runtime;
+    private JobDefinition? _definition;
+    private IOptimizer? _optimizer;
+    private float[] _parameters = [];
+    private float[] _gradient = [];
+
+    // Steps applied so far: the parameters are "version _version". _reducedStep is the step whose normalised gradient
+    // sits in _gradient (-1 when none), with its squared norm.
+    private long _version;
+    private long _reducedStep = -1;
+    private double _reducedNormSquared;
+
+    private int Block => GrainKeys.Parse(this.GetPrimaryKeyString()).Index;
+
+    public async Task<long> InitializeAsync(JobDefinition job)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        if (_runtime is not null && job == _definition) return _version;
+        var runtime = await runtimes.GetAsync(job);
+        var block = Block;
+        if (block >= runtime.Blocks.Count)
+            throw new ArgumentOutOfRangeException(nameof(job), $"block {block} does not exist; the model has {runtime.Blocks.Count}");
+        var range = runtime.Blocks.RangeOf(block);
+        _parameters = runtime.InitialParameters[range].ToArray();
+        _gradient = new float[_parameters.Length];
+        _optimizer = runtime.Setup.CreateOptimizer(_parameters.Length);
+        _version = 0;
+        _reducedStep = -1;
+        _pushes.Clear();
+        _runtime = runtime;
+        _definition = job;
+        return _version;
+    }
+
+    public Task<ParameterBlock> GetParametersAsync(long version)
+    {
+        RequireInitialized();
+        if (version != _version)
+            throw new InvalidOperationException($"parameter block {Block} is at version {_version}, not {version}");
+        return Task.FromResult(new ParameterBlock(Block, _version, TensorBytes.FromFloats(_parameters)));
+    }
+
+    public Task PushGradientAsync(GradientPush push)
+    {
+        ArgumentNullException.ThrowIfNull(push);
+        RequireInitialized();
+        // Idempotent: a push for an older step (a retry that arrives late) or a repeat for this step changes nothing.
+        if (push.Step != _version || _pushes.ContainsKey(push.Shard) || _reducedStep == push.Step) return Task.CompletedTask;
+        var shards = _runtime!.Setup.Shards;
+        if (push.Shard < 0 || push.Shard >= shards)
+            throw new ArgumentOutOfRangeException(nameof(push), $"shard {push.Shard} does not exist; the job has {shards}");
+        var gradient = new float[_parameters.Length];
+        TensorBytes.ToFloats(push.Gradient, gradient);
+        _pushes[push.Shard] = gradient;
+        return Task.CompletedTask;
+    }
+
+    public async Task<BlockReduction> ReduceAsync(long step, int shards, int lossCount)
+    {
+        RequireInitialized();
+        if (step != _version)
+            throw new InvalidOperationException($"parameter block {Block} is at version {_version}; cannot reduce step {step}");
+        if (_reducedStep == step) return new BlockReduction(Block, step, true, _reducedNormSquared, []);
+        var missing = Enumerable.Range(0, shards).Where(k => !_pushes.ContainsKey(k)).ToArray();
+        if (missing.Length > 0) return new BlockReduction(Block, step, false, 0, missing);
+
+        var pushes = Enumerable.Range(0, shards).Select(k => _pushes[k]).ToArray();
+        var gradient = _gradient;
+        var norm = await executor.RunAsync(() =>
+        {
+            Array.Clear(gradient);
+            foreach (var shardGradient in pushes) GradientAggregation.AddShard(gradient, shardGradient);
+            GradientAggregation.Normalize(gradient, lossCount);
+            return GradientClipping.GlobalNormSquared(gradient);
+        });
+        _pushes.Clear();
+        _reducedStep = step;
+        _reducedNormSquared = norm;
+        return new BlockReduction(Block, step, true, norm, []);
+    }
+
+    public async Task<long> ApplyAsync(long step, float clipScale, float learningRate)
+    {
+        RequireInitialized();
+        if (step == _version - 1) return _version; // already applied: a retry
+        if (step != _version || _reducedStep != step)
+            throw new InvalidOperationException($"parameter block {Block} at version {_version} has not reduced step {step}");
+        var (optimizer, parameters, gradient) = (_optimizer!, _parameters, _gradient);
+        await executor.RunAsync(() => GradientAggregation.Apply(optimizer, parameters, gradient, clipScale, learningRate));
+        _version = step + 1;
+        _reducedStep = -1;
+        return _version;
+    }
+
+    public Task<long> SkipStepAsync(long step)
+    {
+        RequireInitialized();
+        if (step == _version - 1) return Task.FromResult(_version);
+        if (step != _version)
+            throw new InvalidOperationException($"parameter block {Block} is at version {_version}; cannot skip step {step}");
+        _pushes.Clear();
+        _reducedStep = -1;
+        _version = step + 1;
+        return Task.FromResult(_version);
+    }
+
+    public Task ReleaseAsync()
+    {
+        runtimes.Release(GrainKeys.Parse(this.GetPrimaryKeyString()).JobId);
+        this.DeactivateOnIdle();
+        return Task.CompletedTask;
+    }
+
+    private void RequireInitialized()
+    {
+        if (_runtime is null)
+            throw new InvalidOperationException($"parameter block '{this.GetPrimaryKeyString()}' is not initialised (its silo may have restarted)");
+    }
+}

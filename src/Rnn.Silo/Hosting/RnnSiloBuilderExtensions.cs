@@ -1,0 +1,36 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
+using Orleans.Serialization;
+using Orleans.Storage;
+using Rnn.Contracts;
+using Rnn.Silo.Compute;
+using Rnn.Silo.Jobs;
+
+namespace Rnn.Silo.Hosting;
+
+/// <summary>
+/// The one place a silo is set up for training, used alike by production hosts, the CLI's local mode and tests.
+/// </summary>
+public static class RnnSiloBuilderExtensions
+{
+    /// <summary>
+    /// Registers what the training grains need: the silo's compute executor and job cache, memory grain storage for
+    /// job records and stream subscriptions (Orleans' binary serializer, not the JSON default, since state holds
+    /// byte[] tensors), and the memory stream provider that carries each job's metrics.
+    /// </summary>
+    public static ISiloBuilder AddRnnTraining(this ISiloBuilder builder, Action<RnnTrainingOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddOptions<RnnTrainingOptions>().Configure(o => configure?.Invoke(o));
+        builder.Services.AddSingleton<ComputeExecutor>();
+        builder.Services.AddSingleton<JobRuntimeCache>();
+        builder.AddMemoryGrainStorage(StorageNames.Jobs, UseOrleansSerializer);
+        builder.AddMemoryGrainStorage(StorageNames.PubSub, UseOrleansSerializer);
+        builder.AddMemoryStreams(StreamNames.Provider);
+        return builder;
+    }
+
+    private static void UseOrleansSerializer(OptionsBuilder<MemoryGrainStorageOptions> options) =>
+        options.Configure<Serializer>((o, serializer) => o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer));
+}

@@ -1,0 +1,46 @@
+using Rnn.Kernels.Compute;
+using Rnn.Kernels.Jobs;
+using Rnn.Kernels.Tensors;
+using Rnn.Kernels.Training;
+
+namespace Rnn.Silo.Jobs;
+
+/// <summary>
+/// A job as one silo knows it, made once per silo from the job file: the training setup (data, model factory,
+/// optimizer, schedule), the parameter layout, the fixed block split and the seeded initial parameters. Shared by
+/// every grain of the job on this silo; read-only after construction.
+/// </summary>
+public sealed class JobRuntime
+{
+    private readonly float[] _initialParameters;
+
+    private JobRuntime(TrainingSetup setup, ParameterLayout layout, float[] initialParameters)
+    {
+        Setup = setup;
+        Layout = layout;
+        _initialParameters = initialParameters;
+        // The same split as the single-process Trainer: the order of the global-norm reduction depends on it.
+        Blocks = new ParameterBlocks(layout.TotalLength);
+    }
+
+    public TrainingSetup Setup { get; }
+
+    public JobSpec Job => Setup.Job;
+
+    public ParameterLayout Layout { get; }
+
+    public ParameterBlocks Blocks { get; }
+
+    public ReadOnlySpan<float> InitialParameters => _initialParameters;
+
+    /// <summary>Reads the data and initialises the model (heavy: run it on the compute executor).</summary>
+    public static JobRuntime Load(string jobId, string jobJson)
+    {
+        var job = JobSpecParser.Parse(jobJson, $"job '{jobId}'");
+        var setup = TrainingSetup.Load(job, jobFileDirectory: null);
+        var model = setup.CreateModel(new CpuCompute(1));
+        var parameters = new float[model.Layout.TotalLength];
+        model.Initialize(parameters, setup.Job.Seed);
+        return new JobRuntime(setup, model.Layout, parameters);
+    }
+}

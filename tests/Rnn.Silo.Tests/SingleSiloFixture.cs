@@ -1,0 +1,3 @@
+namespace Rnn.Silo.Tests;
+
+public sealed class SingleSiloFixture() : ClusterFixture(1);

@@ -1,0 +1,89 @@
+using System.Collections.Concurrent;
+using Orleans.Streams;
+using Rnn.Contracts;
+using Rnn.Contracts.Grains;
+using Rnn.Contracts.Messages;
+
+namespace Rnn.Silo.Tests;
+
+public sealed class SingleSiloTrainingTests(SingleSiloFixture fixture) : IClassFixture<SingleSiloFixture>
+{
+    [Fact]
+    public async Task JobEndsWithTheSingleProcessTrainersParameters()
+    {
+        var json = TestJobs.Mnist(shards: 4, steps: 6);
+        var status = await fixture.RunToEndAsync("one-silo-gru", json);
+        Assert.True(status.State == JobState.Completed, status.FailureReason);
+        Assert.Equal(6, status.Step);
+        Assert.Equal(TestJobs.TrainerHash(json), status.ParametersSha256);
+    }
+
+    [Fact]
+    public async Task LstmJobWithTwoShardsMatchesTheTrainer()
+    {
+        var json = TestJobs.Mnist(shards: 2, steps: 5, cell: "lstm");
+        var status = await fixture.RunToEndAsync("one-silo-lstm", json);
+        Assert.True(status.State == JobState.Completed, status.FailureReason);
+        Assert.Equal(TestJobs.TrainerHash(json), status.ParametersSha256);
+    }
+
+    [Fact]
+    public async Task MetricsArriveOnTheJobStreamOncePerStepInOrder()
+    {
+        const string jobId = "streamed";
+        var received = new ConcurrentQueue<StepMetrics>();
+        var stream = fixture.Client.GetStreamProvider(StreamNames.Provider)
+            .GetStream<StepMetrics>(StreamId.Create(StreamNames.MetricsNamespace, jobId));
+        var subscription = await stream.SubscribeAsync((m, _) =>
+        {
+            received.Enqueue(m);
+            return Task.CompletedTask;
+        });
+        try
+        {
+            var status = await fixture.RunToEndAsync(jobId, TestJobs.Mnist(shards: 2, steps: 5));
+            Assert.True(status.State == JobState.Completed, status.FailureReason);
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+            while (received.Count < 5 && DateTime.UtcNow < deadline) await Task.Delay(20);
+
+            var metrics = received.ToArray();
+            Assert.Equal([0L, 1, 2, 3, 4], metrics.Select(m => m.Step));
+            Assert.All(metrics, m =>
+            {
+                Assert.Equal(jobId, m.JobId);
+                Assert.True(double.IsFinite(m.Loss) && m.Loss > 0);
+                Assert.InRange(m.Accuracy!.Value, 0, 1);
+                Assert.True(m.GradNorm > 0);
+                Assert.True(m.SamplesPerSecond > 0);
+                Assert.Equal(0.01, m.LearningRate, 6);
+                Assert.Null(m.SkipReason);
+                Assert.Equal([0, 1], m.Shards.Select(s => s.Shard));
+                Assert.All(m.Shards, s => Assert.False(string.IsNullOrEmpty(s.Silo)));
+            });
+            Assert.Equal(metrics[^1].Step, status.LastMetrics!.Step);
+            Assert.Equal(metrics[^1].Loss, status.LastMetrics.Loss);
+        }
+        finally
+        {
+            await subscription.UnsubscribeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task CancelledJobStopsAndSaysSo()
+    {
+        var job = fixture.Client.GetGrain<IJobGrain>("cancelled");
+        var submitted = await job.SubmitAsync(TestJobs.Mnist(shards: 2, steps: 100_000));
+        Assert.True(submitted.Accepted, submitted.Message);
+        await job.CancelAsync();
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        JobStatus status;
+        do
+        {
+            await Task.Delay(50);
+            status = await job.GetStatusAsync();
+        } while (!status.IsFinished && DateTime.UtcNow < deadline);
+        Assert.Equal(JobState.Cancelled, status.State);
+        Assert.True(status.Step < 100_000);
+    }
+}

@@ -1,0 +1,32 @@
+using System.Text.Json;
+using Rnn.Kernels.Jobs;
+using Rnn.Kernels.Tensors;
+using Rnn.Kernels.Training;
+
+namespace Rnn.Silo.Tests;
+
+/// <summary>Small jobs on the repository's MNIST rows, and the single-process reference result for them.</summary>
+internal static class TestJobs
+{
+    public static string MnistPath => Path.Combine(RepositoryPaths.Root, "data", "mnist");
+
+    /// <summary>A GRU-16 (or LSTM-16) classifier: 256 samples, batch 32 split over <paramref name="shards"/>, clipped Adam.</summary>
+    public static string Mnist(int shards, int steps, string cell = "gru", string nanPolicy = "skip_step") => $$"""
+        { "name": "silo-test", "seed": 5,
+          "data": { "kind": "mnist-rows", "path": {{JsonSerializer.Serialize(MnistPath)}}, "limit": 256 },
+          "model": { "layers": [ { "type": "{{cell}}", "units": 16 }, { "type": "dense", "units": 10, "activation": "softmax" } ] },
+          "loss": "sparse_categorical_crossentropy",
+          "metrics": ["accuracy"],
+          "optimizer": { "type": "adam", "lr": 0.01, "clip_norm": 0.5 },
+          "training": { "steps": {{steps}}, "batch_size": 32, "shards": {{shards}}, "nan_policy": "{{nanPolicy}}" } }
+        """;
+
+    /// <summary>The parameter hash the single-process Trainer reaches on <paramref name="json"/>.</summary>
+    public static string TrainerHash(string json)
+    {
+        var setup = TrainingSetup.Load(JobSpecParser.Parse(json, "reference"), jobFileDirectory: null);
+        using var trainer = new Trainer(setup, threads: 1);
+        while (trainer.Step < trainer.TotalSteps) trainer.RunStep();
+        return ParameterHash.Sha256(trainer.Layout, trainer.Parameters);
+    }
+}

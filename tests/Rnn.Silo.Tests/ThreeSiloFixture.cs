@@ -1,0 +1,3 @@
+namespace Rnn.Silo.Tests;
+
+public sealed class ThreeSiloFixture() : ClusterFixture(3);

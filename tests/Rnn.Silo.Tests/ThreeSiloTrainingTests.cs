@@ -1,0 +1,16 @@
+using Rnn.Contracts.Messages;
+
+namespace Rnn.Silo.Tests;
+
+public sealed class ThreeSiloTrainingTests(ThreeSiloFixture fixture) : IClassFixture<ThreeSiloFixture>
+{
+    [Fact]
+    public async Task JobOnThreeSilosEndsWithTheSingleProcessTrainersParameters()
+    {
+        var json = TestJobs.Mnist(shards: 4, steps: 6);
+        var status = await fixture.RunToEndAsync("three-silos-gru", json);
+        Assert.True(status.State == JobState.Completed, status.FailureReason);
+        Assert.Equal(6, status.Step);
+        Assert.Equal(TestJobs.TrainerHash(json), status.ParametersSha256);
+    }
+}

@@ -12,5 +12,7 @@ public sealed class ThreeSiloTrainingTests(ThreeSiloFixture fixture) : IClassFix
         Assert.True(status.State == JobState.Completed, status.FailureReason);
         Assert.Equal(6, status.Step);
         Assert.Equal(TestJobs.TrainerHash(json), status.ParametersSha256);
+        var silos = status.LastMetrics!.Shards.Select(s => s.Silo).Distinct().ToArray();
+        Assert.True(silos.Length > 1, "all shards ran on " + string.Join(", ", silos));
     }
 }

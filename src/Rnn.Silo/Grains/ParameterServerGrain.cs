@@ -5,6 +5,7 @@ using Rnn.Kernels.Optimizers;
 using Rnn.Kernels.Training;
 using Rnn.Silo.Compute;
 using Rnn.Silo.Jobs;
+using Rnn.Silo.Placement;
 
 namespace Rnn.Silo.Grains;
 
@@ -13,6 +14,7 @@ namespace Rnn.Silo.Grains;
 /// 0..S-1 only when all are in, never in arrival order, so the sum's rounding is the same wherever shards ran and
 /// whatever order their messages came in. The arithmetic is <see cref="GradientAggregation"/>'s, as in the Trainer.
 /// </summary>
+[SpreadByIndexPlacement]
 public sealed class ParameterServerGrain(ComputeExecutor executor, JobRuntimeCache runtimes) : Grain, IParameterServerGrain
 {
     private readonly Dictionary<int, float[]> _pushes = [];

@@ -7,6 +7,7 @@ using Rnn.Kernels.Optimizers;
 using Rnn.Kernels.Training;
 using Rnn.Silo.Compute;
 using Rnn.Silo.Jobs;
+using Rnn.Silo.Placement;
 
 namespace Rnn.Silo.Grains;
 
@@ -16,6 +17,7 @@ namespace Rnn.Silo.Grains;
 /// result, so a repeated request for the same step (a retry after a deadline) re-pushes the same bytes instead of
 /// computing again, which would advance carried stream state twice.
 /// </summary>
+[SpreadByIndexPlacement]
 public sealed class ShardGrain(ComputeExecutor executor, JobRuntimeCache runtimes, ILocalSiloDetails silo) : Grain, IShardGrain
 {
     private ShardGradientComputer? _computer;

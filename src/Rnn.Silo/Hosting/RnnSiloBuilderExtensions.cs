@@ -6,6 +6,7 @@ using Orleans.Storage;
 using Rnn.Contracts;
 using Rnn.Silo.Compute;
 using Rnn.Silo.Jobs;
+using Rnn.Silo.Placement;
 
 namespace Rnn.Silo.Hosting;
 
@@ -17,7 +18,8 @@ public static class RnnSiloBuilderExtensions
     /// <summary>
     /// Registers what the training grains need: the silo's compute executor and job cache, memory grain storage for
     /// job records and stream subscriptions (Orleans' binary serializer, not the JSON default, since state holds
-    /// byte[] tensors), and the memory stream provider that carries each job's metrics.
+    /// byte[] tensors), the memory stream provider that carries each job's metrics, and the placement that spreads a
+    /// job's shards and parameter blocks over the silos.
     /// </summary>
     public static ISiloBuilder AddRnnTraining(this ISiloBuilder builder, Action<RnnTrainingOptions>? configure = null)
     {
@@ -25,6 +27,7 @@ public static class RnnSiloBuilderExtensions
         builder.Services.AddOptions<RnnTrainingOptions>().Configure(o => configure?.Invoke(o));
         builder.Services.AddSingleton<ComputeExecutor>();
         builder.Services.AddSingleton<JobRuntimeCache>();
+        builder.AddPlacementDirector<SpreadByIndexPlacement, SpreadByIndexPlacementDirector>();
         builder.AddMemoryGrainStorage(StorageNames.Jobs, UseOrleansSerializer);
         builder.AddMemoryGrainStorage(StorageNames.PubSub, UseOrleansSerializer);
         builder.AddMemoryStreams(StreamNames.Provider);

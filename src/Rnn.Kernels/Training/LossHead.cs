@@ -8,6 +8,7 @@ public static class LossHead
     public static ShardStepResult Apply(LossKind loss, ReadOnlySpan<float> output, int rows, int outputs,
         SequenceBatch batch, Span<float> dOutput)
     {
+        dOutput = dOutput[..(rows * outputs)];
         if (loss == LossKind.MeanSquaredError)
         {
             var sse = MeanSquaredError.Compute(output, batch.Targets.AsSpan(0, rows * outputs), dOutput, 1f);

@@ -1,6 +1,7 @@
 using Rnn.Kernels.Data;
 using Rnn.Kernels.Jobs;
 using Rnn.Kernels.Serialization;
+using Rnn.Kernels.Training;
 
 namespace Rnn.Client.Commands;
 
@@ -25,6 +26,8 @@ internal static class ErrorReporter
         CommandException e => new(e.ExitCode, $"rnn: {e.Message}"),
         // One line per problem, each already "source: field: message".
         JobValidationException e => new(ExitCodes.InvalidJob, e.Message),
+        // Stopped on purpose (nan_policy "fail"): the run ran and failed; the message says at which step and why.
+        TrainingFailedException e => new(ExitCodes.Failed, $"rnn: training failed: {e.Message}"),
         DataFormatException or SafetensorsFormatException => new(ExitCodes.DataError, $"rnn: {exception.Message}"),
         FileNotFoundException e => new(ExitCodes.DataError, $"rnn: {WithFileName(e.Message, e.FileName)}"),
         DirectoryNotFoundException e => new(ExitCodes.DataError, $"rnn: {e.Message}"),

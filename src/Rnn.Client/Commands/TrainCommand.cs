@@ -86,11 +86,11 @@ internal sealed class TrainCommand
         var threads = parse.GetValue(_threads);
         var outputDirectory = Path.GetFullPath(parse.GetValue(_out) ?? Path.Combine(DefaultRunsFolder, job.Name));
 
-        using var run = _runs.Open(job, Path.GetDirectoryName(Path.GetFullPath(jobPath)), threads);
+        using var run = _runs.Open(job, Path.GetDirectoryName(Path.GetFullPath(jobPath)), threads, outputDirectory);
         progress.Started(new TrainingRunInfo(job.Name, run.TotalSteps, run.StepsPerEpoch, run.Step, threads, outputDirectory));
         var loop = new TrainingLoop(run, job.Training.EvalEvery, cancellation);
         var outcome = progress.Show(() => loop.Run(job.Name, progress)) with { OutputDirectory = outputDirectory };
-        var files = run.WriteOutputs(outputDirectory, outcome);
+        var files = run.WriteOutputs(outcome);
         outcome = outcome with { Files = files };
         progress.Finished(outcome);
         return outcome.Interrupted ? ExitCodes.Interrupted : ExitCodes.Success;
@@ -107,8 +107,8 @@ internal sealed class TrainCommand
         }
         if (steps is { } n)
         {
-            // --steps makes the job a job of N steps (its schedule spans N steps too), so the run folder's job
-            // file describes exactly what was trained.
+            // --steps makes the job a job of N steps rather than cutting it short: the learning-rate schedule spans
+            // the N steps, and the run reads as complete.
             job = job with { Training = job.Training with { Steps = n, Epochs = null } };
         }
         return job;

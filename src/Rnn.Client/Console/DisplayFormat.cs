@@ -31,12 +31,21 @@ internal static class DisplayFormat
     public static string Summary(TrainingOutcome outcome)
     {
         var verb = outcome.Interrupted ? "interrupted" : "done";
-        var rate = outcome.Seconds > 0 ? outcome.SamplesSeen / outcome.Seconds : 0;
-        var text = $"{verb}: {Integer(outcome.Steps)}/{Integer(outcome.TotalSteps)} steps in {Duration(TimeSpan.FromSeconds(outcome.Seconds))}, {Rate(rate)} samples/s";
+        var text = $"{verb}: {Integer(outcome.Steps)}/{Integer(outcome.TotalSteps)} steps in {Duration(TimeSpan.FromSeconds(outcome.Seconds))}, {Rate(outcome.SamplesPerSecond)} samples/s";
         if (outcome.LastLoss is { } loss) text += $"; last loss {Number(loss)}";
         if (outcome.SkippedSteps > 0) text += $"; {Integer(outcome.SkippedSteps)} steps skipped";
         if (outcome.LastEvaluation is { } evaluation) text += $"; test {Metrics(evaluation)}";
         return text;
+    }
+
+    /// <summary>"4685 steps (5 epochs of 937 steps)", or "5 steps (0.62 epochs of 8 steps)" for a run of a set step count.</summary>
+    public static string Length(TrainingRunInfo info)
+    {
+        var epochs = info.TotalSteps % info.StepsPerEpoch == 0
+            ? Integer(info.TotalSteps / info.StepsPerEpoch)
+            : ((double)info.TotalSteps / info.StepsPerEpoch).ToString("0.##", CultureInfo.InvariantCulture);
+        var unit = epochs == "1" ? "epoch" : "epochs";
+        return $"{Integer(info.TotalSteps)} steps ({epochs} {unit} of {Integer(info.StepsPerEpoch)} steps)";
     }
 
     /// <summary>"wrote DIR: a, b, c" (file names relative to the folder).</summary>

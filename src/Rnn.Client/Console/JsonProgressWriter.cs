@@ -64,7 +64,9 @@ internal sealed class JsonProgressWriter(TextWriter output) : TrainingProgress
         w.WriteNumber("steps", outcome.Steps);
         w.WriteNumber("total_steps", outcome.TotalSteps);
         Number(w, "seconds", outcome.Seconds);
+        Number(w, "training_seconds", outcome.TrainingSeconds);
         w.WriteNumber("samples", outcome.SamplesSeen);
+        Number(w, "samples_per_second", outcome.SamplesPerSecond);
         Number(w, "last_loss", outcome.LastLoss);
         w.WriteNumber("skipped_steps", outcome.SkippedSteps);
         if (outcome.LastEvaluation is { } evaluation) WriteMetrics(w, evaluation);

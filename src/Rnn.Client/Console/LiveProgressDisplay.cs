@@ -15,8 +15,8 @@ internal sealed class LiveProgressDisplay(IAnsiConsole console) : TrainingProgre
     public override void Started(TrainingRunInfo info)
     {
         _info = info;
-        console.MarkupLine($"[bold]train {Markup.Escape(info.JobName)}[/]: {DisplayFormat.Integer(info.TotalSteps)} steps " +
-            $"({info.Epochs} epochs of {info.StepsPerEpoch}), {info.Threads} threads, output {Markup.Escape(info.OutputDirectory)}");
+        console.MarkupLine($"[bold]train {Markup.Escape(info.JobName)}[/]: {Markup.Escape(DisplayFormat.Length(info))}, " +
+            $"{info.Threads} threads, output {Markup.Escape(info.OutputDirectory)}");
     }
 
     public override T Show<T>(Func<T> work)

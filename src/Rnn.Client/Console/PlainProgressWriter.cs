@@ -18,8 +18,7 @@ internal sealed class PlainProgressWriter(TextWriter output, int? logEvery) : Tr
     {
         _info = info;
         _every = logEvery ?? Math.Max(1, (info.TotalSteps + AutoLinesPerRun - 1) / AutoLinesPerRun);
-        output.WriteLine($"train {info.JobName}: {DisplayFormat.Integer(info.TotalSteps)} steps " +
-            $"({info.Epochs} epochs of {info.StepsPerEpoch}), {info.Threads} threads, output {info.OutputDirectory}");
+        output.WriteLine($"train {info.JobName}: {DisplayFormat.Length(info)}, {info.Threads} threads, output {info.OutputDirectory}");
     }
 
     public override void StepDone(TrainingStepReport step, ProgressSnapshot snapshot)

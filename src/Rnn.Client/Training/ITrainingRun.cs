@@ -22,6 +22,6 @@ internal interface ITrainingRun : IDisposable
     /// <summary>Metrics on the test split for the current parameters.</summary>
     EvaluationReport Evaluate();
 
-    /// <summary>Writes the model, metrics and job into <paramref name="directory"/>; returns the full paths written.</summary>
-    IReadOnlyList<string> WriteOutputs(string directory, TrainingOutcome outcome);
+    /// <summary>Completes the run folder (model, metrics, summary) for the steps done; returns the full paths of its files.</summary>
+    IReadOnlyList<string> WriteOutputs(TrainingOutcome outcome);
 }

@@ -6,5 +6,7 @@ namespace Rnn.Client.Training;
 internal interface ITrainingRunFactory
 {
     /// <param name="jobFileDirectory">Where the job file is; relative data paths are also looked up from there.</param>
-    ITrainingRun Open(JobSpec job, string? jobFileDirectory, int threads);
+    /// <param name="outputDirectory">The run folder; created once the run can start, and written as training goes
+    /// (per-step metrics), so a crashed run keeps its history.</param>
+    ITrainingRun Open(JobSpec job, string? jobFileDirectory, int threads, string outputDirectory);
 }

@@ -4,7 +4,8 @@ namespace Rnn.Client.Training;
 
 /// <summary>
 /// Throughput, ETA and per-epoch running means. Step losses are noisy; the epoch mean is what a Keras user reads,
-/// so the displays show that and --json carries both.
+/// so the displays show that and --json carries both. Time spent evaluating on the test split is left out of
+/// samples/s and of the per-step time the ETA extrapolates, so an evaluation does not make training look slower.
 /// </summary>
 internal sealed class ProgressTracker(long startStep, long totalSteps)
 {
@@ -14,6 +15,7 @@ internal sealed class ProgressTracker(long startStep, long totalSteps)
     private long _lossSteps;
     private double _correct;
     private long _accuracySamples;
+    private TimeSpan _evaluationTime;
 
     public long SamplesSeen { get; private set; }
 
@@ -22,6 +24,11 @@ internal sealed class ProgressTracker(long startStep, long totalSteps)
     public double? LastLoss { get; private set; }
 
     public TimeSpan Elapsed => _clock.Elapsed;
+
+    /// <summary>Wall time spent in training steps (not in evaluations).</summary>
+    public TimeSpan TrainingTime => _clock.Elapsed - _evaluationTime;
+
+    public void AddEvaluationTime(TimeSpan time) => _evaluationTime += time;
 
     public ProgressSnapshot Add(TrainingStepReport step)
     {
@@ -53,7 +60,7 @@ internal sealed class ProgressTracker(long startStep, long totalSteps)
 
         var elapsed = _clock.Elapsed;
         var done = step.Step - startStep;
-        var seconds = elapsed.TotalSeconds;
+        var seconds = (elapsed - _evaluationTime).TotalSeconds;
         TimeSpan? remaining = done > 0 ? TimeSpan.FromSeconds(seconds / done * Math.Max(0, totalSteps - step.Step)) : null;
         return new ProgressSnapshot(
             elapsed,

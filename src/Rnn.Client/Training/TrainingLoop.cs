@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Rnn.Client.Console;
 
 namespace Rnn.Client.Training;
@@ -26,12 +27,15 @@ internal sealed class TrainingLoop(ITrainingRun run, int? evalEvery, Cancellatio
             progress.StepDone(step, tracker.Add(step));
             if (IsEvaluationDue())
             {
+                var started = Stopwatch.GetTimestamp();
                 lastEvaluation = run.Evaluate();
+                tracker.AddEvaluationTime(Stopwatch.GetElapsedTime(started));
                 progress.Evaluated(lastEvaluation);
             }
         }
 
-        return new TrainingOutcome(jobName, run.Step, run.TotalSteps, tracker.Elapsed.TotalSeconds, tracker.SamplesSeen,
+        return new TrainingOutcome(jobName, run.Step, run.TotalSteps, tracker.Elapsed.TotalSeconds,
+            tracker.TrainingTime.TotalSeconds, tracker.SamplesSeen,
             tracker.LastLoss, tracker.SkippedSteps, lastEvaluation, interrupted, OutputDirectory: "", Files: []);
     }
 

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Rnn.Client.Tests.Support;
 using Rnn.Kernels.Data;
 using Rnn.Kernels.Serialization;
+using Rnn.Kernels.Training;
 
 namespace Rnn.Client.Tests.Commands;
 
@@ -90,6 +91,22 @@ public sealed class TrainCommandErrorTests : IDisposable
 
         Assert.True(run.ExitCode == 4, run.ToString());
         Assert.Contains("/data/", run.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain(StackFrame, run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TrainingStoppedByNanPolicyExits1WithTheReason()
+    {
+        var scripted = new ScriptedTrainingRun(5, 5)
+        {
+            Failure = (3, new TrainingFailedException("the gradient of shard 0 at step 2 is not finite (NaN or Inf); training.nan_policy is 'fail'")),
+        };
+
+        var run = await CliRun.WithRuns(new ScriptedRunFactory(scripted), false, "train", TestJobs.Write(_folder, TestJobs.TinyMnist()),
+            "--out", _folder.File("run"));
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("rnn: training failed: the gradient of shard 0", run.Error, StringComparison.Ordinal);
         Assert.DoesNotContain(StackFrame, run.Error, StringComparison.Ordinal);
     }
 

@@ -24,7 +24,7 @@ public sealed class TrainCommandOutputTests : IDisposable
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.DoesNotContain(Escape, run.Out);
         var lines = run.OutLines;
-        Assert.StartsWith("train tiny-mnist: 6 steps (2 epochs of 3)", lines[0], StringComparison.Ordinal);
+        Assert.StartsWith("train tiny-mnist: 6 steps (2 epochs of 3 steps)", lines[0], StringComparison.Ordinal);
         Assert.Contains(lines, l => l.StartsWith("step 1/6  epoch 1/2  loss 1.0000  acc 0.1000  lr 1.00e-02", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.StartsWith("step 6/6  epoch 2/2", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.StartsWith("eval after step 3: accuracy 0.5000, loss 0.2500", StringComparison.Ordinal));

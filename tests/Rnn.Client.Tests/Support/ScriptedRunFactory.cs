@@ -13,8 +13,11 @@ internal sealed class ScriptedRunFactory(ScriptedTrainingRun run) : ITrainingRun
     /// <summary>Thrown by Open instead of returning the run (e.g. a data file that cannot be read).</summary>
     public Exception? OpenFailure { get; set; }
 
-    public ITrainingRun Open(JobSpec job, string? jobFileDirectory, int threads)
+    public string? OutputDirectory { get; private set; }
+
+    public ITrainingRun Open(JobSpec job, string? jobFileDirectory, int threads, string outputDirectory)
     {
+        OutputDirectory = outputDirectory;
         Job = job;
         Threads = threads;
         if (OpenFailure is not null) throw OpenFailure;

@@ -47,10 +47,10 @@ internal sealed class ScriptedTrainingRun(long totalSteps, int stepsPerEpoch) : 
         return new EvaluationReport(Step, new Dictionary<string, double> { ["loss"] = 1.0 / (Step + 1), ["accuracy"] = 0.5 });
     }
 
-    public IReadOnlyList<string> WriteOutputs(string directory, TrainingOutcome outcome)
+    public IReadOnlyList<string> WriteOutputs(TrainingOutcome outcome)
     {
-        Directory.CreateDirectory(directory);
-        var file = Path.Combine(directory, "summary.txt");
+        Directory.CreateDirectory(outcome.OutputDirectory);
+        var file = Path.Combine(outcome.OutputDirectory, "summary.txt");
         File.WriteAllText(file, $"{outcome.Steps}/{outcome.TotalSteps}");
         return [file];
     }

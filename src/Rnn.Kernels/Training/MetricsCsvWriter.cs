@@ -8,10 +8,21 @@ public sealed class MetricsCsvWriter : IDisposable
     public const string Header = "step,epoch,loss,accuracy,grad_norm,learning_rate,samples_per_second,seconds,skipped";
     private readonly StreamWriter _writer;
 
-    public MetricsCsvWriter(string path)
+    /// <summary>Starts the file, or with <paramref name="append"/> continues a resumed run's file.</summary>
+    public MetricsCsvWriter(string path, bool append = false)
     {
-        _writer = new StreamWriter(path, append: false) { AutoFlush = true, NewLine = "\n" };
-        _writer.WriteLine(Header);
+        var continuing = append && File.Exists(path);
+        _writer = new StreamWriter(path, append: continuing) { AutoFlush = true, NewLine = "\n" };
+        if (!continuing) _writer.WriteLine(Header);
+    }
+
+    /// <summary>Drops rows of steps ≥ <paramref name="step"/>: a resumed run replays them.</summary>
+    public static void KeepStepsBefore(string path, long step)
+    {
+        if (!File.Exists(path)) return;
+        var kept = File.ReadAllLines(path).Where((line, i) =>
+            i == 0 || (long.TryParse(line.AsSpan(0, Math.Max(0, line.IndexOf(','))), NumberStyles.None, CultureInfo.InvariantCulture, out var s) && s < step));
+        File.WriteAllText(path, string.Join('\n', kept) + "\n");
     }
 
     public void Append(StepMetrics m)

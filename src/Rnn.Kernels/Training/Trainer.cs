@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Rnn.Kernels.Checkpoints;
 using Rnn.Kernels.Compute;
 using Rnn.Kernels.Jobs;
 using Rnn.Kernels.Models;
@@ -102,6 +103,23 @@ public sealed class Trainer : IDisposable
 
     /// <summary>The carried stream state of each shard (null entries for independent samples).</summary>
     public IReadOnlyList<CarriedState?> ShardStates => _shards.Select(s => s.State).ToArray();
+
+    /// <summary>A consistent snapshot between steps (copies; training may go on).</summary>
+    public TrainingCheckpoint CreateCheckpoint() => new(Setup.Job.Name, Step, (float[])_parameters.Clone(),
+        _optimizers.Select(o => o.ExportState()).ToArray(), _shards.Select(s => s.State?.Clone()).ToArray());
+
+    /// <summary>Continues from a checkpoint exactly where it was taken.</summary>
+    public void Restore(TrainingCheckpoint checkpoint)
+    {
+        if (checkpoint.Parameters.Length != _parameters.Length)
+            throw new InvalidDataException($"the checkpoint holds {checkpoint.Parameters.Length} parameters but job '{Setup.Job.Name}' has {_parameters.Length}");
+        if (checkpoint.BlockOptimizers.Count != _optimizers.Length || checkpoint.ShardStates.Count != _shards.Length)
+            throw new InvalidDataException($"the checkpoint has {checkpoint.BlockOptimizers.Count} blocks and {checkpoint.ShardStates.Count} shards; the job has {_optimizers.Length} and {_shards.Length}");
+        checkpoint.Parameters.CopyTo(_parameters, 0);
+        for (var j = 0; j < _optimizers.Length; j++) _optimizers[j].ImportState(checkpoint.BlockOptimizers[j]);
+        for (var k = 0; k < _shards.Length; k++) _shards[k].RestoreState(checkpoint.ShardStates[k]);
+        Step = checkpoint.Step;
+    }
 
     public void Dispose() => _compute.Dispose();
 }

@@ -1,21 +1,29 @@
 using System.Diagnostics;
+using Rnn.Kernels.Checkpoints;
 using Rnn.Kernels.Tensors;
 
 namespace Rnn.Kernels.Training;
 
 /// <summary>
 /// A whole single-process run into a run folder: model.safetensors, metrics.csv (a row per step) and summary.json.
-/// The test split is evaluated at the end of every epoch and of the run (or every training.eval_every steps).
+/// The test split is evaluated at the end of every epoch and of the run (or every training.eval_every steps). A
+/// checkpoint is written into checkpoint/ every training.checkpoint_every steps; with <c>resume</c> a run continues
+/// from it bit-exactly.
 /// </summary>
 public static class TrainingRun
 {
     public static RunSummary Execute(TrainingSetup setup, string runDirectory, int threads,
         Action<StepMetrics>? onStep = null, Action<long, EvaluationResult>? onEvaluation = null,
-        CancellationToken cancellation = default)
+        CancellationToken cancellation = default, bool resume = false)
     {
         Directory.CreateDirectory(runDirectory);
         using var trainer = new Trainer(setup, threads);
-        using var metrics = new MetricsCsvWriter(Path.Combine(runDirectory, "metrics.csv"));
+        var checkpointFolder = Path.Combine(runDirectory, "checkpoint");
+        if (resume && CheckpointStore.Exists(checkpointFolder))
+            trainer.Restore(CheckpointStore.Read(checkpointFolder, trainer.Layout));
+        var metricsPath = Path.Combine(runDirectory, "metrics.csv");
+        if (trainer.Step > 0) MetricsCsvWriter.KeepStepsBefore(metricsPath, trainer.Step);
+        using var metrics = new MetricsCsvWriter(metricsPath, append: trainer.Step > 0);
         var clock = Stopwatch.StartNew();
         var evalEvery = setup.Job.Training.EvalEvery;
         EvaluationResult? last = null;
@@ -29,6 +37,8 @@ public static class TrainingRun
             if (m.SkipReason is null) finalLoss = m.Loss;
             else skipped++;
             onStep?.Invoke(m);
+            if (trainer.Step % setup.Job.Training.CheckpointEvery == 0 || trainer.Step == trainer.TotalSteps)
+                CheckpointStore.Write(checkpointFolder, trainer.CreateCheckpoint(), trainer.Layout, trainer.Blocks);
             var evaluate = evalEvery is { } every ? trainer.Step % every == 0 : trainer.IsEpochEnd;
             if (evaluate || trainer.Step == trainer.TotalSteps)
             {

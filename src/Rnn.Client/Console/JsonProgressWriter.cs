@@ -1,0 +1,113 @@
+using System.Text;
+using System.Text.Json;
+using Rnn.Client.Commands;
+using Rnn.Client.Training;
+
+namespace Rnn.Client.Console;
+
+/// <summary>
+/// --json: one JSON object per line on stdout, each with an "event" (start, step, eval, summary, error), for
+/// programs that follow a run. Non-finite numbers (a skipped step's loss) are written as null: JSON has no NaN.
+/// </summary>
+internal sealed class JsonProgressWriter(TextWriter output) : TrainingProgress
+{
+    private TrainingRunInfo? _info;
+
+    public override void Started(TrainingRunInfo info)
+    {
+        _info = info;
+        WriteLine(w =>
+        {
+            w.WriteString("event", "start");
+            w.WriteString("job", info.JobName);
+            w.WriteNumber("total_steps", info.TotalSteps);
+            w.WriteNumber("steps_per_epoch", info.StepsPerEpoch);
+            w.WriteNumber("epochs", info.Epochs);
+            w.WriteNumber("start_step", info.StartStep);
+            w.WriteNumber("threads", info.Threads);
+            w.WriteString("out", info.OutputDirectory);
+        });
+    }
+
+    public override void StepDone(TrainingStepReport step, ProgressSnapshot snapshot) => WriteLine(w =>
+    {
+        w.WriteString("event", "step");
+        w.WriteNumber("step", step.Step);
+        w.WriteNumber("total_steps", _info?.TotalSteps ?? 0);
+        w.WriteNumber("epoch", step.Epoch);
+        Number(w, "loss", step.Loss);
+        Number(w, "accuracy", step.Accuracy);
+        Number(w, "epoch_loss", snapshot.EpochLoss);
+        Number(w, "epoch_accuracy", snapshot.EpochAccuracy);
+        Number(w, "grad_norm", step.GradNorm);
+        Number(w, "learning_rate", step.LearningRate);
+        Number(w, "seconds", step.Seconds);
+        w.WriteNumber("samples", step.Samples);
+        Number(w, "samples_per_second", snapshot.SamplesPerSecond);
+        Number(w, "eta_seconds", snapshot.Remaining?.TotalSeconds);
+        if (step.SkipReason is null) w.WriteNull("skipped");
+        else w.WriteString("skipped", step.SkipReason);
+    });
+
+    public override void Evaluated(EvaluationReport evaluation) => WriteLine(w =>
+    {
+        w.WriteString("event", "eval");
+        w.WriteNumber("step", evaluation.Step);
+        WriteMetrics(w, evaluation);
+    });
+
+    public override void Finished(TrainingOutcome outcome) => WriteLine(w =>
+    {
+        w.WriteString("event", "summary");
+        w.WriteString("job", outcome.JobName);
+        w.WriteString("status", outcome.Interrupted ? "interrupted" : "completed");
+        w.WriteNumber("steps", outcome.Steps);
+        w.WriteNumber("total_steps", outcome.TotalSteps);
+        Number(w, "seconds", outcome.Seconds);
+        Number(w, "training_seconds", outcome.TrainingSeconds);
+        w.WriteNumber("samples", outcome.SamplesSeen);
+        Number(w, "samples_per_second", outcome.SamplesPerSecond);
+        Number(w, "last_loss", outcome.LastLoss);
+        w.WriteNumber("skipped_steps", outcome.SkippedSteps);
+        if (outcome.LastEvaluation is { } evaluation) WriteMetrics(w, evaluation);
+        else w.WriteNull("metrics");
+        w.WriteString("out", outcome.OutputDirectory);
+        w.WriteStartArray("files");
+        foreach (var file in outcome.Files) w.WriteStringValue(file);
+        w.WriteEndArray();
+    });
+
+    public override void Failed(ErrorReport report) => WriteLine(w =>
+    {
+        w.WriteString("event", "error");
+        w.WriteNumber("exit_code", report.ExitCode);
+        w.WriteString("message", report.Message);
+    });
+
+    private static void WriteMetrics(Utf8JsonWriter writer, EvaluationReport evaluation)
+    {
+        writer.WriteStartObject("metrics");
+        foreach (var (name, value) in evaluation.Metrics.OrderBy(m => m.Key, StringComparer.Ordinal)) Number(writer, name, value);
+        writer.WriteEndObject();
+    }
+
+    private static void Number(Utf8JsonWriter writer, string name, double? value)
+    {
+        if (value is { } v && double.IsFinite(v)) writer.WriteNumber(name, v);
+        else writer.WriteNull(name);
+    }
+
+    private void WriteLine(Action<Utf8JsonWriter> write)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            write(writer);
+            writer.WriteEndObject();
+        }
+        output.WriteLine(Encoding.UTF8.GetString(buffer.ToArray()));
+        // A program following the run reads line by line; do not leave a step sitting in a buffer.
+        output.Flush();
+    }
+}

@@ -1,0 +1,27 @@
+using Rnn.Client.Commands;
+using Rnn.Client.Training;
+
+namespace Rnn.Client.Console;
+
+/// <summary>
+/// How the train command shows a run: a live progress bar on a terminal, plain lines in logs, or JSON lines for
+/// programs. The training loop reports events; each display decides what to print.
+/// </summary>
+internal abstract class TrainingProgress
+{
+    /// <summary>Runs the training loop; a live display wraps it so that it can redraw while the loop runs.</summary>
+    public virtual T Show<T>(Func<T> work) => work();
+
+    public abstract void Started(TrainingRunInfo info);
+
+    public abstract void StepDone(TrainingStepReport step, ProgressSnapshot snapshot);
+
+    public abstract void Evaluated(EvaluationReport evaluation);
+
+    public abstract void Finished(TrainingOutcome outcome);
+
+    /// <summary>The run failed; the message also goes to stderr, so only machine-readable displays add anything.</summary>
+    public virtual void Failed(ErrorReport report)
+    {
+    }
+}

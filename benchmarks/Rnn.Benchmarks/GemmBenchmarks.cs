@@ -68,7 +68,9 @@ public class GemmBenchmarks : IDisposable
     [Benchmark]
     public void FmaPeak() => _compute.ParallelFor(Threads, _peakPiece);
 
-    /// <summary>Floating-point operations of one invocation of <paramref name="method"/>, for the GFLOP/s column.</summary>
+    /// <summary>
+    /// Floating-point operations of one invocation of <paramref name="method"/>, for the GFLOP/s column.
+    /// </summary>
     public static double FlopsOf(string method, int threads) => method switch
     {
         nameof(Gemm_64x512x2048) => 2.0 * 64 * 2048 * 512,

@@ -3,7 +3,9 @@ using Rnn.Kernels.Compute;
 
 namespace Rnn.Benchmarks;
 
-/// <summary>GFLOP/s of the benchmark shapes via <see cref="GemmThroughput"/>, without BenchmarkDotNet (seconds, not minutes).</summary>
+/// <summary>
+/// GFLOP/s of the benchmark shapes via <see cref="GemmThroughput"/>, without BenchmarkDotNet (seconds, not minutes).
+/// </summary>
 public static class QuickThroughput
 {
     private static readonly (string Name, int M, int N, int K, bool TransA, bool TransB)[] Shapes =
@@ -27,7 +29,8 @@ public static class QuickThroughput
                 var seconds = GemmThroughput.Measure(m, n, k, threads, transA, transB);
                 var gflops = GemmThroughput.Flops(m, n, k) / seconds / 1e9;
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"  {name,-30} {seconds * 1e6,9:F1} us  {gflops,6:F1} GFLOP/s  {100 * gflops / peak,5:F1}% of peak"));
+                    $"  {name,-30} {seconds * 1e6,9:F1} us  {gflops,6:F1} GFLOP/s  " +
+                    $"{100 * gflops / peak,5:F1}% of peak"));
             }
         }
     }

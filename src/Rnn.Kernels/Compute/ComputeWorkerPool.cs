@@ -11,7 +11,9 @@ namespace Rnn.Kernels.Compute;
 /// </summary>
 internal sealed class ComputeWorkerPool : IDisposable
 {
-    /// <summary>How long an idle worker keeps spinning before it sleeps: covers the gaps between a step's kernels.</summary>
+    /// <summary>
+    /// How long an idle worker keeps spinning before it sleeps: covers the gaps between a step's kernels.
+    /// </summary>
     private static readonly long WorkerSpinTicks = Stopwatch.Frequency / 10_000; // 100 µs
 
     /// <summary>How long the caller spins for stragglers before blocking.</summary>

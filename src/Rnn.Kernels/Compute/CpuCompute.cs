@@ -64,8 +64,9 @@ public sealed unsafe class CpuCompute : IDisposable
     }
 
     /// <summary>
-    /// C[m,n] = (accumulate ? C : 0) + op(A)·B with B prepacked by <see cref="Pack(bool, int, int, ReadOnlySpan{float})"/>
-    /// (n = b.N, k = b.K). Bit-identical to the unpacked overload with the same operands.
+    /// C[m,n] = (accumulate ? C : 0) + op(A)·B, B prepacked by
+    /// <see cref="Pack(bool, int, int, ReadOnlySpan{float})"/> (n = b.N, k = b.K). Bit-identical to the unpacked
+    /// overload with the same operands.
     /// </summary>
     public void Gemm(bool transA, int m, ReadOnlySpan<float> a, PackedMatrix b, Span<float> c, bool accumulate)
     {

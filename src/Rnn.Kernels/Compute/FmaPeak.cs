@@ -12,7 +12,9 @@ namespace Rnn.Kernels.Compute;
 /// </summary>
 public static class FmaPeak
 {
-    /// <summary>Floating-point operations one call of <see cref="Run"/> performs per iteration (10 × 8 lanes × 2).</summary>
+    /// <summary>
+    /// Floating-point operations one call of <see cref="Run"/> performs per iteration (10 × 8 lanes × 2).
+    /// </summary>
     public const int FlopsPerIteration = 10 * 8 * 2;
 
     /// <summary>

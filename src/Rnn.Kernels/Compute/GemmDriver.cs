@@ -63,7 +63,9 @@ internal static unsafe class GemmDriver
         }
     }
 
-    /// <summary>One depth block of one tile: B panels outer, so each stays in L1 while the A panels stream from L2.</summary>
+    /// <summary>
+    /// One depth block of one tile: B panels outer, so each stays in L1 while the A panels stream from L2.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void RunBlock(in GemmProblem problem, float* aBlock, float* bBlock, int i0, int mc, int j0,
         int nc, int kc, bool overwrite)

@@ -1,10 +1,10 @@
 namespace Rnn.Kernels.Compute;
 
 /// <summary>
-/// How one GEMM is cut into output tiles. A pure function of the shape and operand layout, never of the thread count, so
-/// the tile grid, the depth blocking and therefore every output element's instruction sequence are the same however
-/// many threads share the tiles. Depth (k) is blocked by <see cref="KC"/> inside each tile and is never split across
-/// tiles, so no reduction is ever shared between threads.
+/// How one GEMM is cut into output tiles. A pure function of the shape and operand layout, never of the thread
+/// count, so the tile grid, the depth blocking and therefore every output element's instruction sequence are the
+/// same however many threads share the tiles. Depth (k) is blocked by <see cref="KC"/> inside each tile and is never
+/// split across tiles, so no reduction is ever shared between threads.
 /// </summary>
 internal readonly struct GemmPlan
 {
@@ -17,10 +17,14 @@ internal readonly struct GemmPlan
     private const int MinTileM = 2 * GemmMicroKernel.MR;
     private const int MinTileN = 2 * GemmMicroKernel.NR;
 
-    /// <summary>Enough tiles to balance a static split over a few cores without shrinking tiles below usefulness.</summary>
+    /// <summary>
+    /// Enough tiles to balance a static split over a few cores without shrinking tiles below usefulness.
+    /// </summary>
     private const int TargetTiles = 8;
 
-    /// <summary>Below this many multiply-adds per tile, splitting further costs more in packing than it gains.</summary>
+    /// <summary>
+    /// Below this many multiply-adds per tile, splitting further costs more in packing than it gains.
+    /// </summary>
     private const long MinTileMacs = 1 << 16;
 
     /// <summary>Below this many multiply-adds in total the caller's thread does the whole product.</summary>
@@ -81,7 +85,9 @@ internal readonly struct GemmPlan
         return new GemmPlan(m, n, k, tileM, tileN, mMajor);
     }
 
-    /// <summary>The tile with linear index <paramref name="t"/> (in this plan's order): its row and column index.</summary>
+    /// <summary>
+    /// The tile with linear index <paramref name="t"/> (in this plan's order): its row and column index.
+    /// </summary>
     public (int TileRow, int TileColumn) TileAt(int t) =>
         MMajor ? (t / TilesN, t % TilesN) : (t % TilesM, t / TilesM);
 

@@ -12,7 +12,9 @@ public static class GemmThroughput
     private const int Samples = 15;
     private static readonly long MinSampleTicks = Stopwatch.Frequency / 200; // 5 ms per timed batch
 
-    /// <summary>Median seconds for one C = op(A)·op(B) of the given shape on <paramref name="threads"/> threads.</summary>
+    /// <summary>
+    /// Median seconds for one C = op(A)·op(B) of the given shape on <paramref name="threads"/> threads.
+    /// </summary>
     public static double Measure(int m, int n, int k, int threads, bool transA = false, bool transB = false)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(m, 1);

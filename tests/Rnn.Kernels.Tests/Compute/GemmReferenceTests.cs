@@ -2,7 +2,9 @@ using Rnn.Kernels.Compute;
 
 namespace Rnn.Kernels.Tests.Compute;
 
-/// <summary>The GEMM against a double-precision reference on odd shapes, all transposes, both accumulate modes.</summary>
+/// <summary>
+/// The GEMM against a double-precision reference on odd shapes, all transposes, both accumulate modes.
+/// </summary>
 public class GemmReferenceTests
 {
     private static readonly int[] OddSizes = [1, 3, 17, 33, 65, 127];

@@ -14,7 +14,9 @@ internal static class GemmTestData
         return values;
     }
 
-    /// <summary>C = (accumulate ? C : 0) + op(A)·op(B) in double, plus Σ|a·b| + |C| per element for error bounds.</summary>
+    /// <summary>
+    /// C = (accumulate ? C : 0) + op(A)·op(B) in double, plus Σ|a·b| + |C| per element for error bounds.
+    /// </summary>
     public static (double[] Value, double[] Magnitude) Reference(bool transA, bool transB, int m, int n, int k,
         float[] a, float[] b, float[] c, bool accumulate)
     {
@@ -76,7 +78,8 @@ internal static class GemmTestData
         {
             var x = BitConverter.SingleToInt32Bits(expected[i]);
             var y = BitConverter.SingleToInt32Bits(actual[i]);
-            if (x != y) Assert.Fail($"{what}: element {i} differs: {expected[i]:R} (0x{x:X8}) vs {actual[i]:R} (0x{y:X8})");
+            if (x != y)
+                Assert.Fail($"{what}: element {i} differs: {expected[i]:R} (0x{x:X8}) vs {actual[i]:R} (0x{y:X8})");
         }
     }
 

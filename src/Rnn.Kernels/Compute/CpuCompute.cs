@@ -5,12 +5,37 @@ namespace Rnn.Kernels.Compute;
 /// fixed pieces that do not depend on the thread count and no reduction is ever split across threads, so results
 /// are bit-identical for any number of threads.
 /// </summary>
-public sealed class CpuCompute : IDisposable
+/// <remarks>
+/// The instance owns <see cref="Threads"/> − 1 worker threads and per-thread packing buffers; dispose it. Calls from
+/// several threads are serialised. A call made from inside a <see cref="ParallelFor"/> body runs inline on that
+/// thread (same results, since tiling never depends on who runs a tile).
+/// </remarks>
+public sealed unsafe class CpuCompute : IDisposable
 {
-    public CpuCompute(int threads = 1)
+    private readonly ComputeWorkerPool? _pool;
+    private readonly GemmWorkspace[] _workspaces;
+    private readonly GemmTileJob _gemmJob;
+    private readonly ParallelForJob _forJob = new();
+    private readonly object _callGate = new();
+    private readonly GemmKernelKind _kernel;
+    private bool _disposed;
+
+    public CpuCompute(int threads = 1) : this(threads, GemmMicroKernel.BestKind)
+    {
+    }
+
+    /// <summary>Tests pick a specific kernel to check the fallbacks on hardware that has better ones.</summary>
+    internal CpuCompute(int threads, GemmKernelKind kernel)
     {
         if (threads < 1) throw new ArgumentOutOfRangeException(nameof(threads), threads, "threads must be at least 1");
+        if (!GemmMicroKernel.IsSupported(kernel))
+            throw new PlatformNotSupportedException($"the {kernel} GEMM kernel needs instructions this CPU lacks");
         Threads = threads;
+        _kernel = kernel;
+        _workspaces = new GemmWorkspace[threads];
+        for (var i = 0; i < threads; i++) _workspaces[i] = new GemmWorkspace();
+        _gemmJob = new GemmTileJob(_workspaces);
+        if (threads > 1) _pool = new ComputeWorkerPool(threads - 1);
     }
 
     public int Threads { get; }
@@ -22,20 +47,169 @@ public sealed class CpuCompute : IDisposable
     public void Gemm(bool transA, bool transB, int m, int n, int k,
         ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, bool accumulate)
     {
-        if (!accumulate) c[..(m * n)].Clear();
-        for (var i = 0; i < m; i++)
+        CheckShape(m, n, k);
+        CheckLength(a.Length, (long)m * k, nameof(a));
+        CheckLength(b.Length, (long)k * n, nameof(b));
+        CheckLength(c.Length, (long)m * n, nameof(c));
+        if (TrivialProduct(m, n, k, c, accumulate)) return;
+        fixed (float* pa = a, pb = b, pc = c)
         {
-            var row = c.Slice(i * n, n);
-            for (var p = 0; p < k; p++)
+            var problem = new GemmProblem
             {
-                var aip = transA ? a[p * m + i] : a[i * k + p];
-                for (var j = 0; j < n; j++)
-                    row[j] += aip * (transB ? b[j * k + p] : b[p * n + j]);
+                A = pa, B = pb, C = pc, M = m, N = n, K = k,
+                TransA = transA, TransB = transB, Accumulate = accumulate, Kernel = _kernel,
+            };
+            Execute(problem, GemmPlan.Create(m, n, k, transB, bPrepacked: false));
+        }
+    }
+
+    /// <summary>
+    /// C[m,n] = (accumulate ? C : 0) + op(A)·B, B prepacked by
+    /// <see cref="Pack(bool, int, int, ReadOnlySpan{float})"/> (n = b.N, k = b.K). Bit-identical to the unpacked
+    /// overload with the same operands.
+    /// </summary>
+    public void Gemm(bool transA, int m, ReadOnlySpan<float> a, PackedMatrix b, Span<float> c, bool accumulate)
+    {
+        ArgumentNullException.ThrowIfNull(b);
+        int n = b.N, k = b.K;
+        CheckShape(m, n, k);
+        CheckLength(a.Length, (long)m * k, nameof(a));
+        CheckLength(c.Length, (long)m * n, nameof(c));
+        if (TrivialProduct(m, n, k, c, accumulate)) return;
+        fixed (float* pa = a, pc = c)
+        {
+            var problem = new GemmProblem
+            {
+                A = pa, C = pc, M = m, N = n, K = k, TransA = transA, Accumulate = accumulate, Kernel = _kernel,
+                PrepackedB = b.Data, PrepackedPaddedN = b.PaddedN,
+            };
+            Execute(problem, GemmPlan.Create(m, n, k, transB: false, bPrepacked: true));
+        }
+        GC.KeepAlive(b);
+    }
+
+    /// <summary>
+    /// Packs op(B) [k,n] (B stored [k,n], or [n,k] when <paramref name="trans"/>) for reuse by many GEMMs. Allocates;
+    /// repack changed values into the same object with <see cref="Pack(bool, ReadOnlySpan{float}, PackedMatrix)"/>.
+    /// </summary>
+    public PackedMatrix Pack(bool trans, int k, int n, ReadOnlySpan<float> b)
+    {
+        CheckShape(1, n, k);
+        var packed = new PackedMatrix(k, n);
+        Pack(trans, b, packed);
+        return packed;
+    }
+
+    /// <summary>Repacks new values of the same shape into <paramref name="destination"/> without allocating.</summary>
+    public void Pack(bool trans, ReadOnlySpan<float> b, PackedMatrix destination)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        int k = destination.K, n = destination.N;
+        CheckLength(b.Length, (long)k * n, nameof(b));
+        fixed (float* pb = b)
+        {
+            var data = destination.Data;
+            for (var p0 = 0; p0 < k; p0 += GemmPlan.KC)
+            {
+                var kc = Math.Min(GemmPlan.KC, k - p0);
+                GemmPackingB.Pack(pb, k, n, trans, 0, n, p0, kc, data + (nint)p0 * destination.PaddedN);
+            }
+        }
+        GC.KeepAlive(destination);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="body"/>(piece) for piece in [0, pieces), statically split into contiguous ranges over the
+    /// threads. Deterministic when each piece writes only its own outputs, whose values depend only on the piece
+    /// index. Cache the delegate to keep the call allocation-free.
+    /// </summary>
+    public void ParallelFor(int pieces, Action<int> body)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        ArgumentOutOfRangeException.ThrowIfNegative(pieces);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (pieces == 0) return;
+        if (_pool == null || pieces == 1 || _pool.IsInside(out _))
+        {
+            for (var piece = 0; piece < pieces; piece++) body(piece);
+            return;
+        }
+        lock (_callGate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            _forJob.Set(pieces, body);
+            try
+            {
+                _pool.Run(_forJob, Math.Min(Threads, pieces));
+            }
+            finally
+            {
+                _forJob.Clear();
             }
         }
     }
 
+    private void Execute(in GemmProblem problem, in GemmPlan plan)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_pool != null && _pool.IsInside(out var worker))
+        {
+            // Nested in a ParallelFor piece: this thread's workspace is free (ParallelFor does not use it).
+            GemmDriver.RunTiles(problem, plan, 0, plan.TileCount, _workspaces[worker]);
+            return;
+        }
+        var participants = Math.Min(Threads, plan.TileCount);
+        var small = (long)problem.M * problem.N * problem.K < GemmPlan.MinParallelMacs;
+        lock (_callGate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_pool == null || participants == 1 || small)
+            {
+                GemmDriver.RunTiles(problem, plan, 0, plan.TileCount, _workspaces[0]);
+                return;
+            }
+            _gemmJob.Set(problem, plan);
+            try
+            {
+                _pool.Run(_gemmJob, participants);
+            }
+            finally
+            {
+                _gemmJob.Clear();
+            }
+        }
+    }
+
+    private static bool TrivialProduct(int m, int n, int k, Span<float> c, bool accumulate)
+    {
+        if (m == 0 || n == 0) return true;
+        if (k != 0) return false;
+        if (!accumulate) c[..(m * n)].Clear();
+        return true;
+    }
+
+    private static void CheckShape(int m, int n, int k)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(m);
+        ArgumentOutOfRangeException.ThrowIfNegative(n);
+        ArgumentOutOfRangeException.ThrowIfNegative(k);
+    }
+
+    private static void CheckLength(int length, long required, string name)
+    {
+        if (length < required)
+            throw new ArgumentException($"{name} has {length} elements but the shape needs {required}", name);
+    }
+
     public void Dispose()
     {
+        lock (_callGate)
+        {
+            if (_disposed) return;
+            _disposed = true;
+            _pool?.Dispose();
+            foreach (var workspace in _workspaces) workspace.Dispose();
+        }
     }
 }

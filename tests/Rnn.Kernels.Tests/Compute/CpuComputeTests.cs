@@ -1,0 +1,125 @@
+using Rnn.Kernels.Compute;
+
+namespace Rnn.Kernels.Tests.Compute;
+
+/// <summary>ParallelFor, the worker pool's life cycle, nesting, concurrency and argument checks.</summary>
+public class CpuComputeTests
+{
+    [Theory]
+    [InlineData(1, 0)]
+    [InlineData(1, 7)]
+    [InlineData(2, 1)]
+    [InlineData(2, 2)]
+    [InlineData(3, 2)]
+    [InlineData(3, 100)]
+    [InlineData(4, 1001)]
+    public void ParallelForRunsEveryPieceExactlyOnce(int threads, int pieces)
+    {
+        using var compute = new CpuCompute(threads);
+        var counts = new int[pieces];
+        for (var round = 0; round < 3; round++)
+            compute.ParallelFor(pieces, piece => Interlocked.Increment(ref counts[piece]));
+        Assert.All(counts, count => Assert.Equal(3, count));
+    }
+
+    [Fact]
+    public void ParallelForUsesTheWorkerThreads()
+    {
+        using var compute = new CpuCompute(3);
+        var threadIds = new int[3];
+        compute.ParallelFor(3, piece =>
+        {
+            threadIds[piece] = Environment.CurrentManagedThreadId;
+            Thread.Sleep(20);
+        });
+        Assert.Equal(3, threadIds.Distinct().Count());
+        Assert.Equal(Environment.CurrentManagedThreadId, threadIds[0]);
+    }
+
+    [Fact]
+    public void AnExceptionInAPieceReachesTheCallerAndThePoolSurvives()
+    {
+        using var compute = new CpuCompute(3);
+        var error = Assert.Throws<InvalidOperationException>(() =>
+            compute.ParallelFor(9, piece => { if (piece == 7) throw new InvalidOperationException("piece 7"); }));
+        Assert.Equal("piece 7", error.Message);
+        var counts = new int[9];
+        compute.ParallelFor(9, piece => counts[piece]++);
+        Assert.All(counts, count => Assert.Equal(1, count));
+    }
+
+    [Fact]
+    public void GemmInsideAParallelForPieceRunsInlineWithTheSameBits()
+    {
+        const int m = 30, n = 70, k = 50;
+        var a = GemmTestData.Random(71, m * k);
+        var b = GemmTestData.Random(72, k * n);
+        using var compute = new CpuCompute(3);
+        var expected = GemmTestData.Run(compute, false, true, m, n, k, a, b, new float[m * n], accumulate: false);
+        var results = new float[4][];
+        compute.ParallelFor(4, piece =>
+        {
+            results[piece] = new float[m * n];
+            compute.Gemm(false, true, m, n, k, a, b, results[piece], accumulate: false);
+            compute.ParallelFor(2, _ => { }); // nested ParallelFor runs inline too
+        });
+        foreach (var result in results) GemmTestData.AssertBitIdentical(expected, result, "nested");
+    }
+
+    [Fact]
+    public async Task CallsFromSeveralThreadsAreSerialisedAndCorrect()
+    {
+        const int m = 40, n = 80, k = 60;
+        var a = GemmTestData.Random(81, m * k);
+        var b = GemmTestData.Random(82, k * n);
+        using var compute = new CpuCompute(2);
+        var expected = GemmTestData.Run(compute, false, false, m, n, k, a, b, new float[m * n], accumulate: false);
+        var tasks = Enumerable.Range(0, 4).Select(_ => Task.Run(() =>
+        {
+            for (var i = 0; i < 20; i++)
+            {
+                var c = GemmTestData.Run(compute, false, false, m, n, k, a, b, new float[m * n], accumulate: false);
+                GemmTestData.AssertBitIdentical(expected, c, "concurrent");
+            }
+        })).ToArray();
+        await Task.WhenAll(tasks);
+    }
+
+    [Fact]
+    public void DisposedInstancesRefuseWorkAndDisposeTwiceIsFine()
+    {
+        var compute = new CpuCompute(2);
+        compute.Dispose();
+        compute.Dispose();
+        Assert.Throws<ObjectDisposedException>(() =>
+            compute.Gemm(false, false, 2, 2, 2, new float[4], new float[4], new float[4], accumulate: false));
+        Assert.Throws<ObjectDisposedException>(() => compute.ParallelFor(3, _ => { }));
+    }
+
+    [Fact]
+    public void ShortSpansAndBadSizesAreRejected()
+    {
+        using var compute = new CpuCompute(2);
+        Assert.Throws<ArgumentException>(() =>
+            compute.Gemm(false, false, 2, 3, 4, new float[7], new float[12], new float[6], accumulate: false));
+        Assert.Throws<ArgumentException>(() =>
+            compute.Gemm(false, false, 2, 3, 4, new float[8], new float[11], new float[6], accumulate: false));
+        Assert.Throws<ArgumentException>(() =>
+            compute.Gemm(false, false, 2, 3, 4, new float[8], new float[12], new float[5], accumulate: false));
+        Assert.Throws<ArgumentOutOfRangeException>(() =>
+            compute.Gemm(false, false, -1, 3, 4, new float[8], new float[12], new float[6], accumulate: false));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new CpuCompute(0));
+        var packed = compute.Pack(false, 4, 3, new float[12]);
+        Assert.Throws<ArgumentException>(() => compute.Pack(false, new float[11], packed));
+        Assert.Throws<ArgumentException>(() => compute.Gemm(false, 2, new float[7], packed, new float[6], false));
+    }
+
+    [Fact]
+    public void ThreadsIsWhatWasAskedFor()
+    {
+        using var compute = new CpuCompute(3);
+        Assert.Equal(3, compute.Threads);
+        using var single = new CpuCompute();
+        Assert.Equal(1, single.Threads);
+    }
+}

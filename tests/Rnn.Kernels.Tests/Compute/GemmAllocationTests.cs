@@ -1,0 +1,44 @@
+using Rnn.Kernels.Compute;
+
+namespace Rnn.Kernels.Tests.Compute;
+
+/// <summary>
+/// After warm-up a GEMM allocates nothing on any participating thread: the step loop must not feed the GC.
+/// Measured with per-thread allocation counters, so tests running in parallel do not disturb it.
+/// </summary>
+public class GemmAllocationTests
+{
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void GemmDoesNotAllocateAfterWarmUp(int threads)
+    {
+        const int m = 64, n = 512, k = 128;
+        var a = GemmTestData.Random(91, m * k);
+        var b = GemmTestData.Random(92, k * n);
+        var c = new float[m * n];
+        using var compute = new CpuCompute(threads);
+        var packed = compute.Pack(true, k, n, b);
+        var before = new long[threads];
+        var after = new long[threads];
+        Action<int> probeBefore = piece => before[piece] = GC.GetAllocatedBytesForCurrentThread();
+        Action<int> probeAfter = piece => after[piece] = GC.GetAllocatedBytesForCurrentThread();
+        void Work()
+        {
+            compute.Gemm(false, true, m, n, k, a, b, c, accumulate: false);
+            compute.Gemm(true, false, k, n, m, a, c, b, accumulate: true);
+            compute.Gemm(false, m, a, packed, c, accumulate: true);
+        }
+
+        Work();
+        compute.ParallelFor(threads, probeBefore);
+        compute.ParallelFor(threads, probeAfter);
+        var probeCost = after.Zip(before, (x, y) => x - y).ToArray();
+
+        compute.ParallelFor(threads, probeBefore);
+        for (var i = 0; i < 10; i++) Work();
+        compute.ParallelFor(threads, probeAfter);
+        for (var t = 0; t < threads; t++) Assert.Equal(probeCost[t], after[t] - before[t]);
+    }
+}

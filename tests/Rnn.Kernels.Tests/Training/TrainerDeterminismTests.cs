@@ -45,7 +45,7 @@ public class TrainerDeterminismTests
             Assert.Equal(7, rows.Length);
             var reread = RunSummary.Read(Path.Combine(folder.FullName, "summary.json"));
             Assert.Equal(summary.ParametersSha256, reread.ParametersSha256);
-            var model = setup.CreateModel(new Compute.CpuCompute(1));
+            var model = setup.CreateModel(new Rnn.Kernels.Compute.CpuCompute(1));
             var parameters = ModelFile.ReadParameters(Path.Combine(folder.FullName, "model.safetensors"), model.Layout);
             Assert.Equal(summary.ParametersSha256, ParameterHash.Sha256(model.Layout, parameters));
         }

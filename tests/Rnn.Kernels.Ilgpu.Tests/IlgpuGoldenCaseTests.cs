@@ -1,10 +1,11 @@
 using Rnn.Kernels.Golden;
+using Xunit.Abstractions;
 
 namespace Rnn.Kernels.Ilgpu.Tests;
 
 /// <summary>Every libtorch golden case, run through the ILGPU kernels on ILGPU's CPU accelerator.</summary>
 [Collection(IlgpuCpuCollection.Name)]
-public class IlgpuGoldenCaseTests(IlgpuCpuFixture fixture)
+public class IlgpuGoldenCaseTests(IlgpuCpuFixture fixture, ITestOutputHelper output)
 {
     private static readonly string GoldenFolder = Path.Combine(AppContext.BaseDirectory, "golden");
 
@@ -25,6 +26,7 @@ public class IlgpuGoldenCaseTests(IlgpuCpuFixture fixture)
     {
         var runner = new GoldenCaseRunner(fixture.Backend);
         var result = runner.Run(Path.Combine(GoldenFolder, file));
+        output.WriteLine(result.Summary());
         Assert.True(result.Passed, result.Summary());
         Assert.Equal("ilgpu-cpu", runner.BackendName);
         var names = result.Comparisons.Select(c => c.Name).ToArray();

@@ -1,0 +1,193 @@
+using System.Text.Json.Nodes;
+using System.Threading.Channels;
+using Orleans.Streams;
+using Rnn.Client.Local;
+using Rnn.Contracts;
+using Rnn.Contracts.Grains;
+using Rnn.Contracts.Messages;
+using Rnn.Kernels.Jobs;
+
+namespace Rnn.Client.Training;
+
+/// <summary>
+/// A job on a <see cref="LocalCluster"/>: submitted to its job grain (key: the job name), followed on the job's
+/// metrics stream, with GetStatusAsync polled alongside. The stream gives every step in order; the poll notices
+/// the end of the job, and stands in for the stream if its subscription is lost with a killed silo (a step seen
+/// only by polling is shown; the steps it skipped over are not).
+/// </summary>
+internal sealed class OrleansTrainingRun(
+    LocalCluster cluster, TrainingRequest request, string jobJson, long totalSteps, int stepsPerEpoch) : ITrainingRun
+{
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(200);
+    // How long the stream may lag behind the polled status before the poll's last step is shown instead.
+    private static readonly TimeSpan StreamLagAllowed = TimeSpan.FromSeconds(2);
+    // How long the job grain may be unreachable (its silo died, the job is being recovered) before giving up.
+    private static readonly TimeSpan UnreachableDeadline = TimeSpan.FromMinutes(2);
+    private static readonly string[] RunFiles = ["model.safetensors", "metrics.csv", "summary.json"];
+
+    private readonly Channel<StepMetrics> _streamed = Channel.CreateUnbounded<StepMetrics>();
+    private long _lastShown = -1; // 0-based index of the last step shown
+    private DateTime _lastStreamed = DateTime.UtcNow;
+    private bool _chaosDone;
+
+    public long TotalSteps => totalSteps;
+
+    public int StepsPerEpoch => stepsPerEpoch;
+
+    private string JobId => request.Job.Name;
+
+    public async Task<TrainingResult> RunAsync(ITrainingObserver observer, CancellationToken cancellation)
+    {
+        var job = cluster.Client.GetGrain<IJobGrain>(JobId);
+        var subscription = await SubscribeAsync().ConfigureAwait(false);
+        try
+        {
+            var submitted = await job.SubmitAsync(jobJson).ConfigureAwait(false);
+            if (!submitted.Accepted)
+            {
+                throw new JobValidationException(request.Job.Name,
+                    submitted.Errors.Select(e => new JobValidationError(e.Field, e.Message)).ToArray());
+            }
+            MaybeKillSilo(observer, []);
+            var status = await FollowAsync(job, observer, cancellation).ConfigureAwait(false);
+            return Result(status);
+        }
+        finally
+        {
+            if (subscription is not null)
+            {
+                try
+                {
+                    await subscription.UnsubscribeAsync().ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is OrleansException or TimeoutException)
+                {
+                    // The pub-sub state went with a killed silo; the cluster is about to stop anyway.
+                }
+            }
+        }
+    }
+
+    public ValueTask DisposeAsync() => cluster.DisposeAsync();
+
+    private async Task<StreamSubscriptionHandle<StepMetrics>?> SubscribeAsync()
+    {
+        var stream = cluster.Client.GetStreamProvider(StreamNames.Provider)
+            .GetStream<StepMetrics>(StreamId.Create(StreamNames.MetricsNamespace, JobId));
+        return await stream.SubscribeAsync((metrics, _) =>
+        {
+            _streamed.Writer.TryWrite(metrics);
+            return Task.CompletedTask;
+        }).ConfigureAwait(false);
+    }
+
+    private async Task<JobStatus> FollowAsync(IJobGrain job, ITrainingObserver observer, CancellationToken cancellation)
+    {
+        var cancelSent = false;
+        var lastReached = DateTime.UtcNow;
+        while (true)
+        {
+            if (cancellation.IsCancellationRequested && !cancelSent)
+            {
+                await job.CancelAsync().ConfigureAwait(false);
+                cancelSent = true;
+            }
+            ShowStreamed(observer);
+
+            JobStatus status;
+            try
+            {
+                status = await job.GetStatusAsync().ConfigureAwait(false);
+                lastReached = DateTime.UtcNow;
+            }
+            catch (Exception e) when (e is OrleansException or TimeoutException && DateTime.UtcNow - lastReached < UnreachableDeadline)
+            {
+                continue; // the job grain is moving to a live silo
+            }
+
+            if (status.IsFinished)
+            {
+                await DrainAsync(status.Step, observer).ConfigureAwait(false);
+                if (status.LastMetrics is { } last && last.Step > _lastShown) Show(last, observer);
+                return status;
+            }
+            if (status.LastMetrics is { } latest && latest.Step > _lastShown && DateTime.UtcNow - _lastStreamed > StreamLagAllowed)
+            {
+                Show(latest, observer);
+            }
+            await WaitForStreamAsync().ConfigureAwait(false);
+        }
+    }
+
+    private void ShowStreamed(ITrainingObserver observer)
+    {
+        while (_streamed.Reader.TryRead(out var metrics))
+        {
+            _lastStreamed = DateTime.UtcNow;
+            // A recovered job may publish steps again from its checkpoint; each step is shown once.
+            if (metrics.Step > _lastShown) Show(metrics, observer);
+        }
+    }
+
+    // The job's final status can overtake the stream's last events; wait a little for them.
+    private async Task DrainAsync(long steps, ITrainingObserver observer)
+    {
+        var deadline = DateTime.UtcNow + StreamLagAllowed;
+        while (_lastShown + 1 < steps && DateTime.UtcNow < deadline)
+        {
+            await WaitForStreamAsync().ConfigureAwait(false);
+            ShowStreamed(observer);
+        }
+    }
+
+    private async Task WaitForStreamAsync()
+    {
+        using var timeout = new CancellationTokenSource(PollInterval);
+        try
+        {
+            await _streamed.Reader.WaitToReadAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Nothing streamed within the poll interval: poll.
+        }
+    }
+
+    private void Show(StepMetrics metrics, ITrainingObserver observer)
+    {
+        _lastShown = metrics.Step;
+        // The grain counts steps and epochs from 0; the CLI shows steps done and 1-based epochs.
+        var samples = (int)Math.Round(metrics.SamplesPerSecond * metrics.Seconds);
+        observer.StepDone(new TrainingStepReport(metrics.Step + 1, metrics.Epoch + 1, metrics.Loss, metrics.Accuracy,
+            metrics.GradNorm, metrics.LearningRate, metrics.Seconds, samples, metrics.SkipReason));
+        MaybeKillSilo(observer, metrics.Shards.Select(s => s.Silo).ToHashSet(StringComparer.Ordinal));
+    }
+
+    // --chaos kill-silo:STEP: step STEP starts once STEP-1 steps are done.
+    private void MaybeKillSilo(ITrainingObserver observer, IReadOnlyCollection<string> holdingShards)
+    {
+        if (_chaosDone || request.Chaos is not { } chaos || _lastShown + 1 < chaos.KillSiloAtStep - 1) return;
+        _chaosDone = true;
+        if (cluster.KillOneChild(holdingShards) is { } victim)
+        {
+            observer.Note($"chaos: killed {victim.Settings.Name} (process {victim.ProcessId}) as step {chaos.KillSiloAtStep} started");
+        }
+    }
+
+    private TrainingResult Result(JobStatus status)
+    {
+        var folder = request.RunFolder;
+        var files = RunFiles.Select(f => Path.Combine(folder, f)).Where(File.Exists).ToArray();
+        return new TrainingResult(status.State, status.Step, status.FailureReason, status.ParametersSha256,
+            TestMetrics(Path.Combine(folder, "summary.json"), status.Step), files);
+    }
+
+    // The job grain writes the final test metrics into summary.json; shown as the run's last evaluation.
+    private static EvaluationReport? TestMetrics(string summaryPath, long steps)
+    {
+        if (!File.Exists(summaryPath)) return null;
+        if (JsonNode.Parse(File.ReadAllText(summaryPath))?["test"] is not JsonObject test || test.Count == 0) return null;
+        var metrics = test.Where(m => m.Value is JsonValue).ToDictionary(m => m.Key, m => m.Value!.GetValue<double>(), StringComparer.Ordinal);
+        return new EvaluationReport(steps, metrics);
+    }
+}

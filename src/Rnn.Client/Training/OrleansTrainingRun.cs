@@ -27,7 +27,7 @@ internal sealed class OrleansTrainingRun(
 
     private readonly Channel<StepMetrics> _streamed = Channel.CreateUnbounded<StepMetrics>();
     private long _lastShown = -1; // 0-based index of the last step shown
-    private DateTime _lastStreamed = DateTime.UtcNow;
+    private DateTime? _pollAheadSince; // since when the polled status has shown a step the stream has not
     private bool _chaosDone;
 
     public long TotalSteps => totalSteps;
@@ -111,9 +111,10 @@ internal sealed class OrleansTrainingRun(
                 if (status.LastMetrics is { } last && last.Step > _lastShown) Show(last, observer);
                 return status;
             }
-            if (status.LastMetrics is { } latest && latest.Step > _lastShown && DateTime.UtcNow - _lastStreamed > StreamLagAllowed)
+            if (status.LastMetrics is { } latest && latest.Step > _lastShown)
             {
-                Show(latest, observer);
+                _pollAheadSince ??= DateTime.UtcNow;
+                if (DateTime.UtcNow - _pollAheadSince > StreamLagAllowed) Show(latest, observer);
             }
             await WaitForStreamAsync().ConfigureAwait(false);
         }
@@ -123,7 +124,6 @@ internal sealed class OrleansTrainingRun(
     {
         while (_streamed.Reader.TryRead(out var metrics))
         {
-            _lastStreamed = DateTime.UtcNow;
             // A recovered job may publish steps again from its checkpoint; each step is shown once.
             if (metrics.Step > _lastShown) Show(metrics, observer);
         }
@@ -156,6 +156,7 @@ internal sealed class OrleansTrainingRun(
     private void Show(StepMetrics metrics, ITrainingObserver observer)
     {
         _lastShown = metrics.Step;
+        _pollAheadSince = null;
         // The grain counts steps and epochs from 0; the CLI shows steps done and 1-based epochs.
         var samples = (int)Math.Round(metrics.SamplesPerSecond * metrics.Seconds);
         observer.StepDone(new TrainingStepReport(metrics.Step + 1, metrics.Epoch + 1, metrics.Loss, metrics.Accuracy,

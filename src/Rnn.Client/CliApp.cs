@@ -21,7 +21,9 @@ public static class CliApp
     public static Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, bool interactiveOutput = false) =>
         RunAsync(args, new CliContext(stdout, stderr, interactiveOutput), new OrleansTrainingRunFactory());
 
-    internal static async Task<int> RunAsync(string[] args, CliContext context, ITrainingRunFactory runs)
+    /// <param name="cancellation">Stands in for Ctrl+C in tests (the real one reaches commands through System.CommandLine).</param>
+    internal static async Task<int> RunAsync(string[] args, CliContext context, ITrainingRunFactory runs,
+        CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(args);
         var verbose = CommonOptions.Verbose();
@@ -43,7 +45,7 @@ public static class CliApp
         };
         try
         {
-            return await parse.InvokeAsync(configuration).ConfigureAwait(false);
+            return await parse.InvokeAsync(configuration, cancellation).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {

@@ -1,5 +1,7 @@
+using System.Runtime.Intrinsics;
 using Rnn.Kernels.Compute;
 using Rnn.Kernels.Tensors;
+using static Rnn.Kernels.Layers.Activations;
 
 namespace Rnn.Kernels.Layers;
 
@@ -28,8 +30,9 @@ public sealed class GruLayer(ParameterLayout layout, int index, int inputSize, i
         x[..(rows * InputSize)].CopyTo(_x);
         ProjectInputs(parameters, x, _gx, rows, BiasIh.Of(parameters));
         state0[..bh].CopyTo(_h);
-        var wHh = WeightHh.Of(parameters);
+        var wHh = PackRecurrentWeights(parameters);
         var bHh = BiasHh.Of(parameters);
+        var one = Vector256<float>.One;
         for (var t = 0; t < steps; t++)
         {
             var gxT = _gx.AsSpan(t * batch * gh, batch * gh);
@@ -37,21 +40,23 @@ public sealed class GruLayer(ParameterLayout layout, int index, int inputSize, i
             var hPrev = _h.AsSpan(t * bh, bh);
             var hNext = _h.AsSpan((t + 1) * bh, bh);
             for (var b = 0; b < batch; b++) bHh.CopyTo(ghT.Slice(b * gh, gh));
-            Compute.Gemm(false, true, batch, gh, hs, hPrev, wHh, ghT, true);
+            Compute.Gemm(false, batch, hPrev, wHh, ghT, true);
             for (var b = 0; b < batch; b++)
             {
                 var gx = gxT.Slice(b * gh, gh);
                 var ghh = ghT.Slice(b * gh, gh);
+                var o0 = b * hs;
                 // r, z = σ(gx + gh); n = tanh(gx_n + r ⊙ gh_n); h' = (1 - z) ⊙ n + z ⊙ h
-                for (var j = 0; j < hs; j++)
+                for (var j = 0; j < hs; j += Width)
                 {
-                    var r = Activations.Sigmoid(gx[j] + ghh[j]);
-                    var z = Activations.Sigmoid(gx[hs + j] + ghh[hs + j]);
-                    var n = MathF.Tanh(gx[2 * hs + j] + r * ghh[2 * hs + j]);
-                    gx[j] = r;
-                    gx[hs + j] = z;
-                    gx[2 * hs + j] = n;
-                    hNext[b * hs + j] = (1f - z) * n + z * hPrev[b * hs + j];
+                    var w = Math.Min(Width, hs - j);
+                    var r = Sigmoid(Load(gx, j, w) + Load(ghh, j, w));
+                    var z = Sigmoid(Load(gx, hs + j, w) + Load(ghh, hs + j, w));
+                    var n = Tanh(Load(gx, 2 * hs + j, w) + r * Load(ghh, 2 * hs + j, w));
+                    Store(r, gx, j, w);
+                    Store(z, gx, hs + j, w);
+                    Store(n, gx, 2 * hs + j, w);
+                    Store((one - z) * n + z * Load(hPrev, o0 + j, w), hNext, o0 + j, w);
                 }
             }
         }
@@ -71,7 +76,8 @@ public sealed class GruLayer(ParameterLayout layout, int index, int inputSize, i
         _dh = Grow(_dh, bh);
         var dh = _dh.AsSpan(0, bh);
         dStateT[..bh].CopyTo(dh);
-        var wHh = WeightHh.Of(parameters);
+        var wHh = PackRecurrentWeightsForBackward(parameters);
+        var one = Vector256<float>.One;
         for (var t = steps - 1; t >= 0; t--)
         {
             var gxT = _gx.AsSpan(t * batch * gh, batch * gh);
@@ -86,26 +92,29 @@ public sealed class GruLayer(ParameterLayout layout, int index, int inputSize, i
                 var ghh = ghT.Slice(b * gh, gh);
                 var dgx = dGxT.Slice(b * gh, gh);
                 var dgh = dGhT.Slice(b * gh, gh);
+                var o0 = b * hs;
                 // dn = dh(1-z); dz = dh(h_prev - n); d(pre-n) = dn(1-n²); d(pre-r) = d(pre-n)·gh_n·r(1-r); h path keeps dh·z
-                for (var j = 0; j < hs; j++)
+                for (var j = 0; j < hs; j += Width)
                 {
-                    var k = b * hs + j;
-                    float r = g[j], z = g[hs + j], n = g[2 * hs + j];
-                    var d = dh[k] + dyT[k];
-                    var dAn = d * (1f - z) * (1f - n * n);
-                    var dAz = d * (hPrev[k] - n) * z * (1f - z);
-                    var dAr = dAn * ghh[2 * hs + j] * r * (1f - r);
-                    dgx[j] = dAr;
-                    dgx[hs + j] = dAz;
-                    dgx[2 * hs + j] = dAn;
-                    dgh[j] = dAr;
-                    dgh[hs + j] = dAz;
-                    dgh[2 * hs + j] = dAn * r;
-                    dh[k] = d * z;
+                    var w = Math.Min(Width, hs - j);
+                    var r = Load(g, j, w);
+                    var z = Load(g, hs + j, w);
+                    var n = Load(g, 2 * hs + j, w);
+                    var d = Load(dh, o0 + j, w) + Load(dyT, o0 + j, w);
+                    var dAn = d * (one - z) * (one - n * n);
+                    var dAz = d * (Load(hPrev, o0 + j, w) - n) * z * (one - z);
+                    var dAr = dAn * Load(ghh, 2 * hs + j, w) * r * (one - r);
+                    Store(dAr, dgx, j, w);
+                    Store(dAz, dgx, hs + j, w);
+                    Store(dAn, dgx, 2 * hs + j, w);
+                    Store(dAr, dgh, j, w);
+                    Store(dAz, dgh, hs + j, w);
+                    Store(dAn * r, dgh, 2 * hs + j, w);
+                    Store(d * z, dh, o0 + j, w);
                 }
             }
             // dh_prev = dh ⊙ z + dGh_t·W_hh
-            Compute.Gemm(false, false, batch, hs, gh, dGhT, wHh, dh, true);
+            Compute.Gemm(false, batch, dGhT, wHh, dh, true);
         }
 
         dh.CopyTo(dState0);

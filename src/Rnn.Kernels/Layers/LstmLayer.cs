@@ -1,5 +1,7 @@
+using System.Runtime.Intrinsics;
 using Rnn.Kernels.Compute;
 using Rnn.Kernels.Tensors;
+using static Rnn.Kernels.Layers.Activations;
 
 namespace Rnn.Kernels.Layers;
 
@@ -10,7 +12,8 @@ namespace Rnn.Kernels.Layers;
 public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, int hiddenSize, CpuCompute compute)
     : RecurrentLayer(layout, index, inputSize, hiddenSize, 4, compute)
 {
-    private float[]? _x, _gates, _h, _c, _bias, _dGates, _dh, _dc;
+    // _gates: pre-activations, then i,f,g,o after the step; _tanhC: tanh(c_t), reused by backward.
+    private float[]? _x, _gates, _h, _c, _tanhC, _bias, _dGates, _dh, _dc;
 
     public override int StateCount => 2;
 
@@ -23,6 +26,7 @@ public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, 
         _gates = Grow(_gates, rows * gh);
         _h = Grow(_h, (steps + 1) * bh);
         _c = Grow(_c, (steps + 1) * bh);
+        _tanhC = Grow(_tanhC, steps * bh);
         _bias = Grow(_bias, gh);
         LastSteps = steps;
         LastBatch = batch;
@@ -36,27 +40,36 @@ public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, 
 
         state0[..bh].CopyTo(_h);
         state0.Slice(bh, bh).CopyTo(_c);
-        var wHh = WeightHh.Of(parameters);
+        var wHh = PackRecurrentWeights(parameters);
         for (var t = 0; t < steps; t++)
         {
             var gates = _gates.AsSpan(t * batch * gh, batch * gh);
-            var hPrev = _h.AsSpan(t * bh, bh);
-            Compute.Gemm(false, true, batch, gh, hs, hPrev, wHh, gates, true);
+            Compute.Gemm(false, batch, _h.AsSpan(t * bh, bh), wHh, gates, true);
             var cPrev = _c.AsSpan(t * bh, bh);
-            var hNext = _h.AsSpan((t + 1) * bh, bh);
             var cNext = _c.AsSpan((t + 1) * bh, bh);
+            var hNext = _h.AsSpan((t + 1) * bh, bh);
+            var tanhC = _tanhC.AsSpan(t * bh, bh);
             for (var b = 0; b < batch; b++)
             {
                 var g = gates.Slice(b * gh, gh);
-                Activations.SigmoidInPlace(g[..(2 * hs)]);
-                Activations.TanhInPlace(g.Slice(2 * hs, hs));
-                Activations.SigmoidInPlace(g.Slice(3 * hs, hs));
-                // c' = f ⊙ c + i ⊙ g ; h' = o ⊙ tanh(c')
-                for (var j = 0; j < hs; j++)
+                var o0 = b * hs;
+                // c' = σ(f) ⊙ c + σ(i) ⊙ tanh(g) ; h' = σ(o) ⊙ tanh(c')
+                for (var j = 0; j < hs; j += Width)
                 {
-                    var c = g[hs + j] * cPrev[b * hs + j] + g[j] * g[2 * hs + j];
-                    cNext[b * hs + j] = c;
-                    hNext[b * hs + j] = g[3 * hs + j] * MathF.Tanh(c);
+                    var n = Math.Min(Width, hs - j);
+                    var i = Sigmoid(Load(g, j, n));
+                    var f = Sigmoid(Load(g, hs + j, n));
+                    var gg = Tanh(Load(g, 2 * hs + j, n));
+                    var o = Sigmoid(Load(g, 3 * hs + j, n));
+                    var c = f * Load(cPrev, o0 + j, n) + i * gg;
+                    var tc = Tanh(c);
+                    Store(i, g, j, n);
+                    Store(f, g, hs + j, n);
+                    Store(gg, g, 2 * hs + j, n);
+                    Store(o, g, 3 * hs + j, n);
+                    Store(c, cNext, o0 + j, n);
+                    Store(tc, tanhC, o0 + j, n);
+                    Store(o * tc, hNext, o0 + j, n);
                 }
             }
         }
@@ -70,7 +83,7 @@ public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, 
         Span<float> dx, Span<float> dState0, Span<float> gradients)
     {
         int steps = LastSteps, batch = LastBatch, hs = HiddenSize, gh = 4 * hs, bh = batch * hs, rows = steps * batch;
-        if (_gates is null || _h is null || _c is null || _x is null)
+        if (_gates is null || _h is null || _c is null || _x is null || _tanhC is null)
             throw new InvalidOperationException("Backward needs a Forward first");
         _dGates = Grow(_dGates, rows * gh);
         _dh = Grow(_dh, bh);
@@ -79,36 +92,41 @@ public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, 
         var dc = _dc.AsSpan(0, bh);
         dStateT[..bh].CopyTo(dh);
         dStateT.Slice(bh, bh).CopyTo(dc);
-        var wHh = WeightHh.Of(parameters);
+        var wHh = PackRecurrentWeightsForBackward(parameters);
+        var one = Vector256<float>.One;
 
         for (var t = steps - 1; t >= 0; t--)
         {
             var gates = _gates.AsSpan(t * batch * gh, batch * gh);
             var dGates = _dGates.AsSpan(t * batch * gh, batch * gh);
             var cPrev = _c.AsSpan(t * bh, bh);
-            var cNext = _c.AsSpan((t + 1) * bh, bh);
+            var tanhC = _tanhC.AsSpan(t * bh, bh);
             var dyT = dy.Slice(t * bh, bh);
             for (var b = 0; b < batch; b++)
             {
                 var g = gates.Slice(b * gh, gh);
                 var d = dGates.Slice(b * gh, gh);
-                // dh = dh_next + dy; dc += dh ⊙ o ⊙ (1 - tanh²c); pre-activation gradients through σ' and tanh'
-                for (var j = 0; j < hs; j++)
+                var o0 = b * hs;
+                // dh += dy; dc += dh ⊙ o ⊙ (1 - tanh²c); pre-activation gradients through σ' = σ(1-σ) and tanh' = 1 - tanh²
+                for (var j = 0; j < hs; j += Width)
                 {
-                    var k = b * hs + j;
-                    float i = g[j], f = g[hs + j], gg = g[2 * hs + j], o = g[3 * hs + j];
-                    var h = dh[k] + dyT[k];
-                    var tc = MathF.Tanh(cNext[k]);
-                    var c = dc[k] + h * o * (1f - tc * tc);
-                    d[j] = c * gg * i * (1f - i);
-                    d[hs + j] = c * cPrev[k] * f * (1f - f);
-                    d[2 * hs + j] = c * i * (1f - gg * gg);
-                    d[3 * hs + j] = h * tc * o * (1f - o);
-                    dc[k] = c * f;
+                    var n = Math.Min(Width, hs - j);
+                    var i = Load(g, j, n);
+                    var f = Load(g, hs + j, n);
+                    var gg = Load(g, 2 * hs + j, n);
+                    var o = Load(g, 3 * hs + j, n);
+                    var h = Load(dh, o0 + j, n) + Load(dyT, o0 + j, n);
+                    var tc = Load(tanhC, o0 + j, n);
+                    var c = Load(dc, o0 + j, n) + h * o * (one - tc * tc);
+                    Store(c * gg * i * (one - i), d, j, n);
+                    Store(c * Load(cPrev, o0 + j, n) * f * (one - f), d, hs + j, n);
+                    Store(c * i * (one - gg * gg), d, 2 * hs + j, n);
+                    Store(h * tc * o * (one - o), d, 3 * hs + j, n);
+                    Store(c * f, dc, o0 + j, n);
                 }
             }
             // dh_prev = dGates_t · W_hh
-            Compute.Gemm(false, false, batch, hs, gh, dGates, wHh, dh, false);
+            Compute.Gemm(false, batch, dGates, wHh, dh, false);
         }
 
         dh.CopyTo(dState0);

@@ -80,6 +80,26 @@ public abstract class RecurrentLayer
     public abstract void Backward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> dy, ReadOnlySpan<float> dStateT,
         Span<float> dx, Span<float> dState0, Span<float> gradients);
 
+    private PackedMatrix? _hhTransposed, _hh;
+
+    /// <summary>W_hhᵀ packed for the step GEMMs h·W_hhᵀ: packed once per forward, used T times.</summary>
+    private protected PackedMatrix PackRecurrentWeights(ReadOnlySpan<float> parameters)
+    {
+        var w = WeightHh.Of(parameters);
+        if (_hhTransposed is null) _hhTransposed = Compute.Pack(true, HiddenSize, GateCount * HiddenSize, w);
+        else Compute.Pack(true, w, _hhTransposed);
+        return _hhTransposed;
+    }
+
+    /// <summary>W_hh packed for the backward GEMMs dG·W_hh: packed once per backward, used T times.</summary>
+    private protected PackedMatrix PackRecurrentWeightsForBackward(ReadOnlySpan<float> parameters)
+    {
+        var w = WeightHh.Of(parameters);
+        if (_hh is null) _hh = Compute.Pack(false, GateCount * HiddenSize, HiddenSize, w);
+        else Compute.Pack(false, w, _hh);
+        return _hh;
+    }
+
     /// <summary>gates[T·B, G·H] = x[T·B, I]·W_ihᵀ + bias: the input projection of the whole window in one GEMM.</summary>
     private protected void ProjectInputs(ReadOnlySpan<float> parameters, ReadOnlySpan<float> x, Span<float> gates,
         int rows, ReadOnlySpan<float> bias)

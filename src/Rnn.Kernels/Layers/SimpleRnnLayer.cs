@@ -1,5 +1,7 @@
+using System.Runtime.Intrinsics;
 using Rnn.Kernels.Compute;
 using Rnn.Kernels.Tensors;
+using static Rnn.Kernels.Layers.Activations;
 
 namespace Rnn.Kernels.Layers;
 
@@ -28,13 +30,13 @@ public sealed class SimpleRnnLayer(ParameterLayout layout, int index, int inputS
         // Rows 1..T of _h first hold the input projections, then become h_1..h_T in place.
         ProjectInputs(parameters, x, _h.AsSpan(bh, rows * hs), rows, bias);
         state0[..bh].CopyTo(_h);
-        var wHh = WeightHh.Of(parameters);
+        var wHh = PackRecurrentWeights(parameters);
         for (var t = 0; t < steps; t++)
         {
             var a = _h.AsSpan((t + 1) * bh, bh);
             // a_t += h_{t-1}·W_hhᵀ ; h_t = tanh(a_t)
-            Compute.Gemm(false, true, batch, hs, hs, _h.AsSpan(t * bh, bh), wHh, a, true);
-            Activations.TanhInPlace(a);
+            Compute.Gemm(false, batch, _h.AsSpan(t * bh, bh), wHh, a, true);
+            TanhInPlace(a);
         }
 
         _h.AsSpan(bh, steps * bh).CopyTo(y);
@@ -50,15 +52,21 @@ public sealed class SimpleRnnLayer(ParameterLayout layout, int index, int inputS
         _dh = Grow(_dh, bh);
         var dh = _dh.AsSpan(0, bh);
         dStateT[..bh].CopyTo(dh);
-        var wHh = WeightHh.Of(parameters);
+        var wHh = PackRecurrentWeightsForBackward(parameters);
+        var one = Vector256<float>.One;
         for (var t = steps - 1; t >= 0; t--)
         {
             var h = _h.AsSpan((t + 1) * bh, bh);
             var dA = _dA.AsSpan(t * bh, bh);
             var dyT = dy.Slice(t * bh, bh);
             // dA_t = (dh + dy_t) ⊙ (1 - h_t²) ; dh_prev = dA_t·W_hh
-            for (var k = 0; k < bh; k++) dA[k] = (dh[k] + dyT[k]) * (1f - h[k] * h[k]);
-            Compute.Gemm(false, false, batch, hs, hs, dA, wHh, dh, false);
+            for (var k = 0; k < bh; k += Width)
+            {
+                var w = Math.Min(Width, bh - k);
+                var hk = Load(h, k, w);
+                Store((Load(dh, k, w) + Load(dyT, k, w)) * (one - hk * hk), dA, k, w);
+            }
+            Compute.Gemm(false, batch, dA, wHh, dh, false);
         }
 
         dh.CopyTo(dState0);

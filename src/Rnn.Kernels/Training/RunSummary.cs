@@ -17,7 +17,12 @@ public sealed record RunSummary(
     [property: JsonPropertyName("shards")] int Shards,
     [property: JsonPropertyName("skipped_steps")] int SkippedSteps)
 {
-    private static readonly JsonSerializerOptions Options = new() { WriteIndented = true };
+    // NaN (every step skipped, a metric undefined) is written as "NaN" rather than failing the run at its end.
+    private static readonly JsonSerializerOptions Options = new()
+    {
+        WriteIndented = true,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
 
     public void Write(string path)
     {

@@ -1,0 +1,77 @@
+using System.Diagnostics;
+using Rnn.Kernels.Compute;
+using Rnn.Kernels.Layers;
+using Rnn.Kernels.Models;
+using Rnn.Kernels.Tensors;
+
+namespace Rnn.Kernels.Benchmarks;
+
+/// <summary>
+/// One training step of one recurrent layer, as torchref's bench measures libtorch: forward over T steps from a zero
+/// state, loss = sum of the outputs (dy = 1, no gradient on the final state), backward to every parameter and the
+/// input. Buffers are allocated once; <see cref="RunStep"/> allocates nothing after the first call.
+/// </summary>
+public sealed class RecurrentStepBenchmark : IDisposable
+{
+    private readonly CpuCompute _compute;
+    private readonly RecurrentLayer _layer;
+    private readonly float[] _parameters, _gradients, _x, _y, _dy, _dx, _state0, _stateT, _dStateT, _dState0;
+    private readonly int _steps, _batch;
+
+    public RecurrentStepBenchmark(RecurrentCell cell, int input, int hidden, int steps, int batch, int threads)
+    {
+        _compute = new CpuCompute(threads);
+        var layout = new ParameterLayout();
+        _layer = cell switch
+        {
+            RecurrentCell.Lstm => new LstmLayer(layout, 0, input, hidden, _compute),
+            RecurrentCell.Gru => new GruLayer(layout, 0, input, hidden, _compute),
+            _ => new SimpleRnnLayer(layout, 0, input, hidden, _compute),
+        };
+        _steps = steps;
+        _batch = batch;
+        _parameters = new float[layout.TotalLength];
+        _layer.Initialize(_parameters, new DeterministicRandom(1));
+        _gradients = new float[layout.TotalLength];
+        var random = new DeterministicRandom(2);
+        _x = new float[steps * batch * input];
+        for (var i = 0; i < _x.Length; i++) _x[i] = 2f * random.NextFloat() - 1f;
+        _y = new float[steps * batch * hidden];
+        _dy = new float[steps * batch * hidden];
+        Array.Fill(_dy, 1f);
+        _dx = new float[steps * batch * input];
+        var state = _layer.StateCount * batch * hidden;
+        _state0 = new float[state];
+        _stateT = new float[state];
+        _dStateT = new float[state];
+        _dState0 = new float[state];
+        Flops = 6.0 * steps * batch * _layer.GateCount * hidden * (input + hidden);
+    }
+
+    /// <summary>GEMM floating-point operations of one step (forward + backward ≈ 3 × the forward GEMMs).</summary>
+    public double Flops { get; }
+
+    public void RunStep()
+    {
+        _layer.Forward(_parameters, _x, _state0, _y, _stateT, _steps, _batch);
+        Array.Clear(_gradients);
+        _layer.Backward(_parameters, _dy, _dStateT, _dx, _dState0, _gradients);
+    }
+
+    /// <summary>Median seconds of <paramref name="repeats"/> steps after <paramref name="warmups"/> (torchref: 10 after 3).</summary>
+    public double MedianSeconds(int warmups = 3, int repeats = 10)
+    {
+        for (var i = 0; i < warmups; i++) RunStep();
+        var times = new double[repeats];
+        for (var i = 0; i < repeats; i++)
+        {
+            var clock = Stopwatch.StartNew();
+            RunStep();
+            times[i] = clock.Elapsed.TotalSeconds;
+        }
+        Array.Sort(times);
+        return repeats % 2 == 1 ? times[repeats / 2] : (times[repeats / 2 - 1] + times[repeats / 2]) / 2;
+    }
+
+    public void Dispose() => _compute.Dispose();
+}

@@ -11,14 +11,30 @@ internal static class TestJobs
     public static string MnistPath => Path.Combine(RepositoryPaths.Root, "data", "mnist");
 
     /// <summary>A GRU-16 (or LSTM-16) classifier: 256 samples, batch 32 split over <paramref name="shards"/>, clipped Adam.</summary>
-    public static string Mnist(int shards, int steps, string cell = "gru", string nanPolicy = "skip_step") => $$"""
-        { "name": "silo-test", "seed": 5,
+    public static string Mnist(int shards, int steps, string cell = "gru", string nanPolicy = "skip_step",
+        string name = "silo-test", int checkpointEvery = 50) => $$"""
+        { "name": "{{name}}", "seed": 5,
           "data": { "kind": "mnist-rows", "path": {{JsonSerializer.Serialize(MnistPath)}}, "limit": 256 },
           "model": { "layers": [ { "type": "{{cell}}", "units": 16 }, { "type": "dense", "units": 10, "activation": "softmax" } ] },
           "loss": "sparse_categorical_crossentropy",
           "metrics": ["accuracy"],
           "optimizer": { "type": "adam", "lr": 0.01, "clip_norm": 0.5 },
-          "training": { "steps": {{steps}}, "batch_size": 32, "shards": {{shards}}, "nan_policy": "{{nanPolicy}}" } }
+          "training": { "steps": {{steps}}, "batch_size": 32, "shards": {{shards}}, "nan_policy": "{{nanPolicy}}",
+                        "checkpoint_every": {{checkpointEvery}} } }
+        """;
+
+    public static string TextPath => Path.Combine(RepositoryPaths.Root, "data", "text", "moby-dick.txt");
+
+    /// <summary>A character LSTM on the first 20000 characters: streams with carried state, window 16.</summary>
+    public static string Text(int shards, int steps, string name, int checkpointEvery) => $$"""
+        { "name": "{{name}}", "seed": 3,
+          "data": { "kind": "text", "path": {{JsonSerializer.Serialize(TextPath)}}, "window": 16, "limit": 20000 },
+          "model": { "layers": [ { "type": "embedding", "units": 8 }, { "type": "lstm", "units": 24, "return_sequences": true },
+                                 { "type": "dense", "units": "vocab" } ] },
+          "loss": "sparse_categorical_crossentropy",
+          "metrics": ["accuracy"],
+          "optimizer": { "type": "adam", "lr": 0.01, "clip_norm": 1.0 },
+          "training": { "steps": {{steps}}, "batch_size": 12, "shards": {{shards}}, "checkpoint_every": {{checkpointEvery}} } }
         """;
 
     /// <summary>The parameter hash the single-process Trainer reaches on <paramref name="json"/>.</summary>

@@ -37,6 +37,24 @@ public interface IParameterServerGrain : IGrainWithStringKey
     [Alias("SkipStep")]
     Task<long> SkipStepAsync(long step);
 
+    /// <summary>
+    /// The block's parameters and optimizer state at <paramref name="version"/>, for a checkpoint; fails unless the
+    /// block serves <paramref name="job"/>'s run and generation at that version, so a stale driver never snapshots.
+    /// </summary>
+    [Alias("Export")]
+    Task<BlockSnapshot> ExportAsync(JobDefinition job, long version);
+
+    /// <summary>
+    /// Replaces everything the block holds with <paramref name="snapshot"/> (a rollback to a checkpoint) and adopts
+    /// <paramref name="job"/>'s generation; refused for a generation older than the one it serves. Returns the version.
+    /// </summary>
+    [Alias("Restore")]
+    Task<long> RestoreAsync(JobDefinition job, BlockSnapshot snapshot);
+
+    /// <summary>The address of the silo this activation runs on (diagnostics, tests).</summary>
+    [Alias("GetSilo")]
+    Task<string> GetSiloAsync();
+
     /// <summary>The job is over: drop the block and deactivate.</summary>
     [Alias("Release")]
     Task ReleaseAsync();

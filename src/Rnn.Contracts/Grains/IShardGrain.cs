@@ -14,6 +14,24 @@ public interface IShardGrain : IGrainWithStringKey
     [Alias("ComputeStep")]
     Task<ShardStepReport> ComputeStepAsync(ShardStepRequest request);
 
+    /// <summary>
+    /// The shard's carried stream state before step <paramref name="nextStep"/>, for a checkpoint; fails unless the shard
+    /// serves <paramref name="job"/>'s run and generation and has computed exactly the steps before it.
+    /// </summary>
+    [Alias("ExportState")]
+    Task<ShardSnapshot> ExportStateAsync(JobDefinition job, long nextStep);
+
+    /// <summary>
+    /// Starts the shard afresh at <c>snapshot.NextStep</c> with the snapshot's carried state (a rollback to a
+    /// checkpoint) under <paramref name="job"/>'s generation; refused for a generation older than the one it serves.
+    /// </summary>
+    [Alias("Restore")]
+    Task RestoreAsync(JobDefinition job, ShardSnapshot snapshot);
+
+    /// <summary>The address of the silo this activation runs on (diagnostics, tests).</summary>
+    [Alias("GetSilo")]
+    Task<string> GetSiloAsync();
+
     /// <summary>The job is over: drop the shard's data and deactivate.</summary>
     [Alias("Release")]
     Task ReleaseAsync();

@@ -10,4 +10,8 @@ public sealed record GradientPush(
     [property: Id(0)] int Shard,
     [property: Id(1)] long Step,
     [property: Id(2)] int Block,
-    [property: Id(3)] byte[] Gradient);
+    [property: Id(3)] byte[] Gradient)
+{
+    /// <summary>The run generation the shard computed under (<see cref="JobDefinition.Generation"/>); pushes of another are ignored.</summary>
+    [Id(4)] public long Generation { get; init; }
+}

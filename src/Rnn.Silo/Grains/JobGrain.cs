@@ -6,34 +6,53 @@ using Rnn.Contracts.Grains;
 using Rnn.Contracts.Messages;
 using Rnn.Kernels.Jobs;
 using Rnn.Kernels.Training;
+using Rnn.Silo.Compute;
 using Rnn.Silo.Hosting;
 using Rnn.Silo.Jobs;
+using Rnn.Silo.Recovery;
 using StepMetrics = Rnn.Contracts.Messages.StepMetrics;
 
 namespace Rnn.Silo.Grains;
 
 /// <summary>
-/// A training job. Submitting validates the job file and returns at once; a grain timer then runs one synchronous
-/// step per tick (<see cref="SyncStepCoordinator"/>), so no call ever lasts a training run, and each step's metrics
-/// go out on the job's stream. Status and cancel interleave with a running step.
+/// A training job. Submitting validates the job file, prepares its run folder and returns at once; a grain timer then
+/// runs one synchronous step per tick through a <see cref="JobDriver"/>, so no call ever lasts a training run, and
+/// each step's metrics go out on the job's stream. Status and cancel interleave with a running step.
+/// Faults: a step that fails for any reason but the NaN policy drops the driver; the next tick starts a new one, which
+/// rolls every grain back to the last checkpoint (retried every <see cref="RnnTrainingOptions.RollbackRetryDelay"/>
+/// while silos are still being declared dead). A job grain whose silo died is re-activated by
+/// <see cref="UnfinishedJobResumer"/> and carries on from the folder.
 /// </summary>
 public sealed class JobGrain(
     [PersistentState("job", StorageNames.Jobs)] IPersistentState<JobRecord> record,
     JobRuntimeCache runtimes,
+    ComputeExecutor executor,
+    ILocalSiloDetails silo,
     IOptions<RnnTrainingOptions> options,
-    ILogger<JobGrain> logger) : Grain, IJobGrain
+    ILogger<JobGrain> logger) : Grain, IJobGrain, IJobResumption
 {
     private IGrainTimer? _timer;
-    private SyncStepCoordinator? _coordinator;
-    private IAsyncStream<StepMetrics>? _metrics;
+    private JobDriver? _driver;
+    private DateTime _retryAtUtc;
+    private DateTime _lastProgressUtc = DateTime.UtcNow;
+    private int _rollbacksSinceCheckpoint;
 
     private string JobId => this.GetPrimaryKeyString();
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    private RnnTrainingOptions Options => options.Value;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        // A job that was queued or running when this grain was last active carries on.
-        if (record.RecordExists && record.State.IsActive) StartTimer();
-        return Task.CompletedTask;
+        // A job that was queued or running when this grain was last active carries on (from its checkpoint).
+        if (record.RecordExists && record.State.IsActive)
+        {
+            StartTimer();
+        }
+        else if (!record.RecordExists && FindUnfinishedFolder() is { } folder)
+        {
+            // The record was lost with a silo, and a status call got here before the resumer's ping.
+            await ResumeAsync(folder);
+        }
     }
 
     public async Task<SubmitResult> SubmitAsync(string jobJson)
@@ -56,12 +75,43 @@ public sealed class JobGrain(
         }
         if (spec.Training.Mode != TrainingModes.Sync)
             return Reject("training.mode", $"only 'sync' runs on the cluster so far, got '{spec.Training.Mode}'");
+        if (RunFolder.ValidateName(spec.Name) is { } badName) return Reject("name", badName);
+        var folder = RunFolder.For(Options.RunsRoot, spec.Name);
+        if (folder.ReadRunInfo() is { } other && other.JobId != JobId && folder.IsUnfinished)
+            return Reject("name", $"the run folder {folder.Path} belongs to unfinished job '{other.JobId}'; give this job another name");
 
-        record.State = new JobRecord { JobJson = jobJson, RunId = Guid.NewGuid().ToString("N"), TotalSteps = spec.Training.Steps ?? 0 };
-        await record.WriteStateAsync();
-        _coordinator = null;
+        var runId = Guid.NewGuid().ToString("N");
+        folder.StartNewRun(jobJson, new RunInfo(JobId, runId, 0, DateTime.UtcNow));
+        record.State = new JobRecord
+        {
+            JobJson = jobJson, RunId = runId, TotalSteps = spec.Training.Steps ?? 0, JobFolder = folder.Path,
+        };
+        await SaveAsync();
+        DropDriver();
+        _lastProgressUtc = DateTime.UtcNow;
         StartTimer();
         return SubmitResult.Ok;
+    }
+
+    public async Task ResumeAsync(string jobFolder)
+    {
+        if (record.RecordExists && record.State.IsActive) return;
+        var folder = new RunFolder(jobFolder);
+        if (!folder.IsUnfinished || folder.ReadRunInfo() is not { } info || info.JobId != JobId) return;
+        // This activation ended that very run already (only the outcome file went missing): nothing to resume.
+        if (record.RecordExists && record.State.RunId == info.RunId) return;
+        var jobJson = folder.ReadJobJson();
+        var spec = JobSpecParser.Parse(jobJson, folder.JobFile);
+        record.State = new JobRecord
+        {
+            JobJson = jobJson, RunId = info.RunId, State = JobState.Running, TotalSteps = spec.Training.Steps ?? 0,
+            JobFolder = folder.Path, Generation = info.Generation,
+        };
+        logger.LogInformation("Job {JobId} resumes from {Folder}", JobId, folder.Path);
+        DropDriver();
+        _lastProgressUtc = DateTime.UtcNow;
+        StartTimer();
+        await SaveAsync();
     }
 
     public Task<JobStatus> GetStatusAsync()
@@ -69,8 +119,13 @@ public sealed class JobGrain(
         var r = record.State;
         return Task.FromResult(record.RecordExists
             ? new JobStatus(JobId, r.State, r.Step, r.TotalSteps, r.LastMetrics, r.FailureReason, r.ParametersSha256, r.SkippedSteps)
+            {
+                JobFolder = r.JobFolder, Summary = r.Summary, LastEvaluation = r.LastEvaluation, Rollbacks = r.Rollbacks,
+            }
             : new JobStatus(JobId, JobState.Failed, 0, 0, null, $"no job '{JobId}' was submitted", null, 0));
     }
+
+    public Task<string> GetSiloAsync() => Task.FromResult(silo.SiloAddress.ToString());
 
     public Task CancelAsync()
     {
@@ -99,61 +154,95 @@ public sealed class JobGrain(
             StopTimer();
             return;
         }
+        if (r.CancelRequested)
+        {
+            await FinishAsync(JobState.Cancelled, null);
+            return;
+        }
+        if (DateTime.UtcNow < _retryAtUtc) return;
 
         try
         {
-            if (r.CancelRequested)
+            var driver = _driver ??= await BeginDriverAsync();
+            if (driver.Step < driver.TotalSteps) await StepAsync(driver);
+            if (driver.Step >= driver.TotalSteps)
             {
-                await FinishAsync(JobState.Cancelled, null);
-                return;
-            }
-            _coordinator ??= await StartRunAsync();
-            if (r.Step < r.TotalSteps) await RunStepAsync(_coordinator);
-            if (r.Step >= r.TotalSteps)
-            {
-                r.ParametersSha256 = await _coordinator.HashParametersAsync(r.Step);
+                r.Summary = await driver.FinishAsync(StartedUtc());
+                r.ParametersSha256 = r.Summary.ParametersSha256;
+                r.SkippedSteps = r.Summary.SkippedSteps;
                 await FinishAsync(JobState.Completed, null);
             }
         }
-        catch (Exception e) when (e is JobValidationException or TrainingFailedException)
+        catch (Exception e) when (e is JobValidationException or TrainingFailedException or InvalidDataException)
         {
+            // The job itself is wrong (bad data, NaN policy 'fail', a damaged checkpoint): replaying cannot help.
             await FinishAsync(JobState.Failed, e.Message);
+        }
+        catch (DriverSupersededException e)
+        {
+            // Another activation drives the job now; this one stays quiet.
+            logger.LogWarning("Job {JobId}: {Reason}", JobId, e.Message);
+            DropDriver();
+            StopTimer();
         }
         catch (Exception e)
         {
-            logger.LogError(e, "Job {JobId} failed at step {Step}", JobId, r.Step);
-            await FinishAsync(JobState.Failed, $"{e.GetType().Name}: {e.Message}");
+            await InterruptedAsync(e);
         }
     }
 
-    /// <summary>Reads the job's data on this silo (on the compute executor) and sets up the parameter blocks.</summary>
-    private async Task<SyncStepCoordinator> StartRunAsync()
+    private async Task<JobDriver> BeginDriverAsync()
     {
         var r = record.State;
-        var definition = new JobDefinition(JobId, r.RunId, r.JobJson);
-        var runtime = await runtimes.GetAsync(definition);
-        var coordinator = new SyncStepCoordinator(GrainFactory, runtime, definition, options.Value);
-        var version = await coordinator.InitializeAsync();
-        if (version != r.Step)
-            throw new TrainingFailedException($"the parameter blocks are at step {version} but the job record is at step {r.Step}; " +
-                "the job cannot resume without a checkpoint");
-        r.TotalSteps = runtime.Setup.TotalSteps;
+        var driver = await JobDriver.BeginAsync(GrainFactory, runtimes, executor, Options, JobId, r.RunId, r.JobJson,
+            new RunFolder(r.JobFolder), r.LastEvaluation);
+        r.Generation = driver.Definition.Generation;
+        r.Step = driver.Step;
+        r.TotalSteps = driver.TotalSteps;
         r.State = JobState.Running;
-        await record.WriteStateAsync();
-        return coordinator;
+        await SaveAsync();
+        return driver;
     }
 
-    private async Task RunStepAsync(SyncStepCoordinator coordinator)
+    private async Task StepAsync(JobDriver driver)
     {
         var r = record.State;
-        var metrics = await coordinator.RunStepAsync(r.Step);
-        r.Step++;
-        r.LastMetrics = metrics;
-        if (metrics.SkipReason is not null) r.SkippedSteps++;
-        await record.WriteStateAsync();
-        _metrics ??= this.GetStreamProvider(StreamNames.Provider)
-            .GetStream<StepMetrics>(StreamId.Create(StreamNames.MetricsNamespace, JobId));
-        await _metrics.OnNextAsync(metrics);
+        var outcome = await driver.RunStepAsync();
+        r.Step = driver.Step;
+        r.LastMetrics = outcome.Metrics;
+        if (outcome.Metrics.SkipReason is not null) r.SkippedSteps++;
+        if (outcome.Evaluation is not null) r.LastEvaluation = outcome.Evaluation;
+        if (outcome.Checkpointed) _rollbacksSinceCheckpoint = 0;
+        _lastProgressUtc = DateTime.UtcNow;
+        await SaveAsync();
+        await PublishAsync(StreamNames.MetricsNamespace, outcome.Metrics);
+        if (outcome.Evaluation is { } evaluation) await PublishAsync(StreamNames.EvaluationNamespace, evaluation);
+    }
+
+    /// <summary>A step or a rollback failed: roll back (at the next tick) unless the job has stalled or keeps failing.</summary>
+    private async Task InterruptedAsync(Exception e)
+    {
+        var r = record.State;
+        var stalled = DateTime.UtcNow - _lastProgressUtc > Options.StallTimeout;
+        if (_driver is not null)
+        {
+            // The step was interrupted: every grain goes back to the last checkpoint.
+            DropDriver();
+            r.Rollbacks++;
+            _rollbacksSinceCheckpoint++;
+            logger.LogWarning("Job {JobId} step {Step} interrupted ({Error}); rolling back to the last checkpoint", JobId, r.Step, e.Message);
+        }
+        else
+        {
+            // The rollback itself failed, typically a call to a silo not yet declared dead: try again shortly.
+            logger.LogInformation("Job {JobId} rollback failed ({Error}); trying again", JobId, e.Message);
+        }
+        if (stalled || _rollbacksSinceCheckpoint > Options.MaxRollbacksPerCheckpoint)
+        {
+            await FinishAsync(JobState.Failed, $"no progress after {r.Rollbacks} rollbacks at step {r.Step}: {e.GetType().Name}: {e.Message}");
+            return;
+        }
+        _retryAtUtc = DateTime.UtcNow + Options.RollbackRetryDelay;
     }
 
     private async Task FinishAsync(JobState state, string? reason)
@@ -162,13 +251,63 @@ public sealed class JobGrain(
         var r = record.State;
         r.State = state;
         r.FailureReason = reason;
-        await record.WriteStateAsync();
-        if (_coordinator is { } coordinator) await coordinator.ReleaseAsync();
-        _coordinator = null;
+        await SaveAsync();
+        try
+        {
+            var folder = new RunFolder(r.JobFolder);
+            if (folder.ReadRunInfo()?.RunId == r.RunId) folder.WriteOutcome(new RunOutcome(state, r.Step, reason));
+        }
+        catch (IOException e)
+        {
+            logger.LogWarning(e, "Job {JobId}: could not write outcome.json", JobId);
+        }
+        if (_driver is { } driver) await driver.Coordinator.ReleaseAsync();
+        DropDriver();
         runtimes.Release(JobId);
         logger.LogInformation("Job {JobId} {State} after {Steps} steps{Reason}", JobId, state, r.Step,
             reason is null ? "" : ": " + reason);
     }
+
+    /// <summary>The folder under the runs root whose unfinished run belongs to this job id, if any.</summary>
+    private string? FindUnfinishedFolder()
+    {
+        if (!Directory.Exists(Options.RunsRoot)) return null;
+        return Directory.EnumerateDirectories(Options.RunsRoot).Select(p => new RunFolder(p))
+            .FirstOrDefault(f => f.IsUnfinished && f.ReadRunInfo()?.JobId == JobId)?.Path;
+    }
+
+    private DateTime StartedUtc() => new RunFolder(record.State.JobFolder).ReadRunInfo()?.StartedUtc ?? DateTime.UtcNow;
+
+    /// <summary>
+    /// Memory storage is a convenience (status after deactivation); the run folder is the truth, so a write that fails
+    /// because the storage grain's silo just died does not stop the job.
+    /// </summary>
+    private async Task SaveAsync()
+    {
+        try
+        {
+            await record.WriteStateAsync();
+        }
+        catch (Exception e) when (e is TimeoutException or OrleansException)
+        {
+            logger.LogWarning("Job {JobId}: saving the job record failed ({Error}); the run folder stays authoritative", JobId, e.Message);
+        }
+    }
+
+    private async Task PublishAsync<T>(string streamNamespace, T item)
+    {
+        try
+        {
+            await this.GetStreamProvider(StreamNames.Provider).GetStream<T>(StreamId.Create(streamNamespace, JobId)).OnNextAsync(item);
+        }
+        catch (Exception e) when (e is TimeoutException or OrleansException)
+        {
+            // Progress events are best effort; a lost pub-sub grain must not stop training.
+            logger.LogWarning("Job {JobId}: publishing on {Namespace} failed ({Error})", JobId, streamNamespace, e.Message);
+        }
+    }
+
+    private void DropDriver() => _driver = null;
 
     private void StopTimer()
     {

@@ -2,7 +2,10 @@ using Rnn.Contracts.Messages;
 
 namespace Rnn.Silo.Grains;
 
-/// <summary>A job grain's persisted state: the job file and its run, its progress and how it ended.</summary>
+/// <summary>
+/// A job grain's persisted state (memory storage): the job file and its run, its progress and how it ended. It may be
+/// lost with a silo; the job folder on disk is the durable truth it is rebuilt from.
+/// </summary>
 [GenerateSerializer]
 [Alias("Rnn.JobRecord")]
 public sealed class JobRecord
@@ -26,6 +29,18 @@ public sealed class JobRecord
     [Id(8)] public int SkippedSteps { get; set; }
 
     [Id(9)] public bool CancelRequested { get; set; }
+
+    /// <summary>The job's run folder (absolute path).</summary>
+    [Id(10)] public string JobFolder { get; set; } = "";
+
+    /// <summary>The generation of the driver that last ran the job (also in run.json, which is authoritative).</summary>
+    [Id(11)] public long Generation { get; set; }
+
+    [Id(12)] public int Rollbacks { get; set; }
+
+    [Id(13)] public JobSummary? Summary { get; set; }
+
+    [Id(14)] public EvaluationMetrics? LastEvaluation { get; set; }
 
     public bool IsActive => State is JobState.Queued or JobState.Running;
 }

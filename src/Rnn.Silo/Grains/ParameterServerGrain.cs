@@ -6,6 +6,7 @@ using Rnn.Kernels.Training;
 using Rnn.Silo.Compute;
 using Rnn.Silo.Jobs;
 using Rnn.Silo.Placement;
+using Rnn.Silo.Recovery;
 
 namespace Rnn.Silo.Grains;
 
@@ -13,9 +14,12 @@ namespace Rnn.Silo.Grains;
 /// Owns block j of a job's parameters and its optimizer state. Pushes are stored per shard and summed in shard order
 /// 0..S-1 only when all are in, never in arrival order, so the sum's rounding is the same wherever shards ran and
 /// whatever order their messages came in. The arithmetic is <see cref="GradientAggregation"/>'s, as in the Trainer.
+/// Its state lives only in memory: re-activated on another silo after a crash it comes back empty, every call but
+/// <see cref="RestoreAsync"/> then fails, and the job grain rolls the whole job back to its last checkpoint.
 /// </summary>
 [SpreadByIndexPlacement]
-public sealed class ParameterServerGrain(ComputeExecutor executor, JobRuntimeCache runtimes) : Grain, IParameterServerGrain
+public sealed class ParameterServerGrain(ComputeExecutor executor, JobRuntimeCache runtimes, ILocalSiloDetails silo)
+    : Grain, IParameterServerGrain
 {
     private readonly Dictionary<int, float[]> _pushes = [];
     private JobRuntime? _runtime;
@@ -65,7 +69,9 @@ public sealed class ParameterServerGrain(ComputeExecutor executor, JobRuntimeCac
         ArgumentNullException.ThrowIfNull(push);
         RequireInitialized();
         // Idempotent: a push for an older step (a retry that arrives late) or a repeat for this step changes nothing.
-        if (push.Step != _version || _pushes.ContainsKey(push.Shard) || _reducedStep == push.Step) return Task.CompletedTask;
+        // A push computed under another generation (a shard still working for a dead driver) is dropped too.
+        if (push.Generation != _definition!.Generation || push.Step != _version || _pushes.ContainsKey(push.Shard)
+            || _reducedStep == push.Step) return Task.CompletedTask;
         var shards = _runtime!.Setup.Shards;
         if (push.Shard < 0 || push.Shard >= shards)
             throw new ArgumentOutOfRangeException(nameof(push), $"shard {push.Shard} does not exist; the job has {shards}");
@@ -123,6 +129,42 @@ public sealed class ParameterServerGrain(ComputeExecutor executor, JobRuntimeCac
         _version = step + 1;
         return Task.FromResult(_version);
     }
+
+    public Task<BlockSnapshot> ExportAsync(JobDefinition job, long version)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        RequireInitialized();
+        if (job != _definition)
+            throw new InvalidOperationException($"parameter block {Block} serves generation {_definition!.Generation} of run {_definition.RunId}, not generation {job.Generation} of run {job.RunId}");
+        if (version != _version || _reducedStep >= 0)
+            throw new InvalidOperationException($"parameter block {Block} is at version {_version}{(_reducedStep >= 0 ? " mid-step" : "")}; cannot snapshot version {version}");
+        return Task.FromResult(SnapshotBytes.ToSnapshot(Block, _version, _parameters, _optimizer!.ExportState()));
+    }
+
+    public async Task<long> RestoreAsync(JobDefinition job, BlockSnapshot snapshot)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        ArgumentNullException.ThrowIfNull(snapshot);
+        if (_definition is { } current && current.RunId == job.RunId && current.Generation > job.Generation)
+            throw new InvalidOperationException($"parameter block {Block} already serves generation {current.Generation}; refusing stale generation {job.Generation}");
+        var runtime = await runtimes.GetAsync(job);
+        var block = Block;
+        if (snapshot.Block != block || snapshot.Parameters.Length != runtime.Blocks.Length(block) * sizeof(float))
+            throw new ArgumentException($"the snapshot of block {snapshot.Block} ({snapshot.Parameters.Length} bytes) does not fit block {block}", nameof(snapshot));
+        var optimizer = runtime.Setup.CreateOptimizer(runtime.Blocks.Length(block));
+        optimizer.ImportState(SnapshotBytes.OptimizerState(snapshot));
+        _parameters = SnapshotBytes.Floats(snapshot.Parameters);
+        _gradient = new float[_parameters.Length];
+        _optimizer = optimizer;
+        _version = snapshot.Version;
+        _reducedStep = -1;
+        _pushes.Clear();
+        _runtime = runtime;
+        _definition = job;
+        return _version;
+    }
+
+    public Task<string> GetSiloAsync() => Task.FromResult(silo.SiloAddress.ToString());
 
     public Task ReleaseAsync()
     {

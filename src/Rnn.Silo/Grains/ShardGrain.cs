@@ -8,6 +8,7 @@ using Rnn.Kernels.Training;
 using Rnn.Silo.Compute;
 using Rnn.Silo.Jobs;
 using Rnn.Silo.Placement;
+using Rnn.Silo.Recovery;
 
 namespace Rnn.Silo.Grains;
 
@@ -16,6 +17,9 @@ namespace Rnn.Silo.Grains;
 /// micro-batch on the silo's compute executor, and pushes its gradient sum block by block. It keeps the last step's
 /// result, so a repeated request for the same step (a retry after a deadline) re-pushes the same bytes instead of
 /// computing again, which would advance carried stream state twice.
+/// For stream data (carried state) the shard must compute its steps in order from a known state: a shard that lost
+/// its state (re-activated on another silo) or is asked out of order fails the request, and the job grain rolls
+/// every grain back to the last checkpoint. Shards of independent samples have no such state and simply carry on.
 /// </summary>
 [SpreadByIndexPlacement]
 public sealed class ShardGrain(ComputeExecutor executor, JobRuntimeCache runtimes, ILocalSiloDetails silo) : Grain, IShardGrain
@@ -26,58 +30,104 @@ public sealed class ShardGrain(ComputeExecutor executor, JobRuntimeCache runtime
     private float[] _parameters = [];
     private float[] _gradient = [];
     private ShardStepReport? _lastReport;
+    private long _nextStep;
 
     private int Shard => GrainKeys.Parse(this.GetPrimaryKeyString()).Index;
 
     public async Task<ShardStepReport> ComputeStepAsync(ShardStepRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
+        RefuseStale(request.Job);
         if (request.Job != _definition)
         {
-            // A new run (or the first request): start from a fresh computer so no carried state leaks across runs.
-            _runtime = await runtimes.GetAsync(request.Job);
-            _definition = request.Job;
-            _computer = null;
-            _lastReport = null;
+            var runtime = await runtimes.GetAsync(request.Job);
+            if (runtime.Setup.TokenInput)
+                throw new InvalidOperationException($"shard {Shard} has no carried state for generation {request.Job.Generation} " +
+                    $"of run {request.Job.RunId} (re-activated or not restored); the job must roll back to its checkpoint");
+            // Independent samples: a step's batch depends only on the step number, so a fresh shard can start anywhere.
+            Start(request.Job, runtime, request.Step, null);
         }
-        var runtime = _runtime!;
+        var r = _runtime!;
         if (_lastReport is { } last && last.Step == request.Step)
         {
-            await PushAsync(request.Job.JobId, runtime, request.Step);
+            await PushAsync(request.Job, r, request.Step);
             return last;
         }
+        if (r.Setup.TokenInput && request.Step != _nextStep)
+            throw new InvalidOperationException($"shard {Shard} carries its streams' state to step {_nextStep}; cannot compute step {request.Step}");
 
-        var shard = Shard;
-        if (shard >= runtime.Setup.Shards)
-            throw new ArgumentOutOfRangeException(nameof(request), $"shard {shard} does not exist; the job has {runtime.Setup.Shards}");
-        if (_computer is null)
-        {
-            // One thread per shard computation: kernels give the same bits for any thread count, and the executor
-            // runs several shards side by side.
-            _computer = runtime.Setup.CreateShardComputer(shard, new CpuCompute(1));
-            _parameters = new float[runtime.Layout.TotalLength];
-            _gradient = new float[runtime.Layout.TotalLength];
-        }
-
-        await PullParametersAsync(request.Job.JobId, runtime, request.Step);
-        var (computer, parameters, gradient, step) = (_computer, _parameters, _gradient, request.Step);
+        await PullParametersAsync(request.Job.JobId, r, request.Step);
+        var (computer, parameters, gradient, step) = (_computer!, _parameters, _gradient, request.Step);
         var (result, finite, seconds) = await executor.RunAsync(() =>
         {
             var clock = Stopwatch.StartNew();
-            var r = computer.Compute(parameters, step, gradient);
-            return (r, GradientClipping.AllFinite(gradient), clock.Elapsed.TotalSeconds);
+            var res = computer.Compute(parameters, step, gradient);
+            return (res, GradientClipping.AllFinite(gradient), clock.Elapsed.TotalSeconds);
         });
-        _lastReport = new ShardStepReport(shard, step, result.LossSum, result.LossCount, result.Correct, result.Rows,
+        _nextStep = step + 1;
+        _lastReport = new ShardStepReport(Shard, step, result.LossSum, result.LossCount, result.Correct, result.Rows,
             finite, seconds, silo.Name);
-        await PushAsync(request.Job.JobId, runtime, step);
+        await PushAsync(request.Job, r, step);
         return _lastReport;
     }
+
+    public Task<ShardSnapshot> ExportStateAsync(JobDefinition job, long nextStep)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        if (job != _definition || _computer is null)
+            throw new InvalidOperationException($"shard {Shard} does not serve generation {job.Generation} of run {job.RunId}; it has lost its state");
+        if (_nextStep != nextStep)
+            throw new InvalidOperationException($"shard {Shard} is before step {_nextStep}, not {nextStep}");
+        return Task.FromResult(SnapshotBytes.ToSnapshot(Shard, nextStep, _computer.State));
+    }
+
+    public async Task RestoreAsync(JobDefinition job, ShardSnapshot snapshot)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        ArgumentNullException.ThrowIfNull(snapshot);
+        RefuseStale(job);
+        var runtime = await runtimes.GetAsync(job);
+        if (snapshot.Shard != Shard)
+            throw new ArgumentException($"the snapshot of shard {snapshot.Shard} was sent to shard {Shard}", nameof(snapshot));
+        Start(job, runtime, snapshot.NextStep, SnapshotBytes.CarriedState(snapshot));
+    }
+
+    public Task<string> GetSiloAsync() => Task.FromResult(silo.SiloAddress.ToString());
 
     public Task ReleaseAsync()
     {
         runtimes.Release(GrainKeys.Parse(this.GetPrimaryKeyString()).JobId);
         this.DeactivateOnIdle();
         return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// A fresh computer at <paramref name="nextStep"/>. A null <paramref name="carried"/> keeps the computer's own
+    /// initial (zero) stream state, which is what a run's first step starts from.
+    /// </summary>
+    private void Start(JobDefinition job, JobRuntime runtime, long nextStep, Kernels.Models.CarriedState? carried)
+    {
+        var shard = Shard;
+        if (shard >= runtime.Setup.Shards)
+            throw new ArgumentOutOfRangeException(nameof(job), $"shard {shard} does not exist; the job has {runtime.Setup.Shards}");
+        // One thread per shard computation: kernels give the same bits for any thread count, and the executor runs
+        // several shards side by side.
+        var computer = runtime.Setup.CreateShardComputer(shard, new CpuCompute(1));
+        if (carried is not null) computer.RestoreState(carried);
+        _computer = computer;
+        _parameters = new float[runtime.Layout.TotalLength];
+        _gradient = new float[runtime.Layout.TotalLength];
+        _runtime = runtime;
+        _definition = job;
+        _nextStep = nextStep;
+        _lastReport = null;
+    }
+
+    /// <summary>Requests of an older generation of the run come from a driver that has since been replaced.</summary>
+    private void RefuseStale(JobDefinition job)
+    {
+        if (_definition is { } current && current.RunId == job.RunId && current.Generation > job.Generation)
+            throw new InvalidOperationException($"shard {Shard} serves generation {current.Generation}; refusing stale generation {job.Generation}");
     }
 
     private async Task PullParametersAsync(string jobId, JobRuntime runtime, long version)
@@ -88,8 +138,11 @@ public sealed class ShardGrain(ComputeExecutor executor, JobRuntimeCache runtime
             TensorBytes.ToFloats(block.Values, _parameters.AsSpan(runtime.Blocks.RangeOf(block.Block)));
     }
 
-    private Task PushAsync(string jobId, JobRuntime runtime, long step) =>
+    private Task PushAsync(JobDefinition job, JobRuntime runtime, long step) =>
         Task.WhenAll(Enumerable.Range(0, runtime.Blocks.Count).Select(j =>
-            GrainFactory.GetGrain<IParameterServerGrain>(GrainKeys.ParameterServer(jobId, j)).PushGradientAsync(
-                new GradientPush(Shard, step, j, TensorBytes.FromFloats(_gradient.AsSpan(runtime.Blocks.RangeOf(j)))))));
+            GrainFactory.GetGrain<IParameterServerGrain>(GrainKeys.ParameterServer(job.JobId, j)).PushGradientAsync(
+                new GradientPush(Shard, step, j, TensorBytes.FromFloats(_gradient.AsSpan(runtime.Blocks.RangeOf(j))))
+                {
+                    Generation = job.Generation,
+                })));
 }

@@ -3,10 +3,10 @@ using Rnn.Contracts;
 using Rnn.Contracts.Grains;
 using Rnn.Contracts.Messages;
 using Rnn.Kernels.Jobs;
-using Rnn.Kernels.Tensors;
 using Rnn.Kernels.Training;
 using Rnn.Silo.Hosting;
 using Rnn.Silo.Jobs;
+using Rnn.Silo.Recovery;
 using StepMetrics = Rnn.Contracts.Messages.StepMetrics;
 
 namespace Rnn.Silo.Grains;
@@ -16,6 +16,8 @@ namespace Rnn.Silo.Grains;
 /// parameter server reduces (shard order, global loss count) and returns its squared norm; the norms are summed in
 /// block order into one clip scale; every server applies it. The result is bit-identical to <see cref="Trainer"/>.
 /// Each call has a deadline and is asked again on timeout or a lost silo; every call is idempotent per step.
+/// Calls to a parameter server that lost its state fail at once (it is not at the step's version): retrying cannot
+/// help, so they propagate and the job grain rolls back to its checkpoint.
 /// </summary>
 public sealed class SyncStepCoordinator(IGrainFactory grains, JobRuntime runtime, JobDefinition job, RnnTrainingOptions options)
 {
@@ -25,17 +27,10 @@ public sealed class SyncStepCoordinator(IGrainFactory grains, JobRuntime runtime
 
     private IParameterServerGrain BlockGrain(int j) => grains.GetGrain<IParameterServerGrain>(GrainKeys.ParameterServer(job.JobId, j));
 
-    /// <summary>Sets up every parameter block (a no-op for blocks already set up for this run); returns their version.</summary>
-    public async Task<long> InitializeAsync()
-    {
-        var versions = await Task.WhenAll(Enumerable.Range(0, runtime.Blocks.Count).Select(j =>
-            WithDeadline(() => BlockGrain(j).InitializeAsync(job), $"initialising parameter block {j}")));
-        if (versions.Distinct().Count() != 1)
-            throw new InvalidOperationException($"parameter blocks disagree on the version: {string.Join(", ", versions)}");
-        return versions[0];
-    }
-
-    /// <summary>Runs step <paramref name="step"/>; throws <see cref="TrainingFailedException"/> when the job must fail.</summary>
+    /// <summary>
+    /// Runs step <paramref name="step"/>; throws <see cref="TrainingFailedException"/> when the job must fail (NaN policy
+    /// 'fail'); any other exception means the step was interrupted (a grain lost its state or missed its deadlines).
+    /// </summary>
     public async Task<StepMetrics> RunStepAsync(long step)
     {
         var clock = Stopwatch.StartNew();
@@ -70,14 +65,14 @@ public sealed class SyncStepCoordinator(IGrainFactory grains, JobRuntime runtime
         return Metrics(step, epoch, loss, accuracy, norm, learningRate, clock, shardTimes, null);
     }
 
-    /// <summary>SHA-256 of the parameters at <paramref name="version"/>, gathered from every block.</summary>
-    public async Task<string> HashParametersAsync(long version)
+    /// <summary>The whole parameter vector at <paramref name="version"/>, gathered from every block.</summary>
+    public async Task<float[]> GatherParametersAsync(long version)
     {
         var parameters = new float[runtime.Layout.TotalLength];
         var blocks = await Task.WhenAll(Enumerable.Range(0, runtime.Blocks.Count).Select(j =>
             WithDeadline(() => BlockGrain(j).GetParametersAsync(version), $"reading parameter block {j}")));
         foreach (var block in blocks) TensorBytes.ToFloats(block.Values, parameters.AsSpan(runtime.Blocks.RangeOf(block.Block)));
-        return ParameterHash.Sha256(runtime.Layout, parameters);
+        return parameters;
     }
 
     /// <summary>Tells every shard and block the job is over; best effort, since they deactivate on their own anyway.</summary>
@@ -107,7 +102,7 @@ public sealed class SyncStepCoordinator(IGrainFactory grains, JobRuntime runtime
                 $"parameter block {j} reducing step {request.Step}");
             if (reduction.Complete) return reduction;
             if (attempt >= options.StepCallAttempts)
-                throw new TrainingFailedException($"parameter block {j} never received the gradients of shards " +
+                throw new StepInterruptedException($"parameter block {j} never received the gradients of shards " +
                     $"{string.Join(", ", reduction.MissingShards)} for step {request.Step}");
             // A push was lost (e.g. its silo died after computing): the shard re-pushes the same bytes when asked again.
             await Task.WhenAll(reduction.MissingShards.Select(k => ComputeShardAsync(k, request)));
@@ -132,7 +127,7 @@ public sealed class SyncStepCoordinator(IGrainFactory grains, JobRuntime runtime
             }
             catch (Exception e) when (e is TimeoutException or OrleansException)
             {
-                throw new TrainingFailedException($"{what} failed {attempt} times (deadline {options.StepCallDeadline.TotalSeconds} s): {e.Message}");
+                throw new StepInterruptedException($"{what} failed {attempt} times (deadline {options.StepCallDeadline.TotalSeconds} s): {e.Message}", e);
             }
         }
     }

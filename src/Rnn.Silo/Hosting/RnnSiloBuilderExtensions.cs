@@ -7,6 +7,7 @@ using Rnn.Contracts;
 using Rnn.Silo.Compute;
 using Rnn.Silo.Jobs;
 using Rnn.Silo.Placement;
+using Rnn.Silo.Recovery;
 
 namespace Rnn.Silo.Hosting;
 
@@ -19,7 +20,8 @@ public static class RnnSiloBuilderExtensions
     /// Registers what the training grains need: the silo's compute executor and job cache, memory grain storage for
     /// job records and stream subscriptions (Orleans' binary serializer, not the JSON default, since state holds
     /// byte[] tensors), the memory stream provider that carries each job's metrics, and the placement that spreads a
-    /// job's shards and parameter blocks over the silos.
+    /// job's shards and parameter blocks over the silos, and the background service that resumes unfinished jobs
+    /// found under <see cref="RnnTrainingOptions.RunsRoot"/> (so a job survives the silo of its job grain).
     /// </summary>
     public static ISiloBuilder AddRnnTraining(this ISiloBuilder builder, Action<RnnTrainingOptions>? configure = null)
     {
@@ -27,6 +29,7 @@ public static class RnnSiloBuilderExtensions
         builder.Services.AddOptions<RnnTrainingOptions>().Configure(o => configure?.Invoke(o));
         builder.Services.AddSingleton<ComputeExecutor>();
         builder.Services.AddSingleton<JobRuntimeCache>();
+        builder.Services.AddHostedService<UnfinishedJobResumer>();
         builder.AddPlacementDirector<SpreadByIndexPlacement, SpreadByIndexPlacementDirector>();
         builder.AddMemoryGrainStorage(StorageNames.Jobs, UseOrleansSerializer);
         builder.AddMemoryGrainStorage(StorageNames.PubSub, UseOrleansSerializer);

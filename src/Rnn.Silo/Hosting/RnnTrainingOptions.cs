@@ -1,6 +1,9 @@
 namespace Rnn.Silo.Hosting;
 
-/// <summary>How a silo trains: its compute threads and how long the job grain waits for each piece of a step.</summary>
+/// <summary>
+/// How a silo trains: its compute threads, where job folders live, how long the job grain waits for each piece of a
+/// step and how it recovers from faults.
+/// </summary>
 public sealed class RnnTrainingOptions
 {
     /// <summary>Dedicated compute threads of this silo (kernels never run on the Orleans scheduler or thread pool).</summary>
@@ -15,6 +18,27 @@ public sealed class RnnTrainingOptions
     /// </summary>
     public TimeSpan StepCallDeadline { get; set; } = TimeSpan.FromSeconds(25);
 
-    /// <summary>How many times one piece of a step is asked for before the job fails.</summary>
+    /// <summary>How many times one piece of a step is asked for before the step counts as interrupted (rollback).</summary>
     public int StepCallAttempts { get; set; } = 3;
+
+    /// <summary>
+    /// The folder all silos share for job folders ({RunsRoot}/{job name}/: checkpoint, job.json, metrics.csv, model,
+    /// summary). It is the durable truth from which a job resumes when the silo of its job grain dies.
+    /// </summary>
+    public string RunsRoot { get; set; } = Path.Combine(Environment.CurrentDirectory, "runs");
+
+    /// <summary>How often each silo looks for unfinished job folders and pings their job grains (re-activating them).</summary>
+    public TimeSpan ResumeScanInterval { get; set; } = TimeSpan.FromSeconds(1.5);
+
+    /// <summary>Pause before trying again to roll a job back when the rollback itself failed (e.g. a silo not yet declared dead).</summary>
+    public TimeSpan RollbackRetryDelay { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>How long a job may go without completing a step (rolling back and retrying) before it fails.</summary>
+    public TimeSpan StallTimeout { get; set; } = TimeSpan.FromMinutes(3);
+
+    /// <summary>
+    /// Rollbacks allowed without a new checkpoint in between: a fault that recurs at the same step every time is a bug
+    /// or bad data, not a lost silo, and fails the job instead of replaying forever.
+    /// </summary>
+    public int MaxRollbacksPerCheckpoint { get; set; } = 8;
 }

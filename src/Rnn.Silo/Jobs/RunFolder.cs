@@ -1,0 +1,94 @@
+using System.Text.Json;
+using Rnn.Kernels.Checkpoints;
+
+namespace Rnn.Silo.Jobs;
+
+/// <summary>
+/// A job's folder, {RunsRoot}/{job name}/, shared by all silos: job.json (the job file as submitted), run.json
+/// (<see cref="RunInfo"/>), checkpoint/ (<see cref="CheckpointStore"/>), metrics.csv, and at the end
+/// model.safetensors, summary.json and outcome.json (<see cref="RunOutcome"/>). A folder with a checkpoint and no
+/// outcome is an unfinished run that any silo may resume from disk alone.
+/// </summary>
+public sealed class RunFolder
+{
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
+
+    public RunFolder(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        Path = System.IO.Path.GetFullPath(path);
+    }
+
+    public string Path { get; }
+
+    public string JobFile => Combine("job.json");
+
+    public string RunFile => Combine("run.json");
+
+    public string CheckpointFolder => Combine("checkpoint");
+
+    public string MetricsFile => Combine("metrics.csv");
+
+    public string ModelFile => Combine("model.safetensors");
+
+    public string SummaryFile => Combine("summary.json");
+
+    public string OutcomeFile => Combine("outcome.json");
+
+    public static RunFolder For(string runsRoot, string jobName) => new(System.IO.Path.Combine(runsRoot, jobName));
+
+    /// <summary>Null when <paramref name="jobName"/> is usable as a folder name under the runs root, else why not.</summary>
+    public static string? ValidateName(string jobName) =>
+        jobName.Length == 0 || jobName.StartsWith('.') || jobName.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-'))
+            ? $"'{jobName}' cannot name a run folder: use letters, digits, '.', '_' or '-', not starting with '.'"
+            : null;
+
+    public bool HasCheckpoint => CheckpointStore.Exists(CheckpointFolder);
+
+    /// <summary>Started (job.json, run.json and a checkpoint) and not ended (no outcome.json, no summary.json).</summary>
+    public bool IsUnfinished => File.Exists(JobFile) && File.Exists(RunFile) && HasCheckpoint
+        && !File.Exists(OutcomeFile) && !File.Exists(SummaryFile);
+
+    public RunInfo? ReadRunInfo()
+    {
+        try
+        {
+            return File.Exists(RunFile) ? JsonSerializer.Deserialize<RunInfo>(File.ReadAllText(RunFile), Json) : null;
+        }
+        catch (Exception e) when (e is IOException or JsonException)
+        {
+            // Being replaced at this moment (writes go through a rename), or damaged: treated as absent.
+            return null;
+        }
+    }
+
+    public void WriteRunInfo(RunInfo info) => WriteAtomically(RunFile, JsonSerializer.Serialize(info, Json));
+
+    public string ReadJobJson() => File.ReadAllText(JobFile);
+
+    public RunOutcome? ReadOutcome() =>
+        File.Exists(OutcomeFile) ? JsonSerializer.Deserialize<RunOutcome>(File.ReadAllText(OutcomeFile), Json) : null;
+
+    public void WriteOutcome(RunOutcome outcome) => WriteAtomically(OutcomeFile, JsonSerializer.Serialize(outcome, Json));
+
+    /// <summary>Empties the folder of an earlier run's results and records a new run: job.json and run.json.</summary>
+    public void StartNewRun(string jobJson, RunInfo info)
+    {
+        Directory.CreateDirectory(Path);
+        foreach (var folder in new[] { CheckpointFolder, CheckpointFolder + ".tmp", CheckpointFolder + ".old" })
+            if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+        foreach (var file in new[] { MetricsFile, ModelFile, SummaryFile, OutcomeFile })
+            File.Delete(file);
+        WriteAtomically(JobFile, jobJson);
+        WriteRunInfo(info);
+    }
+
+    private string Combine(string name) => System.IO.Path.Combine(Path, name);
+
+    private static void WriteAtomically(string path, string text)
+    {
+        var temp = path + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp";
+        File.WriteAllText(temp, text);
+        File.Move(temp, path, overwrite: true);
+    }
+}

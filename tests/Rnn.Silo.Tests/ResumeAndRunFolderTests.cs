@@ -1,0 +1,148 @@
+using System.Collections.Concurrent;
+using Orleans.Streams;
+using Rnn.Contracts;
+using Rnn.Contracts.Grains;
+using Rnn.Contracts.Messages;
+using Rnn.Kernels.Checkpoints;
+using Rnn.Kernels.Jobs;
+using Rnn.Kernels.Tensors;
+using Rnn.Kernels.Training;
+
+namespace Rnn.Silo.Tests;
+
+public sealed class ResumeAndRunFolderTests
+{
+    [Fact]
+    public async Task StoppedClusterResumesFromTheCheckpointOnANewClusterAndEndsLikeTheTrainer()
+    {
+        var root = Path.Combine(Path.GetTempPath(), "rnn-resume-tests-" + Guid.NewGuid().ToString("N")[..12]);
+        var json = TestJobs.Mnist(shards: 2, steps: 40, name: "resumed", checkpointEvery: 5);
+        var folder = Path.Combine(root, "resumed");
+        try
+        {
+            var first = await TestClusters.StartAsync(2, root);
+            try
+            {
+                var submitted = await first.Client.GetGrain<IJobGrain>("resumed").SubmitAsync(json);
+                Assert.True(submitted.Accepted, submitted.Message);
+                await TestClusters.WaitForStepAsync(first.Client, "resumed", 12);
+            }
+            finally
+            {
+                await first.DisposeAsync();
+            }
+            var layout = LayoutOf(json);
+            var stoppedAt = CheckpointStore.Read(Path.Combine(folder, "checkpoint"), layout).Step;
+            Assert.InRange(stoppedAt, 10, 35);
+            Assert.False(File.Exists(Path.Combine(folder, "summary.json")));
+
+            // Nobody resubmits: the new cluster's silos find the unfinished folder and resume it.
+            var second = await TestClusters.StartAsync(1, root);
+            try
+            {
+                var status = await TestClusters.WaitForEndAsync(second.Client, "resumed", TimeSpan.FromSeconds(60));
+                Assert.True(status.State == JobState.Completed, status.FailureReason);
+                var expected = TestJobs.TrainerHash(json);
+                Assert.Equal(expected, status.ParametersSha256);
+                RunFolderAssert.CompletedWithHash(folder, 40, expected);
+            }
+            finally
+            {
+                await second.DisposeAsync();
+            }
+        }
+        finally
+        {
+            if (Directory.Exists(root)) Directory.Delete(root, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task TextJobWithCarriedStateOnThreeSilosEqualsTheTrainer()
+    {
+        var root = Path.Combine(Path.GetTempPath(), "rnn-text-tests-" + Guid.NewGuid().ToString("N")[..12]);
+        try
+        {
+            var cluster = await TestClusters.StartAsync(3, root);
+            try
+            {
+                var json = TestJobs.Text(shards: 3, steps: 12, name: "text-3", checkpointEvery: 4);
+                var status = await TestClusters.RunToEndAsync(cluster.Client, "text-3", json);
+                Assert.True(status.State == JobState.Completed, status.FailureReason);
+                Assert.Equal(TestJobs.TrainerHash(json), status.ParametersSha256);
+                Assert.Equal(3, status.LastMetrics!.Shards.Select(s => s.Silo).Distinct().Count());
+                Assert.Contains("bits_per_char", status.Summary!.Test.Keys);
+            }
+            finally
+            {
+                await cluster.DisposeAsync();
+            }
+        }
+        finally
+        {
+            if (Directory.Exists(root)) Directory.Delete(root, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task FinishedJobLeavesItsRunFolderAndPublishesOneEvaluationPerEpoch()
+    {
+        var root = Path.Combine(Path.GetTempPath(), "rnn-folder-tests-" + Guid.NewGuid().ToString("N")[..12]);
+        try
+        {
+            var cluster = await TestClusters.StartAsync(1, root);
+            try
+            {
+                // 256 samples, batch 32: 8 steps per epoch, so 16 steps are two epochs.
+                var json = TestJobs.Mnist(shards: 2, steps: 16, name: "folder", checkpointEvery: 5);
+                var evaluations = new ConcurrentQueue<EvaluationMetrics>();
+                var stream = cluster.Client.GetStreamProvider(StreamNames.Provider)
+                    .GetStream<EvaluationMetrics>(StreamId.Create(StreamNames.EvaluationNamespace, "folder-job"));
+                await stream.SubscribeAsync((e, _) =>
+                {
+                    evaluations.Enqueue(e);
+                    return Task.CompletedTask;
+                });
+                var status = await TestClusters.RunToEndAsync(cluster.Client, "folder-job", json);
+                Assert.True(status.State == JobState.Completed, status.FailureReason);
+                var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+                while (evaluations.Count < 2 && DateTime.UtcNow < deadline) await Task.Delay(20);
+
+                var expected = TestJobs.TrainerHash(json);
+                var folder = Path.Combine(root, "folder");
+                Assert.Equal(Path.GetFullPath(folder), status.JobFolder);
+                Assert.Equal(json, File.ReadAllText(Path.Combine(folder, "job.json")));
+                RunFolderAssert.CompletedWithHash(folder, 16, expected);
+                var parameters = ModelFile.ReadParameters(Path.Combine(folder, "model.safetensors"), LayoutOf(json));
+                Assert.Equal(expected, ParameterHash.Sha256(LayoutOf(json), parameters));
+
+                var summary = RunSummary.Read(Path.Combine(folder, "summary.json"));
+                Assert.True(summary.WallSeconds > 0 && summary.SamplesPerSecond > 0);
+                Assert.InRange(summary.Test["accuracy"], 0, 1);
+                Assert.True(summary.Test["loss"] > 0);
+                Assert.Equal(summary.Test, status.Summary!.Test);
+                Assert.Equal(summary.SamplesPerSecond, status.Summary.SamplesPerSecond);
+
+                var received = evaluations.ToArray();
+                Assert.Equal([8L, 16], received.Select(e => e.Step));
+                Assert.Equal([0, 1], received.Select(e => e.Epoch));
+                Assert.Equal(summary.Test["accuracy"], received[^1].Metrics["accuracy"]);
+                Assert.Equal(16, status.LastEvaluation!.Step);
+            }
+            finally
+            {
+                await cluster.DisposeAsync();
+            }
+        }
+        finally
+        {
+            if (Directory.Exists(root)) Directory.Delete(root, recursive: true);
+        }
+    }
+
+    private static ParameterLayout LayoutOf(string json)
+    {
+        var setup = TrainingSetup.Load(JobSpecParser.Parse(json, "layout"), jobFileDirectory: null);
+        return setup.CreateModel(new Rnn.Kernels.Compute.CpuCompute(1)).Layout;
+    }
+}

@@ -45,7 +45,11 @@ internal static class LocalSiloHost
                 silo.UseLocalhostClustering(settings.SiloPort, settings.GatewayPort, null, ServiceId, settings.ClusterId);
             }
             silo.Configure<SiloOptions>(o => o.SiloName = settings.Name);
-            silo.AddRnnTraining(o => o.ComputeThreads = settings.ComputeThreads);
+            silo.AddRnnTraining(o =>
+            {
+                o.ComputeThreads = settings.ComputeThreads;
+                o.RunsRoot = settings.RunsRoot;
+            });
         });
         return builder.Build();
     }

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using System.Threading.Channels;
 using Orleans.Streams;
 using Rnn.Client.Local;
@@ -25,8 +24,10 @@ internal sealed class OrleansTrainingRun(
     private static readonly TimeSpan UnreachableDeadline = TimeSpan.FromMinutes(2);
     private static readonly string[] RunFiles = ["model.safetensors", "metrics.csv", "summary.json"];
 
-    private readonly Channel<StepMetrics> _streamed = Channel.CreateUnbounded<StepMetrics>();
+    // Step metrics and evaluations, in arrival order, from the job's two streams.
+    private readonly Channel<object> _streamed = Channel.CreateUnbounded<object>();
     private long _lastShown = -1; // 0-based index of the last step shown
+    private long _lastEvaluated; // steps done at the last evaluation shown
     private DateTime? _pollAheadSince; // since when the polled status has shown a step the stream has not
     private bool _chaosDone;
 
@@ -39,7 +40,9 @@ internal sealed class OrleansTrainingRun(
     public async Task<TrainingResult> RunAsync(ITrainingObserver observer, CancellationToken cancellation)
     {
         var job = cluster.Client.GetGrain<IJobGrain>(JobId);
-        var subscription = await SubscribeAsync().ConfigureAwait(false);
+        var steps = await SubscribeAsync<StepMetrics>(StreamNames.MetricsNamespace).ConfigureAwait(false);
+        var evaluations = await SubscribeAsync<EvaluationMetrics>(StreamNames.EvaluationNamespace).ConfigureAwait(false);
+        Func<Task>[] unsubscribe = [steps.UnsubscribeAsync, evaluations.UnsubscribeAsync];
         try
         {
             var submitted = await job.SubmitAsync(jobJson).ConfigureAwait(false);
@@ -54,11 +57,11 @@ internal sealed class OrleansTrainingRun(
         }
         finally
         {
-            if (subscription is not null)
+            foreach (var stop in unsubscribe)
             {
                 try
                 {
-                    await subscription.UnsubscribeAsync().ConfigureAwait(false);
+                    await stop().ConfigureAwait(false);
                 }
                 catch (Exception e) when (e is OrleansException or TimeoutException)
                 {
@@ -70,13 +73,14 @@ internal sealed class OrleansTrainingRun(
 
     public ValueTask DisposeAsync() => cluster.DisposeAsync();
 
-    private async Task<StreamSubscriptionHandle<StepMetrics>?> SubscribeAsync()
+    private async Task<StreamSubscriptionHandle<T>> SubscribeAsync<T>(string streamNamespace)
+        where T : notnull
     {
         var stream = cluster.Client.GetStreamProvider(StreamNames.Provider)
-            .GetStream<StepMetrics>(StreamId.Create(StreamNames.MetricsNamespace, JobId));
-        return await stream.SubscribeAsync((metrics, _) =>
+            .GetStream<T>(StreamId.Create(streamNamespace, JobId));
+        return await stream.SubscribeAsync((item, _) =>
         {
-            _streamed.Writer.TryWrite(metrics);
+            _streamed.Writer.TryWrite(item);
             return Task.CompletedTask;
         }).ConfigureAwait(false);
     }
@@ -109,6 +113,8 @@ internal sealed class OrleansTrainingRun(
             {
                 await DrainAsync(status.Step, observer).ConfigureAwait(false);
                 if (status.LastMetrics is { } last && last.Step > _lastShown) Show(last, observer);
+                // The final evaluation can also be slower on its stream than the status; the status carries it.
+                if (status.LastEvaluation is { } evaluation && evaluation.Step > _lastEvaluated) ShowEvaluation(evaluation, observer);
                 return status;
             }
             if (status.LastMetrics is { } latest && latest.Step > _lastShown)
@@ -122,11 +128,18 @@ internal sealed class OrleansTrainingRun(
 
     private void ShowStreamed(ITrainingObserver observer)
     {
-        while (_streamed.Reader.TryRead(out var metrics))
+        while (_streamed.Reader.TryRead(out var item))
         {
-            // A recovered job may publish steps again from its checkpoint; each step is shown once.
-            if (metrics.Step > _lastShown) Show(metrics, observer);
+            // A job that rolled back to its checkpoint publishes those steps again; each step is shown once.
+            if (item is StepMetrics metrics && metrics.Step > _lastShown) Show(metrics, observer);
+            if (item is EvaluationMetrics evaluation && evaluation.Step > _lastEvaluated) ShowEvaluation(evaluation, observer);
         }
+    }
+
+    private void ShowEvaluation(EvaluationMetrics evaluation, ITrainingObserver observer)
+    {
+        _lastEvaluated = evaluation.Step;
+        observer.Evaluated(new EvaluationReport(evaluation.Step, evaluation.Metrics));
     }
 
     // The job's final status can overtake the stream's last events; wait a little for them.
@@ -177,18 +190,12 @@ internal sealed class OrleansTrainingRun(
 
     private TrainingResult Result(JobStatus status)
     {
-        var folder = request.RunFolder;
+        // The job grain wrote the run folder; list what is there.
+        var folder = status.JobFolder ?? request.RunFolder;
         var files = RunFiles.Select(f => Path.Combine(folder, f)).Where(File.Exists).ToArray();
-        return new TrainingResult(status.State, status.Step, status.FailureReason, status.ParametersSha256,
-            TestMetrics(Path.Combine(folder, "summary.json"), status.Step), files);
-    }
-
-    // The job grain writes the final test metrics into summary.json; shown as the run's last evaluation.
-    private static EvaluationReport? TestMetrics(string summaryPath, long steps)
-    {
-        if (!File.Exists(summaryPath)) return null;
-        if (JsonNode.Parse(File.ReadAllText(summaryPath))?["test"] is not JsonObject test || test.Count == 0) return null;
-        var metrics = test.Where(m => m.Value is JsonValue).ToDictionary(m => m.Key, m => m.Value!.GetValue<double>(), StringComparer.Ordinal);
-        return new EvaluationReport(steps, metrics);
+        var test = status.Summary is { Test.Count: > 0 } summary ? new EvaluationReport(status.Step, summary.Test)
+            : status.LastEvaluation is { } last ? new EvaluationReport(last.Step, last.Metrics)
+            : null;
+        return new TrainingResult(status.State, status.Step, status.FailureReason, status.ParametersSha256, test, files);
     }
 }

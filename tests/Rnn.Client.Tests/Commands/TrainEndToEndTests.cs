@@ -39,6 +39,10 @@ public sealed class TrainEndToEndTests : IDisposable
         Assert.Contains(lines, l => l.StartsWith("step 8/8  epoch 1/1  loss ", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.StartsWith("done: 8/8 steps", StringComparison.Ordinal));
         Assert.Contains($"parameters_sha256 {TrainerHash(job)}", lines);
+        Assert.Contains(lines, l => l.StartsWith("eval after step 8: ", StringComparison.Ordinal));
+        Assert.Contains("test accuracy ", lines.Single(l => l.StartsWith("done: ", StringComparison.Ordinal)), StringComparison.Ordinal);
+        var runFolder = Path.Combine(_folder.File("runs"), "tiny-mnist");
+        Assert.Equal($"wrote {runFolder}: model.safetensors, metrics.csv, summary.json", lines[^1]);
     }
 
     [Fact]
@@ -57,8 +61,8 @@ public sealed class TrainEndToEndTests : IDisposable
         Assert.Equal(TrainerHash(job), (string?)summary["parameters_sha256"]);
     }
 
-    // Needs the job grain's fault recovery (issue 3 §3): without it the job fails when its silo is killed.
-    [Fact(Skip = "needs the silo's fault recovery (checkpoint restore after a silo dies), not yet on main")]
+    // Relies on the job grain's fault recovery (issue 3 §3): rollback to the last checkpoint after a silo dies.
+    [Fact]
     public async Task KilledSiloProcessStillEndsWithTheTrainersParameters()
     {
         var job = Job();

@@ -24,12 +24,13 @@ internal sealed class ComputeWorkerPool : IDisposable
 
     private readonly Thread[] _threads;
     private readonly object _sleepGate = new();
-    private readonly ManualResetEventSlim _allDone = new(false, 0);
+    private readonly object _doneGate = new();
     private IComputeWork? _work;
     private int _participants;
     private int _generation;
     private int _sleepers;
     private int _pending;
+    private int _callerWaiting;
     private volatile bool _stopping;
     private ExceptionDispatchInfo? _failure;
 
@@ -64,7 +65,6 @@ internal sealed class ComputeWorkerPool : IDisposable
         _participants = Math.Clamp(participants, 1, Participants);
         _failure = null;
         _pending = _threads.Length;
-        _allDone.Reset();
         // Full fence: publishes the job before any worker can observe the new generation.
         Interlocked.Increment(ref _generation);
         if (Volatile.Read(ref _sleepers) > 0)
@@ -101,18 +101,23 @@ internal sealed class ComputeWorkerPool : IDisposable
 
     private void WaitForWorkers()
     {
-        // Completion is the event, not _pending reaching 0: the last worker's Set must land before the next Run's
-        // Reset, or a late Set would leave the event signalled for a run that has not finished.
-        if (_threads.Length == 0) return;
         var spinUntil = Stopwatch.GetTimestamp() + CallerSpinTicks;
-        while (!_allDone.IsSet)
+        while (Volatile.Read(ref _pending) != 0)
         {
-            if (Stopwatch.GetTimestamp() > spinUntil)
+            if (Stopwatch.GetTimestamp() <= spinUntil)
             {
-                _allDone.Wait();
-                return;
+                Thread.SpinWait(4);
+                continue;
             }
-            Thread.SpinWait(4);
+            // A plain monitor rather than an event: no lazily created objects, so no allocation ever shows up in a
+            // step loop. Setting _callerWaiting (full fence) before re-reading _pending pairs with the workers'
+            // decrement-then-read, so the last worker always sees the flag or the caller sees zero.
+            lock (_doneGate)
+            {
+                Interlocked.Exchange(ref _callerWaiting, 1);
+                while (Volatile.Read(ref _pending) != 0) Monitor.Wait(_doneGate);
+                Interlocked.Exchange(ref _callerWaiting, 0);
+            }
         }
     }
 
@@ -125,7 +130,9 @@ internal sealed class ComputeWorkerPool : IDisposable
             seen = WaitForNextGeneration(seen);
             if (_stopping) return;
             if (index < _participants) Execute(_work!, index, _participants);
-            if (Interlocked.Decrement(ref _pending) == 0) _allDone.Set();
+            // A late pulse (the caller already saw zero and moved on) only wakes a waiting caller to re-check.
+            if (Interlocked.Decrement(ref _pending) == 0 && Volatile.Read(ref _callerWaiting) != 0)
+                lock (_doneGate) Monitor.PulseAll(_doneGate);
         }
     }
 
@@ -159,6 +166,5 @@ internal sealed class ComputeWorkerPool : IDisposable
         Interlocked.Increment(ref _generation);
         lock (_sleepGate) Monitor.PulseAll(_sleepGate);
         foreach (var thread in _threads) thread.Join();
-        _allDone.Dispose();
     }
 }

@@ -18,6 +18,6 @@ public sealed record GoldenCaseResult(string File, string Description, IReadOnly
         var bad = Comparisons.Where(c => !c.WithinTolerance).Select(c => c.Name).ToArray();
         var status = bad.Length == 0 ? "PASS" : "FAIL";
         var detail = bad.Length == 0 ? "" : $"; out of tolerance: {string.Join(", ", bad)}";
-        return $"{status} {name} ({Description}): {Comparisons.Count} tensors, max abs error {maxAbs:E2} ({worst.Name}), max rel error {maxRel:E2}{detail}";
+        return $"{status} {name} ({Description}): {Comparisons.Count} tensors, max abs error {maxAbs:0.00e+0} ({worst.Name}), max rel error {maxRel:0.00e+0}{detail}";
     }
 }

@@ -19,7 +19,8 @@ public sealed record TensorComparison(string Name, double MaxAbsoluteError, doub
             var rel = abs / Math.Max(Math.Abs((double)expected[i]), 1e-30);
             if (double.IsNaN(abs)) abs = rel = double.PositiveInfinity;
             maxAbs = Math.Max(maxAbs, abs);
-            if (abs > AbsoluteTolerance) maxRel = Math.Max(maxRel, rel);
+            // Relative error is only meaningful away from zero; it is reported where |expected| > 1e-5.
+            if (Math.Abs((double)expected[i]) > AbsoluteTolerance || abs > AbsoluteTolerance) maxRel = Math.Max(maxRel, rel);
             if (abs > AbsoluteTolerance && rel > RelativeTolerance) ok = false;
         }
         return new TensorComparison(name, maxAbs, maxRel, ok);

@@ -22,7 +22,7 @@ internal static class TrainingSectionReader
         CheckRunLength(training, epochs, steps);
 
         var batchSize = training.Int(BatchSize, 1, int.MaxValue, required: true);
-        var shards = training.Has(Shards) ? training.Int(Shards, 1, int.MaxValue, required: false) : TrainingSpec.DefaultShards;
+        var shards = training.Has(Shards) ? training.Int(Shards, 1, TrainingSpec.MaxShards, required: false) : TrainingSpec.DefaultShards;
         if (batchSize is not null && shards is not null && batchSize % shards != 0)
         {
             training.Errors.Add(training.FieldPath(BatchSize), DivisibilityMessage(batchSize.Value, shards.Value));

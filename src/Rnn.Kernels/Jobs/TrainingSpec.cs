@@ -6,6 +6,9 @@ namespace Rnn.Kernels.Jobs;
 public sealed record TrainingSpec
 {
     public const int DefaultShards = 1;
+
+    /// <summary>More shards than this would mean micro-batches of a sample or less on any sensible batch.</summary>
+    public const int MaxShards = 1024;
     public const int DefaultCheckpointEvery = 50;
 
     public int? Epochs { get; init; }

@@ -1,13 +1,19 @@
+using System.Diagnostics;
 using System.Globalization;
 using Rnn.Kernels.Compute;
+using Rnn.Kernels.Tensors;
 
 namespace Rnn.Benchmarks;
 
 /// <summary>
-/// GFLOP/s of the benchmark shapes via <see cref="GemmThroughput"/>, without BenchmarkDotNet (seconds, not minutes).
+/// GFLOP/s of the benchmark shapes without BenchmarkDotNet (seconds, not minutes). Samples of the GEMM and of the
+/// FMA peak alternate, ~10 ms each, and the medians are compared: on a shared machine whose speed drifts by tens of
+/// percent within a minute, only interleaved measurements give a meaningful fraction of peak.
 /// </summary>
 public static class QuickThroughput
 {
+    private const int Rounds = 41;
+
     private static readonly (string Name, int M, int N, int K, bool TransA, bool TransB)[] Shapes =
     [
         ("target 64x2048x512", 64, 2048, 512, false, false),
@@ -21,17 +27,63 @@ public static class QuickThroughput
     {
         foreach (var threads in threadCounts)
         {
-            var peak = FmaPeak.MeasureGflops(threads);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"threads={threads}  FMA peak {peak:F1} GFLOP/s"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"threads={threads}"));
+            using var compute = new CpuCompute(threads);
             foreach (var (name, m, n, k, transA, transB) in Shapes)
             {
-                var seconds = GemmThroughput.Measure(m, n, k, threads, transA, transB);
-                var gflops = GemmThroughput.Flops(m, n, k) / seconds / 1e9;
+                var (gemm, peak) = Interleaved(compute, m, n, k, transA, transB);
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"  {name,-30} {seconds * 1e6,9:F1} us  {gflops,6:F1} GFLOP/s  " +
-                    $"{100 * gflops / peak,5:F1}% of peak"));
+                    $"  {name,-30} {gemm,6:F1} GFLOP/s  peak {peak,6:F1}  {100 * gemm / peak,5:F1}% of peak"));
             }
         }
+    }
+
+    /// <summary>Median GFLOP/s of the GEMM and of the FMA peak, sampled alternately.</summary>
+    private static (double Gemm, double Peak) Interleaved(CpuCompute compute, int m, int n, int k, bool transA,
+        bool transB)
+    {
+        var random = new DeterministicRandom(7);
+        float[] Random(int length)
+        {
+            var values = new float[length];
+            for (var i = 0; i < length; i++) values[i] = random.NextFloat() * 2f - 1f;
+            return values;
+        }
+        var a = Random(m * k);
+        var b = Random(k * n);
+        var c = new float[m * n];
+        var flops = GemmThroughput.Flops(m, n, k);
+        var calls = Math.Max(1, (int)(1e7 / flops)); // ~10 ms per sample at ~1 TFLOP/s down to ~100 GFLOP/s
+        var peakIterations = (long)(flops * calls / compute.Threads / FmaPeak.FlopsPerIteration);
+        var sink = new float[compute.Threads];
+        Action<int> peakPiece = t => sink[t] = FmaPeak.Run(peakIterations);
+        void Gemm()
+        {
+            for (var i = 0; i < calls; i++) compute.Gemm(transA, transB, m, n, k, a, b, c, accumulate: false);
+        }
+        void Peak() => compute.ParallelFor(compute.Threads, peakPiece);
+
+        for (var warm = Stopwatch.StartNew(); warm.ElapsedMilliseconds < 200;)
+        {
+            Gemm();
+            Peak();
+        }
+        var gemmRates = new double[Rounds];
+        var peakRates = new double[Rounds];
+        for (var r = 0; r < Rounds; r++)
+        {
+            gemmRates[r] = flops * calls / Seconds(Gemm) / 1e9;
+            peakRates[r] = (double)FmaPeak.FlopsPerIteration * peakIterations * compute.Threads / Seconds(Peak) / 1e9;
+        }
+        Array.Sort(gemmRates);
+        Array.Sort(peakRates);
+        return (gemmRates[Rounds / 2], peakRates[Rounds / 2]);
+    }
+
+    private static double Seconds(Action action)
+    {
+        var start = Stopwatch.GetTimestamp();
+        action();
+        return (Stopwatch.GetTimestamp() - start) / (double)Stopwatch.Frequency;
     }
 }

@@ -13,15 +13,17 @@ namespace Rnn.Client;
 /// </summary>
 public static class CliApp
 {
-    // After Ctrl+C the train loop stops at the end of the current step and writes its outputs; this bounds the wait.
+    // After Ctrl+C the job stops at the end of the current step and the silos shut down; this bounds the wait.
     private static readonly TimeSpan ShutdownGrace = TimeSpan.FromSeconds(30);
 
     /// <summary>Runs one command line and returns the process exit code (see <see cref="ExitCodes"/>).</summary>
     /// <param name="interactiveOutput">True when <paramref name="stdout"/> is a terminal: enables the live progress bar.</param>
     public static Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, bool interactiveOutput = false) =>
-        RunAsync(args, new CliContext(stdout, stderr, interactiveOutput), new KernelTrainingRunFactory());
+        RunAsync(args, new CliContext(stdout, stderr, interactiveOutput), new OrleansTrainingRunFactory());
 
-    internal static async Task<int> RunAsync(string[] args, CliContext context, ITrainingRunFactory runs)
+    /// <param name="cancellation">Stands in for Ctrl+C in tests (the real one reaches commands through System.CommandLine).</param>
+    internal static async Task<int> RunAsync(string[] args, CliContext context, ITrainingRunFactory runs,
+        CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(args);
         var verbose = CommonOptions.Verbose();
@@ -38,11 +40,12 @@ public static class CliApp
             Error = context.Error,
             // Commands report their own failures with exit codes; this catches only what escapes them.
             EnableDefaultExceptionHandler = false,
-            ProcessTerminationTimeout = ShutdownGrace,
+            // A `rnn silo` child ignores Ctrl+C (its parent stops it once the job is cancelled); train handles it.
+            ProcessTerminationTimeout = parse.CommandResult.Command.Name == "silo" ? null : ShutdownGrace,
         };
         try
         {
-            return await parse.InvokeAsync(configuration).ConfigureAwait(false);
+            return await parse.InvokeAsync(configuration, cancellation).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -62,6 +65,7 @@ public static class CliApp
             verbose,
             new TrainCommand(context, runs, verbose).Command,
             new GoldenCommand(context, verbose).Command,
+            new SiloCommand().Command,
         };
         var help = root.Options.OfType<HelpOption>().Single();
         help.Action = new ExitCodesHelpAction((HelpAction)help.Action!);

@@ -1,27 +1,46 @@
 using System.CommandLine;
 using Rnn.Client.Console;
 using Rnn.Client.Training;
+using Rnn.Contracts.Messages;
 using Rnn.Kernels.Jobs;
+using Rnn.Kernels.Training;
 
 namespace Rnn.Client.Commands;
 
 /// <summary>
-/// <c>rnn train JOB.json</c>: trains a job in this process and writes the model and metrics to a run folder. The
-/// job is validated before anything starts; progress goes to a live bar, plain lines or JSON lines.
+/// <c>rnn train [JOB.json]</c>: runs a job through Orleans on a local cluster (one silo in this process, or
+/// --silos N processes) and shows its progress. The job is validated before anything starts; the job grain writes
+/// the run folder RunsRoot/&lt;job name&gt;. With no job file, the embedded main example is trained.
 /// </summary>
 internal sealed class TrainCommand
 {
     public const string DefaultRunsFolder = "runs";
+    public const int MaxSilos = 16;
 
     private readonly CliContext _context;
     private readonly ITrainingRunFactory _runs;
     private readonly Option<bool> _verbose;
-    private readonly Argument<string> _job = new("JOB.json") { Description = "The job file (see docs/job-format.md)" };
+    private readonly Argument<string?> _job = new("JOB.json")
+    {
+        Description = $"The job file (see docs/job-format.md) [default: the embedded {EmbeddedJobs.MainExample}]",
+        Arity = ArgumentArity.ZeroOrOne,
+    };
     private readonly Option<int> _threads = CommonOptions.Threads();
     private readonly Option<string?> _out = new("--out")
     {
-        Description = $"Run folder for the model, metrics and job [default: {DefaultRunsFolder}/<job name>]",
+        Description = $"Folder the run folder <job name>/ is written in [default: {DefaultRunsFolder}]",
         HelpName = "DIR",
+    };
+    private readonly Option<int> _silos = new("--silos")
+    {
+        Description = "Silos on this machine: 1 runs in this process, N starts N-1 more silo processes",
+        HelpName = "N",
+        DefaultValueFactory = _ => 1,
+    };
+    private readonly Option<string?> _chaos = new("--chaos")
+    {
+        Description = "kill-silo:STEP crashes a silo process holding shards when step STEP starts (needs --silos 2 or more)",
+        HelpName = "SPEC",
     };
     private readonly Option<int?> _steps = new("--steps")
     {
@@ -49,26 +68,30 @@ internal sealed class TrainCommand
         _verbose = verbose;
         _steps.Validators.Add(r => CommonOptions.RequireRange(r, 1, int.MaxValue));
         _logEvery.Validators.Add(r => CommonOptions.RequireRange(r, 1, int.MaxValue));
-        Command = new Command("train", "Train a job in this process, with live progress; writes the model and metrics")
+        _silos.Validators.Add(r => CommonOptions.RequireRange(r, 1, MaxSilos));
+        _chaos.Validators.Add(r =>
         {
-            _job, _threads, _out, _steps, _logEvery, _quiet, _json,
+            if (r.GetValueOrDefault<string?>() is { } text && ChaosPlan.TryParse(text, out var error) is null) r.AddError(error!);
+        });
+        Command = new Command("train", "Train a job on a local Orleans cluster, with live progress; writes the model and metrics")
+        {
+            _job, _threads, _out, _silos, _chaos, _steps, _logEvery, _quiet, _json,
         };
+        Command.Validators.Add(r =>
+        {
+            if (r.GetValue(_chaos) is not null && r.GetValue(_silos) < 2) r.AddError("--chaos needs --silos 2 or more: the silo in this process is never killed");
+        });
         Command.SetAction(InvokeAsync);
     }
 
     public Command Command { get; }
 
-    // The loop is synchronous compute; it runs off the invocation thread so that Ctrl+C handling stays responsive,
-    // and checks the token between steps to stop cleanly and still write what it has.
-    private Task<int> InvokeAsync(ParseResult parse, CancellationToken cancellation) =>
-        Task.Run(() => Invoke(parse, cancellation), CancellationToken.None);
-
-    private int Invoke(ParseResult parse, CancellationToken cancellation)
+    private async Task<int> InvokeAsync(ParseResult parse, CancellationToken cancellation)
     {
         var progress = TrainingProgressFactory.Create(_context, parse.GetValue(_json), parse.GetValue(_quiet), parse.GetValue(_logEvery));
         try
         {
-            return Run(parse, progress, cancellation);
+            return await RunAsync(parse, progress, cancellation).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -79,38 +102,67 @@ internal sealed class TrainCommand
         }
     }
 
-    private int Run(ParseResult parse, TrainingProgress progress, CancellationToken cancellation)
+    private async Task<int> RunAsync(ParseResult parse, TrainingProgress progress, CancellationToken cancellation)
     {
-        var jobPath = parse.GetRequiredValue(_job);
-        var job = LoadJob(jobPath, parse.GetValue(_steps));
+        var jobPath = parse.GetValue(_job);
+        var (job, jobJson) = LoadJob(jobPath, parse.GetValue(_steps));
         var threads = parse.GetValue(_threads);
-        var outputDirectory = Path.GetFullPath(parse.GetValue(_out) ?? Path.Combine(DefaultRunsFolder, job.Name));
+        var silos = parse.GetValue(_silos);
+        var chaos = parse.GetValue(_chaos) is { } spec ? ChaosPlan.TryParse(spec, out _) : null;
+        var runsRoot = Path.GetFullPath(parse.GetValue(_out) ?? DefaultRunsFolder);
+        var jobDirectory = jobPath is null ? null : Path.GetDirectoryName(Path.GetFullPath(jobPath));
+        var request = new TrainingRequest(job, jobJson, jobDirectory, threads, runsRoot, silos, chaos);
 
-        using var run = _runs.Open(job, Path.GetDirectoryName(Path.GetFullPath(jobPath)), threads, outputDirectory);
-        progress.Started(new TrainingRunInfo(job.Name, run.TotalSteps, run.StepsPerEpoch, run.Step, threads, outputDirectory));
-        var loop = new TrainingLoop(run, job.Training.EvalEvery, cancellation);
-        var outcome = progress.Show(() => loop.Run(job.Name, progress)) with { OutputDirectory = outputDirectory };
-        var files = run.WriteOutputs(outcome);
-        outcome = outcome with { Files = files };
+        await using var run = await _runs.OpenAsync(request, cancellation).ConfigureAwait(false);
+        progress.Started(new TrainingRunInfo(job.Name, run.TotalSteps, run.StepsPerEpoch, 0, silos, threads, request.RunFolder));
+        var observer = new ProgressObserver(progress, run.TotalSteps);
+        var result = await progress.ShowAsync(() => run.RunAsync(observer, cancellation)).ConfigureAwait(false);
+        if (result.State == JobState.Failed)
+        {
+            throw new TrainingFailedException(result.FailureReason ?? "the job failed without a reason");
+        }
+
+        var tracker = observer.Tracker;
+        var outcome = new TrainingOutcome(job.Name, result.Steps, run.TotalSteps, tracker.Elapsed.TotalSeconds,
+            tracker.TrainingTime.TotalSeconds, tracker.SamplesSeen, tracker.LastLoss, tracker.SkippedSteps,
+            observer.LastEvaluation is { } last && last.Step == result.Steps ? last : result.Test ?? observer.LastEvaluation,
+            result.State == JobState.Cancelled, result.ParametersSha256, request.RunFolder, result.Files);
         progress.Finished(outcome);
         return outcome.Interrupted ? ExitCodes.Interrupted : ExitCodes.Success;
     }
 
-    /// <summary>The validated job, with --steps applied; everything wrong with it is reported before any data is read.</summary>
-    private static JobSpec LoadJob(string path, int? steps)
+    /// <summary>
+    /// The validated job and its text, with --steps applied; everything wrong with it is reported before any data
+    /// is read. No path: the embedded main example.
+    /// </summary>
+    private static (JobSpec Job, string Json) LoadJob(string? path, int? steps)
     {
-        var job = JobSpecParser.Load(path);
-        if (job.Backend is not (BackendNames.Auto or BackendNames.Cpu))
+        string json;
+        string source;
+        if (path is null)
         {
-            throw new JobValidationException(path, [new JobValidationError("backend",
-                $"'{job.Backend}' is not available in this build of rnn; use \"{BackendNames.Cpu}\" or \"{BackendNames.Auto}\"")]);
+            json = EmbeddedJobs.Read(EmbeddedJobs.MainExample);
+            source = $"{EmbeddedJobs.MainExample} (embedded)";
+        }
+        else
+        {
+            // Load checks that the file exists and names the path when it does not.
+            JobSpecParser.Load(path);
+            json = File.ReadAllText(path);
+            source = path;
         }
         if (steps is { } n)
         {
             // --steps makes the job a job of N steps rather than cutting it short: the learning-rate schedule spans
             // the N steps, and the run reads as complete.
-            job = job with { Training = job.Training with { Steps = n, Epochs = null } };
+            json = JobSubmission.WithSteps(json, n);
         }
-        return job;
+        var job = JobSpecParser.Parse(json, source);
+        if (job.Backend is not (BackendNames.Auto or BackendNames.Cpu))
+        {
+            throw new JobValidationException(source, [new JobValidationError("backend",
+                $"'{job.Backend}' is not available in this build of rnn; use \"{BackendNames.Cpu}\" or \"{BackendNames.Auto}\"")]);
+        }
+        return (job, json);
     }
 }

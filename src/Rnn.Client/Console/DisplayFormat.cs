@@ -48,6 +48,9 @@ internal static class DisplayFormat
         return $"{Integer(info.TotalSteps)} steps ({epochs} {unit} of {Integer(info.StepsPerEpoch)} steps)";
     }
 
+    /// <summary>"parameters_sha256 HEX": the hash a run is compared by (equal for 1 silo, N silos, or a killed one).</summary>
+    public static string Hash(string sha256) => $"parameters_sha256 {sha256}";
+
     /// <summary>"wrote DIR: a, b, c" (file names relative to the folder).</summary>
     public static string Written(TrainingOutcome outcome) =>
         $"wrote {outcome.OutputDirectory}: " +

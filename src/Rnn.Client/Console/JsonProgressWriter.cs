@@ -24,6 +24,7 @@ internal sealed class JsonProgressWriter(TextWriter output) : TrainingProgress
             w.WriteNumber("steps_per_epoch", info.StepsPerEpoch);
             w.WriteNumber("epochs", info.Epochs);
             w.WriteNumber("start_step", info.StartStep);
+            w.WriteNumber("silos", info.Silos);
             w.WriteNumber("threads", info.Threads);
             w.WriteString("out", info.OutputDirectory);
         });
@@ -71,10 +72,18 @@ internal sealed class JsonProgressWriter(TextWriter output) : TrainingProgress
         w.WriteNumber("skipped_steps", outcome.SkippedSteps);
         if (outcome.LastEvaluation is { } evaluation) WriteMetrics(w, evaluation);
         else w.WriteNull("metrics");
+        if (outcome.ParametersSha256 is { } hash) w.WriteString("parameters_sha256", hash);
+        else w.WriteNull("parameters_sha256");
         w.WriteString("out", outcome.OutputDirectory);
         w.WriteStartArray("files");
         foreach (var file in outcome.Files) w.WriteStringValue(file);
         w.WriteEndArray();
+    });
+
+    public override void Note(string message) => WriteLine(w =>
+    {
+        w.WriteString("event", "note");
+        w.WriteString("message", message);
     });
 
     public override void Failed(ErrorReport report) => WriteLine(w =>

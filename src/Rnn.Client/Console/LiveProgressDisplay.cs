@@ -16,21 +16,21 @@ internal sealed class LiveProgressDisplay(IAnsiConsole console) : TrainingProgre
     {
         _info = info;
         console.MarkupLine($"[bold]train {Markup.Escape(info.JobName)}[/]: {Markup.Escape(DisplayFormat.Length(info))}, " +
-            $"{info.Threads} threads, output {Markup.Escape(info.OutputDirectory)}");
+            $"{info.ClusterText}, output {Markup.Escape(info.OutputDirectory)}");
     }
 
-    public override T Show<T>(Func<T> work)
+    public override Task<T> ShowAsync<T>(Func<Task<T>> work)
     {
         var info = _info ?? throw new InvalidOperationException("Show before Started");
         return console.Progress()
             .AutoClear(false)
             .HideCompleted(false)
             .Columns(new ProgressBarColumn(), new PercentageColumn(), new TaskDescriptionColumn { Alignment = Justify.Left })
-            .Start(context =>
+            .StartAsync(async context =>
             {
                 _task = context.AddTask(Markup.Escape(StepText(info.StartStep)), maxValue: info.TotalSteps);
                 _task.Value = info.StartStep;
-                return work();
+                return await work().ConfigureAwait(false);
             });
     }
 
@@ -54,8 +54,11 @@ internal sealed class LiveProgressDisplay(IAnsiConsole console) : TrainingProgre
     {
         var color = outcome.Interrupted ? "yellow" : "green";
         console.MarkupLine($"[{color}]{Markup.Escape(DisplayFormat.Summary(outcome))}[/]");
+        if (outcome.ParametersSha256 is { } hash) console.MarkupLine(Markup.Escape(DisplayFormat.Hash(hash)));
         if (outcome.Files.Count > 0) console.MarkupLine(Markup.Escape(DisplayFormat.Written(outcome)));
     }
+
+    public override void Note(string message) => console.MarkupLine($"[yellow]{Markup.Escape(message)}[/]");
 
     private string StepText(long step) => $"step {DisplayFormat.Integer(step)}/{DisplayFormat.Integer(_info!.TotalSteps)}";
 }

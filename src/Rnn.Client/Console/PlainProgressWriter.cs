@@ -18,7 +18,7 @@ internal sealed class PlainProgressWriter(TextWriter output, int? logEvery) : Tr
     {
         _info = info;
         _every = logEvery ?? Math.Max(1, (info.TotalSteps + AutoLinesPerRun - 1) / AutoLinesPerRun);
-        output.WriteLine($"train {info.JobName}: {DisplayFormat.Length(info)}, {info.Threads} threads, output {info.OutputDirectory}");
+        output.WriteLine($"train {info.JobName}: {DisplayFormat.Length(info)}, {info.ClusterText}, output {info.OutputDirectory}");
     }
 
     public override void StepDone(TrainingStepReport step, ProgressSnapshot snapshot)
@@ -49,6 +49,9 @@ internal sealed class PlainProgressWriter(TextWriter output, int? logEvery) : Tr
     public override void Finished(TrainingOutcome outcome)
     {
         output.WriteLine(DisplayFormat.Summary(outcome));
+        if (outcome.ParametersSha256 is { } hash) output.WriteLine(DisplayFormat.Hash(hash));
         if (outcome.Files.Count > 0) output.WriteLine(DisplayFormat.Written(outcome));
     }
+
+    public override void Note(string message) => output.WriteLine(message);
 }

@@ -9,8 +9,8 @@ namespace Rnn.Client.Console;
 /// </summary>
 internal abstract class TrainingProgress
 {
-    /// <summary>Runs the training loop; a live display wraps it so that it can redraw while the loop runs.</summary>
-    public virtual T Show<T>(Func<T> work) => work();
+    /// <summary>Follows the run; a live display wraps it so that it can redraw while the run goes on.</summary>
+    public virtual Task<T> ShowAsync<T>(Func<Task<T>> work) => work();
 
     public abstract void Started(TrainingRunInfo info);
 
@@ -19,6 +19,9 @@ internal abstract class TrainingProgress
     public abstract void Evaluated(EvaluationReport evaluation);
 
     public abstract void Finished(TrainingOutcome outcome);
+
+    /// <summary>An event that is not a step, e.g. a silo killed by --chaos.</summary>
+    public abstract void Note(string message);
 
     /// <summary>The run failed; the message also goes to stderr, so only machine-readable displays add anything.</summary>
     public virtual void Failed(ErrorReport report)

@@ -1,27 +1,19 @@
 namespace Rnn.Client.Training;
 
 /// <summary>
-/// A training run as the train command drives it: one step at a time, so the command owns the loop (progress,
-/// evaluation cadence, Ctrl+C) and the same command can later drive a run in an in-process silo.
+/// A job on a started cluster, ready to submit. The train command shows its events; the cluster drives the steps
+/// (tests substitute a scripted run).
 /// </summary>
-internal interface ITrainingRun : IDisposable
+internal interface ITrainingRun : IAsyncDisposable
 {
-    /// <summary>Steps done so far.</summary>
-    long Step { get; }
-
     long TotalSteps { get; }
 
     int StepsPerEpoch { get; }
 
-    /// <summary>True right after the last step of an epoch.</summary>
-    bool IsEpochEnd { get; }
-
-    /// <summary>Runs one optimizer step.</summary>
-    TrainingStepReport RunStep();
-
-    /// <summary>Metrics on the test split for the current parameters.</summary>
-    EvaluationReport Evaluate();
-
-    /// <summary>Completes the run folder (model, metrics, summary) for the steps done; returns the full paths of its files.</summary>
-    IReadOnlyList<string> WriteOutputs(TrainingOutcome outcome);
+    /// <summary>
+    /// Submits the job and follows it to its end. A rejected job throws <see cref="Rnn.Kernels.Jobs.JobValidationException"/>
+    /// naming the fields. On <paramref name="cancellation"/> the job is asked to stop, and the call still returns
+    /// once it has (state Cancelled).
+    /// </summary>
+    Task<TrainingResult> RunAsync(ITrainingObserver observer, CancellationToken cancellation);
 }

@@ -1,12 +1,8 @@
-using Rnn.Kernels.Jobs;
-
 namespace Rnn.Client.Training;
 
-/// <summary>Starts a training run for a validated job; tests substitute a scripted run here.</summary>
+/// <summary>Starts the cluster a job runs on; tests substitute a scripted run here.</summary>
 internal interface ITrainingRunFactory
 {
-    /// <param name="jobFileDirectory">Where the job file is; relative data paths are also looked up from there.</param>
-    /// <param name="outputDirectory">The run folder; created once the run can start, and written as training goes
-    /// (per-step metrics), so a crashed run keeps its history.</param>
-    ITrainingRun Open(JobSpec job, string? jobFileDirectory, int threads, string outputDirectory);
+    /// <summary>Checks the job's data and starts the cluster; nothing is written before the job is submitted.</summary>
+    Task<ITrainingRun> OpenAsync(TrainingRequest request, CancellationToken cancellation);
 }

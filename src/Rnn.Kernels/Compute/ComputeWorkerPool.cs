@@ -4,11 +4,17 @@ using System.Runtime.ExceptionServices;
 namespace Rnn.Kernels.Compute;
 
 /// <summary>
-/// Persistent worker threads owned by one <see cref="CpuCompute"/>: the caller is participant 0 and the workers are
-/// 1..n. Dispatch is a generation counter the workers spin on for a short while and then sleep on, so back-to-back
-/// GEMMs of a step loop start in well under a microsecond instead of paying the .NET ThreadPool's queueing, and idle
-/// workers do not burn a core. Not reentrant: <see cref="CpuCompute"/> serialises calls and runs nested calls inline.
+/// Persistent worker threads owned by one <see cref="CpuCompute"/>. A job is split statically into shares 0..P-1:
+/// the caller runs share 0 and worker w runs share w. Dispatch is a generation counter the workers spin on for a
+/// short while and then sleep on, so back-to-back GEMMs of a step loop start in well under a microsecond instead of
+/// paying the .NET ThreadPool's queueing, and idle workers do not burn a core.
 /// </summary>
+/// <remarks>
+/// Each share is claimed with a compare-and-swap. When the caller has finished share 0 it claims any share whose
+/// worker has not started yet (descheduled on a busy machine, or still waking from sleep) and runs it itself; it
+/// only ever waits for shares that are actually running. The split, and so every result, stays the same; only which
+/// thread runs a share changes. Not reentrant: <see cref="CpuCompute"/> serialises calls and runs nested calls inline.
+/// </remarks>
 internal sealed class ComputeWorkerPool : IDisposable
 {
     /// <summary>
@@ -16,7 +22,7 @@ internal sealed class ComputeWorkerPool : IDisposable
     /// </summary>
     private static readonly long WorkerSpinTicks = Stopwatch.Frequency / 10_000; // 100 µs
 
-    /// <summary>How long the caller spins for stragglers before blocking.</summary>
+    /// <summary>How long the caller spins for running shares before blocking.</summary>
     private static readonly long CallerSpinTicks = Stopwatch.Frequency / 5_000; // 200 µs
 
     [ThreadStatic] private static ComputeWorkerPool? t_currentPool;
@@ -24,67 +30,88 @@ internal sealed class ComputeWorkerPool : IDisposable
 
     private readonly Thread[] _threads;
     private readonly object _sleepGate = new();
-    private readonly ManualResetEventSlim _allDone = new(false, 0);
+    private readonly object _doneGate = new();
+
+    /// <summary>Per share: the generation it is open for, or 0 once claimed (or never opened).</summary>
+    private readonly long[] _openShares;
+    private readonly bool _started;
+
     private IComputeWork? _work;
     private int _participants;
-    private int _generation;
+    private long _generation;
     private int _sleepers;
     private int _pending;
+    private int _callerWaiting;
     private volatile bool _stopping;
     private ExceptionDispatchInfo? _failure;
 
-    public ComputeWorkerPool(int workers)
+    /// <param name="workers">Worker threads besides the caller.</param>
+    /// <param name="start">False only in tests: workers that never run, as if never scheduled.</param>
+    public ComputeWorkerPool(int workers, bool start = true)
     {
+        _openShares = new long[workers + 1];
+        _started = start;
         _threads = new Thread[workers];
         for (var i = 0; i < workers; i++)
         {
             _threads[i] = new Thread(WorkerLoop) { IsBackground = true, Name = $"CpuCompute worker {i + 1}" };
-            _threads[i].Start(i + 1);
+            if (start) _threads[i].Start(i + 1);
         }
     }
 
     /// <summary>Workers plus the calling thread.</summary>
     public int Participants => _threads.Length + 1;
 
-    /// <summary>True on a thread that is running work of this pool (the caller inside Run, or a worker).</summary>
-    public bool IsInside(out int worker)
+    /// <summary>
+    /// True on a thread that is running a share of this pool (the caller inside Run, or a worker), with the share.
+    /// </summary>
+    public bool IsInside(out int share)
     {
-        worker = t_currentWorker;
+        share = t_currentWorker;
         return ReferenceEquals(t_currentPool, this);
     }
 
     /// <summary>
-    /// Runs <paramref name="work"/> on participants 0..participants-1 (0 is the calling thread) and returns when all
-    /// are done, rethrowing the first exception any of them raised.
+    /// Runs shares 0..participants-1 of <paramref name="work"/> and returns when all are done, rethrowing the first
+    /// exception any of them raised.
     /// </summary>
     public void Run(IComputeWork work, int participants)
     {
         ObjectDisposedException.ThrowIf(_stopping, this);
+        participants = Math.Clamp(participants, 1, Participants);
         _work = work;
-        _participants = Math.Clamp(participants, 1, Participants);
+        _participants = participants;
         _failure = null;
-        _pending = _threads.Length;
-        _allDone.Reset();
-        // Full fence: publishes the job before any worker can observe the new generation.
-        Interlocked.Increment(ref _generation);
-        if (Volatile.Read(ref _sleepers) > 0)
+        _pending = participants - 1;
+        var generation = _generation + 1;
+        for (var share = 1; share < _openShares.Length; share++)
+            Volatile.Write(ref _openShares[share], share < participants ? generation : 0);
+        // Full fence: the job and the open shares are visible before any worker sees the new generation.
+        Interlocked.Exchange(ref _generation, generation);
+        if (participants > 1 && Volatile.Read(ref _sleepers) > 0)
             lock (_sleepGate) Monitor.PulseAll(_sleepGate);
 
-        Execute(work, 0, _participants);
-        WaitForWorkers();
+        Execute(work, 0, participants);
+        for (var share = 1; share < participants; share++)
+        {
+            if (Interlocked.CompareExchange(ref _openShares[share], 0, generation) != generation) continue;
+            Execute(work, share, participants);
+            Interlocked.Decrement(ref _pending);
+        }
+        WaitForRunningShares();
         _work = null;
         _failure?.Throw();
     }
 
-    private void Execute(IComputeWork work, int worker, int participants)
+    private void Execute(IComputeWork work, int share, int participants)
     {
         var previousPool = t_currentPool;
-        var previousWorker = t_currentWorker;
+        var previousShare = t_currentWorker;
         t_currentPool = this;
-        t_currentWorker = worker;
+        t_currentWorker = share;
         try
         {
-            work.Execute(worker, participants);
+            work.Execute(share, participants);
         }
 #pragma warning disable CA1031 // Any failure must reach the caller, not kill a worker thread.
         catch (Exception e)
@@ -95,44 +122,54 @@ internal sealed class ComputeWorkerPool : IDisposable
         finally
         {
             t_currentPool = previousPool;
-            t_currentWorker = previousWorker;
+            t_currentWorker = previousShare;
         }
     }
 
-    private void WaitForWorkers()
+    private void WaitForRunningShares()
     {
-        // Completion is the event, not _pending reaching 0: the last worker's Set must land before the next Run's
-        // Reset, or a late Set would leave the event signalled for a run that has not finished.
-        if (_threads.Length == 0) return;
         var spinUntil = Stopwatch.GetTimestamp() + CallerSpinTicks;
-        while (!_allDone.IsSet)
+        while (Volatile.Read(ref _pending) != 0)
         {
-            if (Stopwatch.GetTimestamp() > spinUntil)
+            if (Stopwatch.GetTimestamp() <= spinUntil)
             {
-                _allDone.Wait();
-                return;
+                Thread.SpinWait(4);
+                continue;
             }
-            Thread.SpinWait(4);
+            // A plain monitor rather than an event: no lazily created objects, so no allocation ever shows up in a
+            // step loop. Setting _callerWaiting (full fence) before re-reading _pending pairs with the workers'
+            // decrement-then-read, so the last worker always sees the flag or the caller sees zero.
+            lock (_doneGate)
+            {
+                Interlocked.Exchange(ref _callerWaiting, 1);
+                while (Volatile.Read(ref _pending) != 0) Monitor.Wait(_doneGate);
+                Interlocked.Exchange(ref _callerWaiting, 0);
+            }
         }
     }
 
     private void WorkerLoop(object? state)
     {
-        var index = (int)state!;
-        var seen = 0;
+        var share = (int)state!;
+        var seen = 0L;
         while (true)
         {
             seen = WaitForNextGeneration(seen);
             if (_stopping) return;
-            if (index < _participants) Execute(_work!, index, _participants);
-            if (Interlocked.Decrement(ref _pending) == 0) _allDone.Set();
+            // Claiming with the generation seen means a late wake-up can never take a share of a later job whose
+            // fields are still being written: that share is open for another generation, or not open at all.
+            if (Interlocked.CompareExchange(ref _openShares[share], 0, seen) != seen) continue;
+            Execute(_work!, share, _participants);
+            // A late pulse (the caller already saw zero and moved on) only wakes a waiting caller to re-check.
+            if (Interlocked.Decrement(ref _pending) == 0 && Volatile.Read(ref _callerWaiting) != 0)
+                lock (_doneGate) Monitor.PulseAll(_doneGate);
         }
     }
 
-    private int WaitForNextGeneration(int seen)
+    private long WaitForNextGeneration(long seen)
     {
         var spinUntil = Stopwatch.GetTimestamp() + WorkerSpinTicks;
-        int generation;
+        long generation;
         while ((generation = Volatile.Read(ref _generation)) == seen)
         {
             if (Stopwatch.GetTimestamp() <= spinUntil)
@@ -142,7 +179,7 @@ internal sealed class ComputeWorkerPool : IDisposable
             }
             lock (_sleepGate)
             {
-                // Registering as a sleeper (full fence) before re-reading the generation pairs with Run's increment
+                // Registering as a sleeper (full fence) before re-reading the generation pairs with Run's exchange
                 // then read of _sleepers: one of the two always sees the other, so no wake-up is lost.
                 Interlocked.Increment(ref _sleepers);
                 while ((generation = Volatile.Read(ref _generation)) == seen) Monitor.Wait(_sleepGate);
@@ -158,7 +195,6 @@ internal sealed class ComputeWorkerPool : IDisposable
         _stopping = true;
         Interlocked.Increment(ref _generation);
         lock (_sleepGate) Monitor.PulseAll(_sleepGate);
-        foreach (var thread in _threads) thread.Join();
-        _allDone.Dispose();
+        if (_started) foreach (var thread in _threads) thread.Join();
     }
 }

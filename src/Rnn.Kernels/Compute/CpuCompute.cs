@@ -24,8 +24,11 @@ public sealed unsafe class CpuCompute : IDisposable
     {
     }
 
-    /// <summary>Tests pick a specific kernel to check the fallbacks on hardware that has better ones.</summary>
-    internal CpuCompute(int threads, GemmKernelKind kernel)
+    /// <summary>
+    /// Tests pick a specific kernel to check the fallbacks on hardware that has better ones, and can leave the
+    /// workers unstarted to check that the caller takes over their shares.
+    /// </summary>
+    internal CpuCompute(int threads, GemmKernelKind kernel, bool startWorkers = true)
     {
         if (threads < 1) throw new ArgumentOutOfRangeException(nameof(threads), threads, "threads must be at least 1");
         if (!GemmMicroKernel.IsSupported(kernel))
@@ -35,7 +38,7 @@ public sealed unsafe class CpuCompute : IDisposable
         _workspaces = new GemmWorkspace[threads];
         for (var i = 0; i < threads; i++) _workspaces[i] = new GemmWorkspace();
         _gemmJob = new GemmTileJob(_workspaces);
-        if (threads > 1) _pool = new ComputeWorkerPool(threads - 1);
+        if (threads > 1) _pool = new ComputeWorkerPool(threads - 1, startWorkers);
     }
 
     public int Threads { get; }

@@ -1,20 +1,33 @@
 using System.Globalization;
+using Rnn.Kernels.Backends;
 using Rnn.Kernels.Compute;
 using Rnn.Kernels.Layers;
-using Rnn.Kernels.Losses;
 using Rnn.Kernels.Models;
 using Rnn.Kernels.Optimizers;
 using Rnn.Kernels.Serialization;
 using Rnn.Kernels.Tensors;
+using Rnn.Kernels.Training;
 
 namespace Rnn.Kernels.Golden;
 
 /// <summary>
 /// Checks the kernels against libtorch reference cases (safetensors files whose __metadata__ says what they are:
-/// kind = layer | model, cell, T, B, I, H, L and C). The file name is never trusted.
+/// kind = layer | model, cell, T, B, I, H, L and C). The file name is never trusted. The cases run on any
+/// <see cref="IComputeBackend"/>: a layer case through its recurrent-stack executor, a model case through its model
+/// executor and Adam. The runner does not own the backend.
 /// </summary>
-public sealed class GoldenCaseRunner(CpuCompute compute)
+public sealed class GoldenCaseRunner(IComputeBackend backend)
 {
+    private readonly IComputeBackend _backend = backend;
+
+    /// <summary>Runs the cases on the CPU kernels (the <c>cpu</c> backend over <paramref name="compute"/>).</summary>
+    public GoldenCaseRunner(CpuCompute compute) : this(new CpuBackend(compute))
+    {
+    }
+
+    /// <summary>The backend the cases run on; its <see cref="IComputeBackend.Name"/> belongs in reports.</summary>
+    public string BackendName => _backend.Name;
+
     public GoldenCaseResult Run(string path)
     {
         try
@@ -56,102 +69,100 @@ public sealed class GoldenCaseRunner(CpuCompute compute)
     private List<TensorComparison> RunLayerCase(SafetensorsFile file, RecurrentCell cell, int steps, int batch,
         int input, int hidden, int depth)
     {
-        var layout = new ParameterLayout();
-        var layers = new List<RecurrentLayer>();
-        for (var l = 0; l < depth; l++)
-            layers.Add(CreateLayer(cell, layout, l, l == 0 ? input : hidden, hidden));
-        var parameters = LoadParameters(file, layout);
-        var states = layers[0].StateCount;
-        var bh = batch * hidden;
-        var h0 = Floats(file, "h0", depth * bh);
-        var c0 = states == 2 ? Floats(file, "c0", depth * bh) : [];
-        var results = new List<TensorComparison>();
-
-        // Forward up the stack; layer l's state is [h0[l]; c0[l]].
-        var x = Floats(file, "x", steps * batch * input);
-        var hn = new float[depth * bh];
-        var cn = new float[depth * bh];
-        var current = x;
-        for (var l = 0; l < depth; l++)
+        var descriptors = _backend is CpuBackend ? null : new CpuCompute(1);
+        try
         {
-            var state0 = StateOf(h0, c0, l, bh, states);
-            var stateT = new float[states * bh];
-            var y = new float[steps * bh];
-            layers[l].Forward(parameters, current, state0, y, stateT, steps, batch);
-            stateT.AsSpan(0, bh).CopyTo(hn.AsSpan(l * bh));
-            if (states == 2) stateT.AsSpan(bh, bh).CopyTo(cn.AsSpan(l * bh));
-            current = y;
-        }
-        results.Add(Compare(file, "y", current));
-        results.Add(Compare(file, "h_n", hn));
-        if (states == 2) results.Add(Compare(file, "c_n", cn));
+            var compute = descriptors ?? ((CpuBackend)_backend).Compute;
+            var layout = new ParameterLayout();
+            var layers = new List<RecurrentLayer>();
+            for (var l = 0; l < depth; l++)
+                layers.Add(CreateLayer(cell, layout, l, l == 0 ? input : hidden, hidden, compute));
+            var parameters = LoadParameters(file, layout);
+            var lstm = layers[0].StateCount == 2;
+            var stateLength = depth * batch * hidden;
+            var results = new List<TensorComparison>();
+            using var stack = _backend.CreateRecurrentStack(layers);
 
-        // Backward down the stack: the gradient of layer l's output is the dx of layer l+1.
-        var gradients = new float[layout.TotalLength];
-        var gradHn = Floats(file, "grad_h_n", depth * bh);
-        var gradCn = states == 2 ? Floats(file, "grad_c_n", depth * bh) : [];
-        var dy = Floats(file, "grad_y", steps * bh);
-        var dh0 = new float[depth * bh];
-        var dc0 = new float[depth * bh];
-        for (var l = depth - 1; l >= 0; l--)
-        {
-            var dx = new float[steps * batch * layers[l].InputSize];
-            var dState0 = new float[states * bh];
-            layers[l].Backward(parameters, dy, StateOf(gradHn, gradCn, l, bh, states), dx, dState0, gradients);
-            dState0.AsSpan(0, bh).CopyTo(dh0.AsSpan(l * bh));
-            if (states == 2) dState0.AsSpan(bh, bh).CopyTo(dc0.AsSpan(l * bh));
-            dy = dx;
+            // States are [S,L,B,H]: all layers' h, then all c, as the case stores h0 and c0.
+            var x = Floats(file, "x", steps * batch * input);
+            var state0 = lstm ? [.. Floats(file, "h0", stateLength), .. Floats(file, "c0", stateLength)] : Floats(file, "h0", stateLength);
+            var stateT = new float[state0.Length];
+            var y = new float[steps * batch * hidden];
+            stack.Forward(parameters, x, state0, y, stateT, steps, batch);
+            results.Add(Compare(file, "y", y));
+            results.Add(Compare(file, "h_n", stateT.AsSpan(0, stateLength)));
+            if (lstm) results.Add(Compare(file, "c_n", stateT.AsSpan(stateLength)));
+
+            var gradients = new float[layout.TotalLength];
+            var dStateT = lstm
+                ? [.. Floats(file, "grad_h_n", stateLength), .. Floats(file, "grad_c_n", stateLength)]
+                : Floats(file, "grad_h_n", stateLength);
+            var dx = new float[x.Length];
+            var dState0 = new float[state0.Length];
+            stack.Backward(parameters, Floats(file, "grad_y", y.Length), dStateT, dx, dState0, gradients);
+            results.Add(Compare(file, "dx", dx));
+            results.Add(Compare(file, "dh0", dState0.AsSpan(0, stateLength)));
+            if (lstm) results.Add(Compare(file, "dc0", dState0.AsSpan(stateLength)));
+            foreach (var view in layout.Views) results.Add(Compare(file, "d" + view.Name, view.Of(gradients)));
+            return results;
         }
-        results.Add(Compare(file, "dx", dy));
-        results.Add(Compare(file, "dh0", dh0));
-        if (states == 2) results.Add(Compare(file, "dc0", dc0));
-        foreach (var view in layout.Views) results.Add(Compare(file, "d" + view.Name, view.Of(gradients)));
-        return results;
+        finally
+        {
+            descriptors?.Dispose();
+        }
     }
 
     private List<TensorComparison> RunModelCase(SafetensorsFile file, RecurrentCell cell, int steps, int batch,
         int input, int hidden, int depth, int classes)
     {
-        var model = new SequentialModel(input, false, compute);
-        for (var l = 0; l < depth; l++) model.AddRecurrent(cell, hidden, returnSequences: l < depth - 1);
-        model.AddDense(classes);
-        var parameters = LoadParameters(file, model.Layout);
-        var x = Floats(file, "x", steps * batch * input);
-        var labels = file["labels"].ToInt64().Select(v => (int)v).ToArray();
-        if (labels.Length != batch) throw new GoldenCaseException($"tensor 'labels' has {labels.Length} values; expected B = {batch}");
-        var results = new List<TensorComparison>();
+        var descriptors = _backend is CpuBackend ? null : new CpuCompute(1);
+        try
+        {
+            var model = new SequentialModel(input, false, descriptors ?? ((CpuBackend)_backend).Compute);
+            for (var l = 0; l < depth; l++) model.AddRecurrent(cell, hidden, returnSequences: l < depth - 1);
+            model.AddDense(classes);
+            var parameters = LoadParameters(file, model.Layout);
+            var data = new SequenceBatch(steps, batch, input, tokens: false, labelRows: batch, targetsPerRow: 0);
+            Floats(file, "x", steps * batch * input).CopyTo(data.Features, 0);
+            var labels = file["labels"].ToInt64().Select(v => (int)v).ToArray();
+            if (labels.Length != batch) throw new GoldenCaseException($"tensor 'labels' has {labels.Length} values; expected B = {batch}");
+            labels.CopyTo(data.Labels, 0);
+            var results = new List<TensorComparison>();
+            using var executor = _backend.CreateModelExecutor(model);
 
-        var logits = model.Forward(parameters, x, default, steps, batch, null, training: false, dropoutSeed: 0).ToArray();
-        results.Add(Compare(file, "logits", logits));
-        // Training path: the loss sum with unit gradient scale, then divided by the batch (the mean).
-        var dLogits = new float[logits.Length];
-        var lossSum = SoftmaxCrossEntropy.Compute(logits, batch, classes, labels, dLogits, 1f);
-        results.Add(Compare(file, "loss", [lossSum / batch]));
-        var gradients = new float[model.Layout.TotalLength];
-        model.Backward(parameters, dLogits, gradients);
-        GradientClipping.Scale(gradients, 1f / batch);
-        foreach (var view in model.Layout.Views) results.Add(Compare(file, "d" + view.Name, view.Of(gradients)));
+            results.Add(Compare(file, "logits", executor.Forward(parameters, data, null)));
+            // Training path: the loss sum with unit gradient scale, then divided by the batch (the mean).
+            var gradients = new float[model.Layout.TotalLength];
+            var step = executor.ComputeGradient(parameters, data, null, LossKind.SparseCategoricalCrossEntropy, 0, gradients);
+            results.Add(Compare(file, "loss", [(float)step.LossSum / batch]));
+            GradientClipping.Scale(gradients, 1f / batch);
+            foreach (var view in model.Layout.Views) results.Add(Compare(file, "d" + view.Name, view.Of(gradients)));
 
-        var adam = new AdamOptimizer(parameters.Length);
-        adam.Step(parameters, gradients, 0.01f);
-        foreach (var view in model.Layout.Views) results.Add(Compare(file, "adam1." + view.Name, view.Of(parameters)));
-        return results;
+            var adam = _backend.CreateAdam(parameters.Length);
+            try
+            {
+                adam.Step(parameters, gradients, 0.01f);
+            }
+            finally
+            {
+                (adam as IDisposable)?.Dispose();
+            }
+            foreach (var view in model.Layout.Views) results.Add(Compare(file, "adam1." + view.Name, view.Of(parameters)));
+            return results;
+        }
+        finally
+        {
+            descriptors?.Dispose();
+        }
     }
 
-    private RecurrentLayer CreateLayer(RecurrentCell cell, ParameterLayout layout, int index, int input, int hidden) => cell switch
+    private static RecurrentLayer CreateLayer(RecurrentCell cell, ParameterLayout layout, int index, int input, int hidden,
+        CpuCompute compute) => cell switch
     {
         RecurrentCell.Lstm => new LstmLayer(layout, index, input, hidden, compute),
         RecurrentCell.Gru => new GruLayer(layout, index, input, hidden, compute),
         _ => new SimpleRnnLayer(layout, index, input, hidden, compute),
     };
-
-    private static float[] StateOf(float[] h, float[] c, int layer, int bh, int states)
-    {
-        var state = new float[states * bh];
-        h.AsSpan(layer * bh, bh).CopyTo(state);
-        if (states == 2) c.AsSpan(layer * bh, bh).CopyTo(state.AsSpan(bh));
-        return state;
-    }
 
     private static float[] LoadParameters(SafetensorsFile file, ParameterLayout layout)
     {

@@ -39,6 +39,9 @@ public sealed class SequentialModel
     /// <summary>True when the output has a row per step ([T·B, C]), false when it is one row per stream ([B, C]).</summary>
     public bool SequenceOutput => _stages.Count == 0 || _stages[^1].SequenceOut;
 
+    /// <summary>The layers in order with their shapes, for backends that run the model on their own kernels.</summary>
+    public IReadOnlyList<ModelStage> Stages => _stages.Select(s => new ModelStage(s.Layer, s.SequenceIn, s.SequenceOut, s.OutputSize)).ToArray();
+
     public IReadOnlyList<RecurrentLayer> RecurrentLayers => _stages.Select(s => s.Layer).OfType<RecurrentLayer>().ToArray();
 
     public SequentialModel AddEmbedding(int dimension)

@@ -1,3 +1,4 @@
+using Rnn.Kernels.Backends;
 using Rnn.Kernels.Models;
 using Rnn.Kernels.Tensors;
 
@@ -10,17 +11,18 @@ namespace Rnn.Kernels.Training;
 /// </summary>
 public sealed class ShardGradientComputer
 {
-    private readonly SequentialModel _model;
+    private readonly IModelExecutor _executor;
     private readonly ShardBatchSource _source;
     private readonly LossKind _loss;
     private readonly SequenceBatch _batch;
     private readonly ulong _seed;
     private readonly int _shard;
-    private float[] _dOutput = [];
 
-    public ShardGradientComputer(SequentialModel model, ShardBatchSource source, LossKind loss, ulong seed, int shard)
+    /// <param name="executor">Where forward, loss and backward run; null for the CPU (the model itself).</param>
+    public ShardGradientComputer(SequentialModel model, ShardBatchSource source, LossKind loss, ulong seed, int shard,
+        IModelExecutor? executor = null)
     {
-        _model = model;
+        _executor = executor ?? new CpuModelExecutor(model);
         _source = source;
         _loss = loss;
         _seed = seed;
@@ -42,14 +44,6 @@ public sealed class ShardGradientComputer
         _source.Fill(step, _batch);
         if (State is not null && _source.StartsStreams(step)) State.Reset();
         var dropoutSeed = DeterministicRandom.Derive(_seed, 200, _shard, step).NextUInt64();
-        var output = _model.Forward(parameters, _batch.Features, _batch.Tokens, _batch.Steps, _batch.Batch, State,
-            training: true, dropoutSeed);
-        var rows = _model.SequenceOutput ? _batch.Steps * _batch.Batch : _batch.Batch;
-        if (_dOutput.Length < output.Length) _dOutput = new float[output.Length];
-        var dOutput = _dOutput.AsSpan(0, output.Length);
-        var result = LossHead.Apply(_loss, output, rows, _model.OutputSize, _batch, dOutput);
-        gradientSum.Clear();
-        _model.Backward(parameters, dOutput, gradientSum);
-        return result;
+        return _executor.ComputeGradient(parameters, _batch, State, _loss, dropoutSeed, gradientSum);
     }
 }

@@ -69,7 +69,7 @@ public sealed class TrainCommandErrorTests : IDisposable
 
         Assert.Equal(3, run.ExitCode);
         Assert.Contains("backend", run.Error, StringComparison.Ordinal);
-        Assert.Null(runs.Job);
+        Assert.Null(runs.Request);
     }
 
     public static TheoryData<string> DataProblems() => ["format", "safetensors", "missing-file", "missing-folder"];
@@ -99,7 +99,7 @@ public sealed class TrainCommandErrorTests : IDisposable
     {
         var scripted = new ScriptedTrainingRun(5, 5)
         {
-            Failure = (3, new TrainingFailedException("the gradient of shard 0 at step 2 is not finite (NaN or Inf); training.nan_policy is 'fail'")),
+            JobFailure = (3, "the gradient of shard 0 at step 2 is not finite (NaN or Inf); training.nan_policy is 'fail'"),
         };
 
         var run = await CliRun.WithRuns(new ScriptedRunFactory(scripted), false, "train", TestJobs.Write(_folder, TestJobs.TinyMnist()),

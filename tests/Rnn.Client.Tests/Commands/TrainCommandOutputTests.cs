@@ -24,14 +24,16 @@ public sealed class TrainCommandOutputTests : IDisposable
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.DoesNotContain(Escape, run.Out);
         var lines = run.OutLines;
-        Assert.StartsWith("train tiny-mnist: 6 steps (2 epochs of 3 steps)", lines[0], StringComparison.Ordinal);
+        Assert.StartsWith("train tiny-mnist: 6 steps (2 epochs of 3 steps), 1 silo, ", lines[0], StringComparison.Ordinal);
         Assert.Contains(lines, l => l.StartsWith("step 1/6  epoch 1/2  loss 1.0000  acc 0.1000  lr 1.00e-02", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.StartsWith("step 6/6  epoch 2/2", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.StartsWith("eval after step 3: accuracy 0.5000, loss 0.2500", StringComparison.Ordinal));
-        Assert.StartsWith("done: 6/6 steps in ", lines[^2], StringComparison.Ordinal);
-        Assert.Contains("test accuracy 0.5000", lines[^2], StringComparison.Ordinal);
-        Assert.Equal($"wrote {output}: summary.txt", lines[^1]);
-        Assert.Equal("6/6", File.ReadAllText(Path.Combine(output, "summary.txt")));
+        Assert.StartsWith("done: 6/6 steps in ", lines[^3], StringComparison.Ordinal);
+        Assert.Contains("test accuracy 0.5000", lines[^3], StringComparison.Ordinal);
+        Assert.Equal($"parameters_sha256 {ScriptedTrainingRun.Hash}", lines[^2]);
+        var runFolder = Path.Combine(output, "tiny-mnist");
+        Assert.Equal($"wrote {runFolder}: summary.txt", lines[^1]);
+        Assert.Equal("6/6", File.ReadAllText(Path.Combine(runFolder, "summary.txt")));
         Assert.True(scripted.Disposed);
     }
 
@@ -49,29 +51,6 @@ public sealed class TrainCommandOutputTests : IDisposable
     }
 
     [Fact]
-    public async Task EvaluatesAtEpochEndsAndAfterTheLastStep()
-    {
-        var scripted = new ScriptedTrainingRun(7, 3);
-
-        await CliRun.WithRuns(new ScriptedRunFactory(scripted), false, "train", JobFile(), "--out", _folder.File("run"));
-
-        Assert.Equal([3L, 6, 7], scripted.EvaluatedAt);
-    }
-
-    [Fact]
-    public async Task EvalEveryOverridesEpochEnds()
-    {
-        var job = TestJobs.TinyMnist();
-        job["training"]!["eval_every"] = 2;
-        var scripted = new ScriptedTrainingRun(5, 3);
-
-        await CliRun.WithRuns(new ScriptedRunFactory(scripted), false,
-            "train", TestJobs.Write(_folder, job), "--out", _folder.File("run"));
-
-        Assert.Equal([2L, 4, 5], scripted.EvaluatedAt);
-    }
-
-    [Fact]
     public async Task SkippedStepsAreReportedAndCounted()
     {
         var scripted = new ScriptedTrainingRun(4, 4);
@@ -81,7 +60,7 @@ public sealed class TrainCommandOutputTests : IDisposable
 
         Assert.Equal(0, run.ExitCode);
         Assert.Contains(run.OutLines, l => l == "step 2/4  epoch 1/1  skipped: the gradient is not finite");
-        Assert.Contains("1 steps skipped", run.OutLines[^2], StringComparison.Ordinal);
+        Assert.Contains("1 steps skipped", run.OutLines[^3], StringComparison.Ordinal);
     }
 
     [Fact]
@@ -110,8 +89,9 @@ public sealed class TrainCommandOutputTests : IDisposable
         Assert.Equal(4, (long?)summary["steps"]);
         Assert.Equal(1, (long?)summary["skipped_steps"]);
         Assert.Equal(0.5, (double?)summary["metrics"]!["accuracy"]);
-        Assert.Equal(output, (string?)summary["out"]);
-        Assert.Equal([Path.Combine(output, "summary.txt")], summary["files"]!.AsArray().Select(f => (string?)f));
+        Assert.Equal(ScriptedTrainingRun.Hash, (string?)summary["parameters_sha256"]);
+        Assert.Equal(Path.Combine(output, "tiny-mnist"), (string?)summary["out"]);
+        Assert.Equal([Path.Combine(output, "tiny-mnist", "summary.txt")], summary["files"]!.AsArray().Select(f => (string?)f));
     }
 
     [Fact]
@@ -121,9 +101,10 @@ public sealed class TrainCommandOutputTests : IDisposable
 
         await CliRun.WithRuns(runs, false, "train", JobFile(), "--out", _folder.File("run"), "--steps", "12", "--threads", "3");
 
-        Assert.Equal(12, runs.Job!.Training.Steps);
-        Assert.Null(runs.Job.Training.Epochs);
-        Assert.Equal(3, runs.Threads);
+        Assert.Equal(12, runs.Request!.Job.Training.Steps);
+        Assert.Null(runs.Request.Job.Training.Epochs);
+        Assert.DoesNotContain("epochs", runs.Request.JobJson, StringComparison.Ordinal);
+        Assert.Equal(3, runs.Request.Threads);
     }
 
     [Fact]
@@ -134,6 +115,43 @@ public sealed class TrainCommandOutputTests : IDisposable
         var start = JsonNode.Parse(run.OutLines[0])!;
         Assert.Equal(Path.GetFullPath(Path.Combine("runs", "tiny-mnist")), (string?)start["out"]);
         Directory.Delete(Path.GetFullPath(Path.Combine("runs", "tiny-mnist")), recursive: true);
+    }
+
+    [Fact]
+    public async Task NoJobFileTrainsTheEmbeddedMainExample()
+    {
+        var runs = new ScriptedRunFactory(new ScriptedTrainingRun(2, 2));
+
+        var run = await CliRun.WithRuns(runs, false, "train", "--out", _folder.File("runs"));
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Equal("seq-mnist-lstm", runs.Request!.Job.Name);
+        Assert.Null(runs.Request.JobFileDirectory);
+        Assert.Equal([128, 64, 10], runs.Request.Job.Model.Layers.Select(l => l.Units));
+    }
+
+    [Fact]
+    public async Task SilosAndChaosReachTheRequest()
+    {
+        var runs = new ScriptedRunFactory(new ScriptedTrainingRun(2, 2));
+
+        var run = await CliRun.WithRuns(runs, false, "train", JobFile(), "--out", _folder.File("runs"), "--silos", "3", "--chaos", "kill-silo:2");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Equal(3, runs.Request!.Silos);
+        Assert.Equal(2, runs.Request.Chaos!.KillSiloAtStep);
+    }
+
+    [Theory]
+    [InlineData("--chaos", "kill-silo:2")]
+    [InlineData("--chaos", "kill-silo:0")]
+    [InlineData("--silos", "0")]
+    public async Task ChaosWithoutSeveralSilosOrBadValuesAreUsageErrors(string option, string value)
+    {
+        var run = await CliRun.WithRuns(new ScriptedRunFactory(new ScriptedTrainingRun(2, 2)), false, "train", JobFile(), option, value);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains(option, run.Error, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,26 +1,20 @@
 using Rnn.Client.Training;
-using Rnn.Kernels.Jobs;
 
 namespace Rnn.Client.Tests.Support;
 
-/// <summary>Hands the train command a scripted run, and records what it was asked to open.</summary>
+/// <summary>Hands the train command a scripted run, and records what it was asked to run.</summary>
 internal sealed class ScriptedRunFactory(ScriptedTrainingRun run) : ITrainingRunFactory
 {
-    public JobSpec? Job { get; private set; }
+    public TrainingRequest? Request { get; private set; }
 
-    public int Threads { get; private set; }
-
-    /// <summary>Thrown by Open instead of returning the run (e.g. a data file that cannot be read).</summary>
+    /// <summary>Thrown by OpenAsync instead of returning the run (e.g. a data file that cannot be read).</summary>
     public Exception? OpenFailure { get; set; }
 
-    public string? OutputDirectory { get; private set; }
-
-    public ITrainingRun Open(JobSpec job, string? jobFileDirectory, int threads, string outputDirectory)
+    public Task<ITrainingRun> OpenAsync(TrainingRequest request, CancellationToken cancellation)
     {
-        OutputDirectory = outputDirectory;
-        Job = job;
-        Threads = threads;
+        Request = request;
         if (OpenFailure is not null) throw OpenFailure;
-        return run;
+        run.RunFolder = request.RunFolder;
+        return Task.FromResult<ITrainingRun>(run);
     }
 }

@@ -25,15 +25,34 @@ public class CpuComputeTests
     [Fact]
     public void ParallelForUsesTheWorkerThreads()
     {
+        // The barrier keeps the caller inside piece 0 until both workers run theirs, so the caller cannot take over.
         using var compute = new CpuCompute(3);
+        using var barrier = new Barrier(3);
         var threadIds = new int[3];
         compute.ParallelFor(3, piece =>
         {
             threadIds[piece] = Environment.CurrentManagedThreadId;
-            Thread.Sleep(20);
+            barrier.SignalAndWait();
         });
         Assert.Equal(3, threadIds.Distinct().Count());
         Assert.Equal(Environment.CurrentManagedThreadId, threadIds[0]);
+    }
+
+    [Fact]
+    public void TheCallerRunsTheSharesOfWorkersThatNeverStart()
+    {
+        // Workers that are never scheduled (here: never started) cost parallelism, not progress or results.
+        const int m = 64, n = 512, k = 128;
+        var a = GemmTestData.Random(75, m * k);
+        var b = GemmTestData.Random(76, k * n);
+        using var normal = new CpuCompute(3);
+        using var stalled = new CpuCompute(3, GemmMicroKernel.BestKind, startWorkers: false);
+        var expected = GemmTestData.Run(normal, false, true, m, n, k, a, b, new float[m * n], accumulate: false);
+        var actual = GemmTestData.Run(stalled, false, true, m, n, k, a, b, new float[m * n], accumulate: false);
+        GemmTestData.AssertBitIdentical(expected, actual, "caller ran every share");
+        var threadIds = new int[10];
+        stalled.ParallelFor(10, piece => threadIds[piece] = Environment.CurrentManagedThreadId);
+        Assert.All(threadIds, id => Assert.Equal(Environment.CurrentManagedThreadId, id));
     }
 
     [Fact]

@@ -4,24 +4,26 @@ using Rnn.Client.Training;
 
 namespace Rnn.Client.Tests.Commands;
 
-public class TrainingLoopTests
+public class TrainingProgressTests
 {
     [Fact]
-    public void CtrlCStopsBetweenStepsAndReportsAnInterruptedRun()
+    public async Task CtrlCCancelsTheJobAndReportsAnInterruptedRun()
     {
         using var cancel = new CancellationTokenSource();
         var scripted = new ScriptedTrainingRun(10, 5) { CancelAfter = (3, cancel) };
-        using var output = new StringWriter();
-        var progress = new PlainProgressWriter(output, 1);
-        progress.Started(new TrainingRunInfo("job", 10, 5, 0, 1, "/tmp/run"));
+        using var folder = new TemporaryFolder();
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        var job = TestJobs.Write(folder, TestJobs.TinyMnist());
 
-        var outcome = new TrainingLoop(scripted, null, cancel.Token).Run("job", progress);
+        var code = await CliApp.RunAsync(["train", job, "--out", folder.File("runs"), "--json"],
+            new CliContext(stdout, stderr, false), new ScriptedRunFactory(scripted), cancel.Token);
 
-        Assert.True(outcome.Interrupted);
-        Assert.Equal(3, outcome.Steps);
-        Assert.Equal(10, outcome.TotalSteps);
-        Assert.Equal(1.0 / 3, outcome.LastLoss);
-        Assert.Equal(96, outcome.SamplesSeen);
+        Assert.Equal(130, code);
+        var summary = System.Text.Json.Nodes.JsonNode.Parse(stdout.ToString().Trim().Split('\n')[^1])!;
+        Assert.Equal("interrupted", (string?)summary["status"]);
+        Assert.Equal(3, (long?)summary["steps"]);
+        Assert.Equal(96, (long?)summary["samples"]);
     }
 
     [Fact]

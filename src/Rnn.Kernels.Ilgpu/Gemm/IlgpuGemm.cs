@@ -1,0 +1,55 @@
+using ILGPU;
+using ILGPU.Runtime;
+using ILGPU.Runtime.Cuda;
+
+namespace Rnn.Kernels.Ilgpu.Gemm;
+
+/// <summary>
+/// Row-major SGEMM on an ILGPU accelerator: cuBLAS when the accelerator is CUDA and a libcublas loads (unless
+/// disabled), otherwise <see cref="TiledGemmKernel"/> with the largest square tile the device's groups allow.
+/// </summary>
+public sealed class IlgpuGemm : IDisposable
+{
+    private readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmArguments> _tiled;
+    private readonly CuBlasGemm? _cuBlas;
+    private readonly int _tile;
+
+    public IlgpuGemm(Accelerator accelerator, bool allowCuBlas = true)
+    {
+        _tiled = accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmArguments>(TiledGemmKernel.Run);
+        var tile = (int)Math.Sqrt(Math.Min(accelerator.MaxNumThreadsPerGroup, TiledGemmKernel.MaxTile * TiledGemmKernel.MaxTile));
+        _tile = Math.Max(1, tile);
+        if (allowCuBlas && accelerator is CudaAccelerator cuda)
+        {
+            _cuBlas = CuBlasGemm.TryCreate(cuda, out var failure);
+            CuBlasFailure = failure;
+        }
+    }
+
+    /// <summary>True when GEMMs go to cuBLAS.</summary>
+    public bool UsesCuBlas => _cuBlas is not null;
+
+    /// <summary>Why cuBLAS was not used on a CUDA accelerator (null when it is used or the device is not CUDA).</summary>
+    public string? CuBlasFailure { get; }
+
+    /// <summary>The tiled kernel's tile edge on this accelerator.</summary>
+    public int Tile => _tile;
+
+    /// <summary>C[m,n] = (accumulate ? C : 0) + op(A)·op(B), row-major views of exactly the operands' sizes or larger.</summary>
+    public void Run(bool transA, bool transB, int m, int n, int k, ArrayView<float> a, ArrayView<float> b,
+        ArrayView<float> c, bool accumulate)
+    {
+        if (m == 0 || n == 0) return;
+        if (_cuBlas is not null)
+        {
+            if (k == 0 && accumulate) return;
+            _cuBlas.Run(transA, transB, m, n, k, a, b, c, accumulate);
+            return;
+        }
+        var groups = new Index2D((n + _tile - 1) / _tile, (m + _tile - 1) / _tile);
+        _tiled(new KernelConfig(groups, new Index2D(_tile, _tile)), a, b, c,
+            new GemmArguments(m, n, k, transA ? 1 : 0, transB ? 1 : 0, accumulate ? 1 : 0, _tile));
+    }
+
+    public void Dispose() => _cuBlas?.Dispose();
+}

@@ -1,0 +1,32 @@
+using Rnn.Kernels.Compute;
+using Rnn.Kernels.Jobs;
+using Rnn.Kernels.Layers;
+using Rnn.Kernels.Models;
+using Rnn.Kernels.Optimizers;
+
+namespace Rnn.Kernels.Backends;
+
+/// <summary>
+/// The <c>cpu</c> backend: thin adapters over the existing layers, model and optimizer, so the CPU path runs exactly
+/// the code it ran before the backend abstraction existed. Layers and models passed in must have been built on the
+/// same <see cref="CpuCompute"/> (they carry it); the backend disposes the compute only when it owns it.
+/// </summary>
+public sealed class CpuBackend(CpuCompute compute, bool ownsCompute = false) : IComputeBackend
+{
+    public string Name => BackendNames.Cpu;
+
+    public CpuCompute Compute { get; } = compute;
+
+    public IRecurrentStackExecutor CreateRecurrentStack(IReadOnlyList<RecurrentLayer> layers) =>
+        new CpuRecurrentStackExecutor(layers);
+
+    public IModelExecutor CreateModelExecutor(SequentialModel model) => new CpuModelExecutor(model);
+
+    public IOptimizer CreateAdam(int length, float beta1 = 0.9f, float beta2 = 0.999f, float epsilon = 1e-8f,
+        float weightDecay = 0f) => new AdamOptimizer(length, beta1, beta2, epsilon, weightDecay);
+
+    public void Dispose()
+    {
+        if (ownsCompute) Compute.Dispose();
+    }
+}

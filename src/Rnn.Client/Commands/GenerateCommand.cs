@@ -58,6 +58,18 @@ internal sealed class GenerateCommand
 
     public Command Command { get; }
 
+    private static CharVocabulary ReadVocabulary(string modelPath, string codes)
+    {
+        try
+        {
+            return CharVocabulary.FromCodePoints(codes.Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture)));
+        }
+        catch (Exception e) when (e is FormatException or OverflowException or ArgumentException)
+        {
+            throw new CommandException(ExitCodes.DataError, $"{modelPath}: the \"vocabulary\" metadata is malformed: {e.Message}");
+        }
+    }
+
     private int Invoke(ParseResult parse)
     {
         try
@@ -71,7 +83,7 @@ internal sealed class GenerateCommand
             var file = SafetensorsFile.Read(modelPath);
             if (!file.Metadata.TryGetValue("vocabulary", out var codes) || codes.Length == 0)
                 throw new CommandException(ExitCodes.DataError, $"{modelPath} is not a character model: it has no \"vocabulary\" metadata");
-            var vocabulary = CharVocabulary.FromCodePoints(codes.Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture)));
+            var vocabulary = ReadVocabulary(modelPath, codes);
 
             using var compute = new CpuCompute(1);
             var model = ModelArchitecture.Build(spec.WithVocabularySize(vocabulary.Size), vocabulary.Size, tokenInput: true, compute);
@@ -96,11 +108,6 @@ internal sealed class GenerateCommand
                 _context.Out.WriteLine(prime + text);
             }
             return ExitCodes.Success;
-        }
-        catch (Exception e) when (e is FormatException or OverflowException or ArgumentException)
-        {
-            return ErrorReporter.Report(new CommandException(ExitCodes.DataError, $"the model's vocabulary metadata is malformed: {e.Message}"),
-                _context.Error, false);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {

@@ -86,7 +86,7 @@ internal sealed class GenerateCommand
             var vocabulary = ReadVocabulary(modelPath, codes);
 
             using var compute = new CpuCompute(1);
-            var model = ModelArchitecture.Build(spec.WithVocabularySize(vocabulary.Size), vocabulary.Size, tokenInput: true, compute);
+            var model = TrainingSetup.BuildModel(spec.WithVocabularySize(vocabulary.Size), vocabulary.Size, tokenInput: true, compute);
             var parameters = ModelFile.ReadParameters(modelPath, model.Layout);
             var prime = parse.GetValue(_prime)!;
             var temperature = parse.GetValue(_temperature);

@@ -8,6 +8,7 @@ using Rnn.Silo.Compute;
 using Rnn.Silo.Jobs;
 using Rnn.Silo.Placement;
 using Rnn.Silo.Recovery;
+using Rnn.Silo.Telemetry;
 
 namespace Rnn.Silo.Hosting;
 
@@ -22,6 +23,8 @@ public static class RnnSiloBuilderExtensions
     /// byte[] tensors), the memory stream provider that carries each job's metrics, and the placement that spreads a
     /// job's shards and parameter blocks over the silos, and the background service that resumes unfinished jobs
     /// found under <see cref="RnnTrainingOptions.RunsRoot"/> (so a job survives the silo of its job grain).
+    /// Telemetry: grain calls carry the trace context (a step's spans join across silos), and the exporters of the
+    /// configuration's Telemetry section are registered (none without it; see <see cref="TelemetryOptions"/>).
     /// </summary>
     public static ISiloBuilder AddRnnTraining(this ISiloBuilder builder, Action<RnnTrainingOptions>? configure = null)
     {
@@ -34,6 +37,8 @@ public static class RnnSiloBuilderExtensions
         builder.AddMemoryGrainStorage(StorageNames.Jobs, UseOrleansSerializer);
         builder.AddMemoryGrainStorage(StorageNames.PubSub, UseOrleansSerializer);
         builder.AddMemoryStreams(StreamNames.Provider);
+        builder.AddActivityPropagation();
+        builder.Services.AddRnnTelemetry(TelemetryOptions.From(builder.Configuration));
         return builder;
     }
 

@@ -20,10 +20,15 @@ public static class TrainingTracing
     public const string BlockApplySpan = "rnn.ps.apply";
     public const string CheckpointSpan = "rnn.checkpoint";
 
-    /// <summary>The root of one step; a step is driven by a timer tick, so it has no parent.</summary>
+    /// <summary>
+    /// The root of one step's trace. The job grain's timer would otherwise hang every step of the run under the call
+    /// that submitted the job (the timer captured its context), making one endless trace; the caller is async, so
+    /// clearing Activity.Current here does not leak out of it.
+    /// </summary>
     public static Activity? StartStep(string jobId, long step)
     {
-        var activity = Source.StartActivity(StepSpan, ActivityKind.Internal, parentContext: default);
+        Activity.Current = null;
+        var activity = Source.StartActivity(StepSpan, ActivityKind.Internal);
         activity?.SetBaggage(TelemetryNames.JobId, jobId);
         return Tag(activity, jobId, step);
     }

@@ -65,6 +65,7 @@ public static class CliApp
             verbose,
             new TrainCommand(context, runs, verbose).Command,
             new GoldenCommand(context, verbose).Command,
+            new BenchCommand(context, verbose).Command,
             new SiloCommand().Command,
         };
         var help = root.Options.OfType<HelpOption>().Single();

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Rnn.Kernels.Compute;
 using Rnn.Kernels.Golden;
 
 namespace Rnn.Client.Commands;
@@ -19,7 +18,7 @@ internal sealed class GoldenCommand
         Description = $"Folder of reference cases (*{CaseExtension}), checked in file-name order",
     };
     private readonly Option<int> _threads = CommonOptions.Threads();
-    private readonly Option<string> _backend = ComputeBackends.Option();
+    private readonly Option<string> _backend = BackendOption.Create();
 
     public GoldenCommand(CliContext context, Option<bool> verbose)
     {
@@ -38,7 +37,7 @@ internal sealed class GoldenCommand
     {
         try
         {
-            return Run(parse.GetRequiredValue(_folder), parse.GetValue(_threads));
+            return Run(parse.GetRequiredValue(_folder), parse.GetValue(_threads), parse.GetRequiredValue(_backend));
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -46,11 +45,11 @@ internal sealed class GoldenCommand
         }
     }
 
-    private int Run(string folder, int threads)
+    private int Run(string folder, int threads, string backendName)
     {
         var cases = FindCases(folder);
-        using var compute = new CpuCompute(threads);
-        var runner = new GoldenCaseRunner(compute);
+        using var backend = BackendOption.Open(backendName, threads);
+        var runner = new GoldenCaseRunner(backend);
         int passed = 0, failed = 0;
         foreach (var path in cases)
         {

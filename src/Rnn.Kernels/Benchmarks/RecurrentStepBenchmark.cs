@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Rnn.Kernels.Backends;
 using Rnn.Kernels.Compute;
 using Rnn.Kernels.Layers;
 using Rnn.Kernels.Models;
@@ -9,18 +10,28 @@ namespace Rnn.Kernels.Benchmarks;
 /// <summary>
 /// One training step of one recurrent layer, as torchref's bench measures libtorch: forward over T steps from a zero
 /// state, loss = sum of the outputs (dy = 1, no gradient on the final state), backward to every parameter and the
-/// input. Buffers are allocated once; <see cref="RunStep"/> allocates nothing after the first call.
+/// input. Buffers are allocated once; on the CPU backend <see cref="RunStep"/> allocates nothing after the first call.
 /// </summary>
 public sealed class RecurrentStepBenchmark : IDisposable
 {
     private readonly CpuCompute _compute;
+    private readonly bool _ownsCompute;
     private readonly RecurrentLayer _layer;
+    private readonly IRecurrentStackExecutor? _executor;
     private readonly float[] _parameters, _gradients, _x, _y, _dy, _dx, _state0, _stateT, _dStateT, _dState0;
     private readonly int _steps, _batch;
 
     public RecurrentStepBenchmark(RecurrentCell cell, int input, int hidden, int steps, int batch, int threads)
+        : this(null, cell, input, hidden, steps, batch, threads)
     {
-        _compute = new CpuCompute(threads);
+    }
+
+    /// <summary>On another backend (ilgpu-cpu, cuda) the step runs through its recurrent-stack executor.</summary>
+    public RecurrentStepBenchmark(IComputeBackend? backend, RecurrentCell cell, int input, int hidden, int steps,
+        int batch, int threads)
+    {
+        _ownsCompute = backend is not CpuBackend;
+        _compute = backend is CpuBackend cpu ? cpu.Compute : new CpuCompute(threads);
         var layout = new ParameterLayout();
         _layer = cell switch
         {
@@ -46,6 +57,7 @@ public sealed class RecurrentStepBenchmark : IDisposable
         _dStateT = new float[state];
         _dState0 = new float[state];
         Flops = 6.0 * steps * batch * _layer.GateCount * hidden * (input + hidden);
+        if (backend is not null and not CpuBackend) _executor = backend.CreateRecurrentStack([_layer]);
     }
 
     /// <summary>GEMM floating-point operations of one step (forward + backward ≈ 3 × the forward GEMMs).</summary>
@@ -53,8 +65,14 @@ public sealed class RecurrentStepBenchmark : IDisposable
 
     public void RunStep()
     {
-        _layer.Forward(_parameters, _x, _state0, _y, _stateT, _steps, _batch);
         Array.Clear(_gradients);
+        if (_executor is not null)
+        {
+            _executor.Forward(_parameters, _x, _state0, _y, _stateT, _steps, _batch);
+            _executor.Backward(_parameters, _dy, _dStateT, _dx, _dState0, _gradients);
+            return;
+        }
+        _layer.Forward(_parameters, _x, _state0, _y, _stateT, _steps, _batch);
         _layer.Backward(_parameters, _dy, _dStateT, _dx, _dState0, _gradients);
     }
 
@@ -73,5 +91,9 @@ public sealed class RecurrentStepBenchmark : IDisposable
         return repeats % 2 == 1 ? times[repeats / 2] : (times[repeats / 2 - 1] + times[repeats / 2]) / 2;
     }
 
-    public void Dispose() => _compute.Dispose();
+    public void Dispose()
+    {
+        _executor?.Dispose();
+        if (_ownsCompute) _compute.Dispose();
+    }
 }

@@ -20,6 +20,15 @@ public class GoldenCommandTests
     }
 
     [Fact]
+    public async Task AllLibtorchCasesPassOnTheIlgpuCpuAccelerator()
+    {
+        var run = await CliRun.Of("golden", RepositoryRoot.GoldenFolder, "--backend", "ilgpu-cpu");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Equal("golden: 9 passed, 0 failed", run.OutLines[^1]);
+    }
+
+    [Fact]
     public async Task CasesRunInFileNameOrder()
     {
         var run = await CliRun.Of("golden", RepositoryRoot.GoldenFolder);
@@ -96,11 +105,11 @@ public class GoldenCommandTests
     [Fact]
     public async Task UnknownBackendListsTheKnownOnes()
     {
-        var run = await CliRun.Of("golden", RepositoryRoot.GoldenFolder, "--backend", "cuda");
+        var run = await CliRun.Of("golden", RepositoryRoot.GoldenFolder, "--backend", "opencl");
 
         Assert.Equal(2, run.ExitCode);
-        Assert.Contains("unknown backend 'cuda'", run.Error, StringComparison.Ordinal);
-        Assert.Contains("known backends: cpu", run.Error, StringComparison.Ordinal);
+        Assert.Contains("unknown backend 'opencl'", run.Error, StringComparison.Ordinal);
+        Assert.Contains("known backends: cpu, ilgpu-cpu, cuda", run.Error, StringComparison.Ordinal);
         Assert.Equal("", run.Out);
     }
 

@@ -1,0 +1,47 @@
+using System.CommandLine;
+using Rnn.Kernels.Backends;
+using Rnn.Kernels.Ilgpu;
+using Rnn.Kernels.Jobs;
+
+namespace Rnn.Client.Commands;
+
+/// <summary>
+/// The --backend option: cpu (SIMD, default), ilgpu-cpu (the GPU kernels on ILGPU's CPU accelerator; slow, for
+/// checking them without a GPU) or cuda (ILGPU on an NVIDIA GPU).
+/// </summary>
+internal static class BackendOption
+{
+    public static IReadOnlyList<string> Known { get; } = [BackendNames.Cpu, BackendNames.IlgpuCpu, BackendNames.Cuda];
+
+    public static Option<string> Create()
+    {
+        var option = new Option<string>("--backend")
+        {
+            Description = $"Compute backend: {string.Join(", ", Known)}",
+            HelpName = "NAME",
+            DefaultValueFactory = _ => BackendNames.Cpu,
+        };
+        option.Validators.Add(result =>
+        {
+            var value = result.GetValueOrDefault<string>();
+            if (!Known.Contains(value, StringComparer.Ordinal))
+            {
+                result.AddError($"unknown backend '{value}'; known backends: {string.Join(", ", Known)}");
+            }
+        });
+        return option;
+    }
+
+    /// <summary>The backend by name; a backend this machine cannot run (cuda without a GPU) is a usage error.</summary>
+    public static IComputeBackend Open(string name, int threads)
+    {
+        try
+        {
+            return ComputeBackends.Create(name, threads);
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new CommandException(ExitCodes.Usage, $"--backend {name}: {e.Message}");
+        }
+    }
+}

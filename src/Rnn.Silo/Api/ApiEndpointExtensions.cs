@@ -1,0 +1,32 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Rnn.Silo.Api;
+
+/// <summary>Registers and maps the public gRPC API; the host decides where it listens and how callers authenticate.</summary>
+public static class ApiEndpointExtensions
+{
+    public static IServiceCollection AddRnnApi(this IServiceCollection services, ApiAuthentication authentication, ApiLimits limits)
+    {
+        ArgumentNullException.ThrowIfNull(limits);
+        services.AddSingleton(authentication);
+        services.AddSingleton(limits);
+        services.AddSingleton<BearerTokenInterceptor>();
+        services.AddGrpc(o =>
+        {
+            o.Interceptors.Add<BearerTokenInterceptor>();
+            // Room for the largest allowed job file plus the message's framing; larger requests are refused by gRPC
+            // itself with ResourceExhausted before any of our code runs.
+            o.MaxReceiveMessageSize = Math.Max(limits.MaxJobFileBytes, 64 * 1024) + 64 * 1024;
+            o.MaxSendMessageSize = RunFolderFiles.ChunkBytes + 64 * 1024;
+        });
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapRnnApi(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGrpcService<TrainingApiService>();
+        return endpoints;
+    }
+}

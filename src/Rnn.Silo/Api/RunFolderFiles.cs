@@ -1,0 +1,42 @@
+using Grpc.Core;
+using Rnn.Contracts.Messages;
+using Rnn.Silo.Jobs;
+
+namespace Rnn.Silo.Api;
+
+/// <summary>
+/// The files of a job's run folder that DownloadCheckpoint serves, by public name. Only these names: a request never
+/// becomes a path, so no "../" can leave the folder.
+/// </summary>
+public static class RunFolderFiles
+{
+    public const int ChunkBytes = 1024 * 1024;
+
+    public static IReadOnlyList<string> Names { get; } = ["model.safetensors", "manifest.json", "metrics.csv", "summary.json"];
+
+    /// <summary>The file's path for this job, or an RpcException (InvalidArgument for a bad name, NotFound for a missing file).</summary>
+    public static string Resolve(JobStatus status, string name)
+    {
+        ArgumentNullException.ThrowIfNull(status);
+        if (!Names.Contains(name, StringComparer.Ordinal))
+            throw JobSubmissionCheck.Invalid($"file: '{name}' is not downloadable; use one of {string.Join(", ", Names)}");
+        if (status.JobFolder is not { Length: > 0 } path) throw NotFound($"job '{status.JobId}' has no run folder");
+        var folder = new RunFolder(path);
+        // A later job of the same name reuses the folder once this one has ended: never serve another job's files.
+        if (folder.ReadRunInfo() is not { } info || info.JobId != status.JobId)
+            throw NotFound($"the run folder of job '{status.JobId}' now holds another job's run");
+        var file = name switch
+        {
+            "model.safetensors" => folder.ModelFile,
+            "manifest.json" => Path.Combine(folder.CheckpointFolder, "manifest.json"),
+            "metrics.csv" => folder.MetricsFile,
+            _ => folder.SummaryFile,
+        };
+        if (!File.Exists(file))
+            throw NotFound($"{name} of job '{status.JobId}' does not exist yet (job {status.State.ToString().ToLowerInvariant()}" +
+                (name is "model.safetensors" or "summary.json" ? "; it is written when the job completes)" : ")"));
+        return file;
+    }
+
+    public static RpcException NotFound(string message) => new(new Status(StatusCode.NotFound, message));
+}

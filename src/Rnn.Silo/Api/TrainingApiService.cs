@@ -1,0 +1,137 @@
+using Grpc.Core;
+using Microsoft.Extensions.Logging;
+using Rnn.Contracts.Grains;
+using Rnn.Contracts.Messages;
+using Rnn.Silo.Hosting;
+using Rnn.Silo.Jobs;
+using Microsoft.Extensions.Options;
+using V1 = Rnn.Contracts.Api.V1;
+
+namespace Rnn.Silo.Api;
+
+/// <summary>
+/// The public gRPC service (rnn.v1.TrainingService), hosted in the silo and talking to the grains through the silo's
+/// own cluster client. The caller's tenant comes from <see cref="BearerTokenInterceptor"/>; every call on a job id
+/// first asks the tenant's registry whether it owns the id, and answers NotFound otherwise, exactly as for an id that
+/// does not exist, so ids of other tenants cannot be probed.
+/// </summary>
+public sealed class TrainingApiService(
+    IClusterClient client,
+    ApiLimits limits,
+    IOptions<RnnTrainingOptions> training,
+    ILogger<TrainingApiService> logger) : V1.TrainingService.TrainingServiceBase
+{
+    public override async Task<V1.SubmitJobResponse> SubmitJob(V1.SubmitJobRequest request, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var tenant = CallerTenant.Get(context);
+        var spec = JobSubmissionCheck.Check(request.JobJson, limits);
+        var registry = Registry(context);
+        await CheckFolderNotOthersAsync(registry, spec.Name);
+
+        var jobId = Guid.NewGuid().ToString("N");
+        var admission = await registry.AdmitAsync(jobId, limits.MaxConcurrentJobsPerTenant);
+        if (!admission.Admitted)
+            throw new RpcException(new Status(StatusCode.ResourceExhausted,
+                $"tenant '{tenant}' has {admission.ActiveJobs} queued or running jobs; the limit " +
+                $"{ApiLimits.Section}:{nameof(ApiLimits.MaxConcurrentJobsPerTenant)} is {limits.MaxConcurrentJobsPerTenant}"));
+        var accepted = false;
+        try
+        {
+            var result = await client.GetGrain<IJobGrain>(jobId).SubmitAsync(request.JobJson);
+            if (!result.Accepted) throw JobSubmissionCheck.Invalid(result.Message);
+            accepted = true;
+        }
+        finally
+        {
+            await registry.ConfirmAsync(jobId, accepted);
+        }
+        logger.LogInformation("Tenant {Tenant} submitted job {JobId} ({Name})", tenant, jobId, spec.Name);
+        return new V1.SubmitJobResponse { JobId = jobId };
+    }
+
+    public override async Task<V1.Job> GetJob(V1.GetJobRequest request, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return (await OwnedStatusAsync(request.JobId, context)).ToProto();
+    }
+
+    public override async Task<V1.ListJobsResponse> ListJobs(V1.ListJobsRequest request, ServerCallContext context)
+    {
+        var ids = await Registry(context).ListAsync();
+        var statuses = await Task.WhenAll(ids.Select(id => client.GetGrain<IJobGrain>(id).GetStatusAsync()));
+        var response = new V1.ListJobsResponse();
+        response.Jobs.Add(statuses.Select(s => s.ToProto()));
+        return response;
+    }
+
+    public override async Task<V1.CancelJobResponse> CancelJob(V1.CancelJobRequest request, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var status = await OwnedStatusAsync(request.JobId, context);
+        await client.GetGrain<IJobGrain>(request.JobId).CancelAsync();
+        return new V1.CancelJobResponse { State = status.State.ToProto() };
+    }
+
+    public override async Task WatchJob(V1.WatchJobRequest request, IServerStreamWriter<V1.JobEvent> responseStream, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.FromStep < 0) throw JobSubmissionCheck.Invalid($"from_step: must be 0 or more, got {request.FromStep}");
+        await OwnedStatusAsync(request.JobId, context);
+        try
+        {
+            await new JobWatch(client, request.JobId, request.FromStep, responseStream).RunAsync(context.CancellationToken);
+        }
+        catch (OperationCanceledException) when (context.CancellationToken.IsCancellationRequested)
+        {
+            // The client went away; it reconnects with from_step = last step seen + 1.
+        }
+    }
+
+    public override async Task DownloadCheckpoint(V1.DownloadCheckpointRequest request, IServerStreamWriter<V1.FileChunk> responseStream,
+        ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(responseStream);
+        var status = await OwnedStatusAsync(request.JobId, context);
+        var path = RunFolderFiles.Resolve(status, request.File);
+        // Opened once: a rename over the file (a new checkpoint) does not mix two versions in one download.
+        await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete,
+            RunFolderFiles.ChunkBytes, useAsync: true);
+        var total = file.Length;
+        var buffer = new byte[RunFolderFiles.ChunkBytes];
+        long offset = 0;
+        do
+        {
+            var read = await file.ReadAsync(buffer, context.CancellationToken);
+            if (read == 0 && offset > 0) break;
+            await responseStream.WriteAsync(new V1.FileChunk
+            {
+                File = request.File, Offset = offset, TotalSize = total, Data = Google.Protobuf.ByteString.CopyFrom(buffer, 0, read),
+            });
+            offset += read;
+        } while (offset < total);
+    }
+
+    private ITenantJobsGrain Registry(ServerCallContext context) => client.GetGrain<ITenantJobsGrain>(CallerTenant.Get(context));
+
+    /// <summary>The job's status when the caller's tenant owns it; NotFound for another tenant's id and for no job.</summary>
+    private async Task<JobStatus> OwnedStatusAsync(string jobId, ServerCallContext context)
+    {
+        if (string.IsNullOrWhiteSpace(jobId)) throw JobSubmissionCheck.Invalid("job_id: must not be empty");
+        if (!await Registry(context).OwnsAsync(jobId)) throw RunFolderFiles.NotFound($"no job '{jobId}'");
+        return await client.GetGrain<IJobGrain>(jobId).GetStatusAsync();
+    }
+
+    /// <summary>
+    /// Run folders are named by job name and shared by all tenants: a name whose folder holds another tenant's run
+    /// (finished or not) is refused, so one tenant can never overwrite or read another's results.
+    /// </summary>
+    private async Task CheckFolderNotOthersAsync(ITenantJobsGrain registry, string name)
+    {
+        if (RunFolder.ValidateName(name) is { } bad) throw JobSubmissionCheck.Invalid($"name: {bad}");
+        var info = RunFolder.For(training.Value.RunsRoot, name).ReadRunInfo();
+        if (info is not null && !await registry.OwnsAsync(info.JobId))
+            throw JobSubmissionCheck.Invalid($"name: the run folder '{name}' belongs to another job; give this job another name");
+    }
+}

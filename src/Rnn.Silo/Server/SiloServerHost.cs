@@ -1,0 +1,58 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
+using Rnn.Silo.Api;
+using Rnn.Silo.Hosting;
+
+namespace Rnn.Silo.Server;
+
+/// <summary>
+/// Builds the standalone silo's host: Orleans (through <see cref="RnnSiloBuilderExtensions.AddRnnTraining"/>, the one
+/// silo set-up), Kestrel for the gRPC endpoint and the API. Each concern is one step of <see cref="Build"/>; a new
+/// concern (OpenTelemetry: meters, tracing, the /metrics endpoint) is one more step there, and the test host gets it
+/// too, because tests build the host through this class as Program.cs does.
+/// </summary>
+public static class SiloServerHost
+{
+    /// <param name="configure">Last changes before the host is built (tests: logging); null in production.</param>
+    public static WebApplication Build(SiloConfiguration settings, Action<WebApplicationBuilder>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            Args = [], ContentRootPath = AppContext.BaseDirectory, ApplicationName = typeof(SiloServerHost).Assembly.GetName().Name,
+        });
+        builder.Configuration.AddConfiguration(settings.Configuration);
+        ConfigureOrleans(builder, settings);
+        ConfigureKestrel(builder, settings);
+        builder.Services.AddRnnApi(settings.Authentication, settings.Limits);
+        configure?.Invoke(builder);
+
+        var app = builder.Build();
+        app.MapRnnApi();
+        return app;
+    }
+
+    private static void ConfigureOrleans(WebApplicationBuilder builder, SiloConfiguration settings) =>
+        builder.UseOrleans(silo => silo
+            .UseLocalhostClustering(settings.SiloPort, settings.GatewayPort)
+            .AddRnnTraining(o => o.RunsRoot = settings.RunsRoot));
+
+    private static void ConfigureKestrel(WebApplicationBuilder builder, SiloConfiguration settings) =>
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(settings.GrpcAddress, settings.GrpcPort, listen =>
+        {
+            if (settings.Certificate is { } certificate)
+            {
+                // ALPN picks HTTP/2 for gRPC and leaves HTTP/1.1 for plain HTTP endpoints (e.g. a later /metrics).
+                listen.Protocols = HttpProtocols.Http1AndHttp2;
+                listen.UseHttps(certificate);
+            }
+            else
+            {
+                // Without TLS there is no ALPN: gRPC clients speak HTTP/2 with prior knowledge (h2c).
+                listen.Protocols = HttpProtocols.Http2;
+            }
+        }));
+}

@@ -1,0 +1,49 @@
+using Rnn.Client.Tests.Support;
+
+namespace Rnn.Client.Tests.Commands;
+
+public class BenchCommandTests
+{
+    [Theory]
+    [InlineData("lstm")]
+    [InlineData("gru")]
+    [InlineData("rnn")]
+    public async Task PrintsTheMedianStepTimeAndThroughput(string cell)
+    {
+        var run = await CliRun.Of("bench", "--cell", cell, "--input", "5", "--hidden", "8", "--seq", "4", "--batch", "3",
+            "--repeats", "3", "--threads", "2");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Matches($@"^bench {cell} I=5 H=8 T=4 B=3 threads=2 backend=cpu: median \d+\.\d\d ms, \d+\.\d GFLOP/s$", run.OutLines.Single());
+    }
+
+    [Fact]
+    public async Task RunsOnTheIlgpuCpuAccelerator()
+    {
+        var run = await CliRun.Of("bench", "--cell", "gru", "--input", "3", "--hidden", "4", "--seq", "2", "--batch", "2",
+            "--repeats", "1", "--backend", "ilgpu-cpu");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains("backend=ilgpu-cpu: median", run.Out);
+    }
+
+    [Fact]
+    public async Task SizeOutOfRangeIsAUsageErrorNamingTheOption()
+    {
+        var run = await CliRun.Of("bench", "--hidden", "0");
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("--hidden must be between 1 and 65536, got 0", run.Error);
+    }
+
+    [Fact]
+    public async Task CudaWithoutAGpuIsAUsageErrorThatSaysWhy()
+    {
+        var run = await CliRun.Of("bench", "--backend", "cuda", "--input", "2", "--hidden", "2", "--seq", "1", "--batch", "1");
+
+        if (run.ExitCode == 0) return; // a machine with a GPU runs it
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("--backend cuda:", run.Error);
+        Assert.Contains("GPU", run.Error);
+    }
+}

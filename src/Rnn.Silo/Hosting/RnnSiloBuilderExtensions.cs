@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
+using Orleans.Dashboard;
 using Orleans.Serialization;
 using Orleans.Storage;
 using Rnn.Contracts;
@@ -38,7 +39,9 @@ public static class RnnSiloBuilderExtensions
         builder.AddMemoryGrainStorage(StorageNames.PubSub, UseOrleansSerializer);
         builder.AddMemoryStreams(StreamNames.Provider);
         builder.AddActivityPropagation();
-        builder.Services.AddRnnTelemetry(TelemetryOptions.From(builder.Configuration));
+        var telemetry = TelemetryOptions.From(builder.Configuration);
+        builder.Services.AddRnnTelemetry(telemetry);
+        if (telemetry.Dashboard) builder.AddDashboard();
         return builder;
     }
 

@@ -20,6 +20,16 @@ public sealed class TelemetryOptions
 
     public string PrometheusPath { get; set; } = "/metrics";
 
+    /// <summary>
+    /// A plain HTTP/1.1 port for <see cref="PrometheusPath"/> and <see cref="DashboardPath"/>. The API port speaks
+    /// HTTP/2 only when it has no certificate (h2c), which Prometheus and browsers cannot use; null serves them on
+    /// the API port (fine with TLS, where ALPN offers HTTP/1.1 too).
+    /// </summary>
+    public int? HttpPort { get; set; }
+
+    /// <summary>The address <see cref="HttpPort"/> listens on.</summary>
+    public string HttpAddress { get; set; } = "0.0.0.0";
+
     /// <summary>Write metrics and spans to the console (for a quick look; noisy).</summary>
     public bool Console { get; set; }
 

@@ -7,6 +7,7 @@ using Rnn.Kernels.Training;
 using Rnn.Silo.Hosting;
 using Rnn.Silo.Jobs;
 using Rnn.Silo.Recovery;
+using Rnn.Silo.Telemetry;
 using StepMetrics = Rnn.Contracts.Messages.StepMetrics;
 
 namespace Rnn.Silo.Grains;
@@ -35,7 +36,9 @@ public sealed class SyncStepCoordinator(IGrainFactory grains, JobRuntime runtime
     {
         var clock = Stopwatch.StartNew();
         var request = new ShardStepRequest(job, step);
-        var reports = await Task.WhenAll(Enumerable.Range(0, Setup.Shards).Select(k => ComputeShardAsync(k, request)));
+        var barrier = new ShardBarrierClock(job.JobId);
+        var reports = await Task.WhenAll(Enumerable.Range(0, Setup.Shards).Select(k => barrier.Track(k, ComputeShardAsync(k, request))));
+        barrier.AllReported();
 
         // Summed in shard order, as the Trainer does, so the reported loss has the same bits too.
         var total = new ShardStepResult();
@@ -56,6 +59,7 @@ public sealed class SyncStepCoordinator(IGrainFactory grains, JobRuntime runtime
                 reason + "; step skipped (training.nan_policy 'skip_step')");
         }
 
+        using var applyPhase = PhaseTimer.Apply(job.JobId, step);
         var reductions = await Task.WhenAll(Enumerable.Range(0, runtime.Blocks.Count)
             .Select(j => ReduceBlockAsync(j, request, total.LossCount)));
         var norms = reductions.OrderBy(r => r.Block).Select(r => r.NormSquared).ToArray();

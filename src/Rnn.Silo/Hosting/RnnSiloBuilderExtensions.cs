@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
+using Orleans.Dashboard;
 using Orleans.Serialization;
 using Orleans.Storage;
 using Rnn.Contracts;
@@ -8,6 +9,7 @@ using Rnn.Silo.Compute;
 using Rnn.Silo.Jobs;
 using Rnn.Silo.Placement;
 using Rnn.Silo.Recovery;
+using Rnn.Silo.Telemetry;
 
 namespace Rnn.Silo.Hosting;
 
@@ -22,6 +24,8 @@ public static class RnnSiloBuilderExtensions
     /// byte[] tensors), the memory stream provider that carries each job's metrics, and the placement that spreads a
     /// job's shards and parameter blocks over the silos, and the background service that resumes unfinished jobs
     /// found under <see cref="RnnTrainingOptions.RunsRoot"/> (so a job survives the silo of its job grain).
+    /// Telemetry: grain calls carry the trace context (a step's spans join across silos), and the exporters of the
+    /// configuration's Telemetry section are registered (none without it; see <see cref="TelemetryOptions"/>).
     /// </summary>
     public static ISiloBuilder AddRnnTraining(this ISiloBuilder builder, Action<RnnTrainingOptions>? configure = null)
     {
@@ -34,6 +38,10 @@ public static class RnnSiloBuilderExtensions
         builder.AddMemoryGrainStorage(StorageNames.Jobs, UseOrleansSerializer);
         builder.AddMemoryGrainStorage(StorageNames.PubSub, UseOrleansSerializer);
         builder.AddMemoryStreams(StreamNames.Provider);
+        builder.AddActivityPropagation();
+        var telemetry = TelemetryOptions.From(builder.Configuration);
+        builder.Services.AddRnnTelemetry(telemetry);
+        if (telemetry.Dashboard) builder.AddDashboard();
         return builder;
     }
 

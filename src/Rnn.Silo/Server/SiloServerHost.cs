@@ -5,6 +5,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Rnn.Silo.Api;
 using Rnn.Silo.Hosting;
+using Rnn.Silo.Telemetry;
 
 namespace Rnn.Silo.Server;
 
@@ -32,6 +33,7 @@ public static class SiloServerHost
 
         var app = builder.Build();
         app.MapRnnApi();
+        app.MapRnnTelemetry();
         return app;
     }
 

@@ -124,8 +124,9 @@ public sealed unsafe class CpuCompute : IDisposable
 
     /// <summary>
     /// Runs <paramref name="body"/>(piece) for piece in [0, pieces), statically split into contiguous ranges over the
-    /// threads. Deterministic when each piece writes only its own outputs, whose values depend only on the piece
-    /// index. Cache the delegate to keep the call allocation-free.
+    /// threads (a range whose worker has not started by the time the caller finished its own runs on the caller).
+    /// Deterministic when each piece writes only its own outputs, whose values depend only on the piece index. Cache
+    /// the delegate to keep the call allocation-free.
     /// </summary>
     public void ParallelFor(int pieces, Action<int> body)
     {

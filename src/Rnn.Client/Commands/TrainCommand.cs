@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Rnn.Client.Console;
+using Rnn.Client.Plots;
 using Rnn.Client.Training;
 using Rnn.Contracts.Messages;
 using Rnn.Kernels.Jobs;
@@ -88,7 +89,9 @@ internal sealed class TrainCommand
 
     private async Task<int> InvokeAsync(ParseResult parse, CancellationToken cancellation)
     {
-        var progress = TrainingProgressFactory.Create(_context, parse.GetValue(_json), parse.GetValue(_quiet), parse.GetValue(_logEvery));
+        // curves.png goes into the run folder beside metrics.csv when the run ends.
+        var progress = CurvesWritingProgress.InRunFolder(
+            TrainingProgressFactory.Create(_context, parse.GetValue(_json), parse.GetValue(_quiet), parse.GetValue(_logEvery)));
         try
         {
             return await RunAsync(parse, progress, cancellation).ConfigureAwait(false);

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Rnn.Client.Plots;
 using Rnn.Client.Training;
 
 namespace Rnn.Client.Commands;
@@ -13,12 +14,18 @@ internal sealed class WatchCommand
     private readonly RemoteOptions _remote;
     private readonly ProgressOptions _progress = new();
     private readonly Argument<string> _id = new("ID") { Description = "The job id that submit printed" };
+    private readonly Option<string> _plot = new("--plot")
+    {
+        Description = $"Where to write the loss and test-metric curves (PNG) when the watch ends [default: {CurvesWritingProgress.FileName}]",
+        HelpName = "FILE",
+        DefaultValueFactory = _ => CurvesWritingProgress.FileName,
+    };
 
     public WatchCommand(CliContext context, Option<bool> verbose)
     {
         _context = context;
         _remote = new RemoteOptions(context, verbose);
-        Command = new Command("watch", "Follow a cluster job to its end: history first, then live steps; exit 0 if it completed") { _id };
+        Command = new Command("watch", "Follow a cluster job to its end: history first, then live steps; exit 0 if it completed") { _id, _plot };
         _remote.AddTo(Command);
         _progress.AddTo(Command);
         Command.SetAction(InvokeAsync);
@@ -28,7 +35,7 @@ internal sealed class WatchCommand
 
     private Task<int> InvokeAsync(ParseResult parse, CancellationToken cancellation)
     {
-        var progress = _progress.Create(_context, parse, parse.GetValue(_remote.Json));
+        var progress = CurvesWritingProgress.ToFile(_progress.Create(_context, parse, parse.GetValue(_remote.Json)), parse.GetValue(_plot)!);
         return _remote.RunAsync(parse, async () =>
         {
             var (client, endpoint) = _remote.Connect(parse);

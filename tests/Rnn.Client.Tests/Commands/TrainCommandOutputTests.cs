@@ -32,7 +32,7 @@ public sealed class TrainCommandOutputTests : IDisposable
         Assert.Contains("test accuracy 0.5000", lines[^3], StringComparison.Ordinal);
         Assert.Equal($"parameters_sha256 {ScriptedTrainingRun.Hash}", lines[^2]);
         var runFolder = Path.Combine(output, "tiny-mnist");
-        Assert.Equal($"wrote {runFolder}: summary.txt", lines[^1]);
+        Assert.Equal($"wrote {runFolder}: summary.txt, curves.png", lines[^1]);
         Assert.Equal("6/6", File.ReadAllText(Path.Combine(runFolder, "summary.txt")));
         Assert.True(scripted.Disposed);
     }
@@ -91,7 +91,7 @@ public sealed class TrainCommandOutputTests : IDisposable
         Assert.Equal(0.5, (double?)summary["metrics"]!["accuracy"]);
         Assert.Equal(ScriptedTrainingRun.Hash, (string?)summary["parameters_sha256"]);
         Assert.Equal(Path.Combine(output, "tiny-mnist"), (string?)summary["out"]);
-        Assert.Equal([Path.Combine(output, "tiny-mnist", "summary.txt")], summary["files"]!.AsArray().Select(f => (string?)f));
+        Assert.Equal([Path.Combine(output, "tiny-mnist", "summary.txt"), Path.Combine(output, "tiny-mnist", "curves.png")], summary["files"]!.AsArray().Select(f => (string?)f));
     }
 
     [Fact]

@@ -25,6 +25,7 @@ internal sealed class ClusterJobClient(IReadOnlyList<string> urls, string token)
     {
         var deadline = DateTime.UtcNow + timeout;
         Job? last = null;
+        string? lastError = null;
         while (DateTime.UtcNow < deadline)
         {
             try
@@ -36,8 +37,10 @@ internal sealed class ClusterJobClient(IReadOnlyList<string> urls, string token)
             }
             catch (RpcException e)
             {
-                // The whole cluster may be between a stop and a restart; keep asking until the deadline.
-                Console.Error.WriteLine($"  (status not available: {e.StatusCode} {e.Status.Detail})");
+                // The whole cluster may be between a stop and a restart; keep asking until the deadline (say so once).
+                var error = $"{e.StatusCode} {e.Status.Detail}";
+                if (error != lastError) Console.Error.WriteLine($"  (status not available: {error}; asking again)");
+                lastError = error;
             }
             await Task.Delay(200);
         }

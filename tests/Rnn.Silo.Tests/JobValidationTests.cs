@@ -9,6 +9,7 @@ public sealed class JobValidationTests(SingleSiloFixture fixture) : IClassFixtur
     [InlineData("\"seed\": 5", "\"seed\": 5, \"colour\": \"red\"", "colour")]
     [InlineData("\"units\": 16", "\"units\": -3", "model.layers[0].units")]
     [InlineData("\"steps\": 6", "\"steps\": 6, \"mode\": \"async\"", "training.mode")]
+    [InlineData("\"seed\": 5", "\"seed\": 5, \"backend\": \"cuda\"", "backend")]
     public async Task InvalidJobIsRejectedWithAMessageNamingTheField(string from, string to, string field)
     {
         var json = TestJobs.Mnist(shards: 4, steps: 6).Replace(from, to, StringComparison.Ordinal);

@@ -75,6 +75,9 @@ public sealed class JobGrain(
         }
         if (spec.Training.Mode != TrainingModes.Sync)
             return Reject("training.mode", $"only 'sync' runs on the cluster so far, got '{spec.Training.Mode}'");
+        // The cluster's shards run the CPU kernels; a job must not silently run elsewhere than it asked.
+        if (spec.Backend is not (BackendNames.Cpu or BackendNames.Auto))
+            return Reject("backend", $"this cluster has no {spec.Backend} silo (no silo advertises gpu=true); use \"cpu\" or \"auto\" (auto runs on the CPU until GPU silos exist)");
         if (RunFolder.ValidateName(spec.Name) is { } badName) return Reject("name", badName);
         var folder = RunFolder.For(Options.RunsRoot, spec.Name);
         if (folder.ReadRunInfo() is { } other && other.JobId != JobId && folder.IsUnfinished)

@@ -6,10 +6,14 @@ using Rnn.Contracts.Api.V1;
 //   submit --job FILE             prints the job id
 //   wait-step --id ID --step N    returns once the job has done at least N steps
 //   wait-done --id ID             returns once it completed; prints its parameters_sha256
+//   phase-bench --job FILE [--skip N] [--runs DIR]   (no --urls/--token: runs its own in-process silo)
 // Every command gives up after --timeout seconds (default 240) with exit code 1.
 var options = ParseOptions(args.Skip(1).ToArray());
 var command = args.FirstOrDefault() ?? "";
 var timeout = TimeSpan.FromSeconds(double.Parse(options.GetValueOrDefault("--timeout", "240"), CultureInfo.InvariantCulture));
+if (command == "phase-bench")
+    return await PhaseBenchmark.RunAsync(Required("--job"), int.Parse(options.GetValueOrDefault("--skip", "3"), CultureInfo.InvariantCulture),
+        options.GetValueOrDefault("--runs", Path.Combine(Path.GetTempPath(), $"rnn-phase-bench-{Environment.ProcessId}")));
 using var client = new ClusterJobClient(Required("--urls").Split(','), Required("--token"));
 try
 {

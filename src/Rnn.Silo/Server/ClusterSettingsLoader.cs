@@ -36,7 +36,8 @@ public static partial class ClusterSettingsLoader
         var redisText = SiloSettingsLoader.Text(config, SiloSettingNames.Redis);
         var needsRedis = membership == ClusterMembership.Redis || storageText == "redis";
         if (needsRedis && redisText is null)
-            throw new SettingsException($"{SiloSettingNames.Redis}: redis clustering or storage needs the Redis server, e.g. --redis 127.0.0.1:6379");
+            throw new SettingsException($"{SiloSettingNames.Redis}: {(membership == ClusterMembership.Redis ? SiloSettingNames.Clustering : SiloSettingNames.Storage)} " +
+                "is redis, which needs the Redis server, e.g. --redis 127.0.0.1:6379");
         if (!needsRedis && redisText is not null)
             throw new SettingsException($"{SiloSettingNames.Redis} is set but neither {SiloSettingNames.Clustering} nor {SiloSettingNames.Storage} is redis");
         ConfigurationOptions? redis = null;
@@ -126,7 +127,10 @@ public static partial class ClusterSettingsLoader
     private static string FirstLine(string message)
     {
         var end = message.IndexOfAny(['\r', '\n']);
-        return end < 0 ? message : message[..end];
+        var line = end < 0 ? message : message[..end];
+        // StackExchange.Redis appends advice about abortConnect, which does not apply to a start-up check.
+        var advice = line.IndexOf(" To allow this multiplexer", StringComparison.Ordinal);
+        return (advice < 0 ? line : line[..advice]).TrimEnd('.', ' ');
     }
 
     [GeneratedRegex("^[A-Za-z0-9._-]{1,64}$")]

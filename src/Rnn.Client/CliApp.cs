@@ -60,12 +60,19 @@ public static class CliApp
 
     private static RootCommand BuildRoot(CliContext context, ITrainingRunFactory runs, Option<bool> verbose)
     {
-        var root = new RootCommand("rnn: train recurrent neural networks (LSTM, GRU, simple RNN) and check the kernels")
+        var root = new RootCommand("rnn: train recurrent neural networks (LSTM, GRU, simple RNN) locally or on a cluster, and check the kernels")
         {
             verbose,
             new TrainCommand(context, runs, verbose).Command,
             new GoldenCommand(context, verbose).Command,
             new BenchCommand(context, verbose).Command,
+            new SubmitCommand(context, verbose).Command,
+            new WatchCommand(context, verbose).Command,
+            new JobsCommand(context, verbose).Command,
+            new CancelCommand(context, verbose).Command,
+            new DownloadCommand(context, verbose).Command,
+            new EvalCommand(context, verbose).Command,
+            new GenerateCommand(context, verbose).Command,
             new SiloCommand().Command,
         };
         var help = root.Options.OfType<HelpOption>().Single();

@@ -20,6 +20,18 @@ public static class ExitCodes
     /// <summary>A data or model file is missing or malformed.</summary>
     public const int DataError = 4;
 
+    /// <summary>The cluster could not be reached: connection refused, unknown host, TLS failure, timed out.</summary>
+    public const int CannotConnect = 5;
+
+    /// <summary>The cluster refused the token: missing, unknown (unauthenticated) or not allowed (permission denied).</summary>
+    public const int NotAuthorized = 6;
+
+    /// <summary>No such job for this token's tenant (or another tenant's), or a file of it not written yet.</summary>
+    public const int NotFound = 7;
+
+    /// <summary>The cluster refused the job over one of its limits: job file size, concurrent jobs of the tenant.</summary>
+    public const int LimitExceeded = 8;
+
     /// <summary>A bug in rnn (BSD EX_SOFTWARE); rerun with --verbose for the stack trace.</summary>
     public const int InternalError = 70;
 
@@ -30,10 +42,14 @@ public static class ExitCodes
     internal static IReadOnlyList<(int Code, string Meaning)> Table { get; } =
     [
         (Success, "success"),
-        (Failed, "the command ran and its result is a failure (golden case out of tolerance, training stopped on a non-finite loss)"),
+        (Failed, "the command ran and its result is a failure (golden case out of tolerance, training stopped on a non-finite loss, a followed job failed or was cancelled)"),
         (Usage, "bad command line: unknown option or value, missing or empty folder, unknown backend"),
         (InvalidJob, "the job file is missing or invalid (each problem is printed with its field)"),
         (DataError, "a data or model file is missing or malformed"),
+        (CannotConnect, "cannot connect to the cluster (--endpoint / RNN_ENDPOINT): refused, unreachable, TLS failure"),
+        (NotAuthorized, "the cluster refused the token (--token / RNN_TOKEN): missing, unknown or not permitted"),
+        (NotFound, "no such job for this tenant, or the requested file of it does not exist yet"),
+        (LimitExceeded, "the cluster refused the job over a limit (job file size, concurrent jobs per tenant)"),
         (InternalError, "internal error in rnn; rerun with --verbose for the stack trace"),
         (Interrupted, "interrupted (Ctrl+C)"),
     ];

@@ -1,13 +1,15 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
-using Rnn.Silo.Grains;
+using System.Text.Json;
 using Rnn.Silo.Server;
+using Rnn.Silo.Telemetry;
 
 namespace Rnn.Cluster.Tests;
 
 /// <summary>
 /// `phase-bench --job FILE [--skip N]`: runs the job on one in-process silo (the production host, SiloProgram) and
-/// prints the mean step phase times that <see cref="SyncStepCoordinator"/> records, after the first N steps (warm-up).
+/// prints the mean step phase times the silo records in rnn.train.step.duration (docs/observability.md: compute, push
+/// and wait per shard, apply per step), after the first N steps (warm-up).
 /// </summary>
 internal static class PhaseBenchmark
 {
@@ -17,12 +19,12 @@ internal static class PhaseBenchmark
         using var listener = new MeterListener();
         listener.InstrumentPublished = (instrument, l) =>
         {
-            if (instrument.Meter.Name == SyncStepCoordinator.StepMeter.Name) l.EnableMeasurementEvents(instrument);
+            if (instrument.Meter.Name == TelemetryNames.Source && instrument.Name == TelemetryNames.StepDuration) l.EnableMeasurementEvents(instrument);
         };
         listener.SetMeasurementEventCallback<double>((_, value, tags, _) =>
         {
             foreach (var tag in tags)
-                if (tag.Key == "phase") lock (samples) samples.GetOrAdd((string)tag.Value!, _ => []).Add(value);
+                if (tag.Key == TelemetryNames.Phase) lock (samples) samples.GetOrAdd((string)tag.Value!, _ => []).Add(value);
         });
         listener.Start();
 
@@ -33,12 +35,15 @@ internal static class PhaseBenchmark
         var id = await client.SubmitAsync(await File.ReadAllTextAsync(jobFile));
         var done = await client.WaitAsync(id, j => j.State == Rnn.Contracts.Api.V1.JobState.Completed, TimeSpan.FromMinutes(9), "completion");
 
-        double Mean(string phase) => samples[phase].Skip(skip).Average() * 1000;
-        var (shards, compute, reduce, apply) = (Mean("shards"), Mean("compute"), Mean("reduce"), Mean("apply"));
-        var step = shards + reduce + apply;
-        Console.WriteLine($"steps {done.Summary.Steps}, samples/s {done.Summary.SamplesPerSecond:0.0}, mean over steps {skip}..:");
-        Console.WriteLine($"  step {step:0.0} ms = compute {compute:0.0} + push {shards - compute:0.0} + reduce(wait) {reduce:0.0} + apply {apply:0.0}");
-        Console.WriteLine($"  communication + aggregation {(step - compute) / step:P1} of the step");
+        var jobJson = await File.ReadAllTextAsync(jobFile);
+        var shards = JsonDocument.Parse(jobJson).RootElement.GetProperty("training").GetProperty("shards").GetInt32();
+        // compute, push and wait are one observation per shard per step; apply one per step.
+        double Mean(string phase, int perStep) => samples[phase].Skip(skip * perStep).Average() * 1000;
+        var (compute, push, wait, apply) = (Mean("compute", shards), Mean("push", shards), Mean("wait", shards), Mean("apply", 1));
+        var step = compute + push + wait + apply;
+        Console.WriteLine($"steps {done.Summary.Steps}, shards {shards}, samples/s {done.Summary.SamplesPerSecond:0.0}, means over steps {skip}..:");
+        Console.WriteLine($"  per shard: compute {compute:0.0} ms + push {push:0.0} ms + wait {wait:0.0} ms; per step: apply {apply:0.0} ms");
+        Console.WriteLine($"  push + apply (communication + aggregation) {(push + apply) / step:P1} of compute+push+wait+apply {step:0.0} ms");
         return 0;
     }
 }

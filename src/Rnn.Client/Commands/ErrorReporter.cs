@@ -1,3 +1,4 @@
+using Rnn.Client.Remote;
 using Rnn.Kernels.Data;
 using Rnn.Kernels.Jobs;
 using Rnn.Kernels.Serialization;
@@ -24,6 +25,7 @@ internal static class ErrorReporter
     public static ErrorReport Describe(Exception exception, bool verbose) => exception switch
     {
         CommandException e => new(e.ExitCode, $"rnn: {e.Message}"),
+        TrainingClientException e => new(ExitCodeOf(e.Kind), $"rnn: {e.Message}"),
         // One line per problem, each already "source: field: message".
         JobValidationException e => new(ExitCodes.InvalidJob, e.Message),
         // Stopped on purpose (nan_policy "fail"): the run ran and failed; the message says at which step and why.
@@ -34,6 +36,16 @@ internal static class ErrorReporter
         OperationCanceledException => new(ExitCodes.Interrupted, "rnn: interrupted"),
         _ => new(ExitCodes.InternalError, $"rnn: internal error: {OneLine(exception.Message)}{Environment.NewLine}" +
             (verbose ? exception.ToString() : VerboseHint)),
+    };
+
+    public static int ExitCodeOf(TrainingErrorKind kind) => kind switch
+    {
+        TrainingErrorKind.InvalidArgument => ExitCodes.InvalidJob,
+        TrainingErrorKind.NotFound => ExitCodes.NotFound,
+        TrainingErrorKind.Unauthenticated or TrainingErrorKind.PermissionDenied => ExitCodes.NotAuthorized,
+        TrainingErrorKind.ResourceExhausted => ExitCodes.LimitExceeded,
+        TrainingErrorKind.Unavailable => ExitCodes.CannotConnect,
+        _ => ExitCodes.Failed,
     };
 
     // FileNotFoundException's message does not always carry the path; the user needs it to fix anything.

@@ -41,6 +41,7 @@ internal static class DisplayFormat
     /// <summary>"4685 steps (5 epochs of 937 steps)", or "5 steps (0.62 epochs of 8 steps)" for a run of a set step count.</summary>
     public static string Length(TrainingRunInfo info)
     {
+        if (!info.EpochsKnown) return $"{Integer(info.TotalSteps)} steps";
         var epochs = info.TotalSteps % info.StepsPerEpoch == 0
             ? Integer(info.TotalSteps / info.StepsPerEpoch)
             : ((double)info.TotalSteps / info.StepsPerEpoch).ToString("0.##", CultureInfo.InvariantCulture);

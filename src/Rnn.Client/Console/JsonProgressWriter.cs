@@ -21,8 +21,16 @@ internal sealed class JsonProgressWriter(TextWriter output) : TrainingProgress
             w.WriteString("event", "start");
             w.WriteString("job", info.JobName);
             w.WriteNumber("total_steps", info.TotalSteps);
-            w.WriteNumber("steps_per_epoch", info.StepsPerEpoch);
-            w.WriteNumber("epochs", info.Epochs);
+            if (info.EpochsKnown)
+            {
+                w.WriteNumber("steps_per_epoch", info.StepsPerEpoch);
+                w.WriteNumber("epochs", info.Epochs);
+            }
+            else
+            {
+                w.WriteNull("steps_per_epoch");
+                w.WriteNull("epochs");
+            }
             w.WriteNumber("start_step", info.StartStep);
             w.WriteNumber("silos", info.Silos);
             w.WriteNumber("threads", info.Threads);

@@ -37,7 +37,7 @@ internal sealed class LiveProgressDisplay(IAnsiConsole console) : TrainingProgre
     public override void StepDone(TrainingStepReport step, ProgressSnapshot snapshot)
     {
         if (_task is null) return;
-        var text = $"{StepText(step.Step)}  epoch {step.Epoch}/{_info!.Epochs}";
+        var text = $"{StepText(step.Step)}  {_info!.EpochText(step.Epoch)}";
         if (step.Skipped) text += "  (step skipped)";
         if (snapshot.EpochLoss is { } loss) text += $"  loss {DisplayFormat.Number(loss)}";
         if (snapshot.EpochAccuracy is { } accuracy) text += $"  acc {DisplayFormat.Number(accuracy)}";

@@ -25,10 +25,10 @@ internal sealed class PlainProgressWriter(TextWriter output, int? logEvery) : Tr
     {
         var info = _info ?? throw new InvalidOperationException("StepDone before Started");
         var due = step.Step == info.StartStep + 1 || step.Step % _every == 0 || step.Step == info.TotalSteps ||
-            step.Step % info.StepsPerEpoch == 0 || step.Skipped;
+            (info.EpochsKnown && step.Step % info.StepsPerEpoch == 0) || step.Skipped;
         if (!due) return;
 
-        var head = $"step {DisplayFormat.Integer(step.Step)}/{DisplayFormat.Integer(info.TotalSteps)}  epoch {step.Epoch}/{info.Epochs}";
+        var head = $"step {DisplayFormat.Integer(step.Step)}/{DisplayFormat.Integer(info.TotalSteps)}  {info.EpochText(step.Epoch)}";
         if (step.Skipped)
         {
             output.WriteLine($"{head}  skipped: {step.SkipReason}");

@@ -17,6 +17,8 @@ public sealed class DeviceBuffer<T>(Accelerator accelerator) : IDisposable where
     {
         if (_buffer is null || _buffer.Length < length)
         {
+            // Freeing is not ordered with the stream: a queued kernel may still use the old buffer.
+            if (_buffer is not null) accelerator.Synchronize();
             _buffer?.Dispose();
             _buffer = accelerator.Allocate1D<T>(Math.Max(length, 1));
         }
@@ -27,6 +29,8 @@ public sealed class DeviceBuffer<T>(Accelerator accelerator) : IDisposable where
     public ArrayView<T> Upload(ReadOnlySpan<T> data)
     {
         var view = Ensure(data.Length);
+        // The host copy must not overtake kernels still queued that read this buffer's old contents.
+        accelerator.Synchronize();
         if (data.Length > 0) view.SubView(0, data.Length).CopyFromCPU(ref MemoryMarshal.GetReference(data), data.Length);
         return view;
     }

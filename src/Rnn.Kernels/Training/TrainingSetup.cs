@@ -100,10 +100,16 @@ public sealed class TrainingSetup
     }
 
     /// <summary>A fresh model (each shard and each evaluator owns one: models hold activation buffers).</summary>
-    public SequentialModel CreateModel(CpuCompute compute)
+    public SequentialModel CreateModel(CpuCompute compute) => BuildModel(Job, InputSize, TokenInput, compute);
+
+    /// <summary>
+    /// A job's model without its data: <paramref name="inputSize"/> is the features per step, or the vocabulary size
+    /// for token input (e.g. from a saved model's metadata when generating).
+    /// </summary>
+    public static SequentialModel BuildModel(JobSpec job, int inputSize, bool tokenInput, CpuCompute compute)
     {
-        var model = new SequentialModel(InputSize, TokenInput, compute);
-        foreach (var layer in Job.Model.Layers)
+        var model = new SequentialModel(inputSize, tokenInput, compute);
+        foreach (var layer in job.Model.Layers)
         {
             switch (layer.Type)
             {
@@ -113,7 +119,7 @@ public sealed class TrainingSetup
                 case LayerTypes.Gru: model.AddRecurrent(RecurrentCell.Gru, layer.Units!.Value, layer.ReturnSequences); break;
                 case LayerTypes.Dense: model.AddDense(layer.Units!.Value); break;
                 case LayerTypes.Dropout: model.AddDropout((float)layer.Rate!.Value); break;
-                default: throw new JobValidationException(Job.Name, [new JobValidationError("model.layers", $"unknown layer type '{layer.Type}'")]);
+                default: throw new JobValidationException(job.Name, [new JobValidationError("model.layers", $"unknown layer type '{layer.Type}'")]);
             }
         }
         return model;

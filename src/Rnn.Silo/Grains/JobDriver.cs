@@ -7,6 +7,7 @@ using Rnn.Silo.Compute;
 using Rnn.Silo.Hosting;
 using Rnn.Silo.Jobs;
 using Rnn.Silo.Recovery;
+using Rnn.Silo.Telemetry;
 using KernelStepMetrics = Rnn.Kernels.Training.StepMetrics;
 
 namespace Rnn.Silo.Grains;
@@ -79,9 +80,11 @@ public sealed class JobDriver
     /// <summary>Runs the next step and the work due after it; any exception but TrainingFailedException means roll back.</summary>
     public async Task<StepOutcome> RunStepAsync()
     {
+        using var span = TrainingTracing.StartStep(Definition.JobId, Step);
         var metrics = await _coordinator.RunStepAsync(Step);
         Step++;
         var setup = _runtime.Setup;
+        TrainingMetrics.StepCompleted(metrics, setup.Job.Training.BatchSize);
         var row = new KernelStepMetrics(metrics.Step, metrics.Epoch, metrics.Loss, metrics.Accuracy, metrics.GradNorm,
             metrics.LearningRate, metrics.Seconds, setup.Job.Training.BatchSize, metrics.SkipReason);
         EnsureCurrent();
@@ -112,6 +115,7 @@ public sealed class JobDriver
             var result = await _executor.RunAsync(() => _evaluator.Evaluate(p));
             evaluation = new EvaluationMetrics(Definition.JobId, Step, (int)((Step - 1) / setup.StepsPerEpoch), result.Metrics);
             _lastEvaluation = evaluation;
+            TrainingMetrics.Evaluated(evaluation);
         }
         return new StepOutcome(metrics, checkpointed, evaluation);
     }

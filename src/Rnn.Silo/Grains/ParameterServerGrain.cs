@@ -7,6 +7,7 @@ using Rnn.Silo.Compute;
 using Rnn.Silo.Jobs;
 using Rnn.Silo.Placement;
 using Rnn.Silo.Recovery;
+using Rnn.Silo.Telemetry;
 
 namespace Rnn.Silo.Grains;
 
@@ -78,6 +79,7 @@ public sealed class ParameterServerGrain(ComputeExecutor executor, JobRuntimeCac
         var gradient = new float[_parameters.Length];
         TensorBytes.ToFloats(push.Gradient, gradient);
         _pushes[push.Shard] = gradient;
+        TrainingMetrics.GradientAccepted(_definition.JobId, Block, _version - push.Step);
         return Task.CompletedTask;
     }
 
@@ -111,6 +113,7 @@ public sealed class ParameterServerGrain(ComputeExecutor executor, JobRuntimeCac
         if (step == _version - 1) return _version; // already applied: a retry
         if (step != _version || _reducedStep != step)
             throw new InvalidOperationException($"parameter block {Block} at version {_version} has not reduced step {step}");
+        using var span = TrainingTracing.StartBlockApply(_definition!.JobId, Block, silo.Name, step);
         var (optimizer, parameters, gradient) = (_optimizer!, _parameters, _gradient);
         await executor.RunAsync(() => GradientAggregation.Apply(optimizer, parameters, gradient, clipScale, learningRate));
         _version = step + 1;

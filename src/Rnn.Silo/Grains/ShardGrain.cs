@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.Extensions.Options;
 using Rnn.Contracts;
 using Rnn.Contracts.Grains;
 using Rnn.Contracts.Messages;
@@ -6,9 +7,11 @@ using Rnn.Kernels.Compute;
 using Rnn.Kernels.Optimizers;
 using Rnn.Kernels.Training;
 using Rnn.Silo.Compute;
+using Rnn.Silo.Hosting;
 using Rnn.Silo.Jobs;
 using Rnn.Silo.Placement;
 using Rnn.Silo.Recovery;
+using Rnn.Silo.Telemetry;
 
 namespace Rnn.Silo.Grains;
 
@@ -22,7 +25,8 @@ namespace Rnn.Silo.Grains;
 /// every grain back to the last checkpoint. Shards of independent samples have no such state and simply carry on.
 /// </summary>
 [SpreadByIndexPlacement]
-public sealed class ShardGrain(ComputeExecutor executor, JobRuntimeCache runtimes, ILocalSiloDetails silo) : Grain, IShardGrain
+public sealed class ShardGrain(ComputeExecutor executor, JobRuntimeCache runtimes, ILocalSiloDetails silo,
+    IOptions<RnnTrainingOptions> options) : Grain, IShardGrain
 {
     private ShardGradientComputer? _computer;
     private JobRuntime? _runtime;
@@ -37,6 +41,7 @@ public sealed class ShardGrain(ComputeExecutor executor, JobRuntimeCache runtime
     public async Task<ShardStepReport> ComputeStepAsync(ShardStepRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
+        using var span = TrainingTracing.StartShardCompute(request.Job.JobId, Shard, silo.Name, request.Step);
         RefuseStale(request.Job);
         if (request.Job != _definition)
         {
@@ -58,12 +63,15 @@ public sealed class ShardGrain(ComputeExecutor executor, JobRuntimeCache runtime
 
         await PullParametersAsync(request.Job.JobId, r, request.Step);
         var (computer, parameters, gradient, step) = (_computer!, _parameters, _gradient, request.Step);
+        var delay = options.Value.ShardDelay.GetValueOrDefault(Shard); // tests only: a straggler on purpose
         var (result, finite, seconds) = await executor.RunAsync(() =>
         {
             var clock = Stopwatch.StartNew();
+            if (delay > TimeSpan.Zero) Thread.Sleep(delay);
             var res = computer.Compute(parameters, step, gradient);
             return (res, GradientClipping.AllFinite(gradient), clock.Elapsed.TotalSeconds);
         });
+        TrainingMetrics.ShardComputed(request.Job.JobId, Shard, silo.Name, seconds);
         _nextStep = step + 1;
         _lastReport = new ShardStepReport(Shard, step, result.LossSum, result.LossCount, result.Correct, result.Rows,
             finite, seconds, silo.Name);
@@ -138,11 +146,14 @@ public sealed class ShardGrain(ComputeExecutor executor, JobRuntimeCache runtime
             TensorBytes.ToFloats(block.Values, _parameters.AsSpan(runtime.Blocks.RangeOf(block.Block)));
     }
 
-    private Task PushAsync(JobDefinition job, JobRuntime runtime, long step) =>
-        Task.WhenAll(Enumerable.Range(0, runtime.Blocks.Count).Select(j =>
+    private async Task PushAsync(JobDefinition job, JobRuntime runtime, long step)
+    {
+        using var timer = PhaseTimer.Push(job.JobId, Shard, step);
+        await Task.WhenAll(Enumerable.Range(0, runtime.Blocks.Count).Select(j =>
             GrainFactory.GetGrain<IParameterServerGrain>(GrainKeys.ParameterServer(job.JobId, j)).PushGradientAsync(
                 new GradientPush(Shard, step, j, TensorBytes.FromFloats(_gradient.AsSpan(runtime.Blocks.RangeOf(j))))
                 {
                     Generation = job.Generation,
                 })));
+    }
 }

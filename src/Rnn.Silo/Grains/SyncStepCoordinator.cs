@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Diagnostics.Metrics;
 using Rnn.Contracts;
 using Rnn.Contracts.Grains;
 using Rnn.Contracts.Messages;
@@ -8,6 +7,7 @@ using Rnn.Kernels.Training;
 using Rnn.Silo.Hosting;
 using Rnn.Silo.Jobs;
 using Rnn.Silo.Recovery;
+using Rnn.Silo.Telemetry;
 using StepMetrics = Rnn.Contracts.Messages.StepMetrics;
 
 namespace Rnn.Silo.Grains;
@@ -22,15 +22,6 @@ namespace Rnn.Silo.Grains;
 /// </summary>
 public sealed class SyncStepCoordinator(IGrainFactory grains, JobRuntime runtime, JobDefinition job, RnnTrainingOptions options)
 {
-    /// <summary>
-    /// Step phase timings (seconds; tag "phase" = shards, compute, reduce, apply), for the scaling figures in
-    /// docs/benchmarks.md: "shards" is the wall time until every shard computed and pushed, "compute" the slowest
-    /// shard's own compute time within it, so shards − compute is the push (and call) overhead on the critical path.
-    /// </summary>
-    public static readonly Meter StepMeter = new("Rnn.Silo.Steps");
-
-    private static readonly Histogram<double> PhaseSeconds = StepMeter.CreateHistogram<double>("rnn.step.phase.seconds", "s");
-
     private TrainingSetup Setup => runtime.Setup;
 
     private IShardGrain ShardGrain(int k) => grains.GetGrain<IShardGrain>(GrainKeys.Shard(job.JobId, k));
@@ -45,10 +36,9 @@ public sealed class SyncStepCoordinator(IGrainFactory grains, JobRuntime runtime
     {
         var clock = Stopwatch.StartNew();
         var request = new ShardStepRequest(job, step);
-        var reports = await Task.WhenAll(Enumerable.Range(0, Setup.Shards).Select(k => ComputeShardAsync(k, request)));
-        var shardsDone = clock.Elapsed.TotalSeconds;
-        PhaseSeconds.Record(shardsDone, new KeyValuePair<string, object?>("phase", "shards"));
-        PhaseSeconds.Record(reports.Max(r => r.ComputeSeconds), new KeyValuePair<string, object?>("phase", "compute"));
+        var barrier = new ShardBarrierClock(job.JobId);
+        var reports = await Task.WhenAll(Enumerable.Range(0, Setup.Shards).Select(k => barrier.Track(k, ComputeShardAsync(k, request))));
+        barrier.AllReported();
 
         // Summed in shard order, as the Trainer does, so the reported loss has the same bits too.
         var total = new ShardStepResult();
@@ -69,15 +59,13 @@ public sealed class SyncStepCoordinator(IGrainFactory grains, JobRuntime runtime
                 reason + "; step skipped (training.nan_policy 'skip_step')");
         }
 
+        using var applyPhase = PhaseTimer.Apply(job.JobId, step);
         var reductions = await Task.WhenAll(Enumerable.Range(0, runtime.Blocks.Count)
             .Select(j => ReduceBlockAsync(j, request, total.LossCount)));
-        var reduced = clock.Elapsed.TotalSeconds;
-        PhaseSeconds.Record(reduced - shardsDone, new KeyValuePair<string, object?>("phase", "reduce"));
         var norms = reductions.OrderBy(r => r.Block).Select(r => r.NormSquared).ToArray();
         var norm = GradientAggregation.GlobalNorm(norms);
         var clipScale = GradientAggregation.ClipScale(norm, Setup.ClipNorm);
         await ForEachBlockAsync(j => BlockGrain(j).ApplyAsync(step, clipScale, learningRate), "applying step");
-        PhaseSeconds.Record(clock.Elapsed.TotalSeconds - reduced, new KeyValuePair<string, object?>("phase", "apply"));
         return Metrics(step, epoch, loss, accuracy, norm, learningRate, clock, shardTimes, null);
     }
 

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Persistence;
+using Orleans.Dashboard;
 using Orleans.Serialization;
 using Orleans.Storage;
 using Rnn.Contracts;
@@ -10,6 +11,7 @@ using Rnn.Silo.Jobs;
 using Rnn.Silo.Placement;
 using Rnn.Silo.Recovery;
 using StackExchange.Redis;
+using Rnn.Silo.Telemetry;
 
 namespace Rnn.Silo.Hosting;
 
@@ -25,6 +27,8 @@ public static class RnnSiloBuilderExtensions
     /// job's shards and parameter blocks over the silos, and the background service that resumes unfinished jobs
     /// found under <see cref="RnnTrainingOptions.RunsRoot"/> (so a job survives the silo of its job grain).
     /// <paramref name="storage"/> chooses where those records live (memory by default; Redis for multi-machine clusters).
+    /// Telemetry: grain calls carry the trace context (a step's spans join across silos), and the exporters of the
+    /// configuration's Telemetry section are registered (none without it; see <see cref="TelemetryOptions"/>).
     /// </summary>
     public static ISiloBuilder AddRnnTraining(this ISiloBuilder builder, Action<RnnTrainingOptions>? configure = null, RnnGrainStorage? storage = null)
     {
@@ -45,6 +49,10 @@ public static class RnnSiloBuilderExtensions
             builder.AddMemoryGrainStorage(StorageNames.PubSub, UseOrleansSerializer);
         }
         builder.AddMemoryStreams(StreamNames.Provider);
+        builder.AddActivityPropagation();
+        var telemetry = TelemetryOptions.From(builder.Configuration);
+        builder.Services.AddRnnTelemetry(telemetry);
+        if (telemetry.Dashboard) builder.AddDashboard();
         return builder;
     }
 

@@ -41,4 +41,10 @@ public sealed class RnnTrainingOptions
     /// or bad data, not a lost silo, and fails the job instead of replaying forever.
     /// </summary>
     public int MaxRollbacksPerCheckpoint { get; set; } = 8;
+
+    /// <summary>
+    /// TESTS ONLY: extra time added to the compute of the shards named here (shard id → delay), so a test can make a
+    /// straggler and check that telemetry names it. Empty in every real configuration; never bind it from settings.
+    /// </summary>
+    public IReadOnlyDictionary<int, TimeSpan> ShardDelay { get; set; } = new Dictionary<int, TimeSpan>();
 }

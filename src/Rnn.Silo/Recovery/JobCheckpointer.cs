@@ -6,6 +6,7 @@ using Rnn.Kernels.Models;
 using Rnn.Silo.Compute;
 using Rnn.Silo.Hosting;
 using Rnn.Silo.Jobs;
+using Rnn.Silo.Telemetry;
 
 namespace Rnn.Silo.Recovery;
 
@@ -36,6 +37,7 @@ public sealed class JobCheckpointer(IGrainFactory grains, JobRuntime runtime, Jo
     /// <summary>Gathers the snapshot before step <paramref name="step"/> from every block and (for stream data) every shard.</summary>
     public async Task<TrainingCheckpoint> CaptureAsync(long step)
     {
+        using var span = TrainingTracing.StartCheckpoint(job.JobId, step, "capture");
         var blocks = await Task.WhenAll(Enumerable.Range(0, runtime.Blocks.Count).Select(j =>
             BlockGrain(j).ExportAsync(job, step).WaitAsync(options.StepCallDeadline)));
         // Shards of independent samples hold nothing but their position, which the step number already is.
@@ -52,8 +54,12 @@ public sealed class JobCheckpointer(IGrainFactory grains, JobRuntime runtime, Jo
         return new TrainingCheckpoint(runtime.Job.Name, step, parameters, optimizers, carried);
     }
 
-    public Task WriteAsync(TrainingCheckpoint checkpoint) =>
-        executor.RunAsync(() => CheckpointStore.Write(folder.CheckpointFolder, checkpoint, runtime.Layout, runtime.Blocks));
+    public async Task WriteAsync(TrainingCheckpoint checkpoint)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        using var span = TrainingTracing.StartCheckpoint(job.JobId, checkpoint.Step, "write");
+        await executor.RunAsync(() => CheckpointStore.Write(folder.CheckpointFolder, checkpoint, runtime.Layout, runtime.Blocks));
+    }
 
     public Task<TrainingCheckpoint> ReadAsync() =>
         executor.RunAsync(() => CheckpointStore.Read(folder.CheckpointFolder, runtime.Layout));

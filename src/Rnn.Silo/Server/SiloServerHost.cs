@@ -8,6 +8,7 @@ using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
 using Rnn.Silo.Api;
 using Rnn.Silo.Hosting;
+using Rnn.Silo.Telemetry;
 
 namespace Rnn.Silo.Server;
 
@@ -35,6 +36,7 @@ public static class SiloServerHost
 
         var app = builder.Build();
         app.MapRnnApi();
+        app.MapRnnTelemetry();
         return app;
     }
 

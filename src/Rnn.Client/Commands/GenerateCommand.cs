@@ -1,0 +1,117 @@
+using System.CommandLine;
+using System.Globalization;
+using Rnn.Client.Console;
+using Rnn.Client.Inference;
+using Rnn.Kernels.Compute;
+using Rnn.Kernels.Data;
+using Rnn.Kernels.Jobs;
+using Rnn.Kernels.Serialization;
+using Rnn.Kernels.Training;
+
+namespace Rnn.Client.Commands;
+
+/// <summary>
+/// <c>rnn generate DIR --prime TEXT --length N</c>: samples text from a character model. The vocabulary comes from
+/// model.safetensors' "vocabulary" metadata and the architecture from the job file (--job, or DIR/job.json), so the
+/// training corpus is not needed. Prints the prime followed by N generated characters.
+/// </summary>
+internal sealed class GenerateCommand
+{
+    public const int MaxLength = 1_000_000;
+
+    private readonly CliContext _context;
+    private readonly Option<bool> _verbose;
+    private readonly Argument<string> _folder = new("DIR") { Description = "Folder holding model.safetensors of a character model" };
+    private readonly Option<string> _prime = new("--prime") { Description = "Text to start from", HelpName = "TEXT", Required = true };
+    private readonly Option<int> _length = new("--length") { Description = "Characters to generate", HelpName = "N", Required = true };
+    private readonly Option<double> _temperature = new("--temperature")
+    {
+        Description = "Sampling temperature: higher is more varied, 0 always takes the most likely character",
+        HelpName = "T",
+        DefaultValueFactory = _ => 1.0,
+    };
+    private readonly Option<ulong> _seed = new("--seed") { Description = "Seed of the sampling; same seed, same text", HelpName = "S" };
+    private readonly Option<string?> _job = new("--job") { Description = "The job file the model was trained with [default: DIR/job.json]", HelpName = "JOB.json" };
+    private readonly Option<bool> _json = new("--json") { Description = "One JSON object on stdout: prime, text, seed, temperature" };
+
+    public GenerateCommand(CliContext context, Option<bool> verbose)
+    {
+        _context = context;
+        _verbose = verbose;
+        _length.Validators.Add(r => CommonOptions.RequireRange(r, 1, MaxLength));
+        _temperature.Validators.Add(r =>
+        {
+            if (r.Tokens.Count == 1 && double.TryParse(r.Tokens[0].Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var t)
+                && !(t >= 0 && double.IsFinite(t)))
+                r.AddError($"--temperature must be 0 or more; got {r.Tokens[0].Value}");
+        });
+        _prime.Validators.Add(r =>
+        {
+            if (r.Tokens.Count == 1 && r.Tokens[0].Value.Length == 0) r.AddError("--prime must not be empty");
+        });
+        Command = new Command("generate", "Generate text from a character model (downloaded or local)")
+        {
+            _folder, _prime, _length, _temperature, _seed, _job, _json,
+        };
+        Command.SetAction(Invoke);
+    }
+
+    public Command Command { get; }
+
+    private static CharVocabulary ReadVocabulary(string modelPath, string codes)
+    {
+        try
+        {
+            return CharVocabulary.FromCodePoints(codes.Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture)));
+        }
+        catch (Exception e) when (e is FormatException or OverflowException or ArgumentException)
+        {
+            throw new CommandException(ExitCodes.DataError, $"{modelPath}: the \"vocabulary\" metadata is malformed: {e.Message}");
+        }
+    }
+
+    private int Invoke(ParseResult parse)
+    {
+        try
+        {
+            var folder = parse.GetValue(_folder)!;
+            var modelPath = Path.Combine(folder, "model.safetensors");
+            var jobPath = parse.GetValue(_job) ?? Path.Combine(folder, "job.json");
+            if (parse.GetValue(_job) is null && !File.Exists(jobPath))
+                throw new CommandException(ExitCodes.Usage, $"{jobPath} does not exist: pass the model's job file with --job JOB.json");
+            var spec = JobSpecParser.Load(jobPath);
+            var file = SafetensorsFile.Read(modelPath);
+            if (!file.Metadata.TryGetValue("vocabulary", out var codes) || codes.Length == 0)
+                throw new CommandException(ExitCodes.DataError, $"{modelPath} is not a character model: it has no \"vocabulary\" metadata");
+            var vocabulary = ReadVocabulary(modelPath, codes);
+
+            using var compute = new CpuCompute(1);
+            var model = TrainingSetup.BuildModel(spec.WithVocabularySize(vocabulary.Size), vocabulary.Size, tokenInput: true, compute);
+            var parameters = ModelFile.ReadParameters(modelPath, model.Layout);
+            var prime = parse.GetValue(_prime)!;
+            var temperature = parse.GetValue(_temperature);
+            var seed = parse.GetValue(_seed);
+            var text = new CharacterGenerator(model, parameters, vocabulary).Generate(prime, parse.GetValue(_length), temperature, seed);
+            if (parse.GetValue(_json))
+            {
+                JsonLines.Write(_context.Out, w =>
+                {
+                    w.WriteString("event", "generate");
+                    w.WriteString("prime", prime);
+                    w.WriteString("text", text);
+                    w.WriteNumber("seed", seed);
+                    w.WriteNumber("temperature", temperature);
+                });
+            }
+            else
+            {
+                _context.Out.WriteLine(prime + text);
+            }
+            return ExitCodes.Success;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            return ErrorReporter.Report(e, _context.Error, parse.GetValue(_verbose));
+        }
+    }
+}

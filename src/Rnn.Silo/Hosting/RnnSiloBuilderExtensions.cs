@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
+using Orleans.Persistence;
 using Orleans.Dashboard;
 using Orleans.Serialization;
 using Orleans.Storage;
@@ -9,6 +10,7 @@ using Rnn.Silo.Compute;
 using Rnn.Silo.Jobs;
 using Rnn.Silo.Placement;
 using Rnn.Silo.Recovery;
+using StackExchange.Redis;
 using Rnn.Silo.Telemetry;
 
 namespace Rnn.Silo.Hosting;
@@ -24,10 +26,11 @@ public static class RnnSiloBuilderExtensions
     /// byte[] tensors), the memory stream provider that carries each job's metrics, and the placement that spreads a
     /// job's shards and parameter blocks over the silos, and the background service that resumes unfinished jobs
     /// found under <see cref="RnnTrainingOptions.RunsRoot"/> (so a job survives the silo of its job grain).
+    /// <paramref name="storage"/> chooses where those records live (memory by default; Redis for multi-machine clusters).
     /// Telemetry: grain calls carry the trace context (a step's spans join across silos), and the exporters of the
     /// configuration's Telemetry section are registered (none without it; see <see cref="TelemetryOptions"/>).
     /// </summary>
-    public static ISiloBuilder AddRnnTraining(this ISiloBuilder builder, Action<RnnTrainingOptions>? configure = null)
+    public static ISiloBuilder AddRnnTraining(this ISiloBuilder builder, Action<RnnTrainingOptions>? configure = null, RnnGrainStorage? storage = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddOptions<RnnTrainingOptions>().Configure(o => configure?.Invoke(o));
@@ -35,8 +38,16 @@ public static class RnnSiloBuilderExtensions
         builder.Services.AddSingleton<JobRuntimeCache>();
         builder.Services.AddHostedService<UnfinishedJobResumer>();
         builder.AddPlacementDirector<SpreadByIndexPlacement, SpreadByIndexPlacementDirector>();
-        builder.AddMemoryGrainStorage(StorageNames.Jobs, UseOrleansSerializer);
-        builder.AddMemoryGrainStorage(StorageNames.PubSub, UseOrleansSerializer);
+        if ((storage ?? RnnGrainStorage.Memory).Redis is { } redis)
+        {
+            builder.AddRedisGrainStorage(StorageNames.Jobs, o => UseRedis(o, redis));
+            builder.AddRedisGrainStorage(StorageNames.PubSub, o => UseRedis(o, redis));
+        }
+        else
+        {
+            builder.AddMemoryGrainStorage(StorageNames.Jobs, UseOrleansSerializer);
+            builder.AddMemoryGrainStorage(StorageNames.PubSub, UseOrleansSerializer);
+        }
         builder.AddMemoryStreams(StreamNames.Provider);
         builder.AddActivityPropagation();
         var telemetry = TelemetryOptions.From(builder.Configuration);
@@ -44,6 +55,14 @@ public static class RnnSiloBuilderExtensions
         if (telemetry.Dashboard) builder.AddDashboard();
         return builder;
     }
+
+    private static void UseRedis(OptionsBuilder<RedisStorageOptions> options, ConfigurationOptions redis) =>
+        options.Configure<Serializer>((o, serializer) =>
+        {
+            // Each provider gets its own copy: StackExchange.Redis may change the options it is given while connecting.
+            o.ConfigurationOptions = redis.Clone();
+            o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
+        });
 
     private static void UseOrleansSerializer(OptionsBuilder<MemoryGrainStorageOptions> options) =>
         options.Configure<Serializer>((o, serializer) => o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer));

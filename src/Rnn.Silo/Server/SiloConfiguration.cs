@@ -16,6 +16,9 @@ public sealed record SiloConfiguration
 
     public required IPAddress GrpcAddress { get; init; }
 
+    /// <summary>Membership, grain storage, cluster id and advertised address.</summary>
+    public required ClusterSettings Cluster { get; init; }
+
     public required string RunsRoot { get; init; }
 
     public required ApiAuthentication Authentication { get; init; }

@@ -68,9 +68,10 @@ public static class SiloProgram
 
     private static async Task PrintEndpointsAsync(SiloConfiguration s, TextWriter output)
     {
-        await output.WriteLineAsync("rnn silo started (localhost clustering, memory storage)");
-        await output.WriteLineAsync($"  silo     127.0.0.1:{s.SiloPort}");
-        await output.WriteLineAsync($"  gateway  127.0.0.1:{s.GatewayPort}");
+        var advertised = s.Cluster.AdvertiseAddress?.ToString() ?? "(Orleans' choice)";
+        await output.WriteLineAsync($"rnn silo started ({s.Cluster.Describe()})");
+        await output.WriteLineAsync($"  silo     {advertised}:{s.SiloPort}");
+        await output.WriteLineAsync($"  gateway  {advertised}:{s.GatewayPort}");
         await output.WriteLineAsync($"  gRPC     {s.GrpcUrl} (listening on {s.GrpcAddress}:{s.GrpcPort}, {(s.Certificate is null ? "no TLS, HTTP/2 only" : "TLS")})");
         await output.WriteLineAsync($"  runs     {s.RunsRoot}");
         await output.WriteLineAsync(s.Authentication.Tokens is { } tokens

@@ -1,8 +1,11 @@
+using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Orleans.Configuration;
 using Rnn.Silo.Api;
 using Rnn.Silo.Hosting;
 using Rnn.Silo.Telemetry;
@@ -37,10 +40,42 @@ public static class SiloServerHost
         return app;
     }
 
+    /// <summary>Config section bound to Orleans' <see cref="ClusterMembershipOptions"/> (probe and death-vote timings).</summary>
+    public const string MembershipSection = "Orleans:Membership";
+
+    /// <summary>Config section bound to <see cref="RnnTrainingOptions"/> (step deadlines, stall timeout, compute threads).</summary>
+    public const string TrainingSection = "Training";
+
     private static void ConfigureOrleans(WebApplicationBuilder builder, SiloConfiguration settings) =>
-        builder.UseOrleans(silo => silo
-            .UseLocalhostClustering(settings.SiloPort, settings.GatewayPort)
-            .AddRnnTraining(o => o.RunsRoot = settings.RunsRoot));
+        builder.UseOrleans(silo =>
+        {
+            var cluster = settings.Cluster;
+            if (cluster.Membership == ClusterMembership.Localhost)
+            {
+                silo.UseLocalhostClustering(settings.SiloPort, settings.GatewayPort, null, cluster.ClusterId, cluster.ClusterId);
+            }
+            else
+            {
+                silo.UseRedisClustering(o => o.ConfigurationOptions = cluster.Redis!.Clone());
+                silo.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (cluster.ClusterId, cluster.ClusterId));
+                silo.Configure<EndpointOptions>(o =>
+                {
+                    o.SiloPort = settings.SiloPort;
+                    o.GatewayPort = settings.GatewayPort;
+                    if (cluster.AdvertiseAddress is { } advertised) o.AdvertisedIPAddress = advertised;
+                    // Listen on every interface: in a container or pod the advertised address may belong to NAT or a
+                    // Service, not to an interface the process can bind.
+                    o.SiloListeningEndpoint = new IPEndPoint(IPAddress.Any, settings.SiloPort);
+                    o.GatewayListeningEndpoint = new IPEndPoint(IPAddress.Any, settings.GatewayPort);
+                });
+            }
+            silo.Configure<ClusterMembershipOptions>(settings.Configuration.GetSection(MembershipSection));
+            silo.AddRnnTraining(o =>
+            {
+                settings.Configuration.GetSection(TrainingSection).Bind(o);
+                o.RunsRoot = settings.RunsRoot;
+            }, cluster.Storage);
+        });
 
     private static void ConfigureKestrel(WebApplicationBuilder builder, SiloConfiguration settings) =>
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(settings.GrpcAddress, settings.GrpcPort, listen =>

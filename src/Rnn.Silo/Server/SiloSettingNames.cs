@@ -7,8 +7,12 @@ public static class SiloSettingNames
     public static readonly SiloSetting GatewayPort = new("Silo:GatewayPort", "--gateway-port", false, "port Orleans clients connect to (default 30000)");
     public static readonly SiloSetting GrpcPort = new("Silo:GrpcPort", "--grpc-port", false, "HTTP/2 port of the gRPC API (default 5080)");
     public static readonly SiloSetting GrpcAddress = new("Silo:GrpcAddress", "--grpc-address", false, "address the gRPC API listens on (default 0.0.0.0)");
-    public static readonly SiloSetting Clustering = new("Silo:Clustering", "--clustering", false, "membership: localhost (one silo; default)");
-    public static readonly SiloSetting Storage = new("Silo:Storage", "--storage", false, "grain storage: memory (default)");
+    public static readonly SiloSetting Clustering = new("Silo:Clustering", "--clustering", false, "membership: localhost (one silo; default) or redis (several silos; needs --redis)");
+    public static readonly SiloSetting Storage = new("Silo:Storage", "--storage", false, "grain storage: memory or redis (default: redis with --clustering redis, else memory)");
+    public static readonly SiloSetting Redis = new("Silo:Redis", "--redis", false, "Redis server for clustering/storage: HOST:PORT or a StackExchange.Redis configuration string");
+    public static readonly SiloSetting RedisConnectSeconds = new("Silo:RedisConnectSeconds", "--redis-connect-seconds", false, "how long start-up waits for Redis before giving up (default 15)");
+    public static readonly SiloSetting ClusterId = new("Silo:ClusterId", "--cluster-id", false, "cluster name: silos with the same Redis and cluster id form one cluster (default rnn)");
+    public static readonly SiloSetting AdvertiseAddress = new("Silo:AdvertiseAddress", "--advertise-address", false, "IP other silos and clients reach this silo at (default: first non-loopback address; 127.0.0.1 for localhost clustering)");
     public static readonly SiloSetting RunsRoot = new("Silo:RunsRoot", "--runs", false, "folder of job run folders and checkpoints (default ./runs)");
     public static readonly SiloSetting TokensFile = new("Silo:TokensFile", "--tokens", false, "bearer tokens file: 'token tenant' per line, # comments");
     public static readonly SiloSetting TlsCertificate = new("Silo:TlsCertificate", "--tls-cert", false, "TLS certificate: PEM (with --tls-key) or .pfx");
@@ -18,6 +22,6 @@ public static class SiloSettingNames
 
     public static IReadOnlyList<SiloSetting> All { get; } =
     [
-        SiloPort, GatewayPort, GrpcPort, GrpcAddress, Clustering, Storage, RunsRoot, TokensFile, TlsCertificate, TlsKey, TlsPassword, InsecureDev,
+        SiloPort, GatewayPort, GrpcPort, GrpcAddress, Clustering, Storage, Redis, RedisConnectSeconds, ClusterId, AdvertiseAddress, RunsRoot, TokensFile, TlsCertificate, TlsKey, TlsPassword, InsecureDev,
     ];
 }

@@ -39,25 +39,19 @@ public static class SiloSettingsLoader
             throw new SettingsException($"{SiloSettingNames.SiloPort}, {SiloSettingNames.GatewayPort} and {SiloSettingNames.GrpcPort} must be three different ports, got {siloPort}, {gatewayPort}, {grpcPort}");
         var grpcAddress = Address(config, SiloSettingNames.GrpcAddress);
 
-        var clustering = Text(config, SiloSettingNames.Clustering) ?? "localhost";
-        if (!clustering.Equals("localhost", StringComparison.OrdinalIgnoreCase))
-            throw new SettingsException($"{SiloSettingNames.Clustering}: '{clustering}' is not supported yet; only 'localhost' (a single silo). " +
-                "Redis clustering for multi-machine clusters comes with its own issue");
-        var storage = Text(config, SiloSettingNames.Storage) ?? "memory";
-        if (!storage.Equals("memory", StringComparison.OrdinalIgnoreCase))
-            throw new SettingsException($"{SiloSettingNames.Storage}: '{storage}' is not supported; only 'memory' (run folders under the runs root are the durable state)");
-
         var limits = new ApiLimits();
         config.GetSection(ApiLimits.Section).Bind(limits, o => o.ErrorOnUnknownConfiguration = true);
         if (limits.Validate() is { } badLimit) throw new SettingsException(badLimit);
 
         var authentication = Authentication(config);
         var certificate = ServerCertificateLoader.Load(config);
+        // Last of the checks: it may wait for Redis, and a typo elsewhere should not cost that wait.
+        var cluster = ClusterSettingsLoader.Load(config);
         CheckPortsFree(grpcAddress, (SiloSettingNames.SiloPort, siloPort), (SiloSettingNames.GatewayPort, gatewayPort), (SiloSettingNames.GrpcPort, grpcPort));
         return new SiloConfiguration
         {
             SiloPort = siloPort, GatewayPort = gatewayPort, GrpcPort = grpcPort, GrpcAddress = grpcAddress,
-            RunsRoot = RunsRoot(config), Authentication = authentication, Limits = limits, Certificate = certificate, Configuration = config,
+            Cluster = cluster, RunsRoot = RunsRoot(config), Authentication = authentication, Limits = limits, Certificate = certificate, Configuration = config,
         };
     }
 

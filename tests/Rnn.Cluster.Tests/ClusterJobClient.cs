@@ -1,0 +1,72 @@
+using Grpc.Core;
+using Grpc.Net.Client;
+using Rnn.Contracts.Api.V1;
+
+namespace Rnn.Cluster.Tests;
+
+/// <summary>
+/// Talks to a cluster over the public gRPC API through any of several silos: a call that fails because its silo is
+/// dead (or not up yet) goes to the next one, so the fault test can kill silos under it.
+/// </summary>
+internal sealed class ClusterJobClient(IReadOnlyList<string> urls, string token) : IDisposable
+{
+    private readonly GrpcChannel[] _channels = urls.Select(u => GrpcChannel.ForAddress(u)).ToArray();
+    private readonly Metadata _auth = new() { { "authorization", $"Bearer {token}" } };
+
+    public async Task<string> SubmitAsync(string jobJson) =>
+        (await CallAnyAsync(c => c.SubmitJobAsync(new SubmitJobRequest { JobJson = jobJson }, _auth, DateTime.UtcNow.AddSeconds(30)).ResponseAsync,
+            retryOnUnavailableOnly: true)).JobId;
+
+    public Task<Job> GetAsync(string jobId) =>
+        CallAnyAsync(c => c.GetJobAsync(new GetJobRequest { JobId = jobId }, _auth, DateTime.UtcNow.AddSeconds(10)).ResponseAsync, retryOnUnavailableOnly: false);
+
+    /// <summary>Polls until <paramref name="done"/> holds; a job that ends some other way first is an error.</summary>
+    public async Task<Job> WaitAsync(string jobId, Func<Job, bool> done, TimeSpan timeout, string what)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        Job? last = null;
+        string? lastError = null;
+        while (DateTime.UtcNow < deadline)
+        {
+            try
+            {
+                last = await GetAsync(jobId);
+                if (done(last)) return last;
+                if (last.State is JobState.Failed or JobState.Cancelled)
+                    throw new InvalidOperationException($"job {jobId} {last.State} at step {last.Step} while waiting for {what}: {last.FailureReason}");
+            }
+            catch (RpcException e)
+            {
+                // The whole cluster may be between a stop and a restart; keep asking until the deadline (say so once).
+                var error = $"{e.StatusCode} {e.Status.Detail}";
+                if (error != lastError) Console.Error.WriteLine($"  (status not available: {error}; asking again)");
+                lastError = error;
+            }
+            await Task.Delay(200);
+        }
+        throw new TimeoutException($"job {jobId}: no {what} within {timeout.TotalSeconds:0} s (last: {last?.State} step {last?.Step})");
+    }
+
+    private async Task<T> CallAnyAsync<T>(Func<TrainingService.TrainingServiceClient, Task<T>> call, bool retryOnUnavailableOnly)
+    {
+        RpcException? lastError = null;
+        foreach (var channel in _channels)
+        {
+            try
+            {
+                return await call(new TrainingService.TrainingServiceClient(channel));
+            }
+            catch (RpcException e) when (e.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded
+                                         || (!retryOnUnavailableOnly && e.StatusCode is StatusCode.Internal or StatusCode.Unknown))
+            {
+                lastError = e;
+            }
+        }
+        throw lastError!;
+    }
+
+    public void Dispose()
+    {
+        foreach (var channel in _channels) channel.Dispose();
+    }
+}

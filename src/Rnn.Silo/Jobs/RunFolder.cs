@@ -5,7 +5,7 @@ namespace Rnn.Silo.Jobs;
 
 /// <summary>
 /// A job's folder, {RunsRoot}/{job name}/, shared by all silos: job.json (the job file as submitted), run.json
-/// (<see cref="RunInfo"/>), checkpoint/ (<see cref="CheckpointStore"/>), metrics.csv, and at the end
+/// (<see cref="RunInfo"/>), tenant.json (<see cref="RunOwner"/>, written by the API), checkpoint/ (<see cref="CheckpointStore"/>), metrics.csv, and at the end
 /// model.safetensors, summary.json and outcome.json (<see cref="RunOutcome"/>). A folder with a checkpoint and no
 /// outcome is an unfinished run that any silo may resume from disk alone.
 /// </summary>
@@ -24,6 +24,8 @@ public sealed class RunFolder
     public string JobFile => Combine("job.json");
 
     public string RunFile => Combine("run.json");
+
+    public string OwnerFile => Combine("tenant.json");
 
     public string CheckpointFolder => Combine("checkpoint");
 
@@ -63,6 +65,24 @@ public sealed class RunFolder
     }
 
     public void WriteRunInfo(RunInfo info) => WriteAtomically(RunFile, JsonSerializer.Serialize(info, Json));
+
+    /// <summary>The tenant of the job that run.json names; null when tenant.json is missing, damaged or of an earlier run.</summary>
+    public RunOwner? ReadCurrentOwner()
+    {
+        try
+        {
+            if (!File.Exists(OwnerFile)) return null;
+            var owner = JsonSerializer.Deserialize<RunOwner>(File.ReadAllText(OwnerFile), Json);
+            return owner is { JobId: not null, Tenant: not null } && ReadRunInfo()?.JobId == owner.JobId ? owner : null;
+        }
+        catch (Exception e) when (e is IOException or JsonException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Records the job's tenant (atomically: a reader sees the old file or the new one, never a part).</summary>
+    public void WriteOwner(RunOwner owner) => WriteAtomically(OwnerFile, JsonSerializer.Serialize(owner, Json));
 
     public string ReadJobJson() => File.ReadAllText(JobFile);
 

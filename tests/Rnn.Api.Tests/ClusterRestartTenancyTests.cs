@@ -1,0 +1,81 @@
+using System.Text.Json;
+using Grpc.Core;
+using Grpc.Net.Client;
+using Rnn.Api.Tests.Support;
+using Rnn.Contracts.Api.V1;
+using Rnn.Silo.Jobs;
+
+namespace Rnn.Api.Tests;
+
+/// <summary>
+/// Ownership survives a restart of the whole cluster (memory grain storage lost): the run folder's tenant.json is the
+/// durable record, and the tenant registry is rebuilt from the runs folder.
+/// </summary>
+public sealed class ClusterRestartTenancyTests : IDisposable
+{
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "rnn-api-restart-" + Guid.NewGuid().ToString("N")[..8]);
+
+    private string RunsRoot => Path.Combine(_folder, "runs");
+
+    public ClusterRestartTenancyTests() => Directory.CreateDirectory(_folder);
+
+    public void Dispose() => TestSilo.DeleteFolder(_folder);
+
+    [Fact]
+    public async Task A_job_resumed_after_a_restart_is_its_tenants_and_no_one_elses()
+    {
+        const string name = "restart-owned";
+        var alpha = ApiServerFixture.Auth(Tenants.AlphaToken);
+        var beta = ApiServerFixture.Auth(Tenants.BetaToken);
+        string jobId;
+        await using (var first = await TestSilo.StartAsync(_folder, RunsRoot))
+        {
+            using var channel = GrpcChannel.ForAddress(first.GrpcUrl);
+            var client = new TrainingService.TrainingServiceClient(channel);
+            jobId = await client.SubmitAsync(Tenants.AlphaToken, ApiJobs.Mnist(name, steps: 100_000, checkpointEvery: 3));
+            await WaitForCheckpointAsync(RunFolder.For(RunsRoot, name));
+        }
+
+        var folder = RunFolder.For(RunsRoot, name);
+        Assert.True(folder.IsUnfinished, "the job was stopped mid-run");
+        using (var owner = JsonDocument.Parse(await File.ReadAllTextAsync(folder.OwnerFile)))
+        {
+            Assert.Equal(jobId, owner.RootElement.GetProperty("job_id").GetString());
+            Assert.Equal("alpha", owner.RootElement.GetProperty("tenant").GetString());
+        }
+
+        await using var second = await TestSilo.StartAsync(_folder, RunsRoot);
+        using var channel2 = GrpcChannel.ForAddress(second.GrpcUrl);
+        var client2 = new TrainingService.TrainingServiceClient(channel2);
+
+        // Tenant beta first: its registry is rebuilt too, and holds none of alpha's jobs.
+        await AuthenticationAndTenancyTests.AssertStatus(StatusCode.NotFound,
+            client2.GetJobAsync(new GetJobRequest { JobId = jobId }, beta).ResponseAsync);
+        Assert.DoesNotContain((await client2.ListJobsAsync(new ListJobsRequest(), beta)).Jobs, j => j.JobId == jobId);
+        await AuthenticationAndTenancyTests.AssertStatus(StatusCode.NotFound,
+            client2.CancelJobAsync(new CancelJobRequest { JobId = jobId }, beta).ResponseAsync);
+        var taken = await AuthenticationAndTenancyTests.AssertStatus(StatusCode.InvalidArgument,
+            client2.SubmitJobAsync(new SubmitJobRequest { JobJson = ApiJobs.Mnist(name, steps: 2) }, beta).ResponseAsync);
+        Assert.StartsWith("name:", taken.Status.Detail, StringComparison.Ordinal);
+
+        var listed = await client2.ListJobsAsync(new ListJobsRequest(), alpha);
+        Assert.Equal([jobId], listed.Jobs.Select(j => j.JobId));
+        var job = await client2.GetJobAsync(new GetJobRequest { JobId = jobId }, alpha);
+        Assert.Equal(name, job.Name);
+        Assert.Equal(JobState.Running, job.State);
+        Assert.Equal(100_000, job.TotalSteps);
+
+        await client2.CancelJobAsync(new CancelJobRequest { JobId = jobId }, alpha);
+        Assert.Equal(JobState.Cancelled, (await client2.WaitUntilFinishedAsync(Tenants.AlphaToken, jobId)).State);
+    }
+
+    private static async Task WaitForCheckpointAsync(RunFolder folder)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (!(folder.HasCheckpoint && folder.ReadCurrentOwner() is not null))
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"no checkpoint and tenant.json in {folder.Path}");
+            await Task.Delay(50);
+        }
+    }
+}

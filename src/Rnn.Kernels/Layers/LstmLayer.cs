@@ -13,7 +13,9 @@ public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, 
     : RecurrentLayer(layout, index, inputSize, hiddenSize, 4, compute)
 {
     // _gates: pre-activations, then i,f,g,o after the step; _tanhC: tanh(c_t), reused by backward.
-    private float[]? _x, _gates, _h, _c, _tanhC, _bias, _dGates, _dh, _dc;
+    private float[]? _x, _gates, _h, _c, _tanhC, _bias, _dGates, _dh, _dc, _dy;
+    private PackedMatrix? _packedForward, _packedBackward;
+    private Action<int>? _forwardPiece, _backwardPiece;
 
     public override int StateCount => 2;
 
@@ -40,19 +42,57 @@ public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, 
 
         state0[..bh].CopyTo(_h);
         state0.Slice(bh, bh).CopyTo(_c);
-        var wHh = PackRecurrentWeights(parameters);
+        // The recurrence runs as fixed pieces of batch rows (independent of the thread count), one hand-off per
+        // window instead of one per step; a row's GEMM result does not depend on how many rows share the call.
+        _packedForward = PackRecurrentWeights(parameters);
+        _forwardPiece ??= ForwardPiece;
+        Compute.ParallelFor(PieceCount(batch), _forwardPiece);
+
+        _h.AsSpan(bh, steps * bh).CopyTo(y);
+        _h.AsSpan(steps * bh, bh).CopyTo(stateT);
+        _c.AsSpan(steps * bh, bh).CopyTo(stateT[bh..]);
+    }
+
+    public override void Backward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> dy, ReadOnlySpan<float> dStateT,
+        Span<float> dx, Span<float> dState0, Span<float> gradients)
+    {
+        int steps = LastSteps, batch = LastBatch, hs = HiddenSize, gh = 4 * hs, bh = batch * hs, rows = steps * batch;
+        if (_gates is null || _h is null || _c is null || _x is null || _tanhC is null)
+            throw new InvalidOperationException("Backward needs a Forward first");
+        _dGates = Grow(_dGates, rows * gh);
+        _dh = Grow(_dh, bh);
+        _dc = Grow(_dc, bh);
+        var dh = _dh.AsSpan(0, bh);
+        var dc = _dc.AsSpan(0, bh);
+        dStateT[..bh].CopyTo(dh);
+        dStateT.Slice(bh, bh).CopyTo(dc);
+        _dy = Grow(_dy, rows * hs);
+        dy[..(rows * hs)].CopyTo(_dy);
+        _packedBackward = PackRecurrentWeightsForBackward(parameters);
+        _backwardPiece ??= BackwardPiece;
+        Compute.ParallelFor(PieceCount(batch), _backwardPiece);
+
+        dh.CopyTo(dState0);
+        dc.CopyTo(dState0[bh..]);
+        AccumulateWindowGradients(parameters, _x, _h, _dGates, _dGates, dx, gradients, rows);
+    }
+
+    private void ForwardPiece(int piece)
+    {
+        int steps = LastSteps, batch = LastBatch, hs = HiddenSize, gh = 4 * hs, bh = batch * hs;
+        var (b0, rows) = PieceRows(piece, batch);
         for (var t = 0; t < steps; t++)
         {
-            var gates = _gates.AsSpan(t * batch * gh, batch * gh);
-            Compute.Gemm(false, batch, _h.AsSpan(t * bh, bh), wHh, gates, true);
+            var gates = _gates.AsSpan((t * batch + b0) * gh, rows * gh);
+            Compute.Gemm(false, rows, _h.AsSpan(t * bh + b0 * hs, rows * hs), _packedForward!, gates, true);
             var cPrev = _c.AsSpan(t * bh, bh);
             var cNext = _c.AsSpan((t + 1) * bh, bh);
             var hNext = _h.AsSpan((t + 1) * bh, bh);
             var tanhC = _tanhC.AsSpan(t * bh, bh);
-            for (var b = 0; b < batch; b++)
+            for (var r = 0; r < rows; r++)
             {
-                var g = gates.Slice(b * gh, gh);
-                var o0 = b * hs;
+                var g = gates.Slice(r * gh, gh);
+                var o0 = (b0 + r) * hs;
                 // c' = σ(f) ⊙ c + σ(i) ⊙ tanh(g) ; h' = σ(o) ⊙ tanh(c')
                 for (var j = 0; j < hs; j += Width)
                 {
@@ -73,40 +113,27 @@ public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, 
                 }
             }
         }
-
-        _h.AsSpan(bh, steps * bh).CopyTo(y);
-        _h.AsSpan(steps * bh, bh).CopyTo(stateT);
-        _c.AsSpan(steps * bh, bh).CopyTo(stateT[bh..]);
     }
 
-    public override void Backward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> dy, ReadOnlySpan<float> dStateT,
-        Span<float> dx, Span<float> dState0, Span<float> gradients)
+    private void BackwardPiece(int piece)
     {
-        int steps = LastSteps, batch = LastBatch, hs = HiddenSize, gh = 4 * hs, bh = batch * hs, rows = steps * batch;
-        if (_gates is null || _h is null || _c is null || _x is null || _tanhC is null)
-            throw new InvalidOperationException("Backward needs a Forward first");
-        _dGates = Grow(_dGates, rows * gh);
-        _dh = Grow(_dh, bh);
-        _dc = Grow(_dc, bh);
-        var dh = _dh.AsSpan(0, bh);
-        var dc = _dc.AsSpan(0, bh);
-        dStateT[..bh].CopyTo(dh);
-        dStateT.Slice(bh, bh).CopyTo(dc);
-        var wHh = PackRecurrentWeightsForBackward(parameters);
+        int steps = LastSteps, batch = LastBatch, hs = HiddenSize, gh = 4 * hs, bh = batch * hs;
+        var (b0, rows) = PieceRows(piece, batch);
+        var dh = _dh.AsSpan(b0 * hs, rows * hs);
+        var dc = _dc.AsSpan(b0 * hs, rows * hs);
         var one = Vector256<float>.One;
-
         for (var t = steps - 1; t >= 0; t--)
         {
-            var gates = _gates.AsSpan(t * batch * gh, batch * gh);
-            var dGates = _dGates.AsSpan(t * batch * gh, batch * gh);
-            var cPrev = _c.AsSpan(t * bh, bh);
-            var tanhC = _tanhC.AsSpan(t * bh, bh);
-            var dyT = dy.Slice(t * bh, bh);
-            for (var b = 0; b < batch; b++)
+            var gates = _gates.AsSpan((t * batch + b0) * gh, rows * gh);
+            var dGates = _dGates.AsSpan((t * batch + b0) * gh, rows * gh);
+            var cPrev = _c.AsSpan(t * bh + b0 * hs, rows * hs);
+            var tanhC = _tanhC.AsSpan(t * bh + b0 * hs, rows * hs);
+            var dyT = _dy.AsSpan(t * bh + b0 * hs, rows * hs);
+            for (var r = 0; r < rows; r++)
             {
-                var g = gates.Slice(b * gh, gh);
-                var d = dGates.Slice(b * gh, gh);
-                var o0 = b * hs;
+                var g = gates.Slice(r * gh, gh);
+                var d = dGates.Slice(r * gh, gh);
+                var o0 = r * hs;
                 // dh += dy; dc += dh ⊙ o ⊙ (1 - tanh²c); pre-activation gradients through σ' = σ(1-σ) and tanh' = 1 - tanh²
                 for (var j = 0; j < hs; j += Width)
                 {
@@ -126,11 +153,7 @@ public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, 
                 }
             }
             // dh_prev = dGates_t · W_hh
-            Compute.Gemm(false, batch, dGates, wHh, dh, false);
+            Compute.Gemm(false, rows, dGates, _packedBackward!, dh, false);
         }
-
-        dh.CopyTo(dState0);
-        dc.CopyTo(dState0[bh..]);
-        AccumulateWindowGradients(parameters, _x, _h, _dGates, _dGates, dx, gradients, rows);
     }
 }

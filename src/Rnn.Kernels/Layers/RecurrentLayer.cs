@@ -82,6 +82,17 @@ public abstract class RecurrentLayer
 
     private PackedMatrix? _hhTransposed, _hh;
 
+    /// <summary>Batch rows per piece of the recurrence: fixed, so results do not depend on the thread count.</summary>
+    private protected const int RowsPerPiece = 16;
+
+    private protected static int PieceCount(int batch) => (batch + RowsPerPiece - 1) / RowsPerPiece;
+
+    private protected static (int First, int Rows) PieceRows(int piece, int batch)
+    {
+        var first = piece * RowsPerPiece;
+        return (first, Math.Min(RowsPerPiece, batch - first));
+    }
+
     /// <summary>W_hhᵀ packed for the step GEMMs h·W_hhᵀ: packed once per forward, used T times.</summary>
     private protected PackedMatrix PackRecurrentWeights(ReadOnlySpan<float> parameters)
     {

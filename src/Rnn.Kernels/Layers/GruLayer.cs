@@ -13,7 +13,9 @@ public sealed class GruLayer(ParameterLayout layout, int index, int inputSize, i
     : RecurrentLayer(layout, index, inputSize, hiddenSize, 3, compute)
 {
     // _gx: input projections, then r, z, n after activation; _gh: W_hh h + b_hh of every step (n needs its own part).
-    private float[]? _x, _gx, _gh, _h, _dGx, _dGh, _dh;
+    private float[]? _x, _gx, _gh, _h, _dGx, _dGh, _dh, _dy, _biasHh;
+    private PackedMatrix? _packedForward, _packedBackward;
+    private Action<int>? _forwardPiece, _backwardPiece;
 
     public override void Forward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> x, ReadOnlySpan<float> state0,
         Span<float> y, Span<float> stateT, int steps, int batch)
@@ -30,18 +32,53 @@ public sealed class GruLayer(ParameterLayout layout, int index, int inputSize, i
         x[..(rows * InputSize)].CopyTo(_x);
         ProjectInputs(parameters, x, _gx, rows, BiasIh.Of(parameters));
         state0[..bh].CopyTo(_h);
-        var wHh = PackRecurrentWeights(parameters);
-        var bHh = BiasHh.Of(parameters);
+        // Fixed pieces of batch rows over the threads, one hand-off per window (see RecurrentLayer.RowsPerPiece).
+        _packedForward = PackRecurrentWeights(parameters);
+        _biasHh = Grow(_biasHh, gh);
+        BiasHh.Of(parameters).CopyTo(_biasHh);
+        _forwardPiece ??= ForwardPiece;
+        Compute.ParallelFor(PieceCount(batch), _forwardPiece);
+
+        _h.AsSpan(bh, steps * bh).CopyTo(y);
+        _h.AsSpan(steps * bh, bh).CopyTo(stateT);
+    }
+
+    public override void Backward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> dy, ReadOnlySpan<float> dStateT,
+        Span<float> dx, Span<float> dState0, Span<float> gradients)
+    {
+        int steps = LastSteps, batch = LastBatch, hs = HiddenSize, gh = 3 * hs, bh = batch * hs, rows = steps * batch;
+        if (_gx is null || _gh is null || _h is null || _x is null)
+            throw new InvalidOperationException("Backward needs a Forward first");
+        _dGx = Grow(_dGx, rows * gh);
+        _dGh = Grow(_dGh, rows * gh);
+        _dh = Grow(_dh, bh);
+        var dh = _dh.AsSpan(0, bh);
+        dStateT[..bh].CopyTo(dh);
+        _dy = Grow(_dy, rows * hs);
+        dy[..(rows * hs)].CopyTo(_dy);
+        _packedBackward = PackRecurrentWeightsForBackward(parameters);
+        _backwardPiece ??= BackwardPiece;
+        Compute.ParallelFor(PieceCount(batch), _backwardPiece);
+
+        dh.CopyTo(dState0);
+        AccumulateWindowGradients(parameters, _x, _h, _dGx, _dGh, dx, gradients, rows);
+    }
+
+    private void ForwardPiece(int piece)
+    {
+        int steps = LastSteps, batch = LastBatch, hs = HiddenSize, gh = 3 * hs, bh = batch * hs;
+        var (b0, rows) = PieceRows(piece, batch);
+        var bHh = _biasHh.AsSpan(0, gh);
         var one = Vector256<float>.One;
         for (var t = 0; t < steps; t++)
         {
-            var gxT = _gx.AsSpan(t * batch * gh, batch * gh);
-            var ghT = _gh.AsSpan(t * batch * gh, batch * gh);
-            var hPrev = _h.AsSpan(t * bh, bh);
-            var hNext = _h.AsSpan((t + 1) * bh, bh);
-            for (var b = 0; b < batch; b++) bHh.CopyTo(ghT.Slice(b * gh, gh));
-            Compute.Gemm(false, batch, hPrev, wHh, ghT, true);
-            for (var b = 0; b < batch; b++)
+            var gxT = _gx.AsSpan((t * batch + b0) * gh, rows * gh);
+            var ghT = _gh.AsSpan((t * batch + b0) * gh, rows * gh);
+            var hPrev = _h.AsSpan(t * bh + b0 * hs, rows * hs);
+            var hNext = _h.AsSpan((t + 1) * bh + b0 * hs, rows * hs);
+            for (var b = 0; b < rows; b++) bHh.CopyTo(ghT.Slice(b * gh, gh));
+            Compute.Gemm(false, rows, hPrev, _packedForward!, ghT, true);
+            for (var b = 0; b < rows; b++)
             {
                 var gx = gxT.Slice(b * gh, gh);
                 var ghh = ghT.Slice(b * gh, gh);
@@ -60,33 +97,23 @@ public sealed class GruLayer(ParameterLayout layout, int index, int inputSize, i
                 }
             }
         }
-
-        _h.AsSpan(bh, steps * bh).CopyTo(y);
-        _h.AsSpan(steps * bh, bh).CopyTo(stateT);
     }
 
-    public override void Backward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> dy, ReadOnlySpan<float> dStateT,
-        Span<float> dx, Span<float> dState0, Span<float> gradients)
+    private void BackwardPiece(int piece)
     {
-        int steps = LastSteps, batch = LastBatch, hs = HiddenSize, gh = 3 * hs, bh = batch * hs, rows = steps * batch;
-        if (_gx is null || _gh is null || _h is null || _x is null)
-            throw new InvalidOperationException("Backward needs a Forward first");
-        _dGx = Grow(_dGx, rows * gh);
-        _dGh = Grow(_dGh, rows * gh);
-        _dh = Grow(_dh, bh);
-        var dh = _dh.AsSpan(0, bh);
-        dStateT[..bh].CopyTo(dh);
-        var wHh = PackRecurrentWeightsForBackward(parameters);
+        int steps = LastSteps, batch = LastBatch, hs = HiddenSize, gh = 3 * hs, bh = batch * hs;
+        var (b0, rows) = PieceRows(piece, batch);
+        var dh = _dh.AsSpan(b0 * hs, rows * hs);
         var one = Vector256<float>.One;
         for (var t = steps - 1; t >= 0; t--)
         {
-            var gxT = _gx.AsSpan(t * batch * gh, batch * gh);
-            var ghT = _gh.AsSpan(t * batch * gh, batch * gh);
-            var dGxT = _dGx.AsSpan(t * batch * gh, batch * gh);
-            var dGhT = _dGh.AsSpan(t * batch * gh, batch * gh);
-            var hPrev = _h.AsSpan(t * bh, bh);
-            var dyT = dy.Slice(t * bh, bh);
-            for (var b = 0; b < batch; b++)
+            var gxT = _gx.AsSpan((t * batch + b0) * gh, rows * gh);
+            var ghT = _gh.AsSpan((t * batch + b0) * gh, rows * gh);
+            var dGxT = _dGx.AsSpan((t * batch + b0) * gh, rows * gh);
+            var dGhT = _dGh.AsSpan((t * batch + b0) * gh, rows * gh);
+            var hPrev = _h.AsSpan(t * bh + b0 * hs, rows * hs);
+            var dyT = _dy.AsSpan(t * bh + b0 * hs, rows * hs);
+            for (var b = 0; b < rows; b++)
             {
                 var g = gxT.Slice(b * gh, gh);
                 var ghh = ghT.Slice(b * gh, gh);
@@ -114,10 +141,7 @@ public sealed class GruLayer(ParameterLayout layout, int index, int inputSize, i
                 }
             }
             // dh_prev = dh ⊙ z + dGh_t·W_hh
-            Compute.Gemm(false, batch, dGhT, wHh, dh, true);
+            Compute.Gemm(false, rows, dGhT, _packedBackward!, dh, true);
         }
-
-        dh.CopyTo(dState0);
-        AccumulateWindowGradients(parameters, _x, _h, _dGx, _dGh, dx, gradients, rows);
     }
 }

@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using Rnn.Client.Commands;
 using Rnn.Client.Training;
@@ -101,30 +100,10 @@ internal sealed class JsonProgressWriter(TextWriter output) : TrainingProgress
         w.WriteString("message", report.Message);
     });
 
-    private static void WriteMetrics(Utf8JsonWriter writer, EvaluationReport evaluation)
-    {
-        writer.WriteStartObject("metrics");
-        foreach (var (name, value) in evaluation.Metrics.OrderBy(m => m.Key, StringComparer.Ordinal)) Number(writer, name, value);
-        writer.WriteEndObject();
-    }
+    private static void WriteMetrics(Utf8JsonWriter writer, EvaluationReport evaluation) =>
+        JsonLines.Metrics(writer, "metrics", evaluation.Metrics);
 
-    private static void Number(Utf8JsonWriter writer, string name, double? value)
-    {
-        if (value is { } v && double.IsFinite(v)) writer.WriteNumber(name, v);
-        else writer.WriteNull(name);
-    }
+    private static void Number(Utf8JsonWriter writer, string name, double? value) => JsonLines.Number(writer, name, value);
 
-    private void WriteLine(Action<Utf8JsonWriter> write)
-    {
-        using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartObject();
-            write(writer);
-            writer.WriteEndObject();
-        }
-        output.WriteLine(Encoding.UTF8.GetString(buffer.ToArray()));
-        // A program following the run reads line by line; do not leave a step sitting in a buffer.
-        output.Flush();
-    }
+    private void WriteLine(Action<Utf8JsonWriter> write) => JsonLines.Write(output, write);
 }

@@ -18,45 +18,17 @@ namespace Rnn.Client.Remote;
 /// </summary>
 public sealed class OrleansTrainingClient(IClusterClient client, string tenant, OrleansTrainingClientOptions options) : ITrainingClient
 {
-    private ITenantJobsGrain Registry => client.GetGrain<ITenantJobsGrain>(tenant);
+    private TenantJobs Jobs => new(client, tenant, options.Limits, options.RunsRoot);
 
-    public Task<string> SubmitAsync(string jobJson, CancellationToken cancellation = default) => CallAsync(async () =>
-    {
-        // The service's own checks, so a refused job reads the same whichever client sent it.
-        var spec = JobSubmissionCheck.Check(jobJson, options.Limits);
-        if (RunFolder.ValidateName(spec.Name) is { } bad) throw JobSubmissionCheck.Invalid($"name: {bad}");
-        if (RunFolder.For(options.RunsRoot, spec.Name).ReadRunInfo() is { } info && !await Registry.OwnsAsync(info.JobId))
-            throw JobSubmissionCheck.Invalid($"name: the run folder '{spec.Name}' belongs to another job; give this job another name");
-
-        var jobId = Guid.NewGuid().ToString("N");
-        var admission = await Registry.AdmitAsync(jobId, options.Limits.MaxConcurrentJobsPerTenant);
-        if (!admission.Admitted)
-            throw new RpcException(new Status(StatusCode.ResourceExhausted,
-                $"tenant '{tenant}' has {admission.ActiveJobs} queued or running jobs; the limit " +
-                $"{ApiLimits.Section}:{nameof(ApiLimits.MaxConcurrentJobsPerTenant)} is {options.Limits.MaxConcurrentJobsPerTenant}"));
-        var accepted = false;
-        try
-        {
-            var result = await client.GetGrain<IJobGrain>(jobId).SubmitAsync(jobJson);
-            if (!result.Accepted) throw JobSubmissionCheck.Invalid(result.Message);
-            accepted = true;
-        }
-        finally
-        {
-            await Registry.ConfirmAsync(jobId, accepted);
-        }
-        return jobId;
-    });
+    // The service's own checks, so a refused job reads the same whichever client sent it.
+    public Task<string> SubmitAsync(string jobJson, CancellationToken cancellation = default) =>
+        CallAsync(async () => (await Jobs.SubmitAsync(jobJson)).JobId);
 
     public Task<V1.Job> GetAsync(string jobId, CancellationToken cancellation = default) =>
         CallAsync(async () => (await OwnedStatusAsync(jobId)).ToProto());
 
     public Task<IReadOnlyList<V1.Job>> ListAsync(CancellationToken cancellation = default) => CallAsync<IReadOnlyList<V1.Job>>(async () =>
-    {
-        var ids = await Registry.ListAsync();
-        var statuses = await Task.WhenAll(ids.Select(id => client.GetGrain<IJobGrain>(id).GetStatusAsync()));
-        return statuses.Select(s => s.ToProto()).ToArray();
-    });
+        (await Jobs.ListStatusesAsync()).Select(s => s.ToProto()).ToArray());
 
     public Task<V1.JobState> CancelAsync(string jobId, CancellationToken cancellation = default) => CallAsync(async () =>
     {
@@ -122,12 +94,7 @@ public sealed class OrleansTrainingClient(IClusterClient client, string tenant, 
     }
 
     /// <summary>The job's status when this tenant owns it; NotFound for another tenant's id and for no job.</summary>
-    private async Task<JobStatus> OwnedStatusAsync(string jobId)
-    {
-        if (string.IsNullOrWhiteSpace(jobId)) throw JobSubmissionCheck.Invalid("job_id: must not be empty");
-        if (!await Registry.OwnsAsync(jobId)) throw RunFolderFiles.NotFound($"no job '{jobId}'");
-        return await client.GetGrain<IJobGrain>(jobId).GetStatusAsync();
-    }
+    private Task<JobStatus> OwnedStatusAsync(string jobId) => Jobs.OwnedStatusAsync(jobId);
 
     private static async Task<T> CallAsync<T>(Func<Task<T>> call)
     {

@@ -1,4 +1,5 @@
 using Rnn.Kernels.Layers;
+using static Rnn.Kernels.Tensors.ReusableBuffer;
 
 namespace Rnn.Kernels.Backends;
 
@@ -65,6 +66,4 @@ public sealed class CpuRecurrentStackExecutor : IRecurrentStackExecutor
     {
     }
 
-    private static float[] Grow(float[]? buffer, int length) =>
-        buffer is not null && buffer.Length >= length ? buffer : new float[length];
 }

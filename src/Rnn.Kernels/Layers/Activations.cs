@@ -78,18 +78,6 @@ internal static class Activations
         padded[..n].CopyTo(s.Slice(j, n));
     }
 
-    /// <summary>The scalar σ, through the same vector code.</summary>
-    public static float Sigmoid(float x) => Sigmoid(Vector256.Create(x)).GetElement(0);
-
-    public static void SigmoidInPlace(Span<float> v)
-    {
-        for (var j = 0; j < v.Length; j += Width)
-        {
-            var n = Math.Min(Width, v.Length - j);
-            Store(Sigmoid(Load(v, j, n)), v, j, n);
-        }
-    }
-
     public static void TanhInPlace(Span<float> v)
     {
         for (var j = 0; j < v.Length; j += Width)

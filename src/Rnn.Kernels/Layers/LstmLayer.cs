@@ -2,6 +2,7 @@ using System.Runtime.Intrinsics;
 using Rnn.Kernels.Compute;
 using Rnn.Kernels.Tensors;
 using static Rnn.Kernels.Layers.Activations;
+using static Rnn.Kernels.Tensors.ReusableBuffer;
 
 namespace Rnn.Kernels.Layers;
 

@@ -1,5 +1,6 @@
 using Rnn.Kernels.Compute;
 using Rnn.Kernels.Tensors;
+using static Rnn.Kernels.Tensors.ReusableBuffer;
 
 namespace Rnn.Kernels.Layers;
 
@@ -148,8 +149,6 @@ public abstract class RecurrentLayer
         }
     }
 
-    private protected static float[] Grow(float[]? buffer, int length) =>
-        buffer is not null && buffer.Length >= length ? buffer : new float[length];
 
     private protected void CheckShapes(ReadOnlySpan<float> x, ReadOnlySpan<float> state0, Span<float> y,
         Span<float> stateT, int steps, int batch)

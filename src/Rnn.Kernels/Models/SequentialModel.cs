@@ -1,6 +1,7 @@
 using Rnn.Kernels.Compute;
 using Rnn.Kernels.Layers;
 using Rnn.Kernels.Tensors;
+using static Rnn.Kernels.Tensors.ReusableBuffer;
 
 namespace Rnn.Kernels.Models;
 
@@ -238,8 +239,6 @@ public sealed class SequentialModel
 
     private bool CurrentIsSequence() => _stages.Count == 0 || _stages[^1].SequenceOut;
 
-    private static float[] Grow(float[]? buffer, int length) =>
-        buffer is not null && buffer.Length >= length ? buffer : new float[length];
 
     /// <summary>One layer and the buffers of its activations and gradients, reused across calls.</summary>
     private sealed class Stage(object layer, bool sequenceIn, bool sequenceOut, int outputSize)

@@ -25,28 +25,8 @@ public sealed class TrainingApiService(
     {
         ArgumentNullException.ThrowIfNull(request);
         var tenant = CallerTenant.Get(context);
-        var spec = JobSubmissionCheck.Check(request.JobJson, limits);
-        var registry = Registry(context);
-        await CheckFolderNotOthersAsync(registry, spec.Name);
-
-        var jobId = Guid.NewGuid().ToString("N");
-        var admission = await registry.AdmitAsync(jobId, limits.MaxConcurrentJobsPerTenant);
-        if (!admission.Admitted)
-            throw new RpcException(new Status(StatusCode.ResourceExhausted,
-                $"tenant '{tenant}' has {admission.ActiveJobs} queued or running jobs; the limit " +
-                $"{ApiLimits.Section}:{nameof(ApiLimits.MaxConcurrentJobsPerTenant)} is {limits.MaxConcurrentJobsPerTenant}"));
-        var accepted = false;
-        try
-        {
-            var result = await client.GetGrain<IJobGrain>(jobId).SubmitAsync(request.JobJson);
-            if (!result.Accepted) throw JobSubmissionCheck.Invalid(result.Message);
-            accepted = true;
-        }
-        finally
-        {
-            await registry.ConfirmAsync(jobId, accepted);
-        }
-        logger.LogInformation("Tenant {Tenant} submitted job {JobId} ({Name})", tenant, jobId, spec.Name);
+        var (jobId, name) = await Jobs(context).SubmitAsync(request.JobJson);
+        logger.LogInformation("Tenant {Tenant} submitted job {JobId} ({Name})", tenant, jobId, name);
         return new V1.SubmitJobResponse { JobId = jobId };
     }
 
@@ -58,8 +38,7 @@ public sealed class TrainingApiService(
 
     public override async Task<V1.ListJobsResponse> ListJobs(V1.ListJobsRequest request, ServerCallContext context)
     {
-        var ids = await Registry(context).ListAsync();
-        var statuses = await Task.WhenAll(ids.Select(id => client.GetGrain<IJobGrain>(id).GetStatusAsync()));
+        var statuses = await Jobs(context).ListStatusesAsync();
         var response = new V1.ListJobsResponse();
         response.Jobs.Add(statuses.Select(s => s.ToProto()));
         return response;
@@ -113,25 +92,8 @@ public sealed class TrainingApiService(
         } while (offset < total);
     }
 
-    private ITenantJobsGrain Registry(ServerCallContext context) => client.GetGrain<ITenantJobsGrain>(CallerTenant.Get(context));
+    private TenantJobs Jobs(ServerCallContext context) =>
+        new(client, CallerTenant.Get(context), limits, training.Value.RunsRoot);
 
-    /// <summary>The job's status when the caller's tenant owns it; NotFound for another tenant's id and for no job.</summary>
-    private async Task<JobStatus> OwnedStatusAsync(string jobId, ServerCallContext context)
-    {
-        if (string.IsNullOrWhiteSpace(jobId)) throw JobSubmissionCheck.Invalid("job_id: must not be empty");
-        if (!await Registry(context).OwnsAsync(jobId)) throw RunFolderFiles.NotFound($"no job '{jobId}'");
-        return await client.GetGrain<IJobGrain>(jobId).GetStatusAsync();
-    }
-
-    /// <summary>
-    /// Run folders are named by job name and shared by all tenants: a name whose folder holds another tenant's run
-    /// (finished or not) is refused, so one tenant can never overwrite or read another's results.
-    /// </summary>
-    private async Task CheckFolderNotOthersAsync(ITenantJobsGrain registry, string name)
-    {
-        if (RunFolder.ValidateName(name) is { } bad) throw JobSubmissionCheck.Invalid($"name: {bad}");
-        var info = RunFolder.For(training.Value.RunsRoot, name).ReadRunInfo();
-        if (info is not null && !await registry.OwnsAsync(info.JobId))
-            throw JobSubmissionCheck.Invalid($"name: the run folder '{name}' belongs to another job; give this job another name");
-    }
+    private Task<JobStatus> OwnedStatusAsync(string jobId, ServerCallContext context) => Jobs(context).OwnedStatusAsync(jobId);
 }

@@ -1,0 +1,70 @@
+using Grpc.Core;
+using Rnn.Contracts.Grains;
+using Rnn.Contracts.Messages;
+using Rnn.Silo.Jobs;
+
+namespace Rnn.Silo.Api;
+
+/// <summary>
+/// The job operations of one tenant, shared by the gRPC service and the in-cluster Orleans client so a job reads the
+/// same whichever way it came: the job-file checks and limits, the run-folder ownership rule, admission against the
+/// concurrent-jobs limit, and "NotFound" for any id the tenant does not own. Failures are RpcExceptions with the
+/// status the API documents.
+/// </summary>
+public sealed class TenantJobs(IGrainFactory grains, string tenant, ApiLimits limits, string runsRoot)
+{
+    public ITenantJobsGrain Registry => grains.GetGrain<ITenantJobsGrain>(tenant);
+
+    /// <summary>Checks, admits and submits a job; returns its new id and name.</summary>
+    public async Task<(string JobId, string Name)> SubmitAsync(string jobJson)
+    {
+        var spec = JobSubmissionCheck.Check(jobJson, limits);
+        await CheckFolderNotOthersAsync(spec.Name);
+
+        var jobId = Guid.NewGuid().ToString("N");
+        var admission = await Registry.AdmitAsync(jobId, limits.MaxConcurrentJobsPerTenant);
+        if (!admission.Admitted)
+            throw new RpcException(new Status(StatusCode.ResourceExhausted,
+                $"tenant '{tenant}' has {admission.ActiveJobs} queued or running jobs; the limit " +
+                $"{ApiLimits.Section}:{nameof(ApiLimits.MaxConcurrentJobsPerTenant)} is {limits.MaxConcurrentJobsPerTenant}"));
+        var accepted = false;
+        try
+        {
+            var result = await grains.GetGrain<IJobGrain>(jobId).SubmitAsync(jobJson);
+            if (!result.Accepted) throw JobSubmissionCheck.Invalid(result.Message);
+            accepted = true;
+        }
+        finally
+        {
+            await Registry.ConfirmAsync(jobId, accepted);
+        }
+        return (jobId, spec.Name);
+    }
+
+    /// <summary>The status of every job this tenant owns.</summary>
+    public async Task<JobStatus[]> ListStatusesAsync()
+    {
+        var ids = await Registry.ListAsync();
+        return await Task.WhenAll(ids.Select(id => grains.GetGrain<IJobGrain>(id).GetStatusAsync()));
+    }
+
+    /// <summary>The job's status when this tenant owns it; NotFound for another tenant's id and for no job.</summary>
+    public async Task<JobStatus> OwnedStatusAsync(string jobId)
+    {
+        if (string.IsNullOrWhiteSpace(jobId)) throw JobSubmissionCheck.Invalid("job_id: must not be empty");
+        if (!await Registry.OwnsAsync(jobId)) throw RunFolderFiles.NotFound($"no job '{jobId}'");
+        return await grains.GetGrain<IJobGrain>(jobId).GetStatusAsync();
+    }
+
+    /// <summary>
+    /// Run folders are named by job name and shared by all tenants: a name whose folder holds another tenant's run
+    /// (finished or not) is refused, so one tenant can never overwrite or read another's results.
+    /// </summary>
+    private async Task CheckFolderNotOthersAsync(string name)
+    {
+        if (RunFolder.ValidateName(name) is { } bad) throw JobSubmissionCheck.Invalid($"name: {bad}");
+        var info = RunFolder.For(runsRoot, name).ReadRunInfo();
+        if (info is not null && !await Registry.OwnsAsync(info.JobId))
+            throw JobSubmissionCheck.Invalid($"name: the run folder '{name}' belongs to another job; give this job another name");
+    }
+}

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Diagnostics;
 using Rnn.Kernels.Backends;
 using Rnn.Kernels.Compute;
@@ -27,6 +28,7 @@ public sealed class RecurrentStepBenchmark : IDisposable
     }
 
     /// <summary>On another backend (ilgpu-cpu, cuda) the step runs through its recurrent-stack executor.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public RecurrentStepBenchmark(IComputeBackend? backend, RecurrentCell cell, int input, int hidden, int steps,
         int batch, int threads)
     {
@@ -77,6 +79,7 @@ public sealed class RecurrentStepBenchmark : IDisposable
     }
 
     /// <summary>Median seconds of <paramref name="repeats"/> steps after <paramref name="warmups"/> (torchref: 10 after 3).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public double MedianSeconds(int warmups = 3, int repeats = 10)
     {
         for (var i = 0; i < warmups; i++) RunStep();

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Diagnostics;
 using System.Runtime.ExceptionServices;
 
@@ -47,6 +48,7 @@ internal sealed class ComputeWorkerPool : IDisposable
 
     /// <param name="workers">Worker threads besides the caller.</param>
     /// <param name="start">False only in tests: workers that never run, as if never scheduled.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public ComputeWorkerPool(int workers, bool start = true)
     {
         _openShares = new long[workers + 1];
@@ -75,6 +77,7 @@ internal sealed class ComputeWorkerPool : IDisposable
     /// Runs shares 0..participants-1 of <paramref name="work"/> and returns when all are done, rethrowing the first
     /// exception any of them raised.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Run(IComputeWork work, int participants)
     {
         ObjectDisposedException.ThrowIf(_stopping, this);
@@ -126,6 +129,7 @@ internal sealed class ComputeWorkerPool : IDisposable
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void WaitForRunningShares()
     {
         var spinUntil = Stopwatch.GetTimestamp() + CallerSpinTicks;
@@ -148,6 +152,7 @@ internal sealed class ComputeWorkerPool : IDisposable
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void WorkerLoop(object? state)
     {
         var share = (int)state!;
@@ -166,6 +171,7 @@ internal sealed class ComputeWorkerPool : IDisposable
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private long WaitForNextGeneration(long seen)
     {
         var spinUntil = Stopwatch.GetTimestamp() + WorkerSpinTicks;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace Rnn.Kernels.Compute;
 
 /// <summary>
@@ -28,6 +29,7 @@ public sealed unsafe class CpuCompute : IDisposable
     /// Tests pick a specific kernel to check the fallbacks on hardware that has better ones, and can leave the
     /// workers unstarted to check that the caller takes over their shares.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal CpuCompute(int threads, GemmKernelKind kernel, bool startWorkers = true)
     {
         if (threads < 1) throw new ArgumentOutOfRangeException(nameof(threads), threads, "threads must be at least 1");
@@ -104,6 +106,7 @@ public sealed unsafe class CpuCompute : IDisposable
     }
 
     /// <summary>Repacks new values of the same shape into <paramref name="destination"/> without allocating.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Pack(bool trans, ReadOnlySpan<float> b, PackedMatrix destination)
     {
         ArgumentNullException.ThrowIfNull(destination);
@@ -128,6 +131,7 @@ public sealed unsafe class CpuCompute : IDisposable
     /// Deterministic when each piece writes only its own outputs, whose values depend only on the piece index. Cache
     /// the delegate to keep the call allocation-free.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void ParallelFor(int pieces, Action<int> body)
     {
         ArgumentNullException.ThrowIfNull(body);

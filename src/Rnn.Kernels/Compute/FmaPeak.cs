@@ -57,6 +57,7 @@ public static class FmaPeak
     /// Measured peak in GFLOP/s with <paramref name="threads"/> threads of one <see cref="CpuCompute"/> each running
     /// <see cref="Run"/>: the median of several timed rounds.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double MeasureGflops(int threads, long iterationsPerThread = 2_000_000)
     {
         using var compute = new CpuCompute(threads);

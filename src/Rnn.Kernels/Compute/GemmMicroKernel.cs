@@ -77,6 +77,7 @@ internal static unsafe class GemmMicroKernel
         Merge(scratch, c, ldc, mr, nr, overwrite);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Merge(float* scratch, float* c, nint ldc, int mr, int nr, bool overwrite)
     {
         for (var i = 0; i < mr; i++)

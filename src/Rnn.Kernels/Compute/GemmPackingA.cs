@@ -25,24 +25,27 @@ internal static unsafe class GemmPackingA
         {
             var mr = Math.Min(MR, mc - ir);
             var panel = dst + (nint)ir * kc;
-            if (mr < MR || transA) PackPanelScalar(a, m, k, transA, i0 + ir, mr, p0, kc, panel);
-            else PackRowPanel(a + (nint)(i0 + ir) * k + p0, k, kc, panel);
+            if (transA) PackPanelScalar(a, m, k, transA, i0 + ir, mr, p0, kc, panel);
+            else PackRowPanel(a + (nint)(i0 + ir) * k + p0, k, mr, kc, panel);
         }
     }
 
-    /// <summary>Six rows of A: 8×6 register transposes when A is row-major, scalar at the end or without AVX.</summary>
+    /// <summary>
+    /// Up to six rows of A (the rest zero): 8×6 register transposes when A is row-major, scalar at the end or without
+    /// AVX.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void PackRowPanel(float* rows, nint lda, int kc, float* panel)
+    private static void PackRowPanel(float* rows, nint lda, int mr, int kc, float* panel)
     {
         var p = 0;
         if (Avx.IsSupported)
         {
             // Strictly less: each transpose writes two floats beyond its 48, which must land inside this panel
             // where the next step overwrites them.
-            for (; p + 8 < kc; p += 8) RegisterTranspose.TransposeSixRows(rows + p, lda, panel + p * MR);
+            for (; p + 8 < kc; p += 8) RegisterTranspose.TransposeSixRows(rows + p, lda, mr, panel + p * MR);
         }
         for (; p < kc; p++)
-            for (var i = 0; i < MR; i++) panel[p * MR + i] = rows[i * lda + p];
+            for (var i = 0; i < MR; i++) panel[p * MR + i] = i < mr ? rows[i * lda + p] : 0f;
     }
 
     /// <summary>
@@ -74,6 +77,7 @@ internal static unsafe class GemmPackingA
     }
 
     /// <summary>Any panel, also partial ones (rows past <paramref name="mr"/> are zero).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackPanelScalar(float* a, int m, int k, bool transA, int row, int mr, int p0, int kc,
         float* panel)
     {

@@ -90,12 +90,14 @@ internal static unsafe class GemmPackingB
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void CopyTail(float* src, nint ldb, float* panel, int rows, int tail)
     {
         for (var r = 0; r < rows; r++)
             for (var j = 0; j < NR; j++) panel[r * NR + j] = j < tail ? src[r * ldb + j] : 0f;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackScalar(float* b, int k, int n, bool transB, int j0, int nc, int p0, int kc, float* dst)
     {
         for (var jr = 0; jr < nc; jr += NR)

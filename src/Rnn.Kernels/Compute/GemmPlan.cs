@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace Rnn.Kernels.Compute;
 
 /// <summary>
@@ -58,6 +59,7 @@ internal readonly struct GemmPlan
         MMajor = mMajor;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static GemmPlan Create(int m, int n, int k, bool transB, bool bPrepacked)
     {
         var tileM = Math.Min(RoundUp(m, GemmMicroKernel.MR), MaxTileM);

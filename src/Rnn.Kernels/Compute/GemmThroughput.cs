@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Diagnostics;
 using Rnn.Kernels.Tensors;
 
@@ -15,6 +16,7 @@ public static class GemmThroughput
     /// <summary>
     /// Median seconds for one C = op(A)·op(B) of the given shape on <paramref name="threads"/> threads.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double Measure(int m, int n, int k, int threads, bool transA = false, bool transB = false)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(m, 1);
@@ -53,6 +55,7 @@ public static class GemmThroughput
     /// <summary>Floating-point operations of one GEMM (a multiply-add counts two).</summary>
     public static double Flops(int m, int n, int k) => 2.0 * m * n * k;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static float[] RandomMatrix(DeterministicRandom random, int length)
     {
         var values = new float[length];

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace Rnn.Kernels.Compute;
 
 /// <summary>
@@ -17,6 +18,7 @@ internal sealed class ParallelForJob : IComputeWork
 
     public void Clear() => _body = null;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Execute(int worker, int participants)
     {
         var body = _body!;

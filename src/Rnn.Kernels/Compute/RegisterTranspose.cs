@@ -31,18 +31,20 @@ internal static unsafe class RegisterTranspose
     }
 
     /// <summary>
-    /// dst[q*6 + r] = src[r*lds + q] for r in 0..6, q in 0..8: eight depth steps of a six-row A panel. Each column is
-    /// stored as a full vector whose two surplus lanes the next store overwrites, so the last store writes two
-    /// floats past dst[47]; callers keep two writable floats there that are rewritten later.
+    /// dst[q*6 + r] = src[r*lds + q] for r in 0..6, q in 0..8: eight depth steps of a six-row A panel; rows from
+    /// <paramref name="rows"/> on are zero (a partial panel). Each column is stored as a full vector whose two surplus
+    /// lanes the next store overwrites, so the last store writes two floats past dst[47]; callers keep two writable
+    /// floats there that are rewritten later.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void TransposeSixRows(float* src, nint lds, float* dst)
+    public static void TransposeSixRows(float* src, nint lds, int rows, float* dst)
     {
         var zero = Vector256<float>.Zero;
         Transpose(
-            Avx.LoadVector256(src), Avx.LoadVector256(src + lds),
-            Avx.LoadVector256(src + 2 * lds), Avx.LoadVector256(src + 3 * lds),
-            Avx.LoadVector256(src + 4 * lds), Avx.LoadVector256(src + 5 * lds), zero, zero,
+            Avx.LoadVector256(src), rows > 1 ? Avx.LoadVector256(src + lds) : zero,
+            rows > 2 ? Avx.LoadVector256(src + 2 * lds) : zero, rows > 3 ? Avx.LoadVector256(src + 3 * lds) : zero,
+            rows > 4 ? Avx.LoadVector256(src + 4 * lds) : zero, rows > 5 ? Avx.LoadVector256(src + 5 * lds) : zero,
+            zero, zero,
             out var o0, out var o1, out var o2, out var o3, out var o4, out var o5, out var o6, out var o7);
         Avx.Store(dst, o0);
         Avx.Store(dst + 6, o1);

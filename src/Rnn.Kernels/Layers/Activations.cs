@@ -78,6 +78,7 @@ internal static class Activations
         padded[..n].CopyTo(s.Slice(j, n));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void TanhInPlace(Span<float> v)
     {
         for (var j = 0; j < v.Length; j += Width)

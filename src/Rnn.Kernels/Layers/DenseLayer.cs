@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Rnn.Kernels.Compute;
 using Rnn.Kernels.Tensors;
 
@@ -31,6 +32,7 @@ public sealed class DenseLayer
     public ParameterView Bias { get; }
 
     /// <summary>PyTorch's nn.Linear default: weight and bias uniform in ±1/sqrt(F).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Initialize(Span<float> parameters, DeterministicRandom random)
     {
         var bound = 1f / MathF.Sqrt(InputSize);
@@ -41,6 +43,7 @@ public sealed class DenseLayer
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Forward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> x, Span<float> y, int rows)
     {
         _x = _x is not null && _x.Length >= rows * InputSize ? _x : new float[rows * InputSize];
@@ -53,6 +56,7 @@ public sealed class DenseLayer
     }
 
     /// <summary>dW += dyᵀ·x, db += Σ_rows dy, dx = dy·W (dx may be empty when nothing below needs it).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Backward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> dy, Span<float> dx, Span<float> gradients)
     {
         if (_x is null) throw new InvalidOperationException("Backward needs a Forward first");

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Rnn.Kernels.Tensors;
 
 namespace Rnn.Kernels.Layers;
@@ -16,6 +17,7 @@ public sealed class DropoutLayer(float rate)
         ? rate
         : throw new ArgumentOutOfRangeException(nameof(rate), rate, "dropout rate must be in [0, 1)");
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Forward(ReadOnlySpan<float> x, Span<float> y, bool training, DeterministicRandom random)
     {
         _length = x.Length;
@@ -35,6 +37,7 @@ public sealed class DropoutLayer(float rate)
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Backward(ReadOnlySpan<float> dy, Span<float> dx)
     {
         if (!_active)

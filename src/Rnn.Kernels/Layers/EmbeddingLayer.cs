@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Rnn.Kernels.Tensors;
 
 namespace Rnn.Kernels.Layers;
@@ -22,6 +23,7 @@ public sealed class EmbeddingLayer
     public ParameterView Weight { get; }
 
     /// <summary>PyTorch's nn.Embedding default is N(0, 1); Box–Muller from the seeded stream.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Initialize(Span<float> parameters, DeterministicRandom random)
     {
         var w = Weight.Of(parameters);
@@ -35,6 +37,7 @@ public sealed class EmbeddingLayer
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Forward(ReadOnlySpan<float> parameters, ReadOnlySpan<int> tokens, Span<float> y, int rows)
     {
         _tokens = _tokens is not null && _tokens.Length >= rows ? _tokens : new int[rows];
@@ -51,6 +54,7 @@ public sealed class EmbeddingLayer
     }
 
     /// <summary>dW[token] += dy, rows in order so repeated tokens sum deterministically.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Backward(ReadOnlySpan<float> dy, Span<float> gradients)
     {
         if (_tokens is null) throw new InvalidOperationException("Backward needs a Forward first");

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using Rnn.Kernels.Compute;
 using Rnn.Kernels.Tensors;
@@ -65,6 +66,7 @@ public sealed class GruLayer(ParameterLayout layout, int index, int inputSize, i
         AccumulateWindowGradients(parameters, _x, _h, _dGx, _dGh, dx, gradients, rows);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ForwardPiece(int piece)
     {
         int steps = LastSteps, batch = LastBatch, hs = HiddenSize, gh = 3 * hs, bh = batch * hs;
@@ -100,6 +102,7 @@ public sealed class GruLayer(ParameterLayout layout, int index, int inputSize, i
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void BackwardPiece(int piece)
     {
         int steps = LastSteps, batch = LastBatch, hs = HiddenSize, gh = 3 * hs, bh = batch * hs;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using Rnn.Kernels.Compute;
 using Rnn.Kernels.Tensors;
@@ -20,6 +21,7 @@ public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, 
 
     public override int StateCount => 2;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Forward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> x, ReadOnlySpan<float> state0,
         Span<float> y, Span<float> stateT, int steps, int batch)
     {
@@ -78,6 +80,7 @@ public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, 
         AccumulateWindowGradients(parameters, _x, _h, _dGates, _dGates, dx, gradients, rows);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ForwardPiece(int piece)
     {
         int steps = LastSteps, batch = LastBatch, hs = HiddenSize, gh = 4 * hs, bh = batch * hs;
@@ -116,6 +119,7 @@ public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, 
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void BackwardPiece(int piece)
     {
         int steps = LastSteps, batch = LastBatch, hs = HiddenSize, gh = 4 * hs, bh = batch * hs;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Rnn.Kernels.Compute;
 using Rnn.Kernels.Tensors;
 using static Rnn.Kernels.Tensors.ReusableBuffer;
@@ -56,6 +57,7 @@ public abstract class RecurrentLayer
     public int LastBatch { get; private protected set; }
 
     /// <summary>PyTorch's default: every parameter uniform in ±1/sqrt(H).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Initialize(Span<float> parameters, DeterministicRandom random)
     {
         var bound = 1f / MathF.Sqrt(HiddenSize);
@@ -113,6 +115,7 @@ public abstract class RecurrentLayer
     }
 
     /// <summary>gates[T·B, G·H] = x[T·B, I]·W_ihᵀ + bias: the input projection of the whole window in one GEMM.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private protected void ProjectInputs(ReadOnlySpan<float> parameters, ReadOnlySpan<float> x, Span<float> gates,
         int rows, ReadOnlySpan<float> bias)
     {
@@ -140,6 +143,7 @@ public abstract class RecurrentLayer
     }
 
     /// <summary>sum[j] += Σ_r m[r, j], rows in order so the result is deterministic.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private protected static void SumRows(ReadOnlySpan<float> m, int rows, int cols, Span<float> sum)
     {
         for (var r = 0; r < rows; r++)

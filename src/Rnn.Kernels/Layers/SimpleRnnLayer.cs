@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using Rnn.Kernels.Compute;
 using Rnn.Kernels.Tensors;
@@ -12,6 +13,7 @@ public sealed class SimpleRnnLayer(ParameterLayout layout, int index, int inputS
 {
     private float[]? _x, _h, _bias, _dA, _dh;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Forward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> x, ReadOnlySpan<float> state0,
         Span<float> y, Span<float> stateT, int steps, int batch)
     {
@@ -44,6 +46,7 @@ public sealed class SimpleRnnLayer(ParameterLayout layout, int index, int inputS
         _h.AsSpan(steps * bh, bh).CopyTo(stateT);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Backward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> dy, ReadOnlySpan<float> dStateT,
         Span<float> dx, Span<float> dState0, Span<float> gradients)
     {

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace Rnn.Kernels.Losses;
 
 /// <summary>Classification accuracy: how many rows' argmax equals the label (Keras' sparse_categorical_accuracy).</summary>
@@ -9,6 +10,7 @@ public static class Accuracy
     /// <see cref="SoftmaxCrossEntropy.IgnoreLabel"/> are not counted; divide by
     /// <see cref="SoftmaxCrossEntropy.CountLabelled"/>.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int CountCorrect(ReadOnlySpan<float> logits, int rows, int classes, ReadOnlySpan<int> labels)
     {
         LossArguments.CheckClassification(logits.Length, rows, classes, labels.Length);
@@ -22,6 +24,7 @@ public static class Accuracy
     }
 
     /// <summary>The index of the first maximal element.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int ArgMax(ReadOnlySpan<float> values)
     {
         if (values.IsEmpty) throw new ArgumentException("argmax of an empty span", nameof(values));

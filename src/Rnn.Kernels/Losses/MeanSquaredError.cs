@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace Rnn.Kernels.Losses;
 
 /// <summary>
@@ -8,6 +9,7 @@ namespace Rnn.Kernels.Losses;
 public static class MeanSquaredError
 {
     /// <summary>Σ (p − t)², and dPredictions = 2 (p − t) · gradScale.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static float Compute(ReadOnlySpan<float> predictions, ReadOnlySpan<float> targets,
         Span<float> dPredictions, float gradScale)
     {
@@ -25,6 +27,7 @@ public static class MeanSquaredError
     }
 
     /// <summary>Σ (p − t)²; no gradient.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static float Compute(ReadOnlySpan<float> predictions, ReadOnlySpan<float> targets)
     {
         LossArguments.CheckSameLength(predictions.Length, targets.Length, nameof(targets));

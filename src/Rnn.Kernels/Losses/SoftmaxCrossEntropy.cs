@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace Rnn.Kernels.Losses;
 
 /// <summary>
@@ -15,6 +16,7 @@ public static class SoftmaxCrossEntropy
     /// Σ over labelled rows of −log softmax(logits[row])[label], and dLogits = (softmax − onehot) · gradScale
     /// (pass 1/N for the mean over N labelled rows). logits and dLogits are [rows, classes] row-major.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static float Compute(ReadOnlySpan<float> logits, int rows, int classes, ReadOnlySpan<int> labels,
         Span<float> dLogits, float gradScale)
     {
@@ -46,6 +48,7 @@ public static class SoftmaxCrossEntropy
     }
 
     /// <summary>Σ over labelled rows of −log softmax(logits[row])[label]; no gradient.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static float Compute(ReadOnlySpan<float> logits, int rows, int classes, ReadOnlySpan<int> labels)
     {
         LossArguments.CheckClassification(logits.Length, rows, classes, labels.Length);
@@ -63,6 +66,7 @@ public static class SoftmaxCrossEntropy
     }
 
     /// <summary>probs[row, j] = e^(x_j − max) / Σ_k e^(x_k − max), per row of [rows, classes].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Softmax(ReadOnlySpan<float> logits, int rows, int classes, Span<float> probs)
     {
         if (rows < 0) throw new ArgumentOutOfRangeException(nameof(rows), rows, "rows must not be negative");
@@ -89,6 +93,7 @@ public static class SoftmaxCrossEntropy
         return count;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static float RowMax(ReadOnlySpan<float> x)
     {
         // max_j x_j; a NaN anywhere makes the row NaN below, which is what a caller's finiteness check wants to see

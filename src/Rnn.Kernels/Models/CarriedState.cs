@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace Rnn.Kernels.Models;
 
 /// <summary>
@@ -22,6 +23,7 @@ public sealed class CarriedState
     }
 
     /// <summary>Zeroes the state of one stream (row b of every layer and state tensor), e.g. at a stream's end.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void ResetStream(int stream, IReadOnlyList<int> hiddenSizes)
     {
         for (var l = 0; l < Layers.Count; l++)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Rnn.Kernels.Compute;
 using Rnn.Kernels.Layers;
 using Rnn.Kernels.Tensors;
@@ -99,6 +100,7 @@ public sealed class SequentialModel
     /// recurrent layers start from it and it is overwritten with their final states; otherwise they start at zero.
     /// Returns the output, [T·B, C] or [B, C] (see <see cref="SequenceOutput"/>), valid until the next call.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public ReadOnlySpan<float> Forward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> features,
         ReadOnlySpan<int> tokens, int steps, int batch, CarriedState? state, bool training, ulong dropoutSeed)
     {
@@ -178,6 +180,7 @@ public sealed class SequentialModel
     /// added into <paramref name="gradients"/>. Carried state is truncated: no gradient flows into the previous
     /// window (TBPTT), and none is returned for the inputs.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Backward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> dOutput, Span<float> gradients)
     {
         int steps = _steps, batch = _batch, rows = steps * batch;

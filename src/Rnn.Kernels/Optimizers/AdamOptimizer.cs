@@ -125,6 +125,7 @@ public sealed class AdamOptimizer : IOptimizer
         float Epsilon,
         float NegativeStepSize);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Update(Span<float> parameters, ReadOnlySpan<float> gradients, Span<float> firstMoment,
         Span<float> secondMoment, StepCoefficients c)
     {

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
@@ -52,6 +53,7 @@ public static class GradientClipping
     }
 
     /// <summary>g[i] = g[i] · s for every i.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Scale(Span<float> gradients, float scale)
     {
         // Multiplying by exactly 1 changes no bit; skip the pass (the common case: no clipping needed).
@@ -70,6 +72,7 @@ public static class GradientClipping
     }
 
     /// <summary>True when no element is NaN or ±∞.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool AllFinite(ReadOnlySpan<float> gradients)
     {
         ref var g0 = ref MemoryMarshal.GetReference(gradients);

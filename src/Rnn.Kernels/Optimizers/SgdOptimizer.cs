@@ -72,6 +72,7 @@ public sealed class SgdOptimizer : IOptimizer
         StepCount = state.StepCount;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Update(Span<float> parameters, ReadOnlySpan<float> gradients, Span<float> momentumBuffer,
         bool firstStep, float negativeLearningRate)
     {

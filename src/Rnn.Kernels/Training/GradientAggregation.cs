@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Rnn.Kernels.Optimizers;
 
 namespace Rnn.Kernels.Training;
@@ -11,6 +12,7 @@ namespace Rnn.Kernels.Training;
 public static class GradientAggregation
 {
     /// <summary>sum += g (call for shards 0..S-1 in order, after clearing sum).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void AddShard(Span<float> sum, ReadOnlySpan<float> shardGradient)
     {
         // sum_i += g_i

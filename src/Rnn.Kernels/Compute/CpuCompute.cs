@@ -17,6 +17,8 @@ public sealed unsafe class CpuCompute : IDisposable
     private readonly GemmWorkspace[] _workspaces;
     private readonly GemmTileJob _gemmJob;
     private readonly ParallelForJob _forJob = new();
+    private readonly GemmPackJob _packJob = new();
+    private readonly GemmWorkspace _sharedB = new();
     private readonly object _callGate = new();
     private readonly GemmKernelKind _kernel;
     private bool _disposed;
@@ -64,7 +66,11 @@ public sealed unsafe class CpuCompute : IDisposable
                 A = pa, B = pb, C = pc, M = m, N = n, K = k,
                 TransA = transA, TransB = transB, Accumulate = accumulate, Kernel = _kernel,
             };
-            Execute(problem, GemmPlan.Create(m, n, k, transB, bPrepacked: false));
+            var plan = GemmPlan.Create(m, n, k, transB, bPrepacked: false);
+            if (plan.TilesM > 1 && (long)m * n * k >= GemmPlan.MinParallelMacs && !IsNested)
+                ExecuteWithSharedB(problem);
+            else
+                Execute(problem, plan);
         }
     }
 
@@ -158,6 +164,38 @@ public sealed unsafe class CpuCompute : IDisposable
         }
     }
 
+    private bool IsNested => _pool != null && _pool.IsInside(out _);
+
+    /// <summary>
+    /// Packs B once, shared by all threads, then runs the prepacked path (bit-identical). Without this, a GEMM with
+    /// several row blocks packs B again for each of them (or A for each column block), which halved the speed of the
+    /// window-wide weight-gradient GEMMs.
+    /// </summary>
+    private void ExecuteWithSharedB(GemmProblem problem)
+    {
+        int k = problem.K, n = problem.N;
+        var paddedN = GemmPlan.RoundUp(n, GemmMicroKernel.NR);
+        lock (_callGate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            var packed = _sharedB.PackedB((long)k * paddedN);
+            _packJob.Set(problem.B, k, n, problem.TransB, packed, paddedN);
+            try
+            {
+                if (_pool == null) _packJob.RunAll();
+                else _pool.Run(_packJob, Threads);
+            }
+            finally
+            {
+                _packJob.Clear();
+            }
+            problem.B = null;
+            problem.PrepackedB = packed;
+            problem.PrepackedPaddedN = paddedN;
+            Execute(problem, GemmPlan.Create(problem.M, n, k, transB: false, bPrepacked: true));
+        }
+    }
+
     private void Execute(in GemmProblem problem, in GemmPlan plan)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
@@ -218,6 +256,7 @@ public sealed unsafe class CpuCompute : IDisposable
             _disposed = true;
             _pool?.Dispose();
             foreach (var workspace in _workspaces) workspace.Dispose();
+            _sharedB.Dispose();
         }
     }
 }

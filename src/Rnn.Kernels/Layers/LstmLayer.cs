@@ -11,23 +11,31 @@ namespace Rnn.Kernels.Layers;
 /// LSTM with PyTorch's gate order i, f, g, o:
 /// i,f,o = σ(W_i* x + b_i* + W_h* h + b_h*), g = tanh(...), c' = f ⊙ c + i ⊙ g, h' = o ⊙ tanh(c').
 /// </summary>
+/// <remarks>
+/// Each step is one GEMM over the joined rows xh_t = [x_t | h_{t-1}] and [W_ih | W_hh]: the input projection rides
+/// along with the recurrence (no separate window-wide projection, whose [T·B, 4H] result did not fit in cache), and
+/// backward's dG_t·[W_ih | W_hh] yields dx_t with dh_{t-1}. The weight gradients are one GEMM dGᵀ·XH per window.
+/// </remarks>
 public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, int hiddenSize, CpuCompute compute)
     : RecurrentLayer(layout, index, inputSize, hiddenSize, 4, compute)
 {
-    // _gates: pre-activations, then i,f,g,o after the step; _tanhC: tanh(c_t), reused by backward.
-    private float[]? _x, _gates, _h, _c, _tanhC, _bias, _dGates, _dh, _dc, _dy;
+    // _xh: [T, B, I+H] joined step inputs; _gates: i,f,g,o after the step; _tanhC: tanh(c_t), reused by backward;
+    // _dxh: [T+1, B, I+H] gradients of the joined inputs (slot T's h part is the gradient on the final h).
+    private float[]? _xh, _gates, _h, _c, _tanhC, _bias, _dGates, _dxh, _dc, _dy;
     private PackedMatrix? _packedForward, _packedBackward;
     private Action<int>? _forwardPiece, _backwardPiece;
 
     public override int StateCount => 2;
+
+    private int Joined => InputSize + HiddenSize;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Forward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> x, ReadOnlySpan<float> state0,
         Span<float> y, Span<float> stateT, int steps, int batch)
     {
         CheckShapes(x, state0, y, stateT, steps, batch);
-        int hs = HiddenSize, gh = 4 * hs, bh = batch * hs, rows = steps * batch;
-        _x = Grow(_x, rows * InputSize);
+        int input = InputSize, hs = HiddenSize, k = Joined, gh = 4 * hs, bh = batch * hs, rows = steps * batch;
+        _xh = Grow(_xh, rows * k);
         _gates = Grow(_gates, rows * gh);
         _h = Grow(_h, (steps + 1) * bh);
         _c = Grow(_c, (steps + 1) * bh);
@@ -36,18 +44,18 @@ public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, 
         LastSteps = steps;
         LastBatch = batch;
 
-        x[..(rows * InputSize)].CopyTo(_x);
+        for (var r = 0; r < rows; r++) x.Slice(r * input, input).CopyTo(_xh.AsSpan(r * k, input));
+        for (var b = 0; b < batch; b++) state0.Slice(b * hs, hs).CopyTo(_xh.AsSpan(b * k + input, hs));
         var bias = _bias.AsSpan(0, gh);
         var bIh = BiasIh.Of(parameters);
         var bHh = BiasHh.Of(parameters);
         for (var j = 0; j < gh; j++) bias[j] = bIh[j] + bHh[j];
-        ProjectInputs(parameters, x, _gates, rows, bias);
 
         state0[..bh].CopyTo(_h);
         state0.Slice(bh, bh).CopyTo(_c);
         // The recurrence runs as fixed pieces of batch rows (independent of the thread count), one hand-off per
         // window instead of one per step; a row's GEMM result does not depend on how many rows share the call.
-        _packedForward = PackRecurrentWeights(parameters);
+        (_packedForward, _packedBackward) = PackJoinedWeights(parameters);
         _forwardPiece ??= ForwardPiece;
         Compute.ParallelFor(PieceCount(batch), _forwardPiece);
 
@@ -56,64 +64,70 @@ public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, 
         _c.AsSpan(steps * bh, bh).CopyTo(stateT[bh..]);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Backward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> dy, ReadOnlySpan<float> dStateT,
         Span<float> dx, Span<float> dState0, Span<float> gradients)
     {
-        int steps = LastSteps, batch = LastBatch, hs = HiddenSize, gh = 4 * hs, bh = batch * hs, rows = steps * batch;
-        if (_gates is null || _h is null || _c is null || _x is null || _tanhC is null)
+        int steps = LastSteps, batch = LastBatch, input = InputSize, hs = HiddenSize, k = Joined, gh = 4 * hs;
+        int bh = batch * hs, rows = steps * batch;
+        if (_gates is null || _h is null || _c is null || _xh is null || _tanhC is null)
             throw new InvalidOperationException("Backward needs a Forward first");
         _dGates = Grow(_dGates, rows * gh);
-        _dh = Grow(_dh, bh);
+        _dxh = Grow(_dxh, (rows + batch) * k);
         _dc = Grow(_dc, bh);
-        var dh = _dh.AsSpan(0, bh);
-        var dc = _dc.AsSpan(0, bh);
-        dStateT[..bh].CopyTo(dh);
-        dStateT.Slice(bh, bh).CopyTo(dc);
+        for (var b = 0; b < batch; b++) dStateT.Slice(b * hs, hs).CopyTo(_dxh.AsSpan((rows + b) * k + input, hs));
+        dStateT.Slice(bh, bh).CopyTo(_dc);
         _dy = Grow(_dy, rows * hs);
         dy[..(rows * hs)].CopyTo(_dy);
-        _packedBackward = PackRecurrentWeightsForBackward(parameters);
         _backwardPiece ??= BackwardPiece;
         Compute.ParallelFor(PieceCount(batch), _backwardPiece);
 
-        dh.CopyTo(dState0);
-        dc.CopyTo(dState0[bh..]);
-        AccumulateWindowGradients(parameters, _x, _h, _dGates, _dGates, dx, gradients, rows);
+        for (var r = 0; r < rows; r++) _dxh.AsSpan(r * k, input).CopyTo(dx.Slice(r * input, input));
+        for (var b = 0; b < batch; b++) _dxh.AsSpan(b * k + input, hs).CopyTo(dState0.Slice(b * hs, hs));
+        _dc.AsSpan(0, bh).CopyTo(dState0[bh..]);
+        AccumulateJoinedGradients(_xh, _dGates, gradients, rows);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ForwardPiece(int piece)
     {
-        int steps = LastSteps, batch = LastBatch, hs = HiddenSize, gh = 4 * hs, bh = batch * hs;
+        int steps = LastSteps, batch = LastBatch, input = InputSize, hs = HiddenSize, k = Joined, gh = 4 * hs;
+        int bh = batch * hs;
         var (b0, rows) = PieceRows(piece, batch);
+        var bias = _bias.AsSpan(0, gh);
         for (var t = 0; t < steps; t++)
         {
             var gates = _gates.AsSpan((t * batch + b0) * gh, rows * gh);
-            Compute.Gemm(false, rows, _h.AsSpan(t * bh + b0 * hs, rows * hs), _packedForward!, gates, true);
+            Compute.Gemm(false, rows, _xh.AsSpan((t * batch + b0) * k, rows * k), _packedForward!, gates, false);
             var cPrev = _c.AsSpan(t * bh, bh);
             var cNext = _c.AsSpan((t + 1) * bh, bh);
             var hNext = _h.AsSpan((t + 1) * bh, bh);
             var tanhC = _tanhC.AsSpan(t * bh, bh);
+            // h_t also becomes the h part of the next step's joined row.
+            var xhNext = t + 1 < steps ? _xh.AsSpan(((t + 1) * batch + b0) * k, rows * k) : default;
             for (var r = 0; r < rows; r++)
             {
                 var g = gates.Slice(r * gh, gh);
                 var o0 = (b0 + r) * hs;
-                // c' = σ(f) ⊙ c + σ(i) ⊙ tanh(g) ; h' = σ(o) ⊙ tanh(c')
+                // c' = σ(f) ⊙ c + σ(i) ⊙ tanh(g) ; h' = σ(o) ⊙ tanh(c'), each gate's pre-activation plus its bias
                 for (var j = 0; j < hs; j += Width)
                 {
                     var n = Math.Min(Width, hs - j);
-                    var i = Sigmoid(Load(g, j, n));
-                    var f = Sigmoid(Load(g, hs + j, n));
-                    var gg = Tanh(Load(g, 2 * hs + j, n));
-                    var o = Sigmoid(Load(g, 3 * hs + j, n));
+                    var i = Sigmoid(Load(g, j, n) + Load(bias, j, n));
+                    var f = Sigmoid(Load(g, hs + j, n) + Load(bias, hs + j, n));
+                    var gg = Tanh(Load(g, 2 * hs + j, n) + Load(bias, 2 * hs + j, n));
+                    var o = Sigmoid(Load(g, 3 * hs + j, n) + Load(bias, 3 * hs + j, n));
                     var c = f * Load(cPrev, o0 + j, n) + i * gg;
                     var tc = Tanh(c);
+                    var h = o * tc;
                     Store(i, g, j, n);
                     Store(f, g, hs + j, n);
                     Store(gg, g, 2 * hs + j, n);
                     Store(o, g, 3 * hs + j, n);
                     Store(c, cNext, o0 + j, n);
                     Store(tc, tanhC, o0 + j, n);
-                    Store(o * tc, hNext, o0 + j, n);
+                    Store(h, hNext, o0 + j, n);
+                    if (!xhNext.IsEmpty) Store(h, xhNext, r * k + input + j, n);
                 }
             }
         }
@@ -122,9 +136,9 @@ public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void BackwardPiece(int piece)
     {
-        int steps = LastSteps, batch = LastBatch, hs = HiddenSize, gh = 4 * hs, bh = batch * hs;
+        int steps = LastSteps, batch = LastBatch, input = InputSize, hs = HiddenSize, k = Joined, gh = 4 * hs;
+        int bh = batch * hs;
         var (b0, rows) = PieceRows(piece, batch);
-        var dh = _dh.AsSpan(b0 * hs, rows * hs);
         var dc = _dc.AsSpan(b0 * hs, rows * hs);
         var one = Vector256<float>.One;
         for (var t = steps - 1; t >= 0; t--)
@@ -134,6 +148,8 @@ public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, 
             var cPrev = _c.AsSpan(t * bh + b0 * hs, rows * hs);
             var tanhC = _tanhC.AsSpan(t * bh + b0 * hs, rows * hs);
             var dyT = _dy.AsSpan(t * bh + b0 * hs, rows * hs);
+            // The gradient on h_t: the h part of the next step's joined-input gradient (slot T: from the final state).
+            var dhNext = _dxh.AsSpan(((t + 1) * batch + b0) * k, rows * k);
             for (var r = 0; r < rows; r++)
             {
                 var g = gates.Slice(r * gh, gh);
@@ -147,7 +163,7 @@ public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, 
                     var f = Load(g, hs + j, n);
                     var gg = Load(g, 2 * hs + j, n);
                     var o = Load(g, 3 * hs + j, n);
-                    var h = Load(dh, o0 + j, n) + Load(dyT, o0 + j, n);
+                    var h = Load(dhNext, r * k + input + j, n) + Load(dyT, o0 + j, n);
                     var tc = Load(tanhC, o0 + j, n);
                     var c = Load(dc, o0 + j, n) + h * o * (one - tc * tc);
                     Store(c * gg * i * (one - i), d, j, n);
@@ -157,8 +173,8 @@ public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, 
                     Store(c * f, dc, o0 + j, n);
                 }
             }
-            // dh_prev = dGates_t · W_hh
-            Compute.Gemm(false, rows, dGates, _packedBackward!, dh, false);
+            // [dx_t | dh_{t-1}] = dGates_t · [W_ih | W_hh]
+            Compute.Gemm(false, rows, dGates, _packedBackward!, _dxh.AsSpan((t * batch + b0) * k, rows * k), false);
         }
     }
 }

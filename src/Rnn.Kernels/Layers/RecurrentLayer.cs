@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 using Rnn.Kernels.Compute;
 using Rnn.Kernels.Tensors;
 using static Rnn.Kernels.Tensors.ReusableBuffer;
@@ -83,7 +84,8 @@ public abstract class RecurrentLayer
     public abstract void Backward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> dy, ReadOnlySpan<float> dStateT,
         Span<float> dx, Span<float> dState0, Span<float> gradients);
 
-    private PackedMatrix? _hhTransposed, _hh;
+    private PackedMatrix? _hhTransposed, _hh, _joinedTransposed, _joinedPlain;
+    private float[]? _joined, _joinedGradient;
 
     /// <summary>Batch rows per piece of the recurrence: fixed, so results do not depend on the thread count.</summary>
     private protected const int RowsPerPiece = 16;
@@ -142,17 +144,83 @@ public abstract class RecurrentLayer
         Compute.Gemm(false, false, rows, InputSize, gh, dGx, WeightIh.Of(parameters), dx, false);
     }
 
-    /// <summary>sum[j] += Σ_r m[r, j], rows in order so the result is deterministic.</summary>
+    /// <summary>sum[j] += Σ_r m[r, j], rows in order so the result is deterministic (eight columns per vector).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private protected static void SumRows(ReadOnlySpan<float> m, int rows, int cols, Span<float> sum)
     {
+        var vectorCols = cols - cols % Vector256<float>.Count;
         for (var r = 0; r < rows; r++)
         {
             var row = m.Slice(r * cols, cols);
-            for (var j = 0; j < cols; j++) sum[j] += row[j];
+            var j = 0;
+            for (; j < vectorCols; j += Vector256<float>.Count)
+                (Vector256.Create(sum.Slice(j, 8)) + Vector256.Create(row.Slice(j, 8))).CopyTo(sum.Slice(j, 8));
+            for (; j < cols; j++) sum[j] += row[j];
         }
     }
 
+    /// <summary>
+    /// [W_ih | W_hh] as one [G·H, I+H] matrix packed both ways: transposed for the forward step GEMM
+    /// [x_t | h_{t-1}]·Wᵀ (input projection and recurrence in one product) and plain for backward's
+    /// dG·W = [dx_t | dh_{t-1}]. Packed once per pass.
+    /// </summary>
+    private protected (PackedMatrix Forward, PackedMatrix Backward) PackJoinedWeights(ReadOnlySpan<float> parameters)
+    {
+        int gh = GateCount * HiddenSize, k = InputSize + HiddenSize;
+        _joined = Grow(_joined, gh * k);
+        var wIh = WeightIh.Of(parameters);
+        var wHh = WeightHh.Of(parameters);
+        for (var g = 0; g < gh; g++)
+        {
+            wIh.Slice(g * InputSize, InputSize).CopyTo(_joined.AsSpan(g * k, InputSize));
+            wHh.Slice(g * HiddenSize, HiddenSize).CopyTo(_joined.AsSpan(g * k + InputSize, HiddenSize));
+        }
+        var joined = _joined.AsSpan(0, gh * k);
+        if (_joinedTransposed is null || _joinedPlain is null)
+        {
+            _joinedTransposed = Compute.Pack(true, k, gh, joined);
+            _joinedPlain = Compute.Pack(false, gh, k, joined);
+        }
+        else
+        {
+            Compute.Pack(true, joined, _joinedTransposed);
+            Compute.Pack(false, joined, _joinedPlain);
+        }
+        return (_joinedTransposed, _joinedPlain);
+    }
+
+    /// <summary>
+    /// The weight gradients of a window whose step inputs were the joined rows xh = [x_t | h_{t-1}]: one GEMM
+    /// dW = dGᵀ·XH [G·H, I+H] split into W_ih and W_hh, both biases the column sums of dG.
+    /// </summary>
+    private protected void AccumulateJoinedGradients(ReadOnlySpan<float> xh, ReadOnlySpan<float> dGates,
+        Span<float> gradients, int rows)
+    {
+        int gh = GateCount * HiddenSize, k = InputSize + HiddenSize;
+        _joinedGradient = Grow(_joinedGradient, gh * k + gh);
+        var dW = _joinedGradient.AsSpan(0, gh * k);
+        var dBias = _joinedGradient.AsSpan(gh * k, gh);
+        Compute.Gemm(true, false, gh, k, rows, dGates[..(rows * gh)], xh[..(rows * k)], dW, false);
+        AddColumns(dW, k, 0, InputSize, WeightIh.Of(gradients));
+        AddColumns(dW, k, InputSize, HiddenSize, WeightHh.Of(gradients));
+        dBias.Clear();
+        SumRows(dGates, rows, gh, dBias);
+        AddColumns(dBias, gh, 0, gh, BiasIh.Of(gradients));
+        AddColumns(dBias, gh, 0, gh, BiasHh.Of(gradients));
+    }
+
+    /// <summary>target[r, j] += m[r, first + j] for j &lt; count: one column range of a row-major matrix.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void AddColumns(ReadOnlySpan<float> m, int cols, int first, int count, Span<float> target)
+    {
+        var rows = target.Length / count;
+        for (var r = 0; r < rows; r++)
+        {
+            var from = m.Slice(r * cols + first, count);
+            var to = target.Slice(r * count, count);
+            for (var j = 0; j < count; j++) to[j] += from[j];
+        }
+    }
 
     private protected void CheckShapes(ReadOnlySpan<float> x, ReadOnlySpan<float> state0, Span<float> y,
         Span<float> stateT, int steps, int batch)

@@ -33,7 +33,7 @@ internal static class Activations
         p = MultiplyAdd(p, r, Vector256.Create(1.6666665459e-1f));
         p = MultiplyAdd(p, r, Vector256.Create(5.0000001201e-1f));
         p = MultiplyAdd(p, r * r, r + Vector256<float>.One);
-        var scale = Vector256.ShiftLeft(Vector256.ConvertToInt32(n) + Vector256.Create(127), 23).AsSingle();
+        var scale = Vector256.ShiftLeft(Vector256.ConvertToInt32Native(n) + Vector256.Create(127), 23).AsSingle();
         return p * scale;
     }
 
@@ -56,43 +56,15 @@ internal static class Activations
         return Vector256.ConditionalSelect(Vector256.LessThan(x, Vector256<float>.Zero), -magnitude, magnitude);
     }
 
-    /// <summary>Loads n ≤ 8 floats from s[j..], zero-padded.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<float> Load(ReadOnlySpan<float> s, int j, int n) =>
-        n == Width ? Vector256.Create(s.Slice(j, Width)) : LoadPartial(s, j, n);
-
-    // Kept apart: a method with stackalloc is never inlined, and the full-width path must be.
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static Vector256<float> LoadPartial(ReadOnlySpan<float> s, int j, int n)
-    {
-        Span<float> padded = stackalloc float[Width];
-        s.Slice(j, n).CopyTo(padded);
-        return Vector256.Create((ReadOnlySpan<float>)padded);
-    }
-
-    /// <summary>Stores the first n ≤ 8 lanes of v into s[j..].</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Store(Vector256<float> v, Span<float> s, int j, int n)
-    {
-        if (n == Width) v.CopyTo(s.Slice(j, Width));
-        else StorePartial(v, s, j, n);
-    }
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void StorePartial(Vector256<float> v, Span<float> s, int j, int n)
-    {
-        Span<float> padded = stackalloc float[Width];
-        v.CopyTo(padded);
-        padded[..n].CopyTo(s.Slice(j, n));
-    }
-
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void TanhInPlace(Span<float> v)
     {
-        for (var j = 0; j < v.Length; j += Width)
-        {
-            var n = Math.Min(Width, v.Length - j);
-            Store(Tanh(Load(v, j, n)), v, j, n);
-        }
+        var full = v.Length - v.Length % Width;
+        for (var j = 0; j < full; j += Width) FullVector.Store(Tanh(FullVector.Load(v, j, Width)), v, j, Width);
+        if (full < v.Length)
+            PartialVector.Store(Tanh(PartialVector.Load(v, full, v.Length - full)), v, full, v.Length - full);
     }
+
+    /// <summary>The whole vectors of a row of <paramref name="length"/> floats end here; the tail starts here.</summary>
+    public static int FullVectors(int length) => length - length % Width;
 }

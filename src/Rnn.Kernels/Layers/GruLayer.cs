@@ -72,7 +72,6 @@ public sealed class GruLayer(ParameterLayout layout, int index, int inputSize, i
         int steps = LastSteps, batch = LastBatch, hs = HiddenSize, gh = 3 * hs, bh = batch * hs;
         var (b0, rows) = PieceRows(piece, batch);
         var bHh = _biasHh.AsSpan(0, gh);
-        var one = Vector256<float>.One;
         for (var t = 0; t < steps; t++)
         {
             var gxT = _gx.AsSpan((t * batch + b0) * gh, rows * gh);
@@ -81,25 +80,33 @@ public sealed class GruLayer(ParameterLayout layout, int index, int inputSize, i
             var hNext = _h.AsSpan((t + 1) * bh + b0 * hs, rows * hs);
             for (var b = 0; b < rows; b++) bHh.CopyTo(ghT.Slice(b * gh, gh));
             Compute.Gemm(false, rows, hPrev, _packedForward!, ghT, true);
+            var full = FullVectors(hs);
             for (var b = 0; b < rows; b++)
             {
                 var gx = gxT.Slice(b * gh, gh);
                 var ghh = ghT.Slice(b * gh, gh);
                 var o0 = b * hs;
-                // r, z = σ(gx + gh); n = tanh(gx_n + r ⊙ gh_n); h' = (1 - z) ⊙ n + z ⊙ h
-                for (var j = 0; j < hs; j += Width)
-                {
-                    var w = Math.Min(Width, hs - j);
-                    var r = Sigmoid(Load(gx, j, w) + Load(ghh, j, w));
-                    var z = Sigmoid(Load(gx, hs + j, w) + Load(ghh, hs + j, w));
-                    var n = Tanh(Load(gx, 2 * hs + j, w) + r * Load(ghh, 2 * hs + j, w));
-                    Store(r, gx, j, w);
-                    Store(z, gx, hs + j, w);
-                    Store(n, gx, 2 * hs + j, w);
-                    Store((one - z) * n + z * Load(hPrev, o0 + j, w), hNext, o0 + j, w);
-                }
+                for (var j = 0; j < full; j += Width) ForwardUnits<FullVector>(gx, ghh, hPrev, hNext, hs, j, o0 + j, Width);
+                if (full < hs) ForwardUnits<PartialVector>(gx, ghh, hPrev, hNext, hs, full, o0 + full, hs - full);
             }
         }
+    }
+
+    /// <summary>Units [j, j+n) of one row: r, z, n replace the input projections in gx; h' stored at offset o.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void ForwardUnits<TAccess>(Span<float> gx, ReadOnlySpan<float> ghh, ReadOnlySpan<float> hPrev,
+        Span<float> hNext, int hs, int j, int o, int w)
+        where TAccess : IVectorAccess
+    {
+        var one = Vector256<float>.One;
+        // r, z = σ(gx + gh); n = tanh(gx_n + r ⊙ gh_n); h' = (1 - z) ⊙ n + z ⊙ h
+        var r = Sigmoid(TAccess.Load(gx, j, w) + TAccess.Load(ghh, j, w));
+        var z = Sigmoid(TAccess.Load(gx, hs + j, w) + TAccess.Load(ghh, hs + j, w));
+        var n = Tanh(TAccess.Load(gx, 2 * hs + j, w) + r * TAccess.Load(ghh, 2 * hs + j, w));
+        TAccess.Store(r, gx, j, w);
+        TAccess.Store(z, gx, hs + j, w);
+        TAccess.Store(n, gx, 2 * hs + j, w);
+        TAccess.Store((one - z) * n + z * TAccess.Load(hPrev, o, w), hNext, o, w);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -108,7 +115,6 @@ public sealed class GruLayer(ParameterLayout layout, int index, int inputSize, i
         int steps = LastSteps, batch = LastBatch, hs = HiddenSize, gh = 3 * hs, bh = batch * hs;
         var (b0, rows) = PieceRows(piece, batch);
         var dh = _dh.AsSpan(b0 * hs, rows * hs);
-        var one = Vector256<float>.One;
         for (var t = steps - 1; t >= 0; t--)
         {
             var gxT = _gx.AsSpan((t * batch + b0) * gh, rows * gh);
@@ -117,6 +123,7 @@ public sealed class GruLayer(ParameterLayout layout, int index, int inputSize, i
             var dGhT = _dGh.AsSpan((t * batch + b0) * gh, rows * gh);
             var hPrev = _h.AsSpan(t * bh + b0 * hs, rows * hs);
             var dyT = _dy.AsSpan(t * bh + b0 * hs, rows * hs);
+            var full = FullVectors(hs);
             for (var b = 0; b < rows; b++)
             {
                 var g = gxT.Slice(b * gh, gh);
@@ -124,28 +131,38 @@ public sealed class GruLayer(ParameterLayout layout, int index, int inputSize, i
                 var dgx = dGxT.Slice(b * gh, gh);
                 var dgh = dGhT.Slice(b * gh, gh);
                 var o0 = b * hs;
-                // dn = dh(1-z); dz = dh(h_prev - n); d(pre-n) = dn(1-n²); d(pre-r) = d(pre-n)·gh_n·r(1-r); h path keeps dh·z
-                for (var j = 0; j < hs; j += Width)
-                {
-                    var w = Math.Min(Width, hs - j);
-                    var r = Load(g, j, w);
-                    var z = Load(g, hs + j, w);
-                    var n = Load(g, 2 * hs + j, w);
-                    var d = Load(dh, o0 + j, w) + Load(dyT, o0 + j, w);
-                    var dAn = d * (one - z) * (one - n * n);
-                    var dAz = d * (Load(hPrev, o0 + j, w) - n) * z * (one - z);
-                    var dAr = dAn * Load(ghh, 2 * hs + j, w) * r * (one - r);
-                    Store(dAr, dgx, j, w);
-                    Store(dAz, dgx, hs + j, w);
-                    Store(dAn, dgx, 2 * hs + j, w);
-                    Store(dAr, dgh, j, w);
-                    Store(dAz, dgh, hs + j, w);
-                    Store(dAn * r, dgh, 2 * hs + j, w);
-                    Store(d * z, dh, o0 + j, w);
-                }
+                for (var j = 0; j < full; j += Width)
+                    BackwardUnits<FullVector>(g, ghh, dgx, dgh, dh, dyT, hPrev, hs, j, o0 + j, Width);
+                if (full < hs)
+                    BackwardUnits<PartialVector>(g, ghh, dgx, dgh, dh, dyT, hPrev, hs, full, o0 + full, hs - full);
             }
             // dh_prev = dh ⊙ z + dGh_t·W_hh
             Compute.Gemm(false, rows, dGhT, _packedBackward!, dh, true);
         }
+    }
+
+    /// <summary>Units [j, j+n) of one row of backward: dGx, dGh at j; dh at offset o becomes its direct part dh ⊙ z.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void BackwardUnits<TAccess>(ReadOnlySpan<float> g, ReadOnlySpan<float> ghh, Span<float> dgx,
+        Span<float> dgh, Span<float> dh, ReadOnlySpan<float> dyT, ReadOnlySpan<float> hPrev, int hs, int j, int o,
+        int w)
+        where TAccess : IVectorAccess
+    {
+        var one = Vector256<float>.One;
+        // dn = dh(1-z); dz = dh(h_prev - n); d(pre-n) = dn(1-n²); d(pre-r) = d(pre-n)·gh_n·r(1-r); h path keeps dh·z
+        var r = TAccess.Load(g, j, w);
+        var z = TAccess.Load(g, hs + j, w);
+        var n = TAccess.Load(g, 2 * hs + j, w);
+        var d = TAccess.Load(dh, o, w) + TAccess.Load(dyT, o, w);
+        var dAn = d * (one - z) * (one - n * n);
+        var dAz = d * (TAccess.Load(hPrev, o, w) - n) * z * (one - z);
+        var dAr = dAn * TAccess.Load(ghh, 2 * hs + j, w) * r * (one - r);
+        TAccess.Store(dAr, dgx, j, w);
+        TAccess.Store(dAz, dgx, hs + j, w);
+        TAccess.Store(dAn, dgx, 2 * hs + j, w);
+        TAccess.Store(dAr, dgh, j, w);
+        TAccess.Store(dAz, dgh, hs + j, w);
+        TAccess.Store(dAn * r, dgh, 2 * hs + j, w);
+        TAccess.Store(d * z, dh, o, w);
     }
 }

@@ -105,32 +105,49 @@ public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, 
             var tanhC = _tanhC.AsSpan(t * bh, bh);
             // h_t also becomes the h part of the next step's joined row.
             var xhNext = t + 1 < steps ? _xh.AsSpan(((t + 1) * batch + b0) * k, rows * k) : default;
+            var full = FullVectors(hs);
             for (var r = 0; r < rows; r++)
             {
                 var g = gates.Slice(r * gh, gh);
                 var o0 = (b0 + r) * hs;
-                // c' = σ(f) ⊙ c + σ(i) ⊙ tanh(g) ; h' = σ(o) ⊙ tanh(c'), each gate's pre-activation plus its bias
-                for (var j = 0; j < hs; j += Width)
+                for (var j = 0; j < full; j += Width)
                 {
-                    var n = Math.Min(Width, hs - j);
-                    var i = Sigmoid(Load(g, j, n) + Load(bias, j, n));
-                    var f = Sigmoid(Load(g, hs + j, n) + Load(bias, hs + j, n));
-                    var gg = Tanh(Load(g, 2 * hs + j, n) + Load(bias, 2 * hs + j, n));
-                    var o = Sigmoid(Load(g, 3 * hs + j, n) + Load(bias, 3 * hs + j, n));
-                    var c = f * Load(cPrev, o0 + j, n) + i * gg;
-                    var tc = Tanh(c);
-                    var h = o * tc;
-                    Store(i, g, j, n);
-                    Store(f, g, hs + j, n);
-                    Store(gg, g, 2 * hs + j, n);
-                    Store(o, g, 3 * hs + j, n);
-                    Store(c, cNext, o0 + j, n);
-                    Store(tc, tanhC, o0 + j, n);
-                    Store(h, hNext, o0 + j, n);
-                    if (!xhNext.IsEmpty) Store(h, xhNext, r * k + input + j, n);
+                    ForwardUnits<FullVector>(g, bias, cPrev, cNext, tanhC, hNext, xhNext, hs, j, o0 + j,
+                        r * k + input + j, Width);
                 }
+                if (full < hs)
+                    ForwardUnits<PartialVector>(g, bias, cPrev, cNext, tanhC, hNext, xhNext, hs, full, o0 + full,
+                        r * k + input + full, hs - full);
             }
         }
+    }
+
+    /// <summary>
+    /// Units [j, j+n) of one row: gate pre-activations g (plus bias) become i,f,g,o in place; c, tanh c and h stored at
+    /// offset o, h also into the next step's joined row at xo (when there is a next step).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void ForwardUnits<TAccess>(Span<float> g, ReadOnlySpan<float> bias, ReadOnlySpan<float> cPrev,
+        Span<float> cNext, Span<float> tanhC, Span<float> hNext, Span<float> xhNext, int hs, int j, int o, int xo,
+        int n)
+        where TAccess : IVectorAccess
+    {
+        // c' = σ(f) ⊙ c + σ(i) ⊙ tanh(g) ; h' = σ(o) ⊙ tanh(c'), each gate's pre-activation plus its bias
+        var i = Sigmoid(TAccess.Load(g, j, n) + TAccess.Load(bias, j, n));
+        var f = Sigmoid(TAccess.Load(g, hs + j, n) + TAccess.Load(bias, hs + j, n));
+        var gg = Tanh(TAccess.Load(g, 2 * hs + j, n) + TAccess.Load(bias, 2 * hs + j, n));
+        var og = Sigmoid(TAccess.Load(g, 3 * hs + j, n) + TAccess.Load(bias, 3 * hs + j, n));
+        var c = f * TAccess.Load(cPrev, o, n) + i * gg;
+        var tc = Tanh(c);
+        var h = og * tc;
+        TAccess.Store(i, g, j, n);
+        TAccess.Store(f, g, hs + j, n);
+        TAccess.Store(gg, g, 2 * hs + j, n);
+        TAccess.Store(og, g, 3 * hs + j, n);
+        TAccess.Store(c, cNext, o, n);
+        TAccess.Store(tc, tanhC, o, n);
+        TAccess.Store(h, hNext, o, n);
+        if (!xhNext.IsEmpty) TAccess.Store(h, xhNext, xo, n);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -140,7 +157,6 @@ public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, 
         int bh = batch * hs;
         var (b0, rows) = PieceRows(piece, batch);
         var dc = _dc.AsSpan(b0 * hs, rows * hs);
-        var one = Vector256<float>.One;
         for (var t = steps - 1; t >= 0; t--)
         {
             var gates = _gates.AsSpan((t * batch + b0) * gh, rows * gh);
@@ -150,31 +166,43 @@ public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, 
             var dyT = _dy.AsSpan(t * bh + b0 * hs, rows * hs);
             // The gradient on h_t: the h part of the next step's joined-input gradient (slot T: from the final state).
             var dhNext = _dxh.AsSpan(((t + 1) * batch + b0) * k, rows * k);
+            var full = FullVectors(hs);
             for (var r = 0; r < rows; r++)
             {
                 var g = gates.Slice(r * gh, gh);
                 var d = dGates.Slice(r * gh, gh);
                 var o0 = r * hs;
-                // dh += dy; dc += dh ⊙ o ⊙ (1 - tanh²c); pre-activation gradients through σ' = σ(1-σ) and tanh' = 1 - tanh²
-                for (var j = 0; j < hs; j += Width)
-                {
-                    var n = Math.Min(Width, hs - j);
-                    var i = Load(g, j, n);
-                    var f = Load(g, hs + j, n);
-                    var gg = Load(g, 2 * hs + j, n);
-                    var o = Load(g, 3 * hs + j, n);
-                    var h = Load(dhNext, r * k + input + j, n) + Load(dyT, o0 + j, n);
-                    var tc = Load(tanhC, o0 + j, n);
-                    var c = Load(dc, o0 + j, n) + h * o * (one - tc * tc);
-                    Store(c * gg * i * (one - i), d, j, n);
-                    Store(c * Load(cPrev, o0 + j, n) * f * (one - f), d, hs + j, n);
-                    Store(c * i * (one - gg * gg), d, 2 * hs + j, n);
-                    Store(h * tc * o * (one - o), d, 3 * hs + j, n);
-                    Store(c * f, dc, o0 + j, n);
-                }
+                var dh = dhNext.Slice(r * k + input, hs);
+                for (var j = 0; j < full; j += Width)
+                    BackwardUnits<FullVector>(g, d, dh, dyT, tanhC, cPrev, dc, hs, j, o0 + j, Width);
+                if (full < hs)
+                    BackwardUnits<PartialVector>(g, d, dh, dyT, tanhC, cPrev, dc, hs, full, o0 + full, hs - full);
             }
             // [dx_t | dh_{t-1}] = dGates_t · [W_ih | W_hh]
             Compute.Gemm(false, rows, dGates, _packedBackward!, _dxh.AsSpan((t * batch + b0) * k, rows * k), false);
         }
+    }
+
+    /// <summary>Units [j, j+n) of one row of backward: dGates at j from the activations, dc updated at offset o.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void BackwardUnits<TAccess>(ReadOnlySpan<float> g, Span<float> d, ReadOnlySpan<float> dhNext,
+        ReadOnlySpan<float> dyT, ReadOnlySpan<float> tanhC, ReadOnlySpan<float> cPrev, Span<float> dc, int hs, int j,
+        int o, int n)
+        where TAccess : IVectorAccess
+    {
+        var one = Vector256<float>.One;
+        // dh += dy; dc += dh ⊙ o ⊙ (1 - tanh²c); pre-activation gradients through σ' = σ(1-σ) and tanh' = 1 - tanh²
+        var i = TAccess.Load(g, j, n);
+        var f = TAccess.Load(g, hs + j, n);
+        var gg = TAccess.Load(g, 2 * hs + j, n);
+        var og = TAccess.Load(g, 3 * hs + j, n);
+        var h = TAccess.Load(dhNext, j, n) + TAccess.Load(dyT, o, n);
+        var tc = TAccess.Load(tanhC, o, n);
+        var c = TAccess.Load(dc, o, n) + h * og * (one - tc * tc);
+        TAccess.Store(c * gg * i * (one - i), d, j, n);
+        TAccess.Store(c * TAccess.Load(cPrev, o, n) * f * (one - f), d, hs + j, n);
+        TAccess.Store(c * i * (one - gg * gg), d, 2 * hs + j, n);
+        TAccess.Store(h * tc * og * (one - og), d, 3 * hs + j, n);
+        TAccess.Store(c * f, dc, o, n);
     }
 }

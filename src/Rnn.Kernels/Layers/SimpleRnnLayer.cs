@@ -57,23 +57,28 @@ public sealed class SimpleRnnLayer(ParameterLayout layout, int index, int inputS
         var dh = _dh.AsSpan(0, bh);
         dStateT[..bh].CopyTo(dh);
         var wHh = PackRecurrentWeightsForBackward(parameters);
-        var one = Vector256<float>.One;
         for (var t = steps - 1; t >= 0; t--)
         {
             var h = _h.AsSpan((t + 1) * bh, bh);
             var dA = _dA.AsSpan(t * bh, bh);
             var dyT = dy.Slice(t * bh, bh);
             // dA_t = (dh + dy_t) ⊙ (1 - h_t²) ; dh_prev = dA_t·W_hh
-            for (var k = 0; k < bh; k += Width)
-            {
-                var w = Math.Min(Width, bh - k);
-                var hk = Load(h, k, w);
-                Store((Load(dh, k, w) + Load(dyT, k, w)) * (one - hk * hk), dA, k, w);
-            }
+            var full = FullVectors(bh);
+            for (var k = 0; k < full; k += Width) BackwardUnits<FullVector>(h, dh, dyT, dA, k, Width);
+            if (full < bh) BackwardUnits<PartialVector>(h, dh, dyT, dA, full, bh - full);
             Compute.Gemm(false, batch, dA, wHh, dh, false);
         }
 
         dh.CopyTo(dState0);
         AccumulateWindowGradients(parameters, _x, _h, _dA, _dA, dx, gradients, rows);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void BackwardUnits<TAccess>(ReadOnlySpan<float> h, ReadOnlySpan<float> dh, ReadOnlySpan<float> dyT,
+        Span<float> dA, int k, int w)
+        where TAccess : IVectorAccess
+    {
+        var hk = TAccess.Load(h, k, w);
+        TAccess.Store((TAccess.Load(dh, k, w) + TAccess.Load(dyT, k, w)) * (Vector256<float>.One - hk * hk), dA, k, w);
     }
 }

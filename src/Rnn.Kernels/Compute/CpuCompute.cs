@@ -121,12 +121,7 @@ public sealed unsafe class CpuCompute : IDisposable
         CheckLength(b.Length, (long)k * n, nameof(b));
         fixed (float* pb = b)
         {
-            var data = destination.Data;
-            for (var p0 = 0; p0 < k; p0 += GemmPlan.KC)
-            {
-                var kc = Math.Min(GemmPlan.KC, k - p0);
-                GemmPackingB.Pack(pb, k, n, trans, 0, n, p0, kc, data + (nint)p0 * destination.PaddedN);
-            }
+            PackShared(pb, k, n, trans, destination.Data, destination.PaddedN);
         }
         GC.KeepAlive(destination);
     }
@@ -179,20 +174,30 @@ public sealed unsafe class CpuCompute : IDisposable
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             var packed = _sharedB.PackedB((long)k * paddedN);
-            _packJob.Set(problem.B, k, n, problem.TransB, packed, paddedN);
+            PackShared(problem.B, k, n, problem.TransB, packed, paddedN);
+            problem.B = null;
+            problem.PrepackedB = packed;
+            problem.PrepackedPaddedN = paddedN;
+            Execute(problem, GemmPlan.Create(problem.M, n, k, transB: false, bPrepacked: true));
+        }
+    }
+
+    /// <summary>Packs op(B) [k, n] into the PackedMatrix layout at destination, split over the threads.</summary>
+    private void PackShared(float* b, int k, int n, bool trans, float* destination, int paddedN)
+    {
+        lock (_callGate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            _packJob.Set(b, k, n, trans, destination, paddedN);
             try
             {
-                if (_pool == null) _packJob.RunAll();
+                if (_pool == null || IsNested) _packJob.RunAll();
                 else _pool.Run(_packJob, Threads);
             }
             finally
             {
                 _packJob.Clear();
             }
-            problem.B = null;
-            problem.PrepackedB = packed;
-            problem.PrepackedPaddedN = paddedN;
-            Execute(problem, GemmPlan.Create(problem.M, n, k, transB: false, bPrepacked: true));
         }
     }
 

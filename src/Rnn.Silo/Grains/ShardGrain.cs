@@ -26,9 +26,10 @@ namespace Rnn.Silo.Grains;
 /// </summary>
 [SpreadByIndexPlacement]
 public sealed class ShardGrain(ComputeExecutor executor, JobRuntimeCache runtimes, ILocalSiloDetails silo,
-    IOptions<RnnTrainingOptions> options) : Grain, IShardGrain
+    IClusterMembershipService membership, IOptions<RnnTrainingOptions> options) : Grain, IShardGrain
 {
     private ShardGradientComputer? _computer;
+    private CpuCompute? _compute;
     private JobRuntime? _runtime;
     private JobDefinition? _definition;
     private float[] _parameters = [];
@@ -118,9 +119,11 @@ public sealed class ShardGrain(ComputeExecutor executor, JobRuntimeCache runtime
         var shard = Shard;
         if (shard >= runtime.Setup.Shards)
             throw new ArgumentOutOfRangeException(nameof(job), $"shard {shard} does not exist; the job has {runtime.Setup.Shards}");
-        // One thread per shard computation: kernels give the same bits for any thread count, and the executor runs
-        // several shards side by side.
-        var computer = runtime.Setup.CreateShardComputer(shard, new CpuCompute(1));
+        // Kernels give the same bits for any thread count, so a shard takes its share of the silo's compute threads:
+        // all of them when it is alone here, one each when the silo hosts as many shards as threads.
+        _compute?.Dispose();
+        _compute = new CpuCompute(KernelThreads(runtime.Setup.Shards));
+        var computer = runtime.Setup.CreateShardComputer(shard, _compute);
         if (carried is not null) computer.RestoreState(carried);
         _computer = computer;
         _parameters = new float[runtime.Layout.TotalLength];
@@ -129,6 +132,24 @@ public sealed class ShardGrain(ComputeExecutor executor, JobRuntimeCache runtime
         _definition = job;
         _nextStep = nextStep;
         _lastReport = null;
+    }
+
+    /// <summary>
+    /// The silo's compute threads divided by the shards of the job placed here (shard k goes to the k-th active silo
+    /// modulo their number, see SpreadByIndexPlacementDirector), at least one.
+    /// </summary>
+    private int KernelThreads(int shards)
+    {
+        var silos = Math.Max(1, membership.CurrentSnapshot.Members.Values.Count(m => m.Status == SiloStatus.Active));
+        var shardsHere = (shards + silos - 1) / silos;
+        return Math.Max(1, executor.Threads / shardsHere);
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        _compute?.Dispose();
+        _compute = null;
+        return base.OnDeactivateAsync(reason, cancellationToken);
     }
 
     /// <summary>Requests of an older generation of the run come from a driver that has since been replaced.</summary>

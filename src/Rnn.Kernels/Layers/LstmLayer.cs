@@ -12,44 +12,43 @@ namespace Rnn.Kernels.Layers;
 /// i,f,o = σ(W_i* x + b_i* + W_h* h + b_h*), g = tanh(...), c' = f ⊙ c + i ⊙ g, h' = o ⊙ tanh(c').
 /// </summary>
 /// <remarks>
-/// Each step is one GEMM over the joined rows xh_t = [x_t | h_{t-1}] and [W_ih | W_hh]: the input projection rides
+/// Each step is one GEMM over the joined rows xh_t = [x_t | h_{t-1} | 1] and [W_ih | W_hh | b]: the input projection rides
 /// along with the recurrence (no separate window-wide projection, whose [T·B, 4H] result did not fit in cache), and
 /// backward's dG_t·[W_ih | W_hh] yields dx_t with dh_{t-1}. The weight gradients are one GEMM dGᵀ·XH per window.
 /// </remarks>
 public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, int hiddenSize, CpuCompute compute)
     : RecurrentLayer(layout, index, inputSize, hiddenSize, 4, compute)
 {
-    // _xh: [T, B, I+H] joined step inputs; _gates: i,f,g,o after the step; _tanhC: tanh(c_t), reused by backward;
-    // _dxh: [T+1, B, I+H] gradients of the joined inputs (slot T's h part is the gradient on the final h).
-    private float[]? _xh, _gates, _h, _c, _tanhC, _bias, _dGates, _dxh, _dc, _dy;
+    // _xh: [T, B, JoinedWidth] joined step inputs; _gates: i,f,g,o after the step; _tanhC: tanh(c_t), reused by backward;
+    // _dxh: [T+1, B, JoinedWidth] gradients of the joined inputs (slot T's h part is the gradient on the final h).
+    private float[]? _xh, _gates, _h, _c, _tanhC, _dGates, _dxh, _dc, _dy;
     private PackedMatrix? _packedForward, _packedBackward;
     private Action<int>? _forwardPiece, _backwardPiece;
 
     public override int StateCount => 2;
-
-    private int Joined => InputSize + HiddenSize;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Forward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> x, ReadOnlySpan<float> state0,
         Span<float> y, Span<float> stateT, int steps, int batch)
     {
         CheckShapes(x, state0, y, stateT, steps, batch);
-        int input = InputSize, hs = HiddenSize, k = Joined, gh = 4 * hs, bh = batch * hs, rows = steps * batch;
+        int input = InputSize, hs = HiddenSize, k = JoinedWidth, gh = 4 * hs, bh = batch * hs, rows = steps * batch;
         _xh = Grow(_xh, rows * k);
         _gates = Grow(_gates, rows * gh);
         _h = Grow(_h, (steps + 1) * bh);
         _c = Grow(_c, (steps + 1) * bh);
         _tanhC = Grow(_tanhC, steps * bh);
-        _bias = Grow(_bias, gh);
         LastSteps = steps;
         LastBatch = batch;
 
-        for (var r = 0; r < rows; r++) x.Slice(r * input, input).CopyTo(_xh.AsSpan(r * k, input));
+        for (var r = 0; r < rows; r++)
+        {
+            var row = _xh.AsSpan(r * k, k);
+            x.Slice(r * input, input).CopyTo(row);
+            row[input + hs] = 1f;
+            row[(input + hs + 1)..].Clear();
+        }
         for (var b = 0; b < batch; b++) state0.Slice(b * hs, hs).CopyTo(_xh.AsSpan(b * k + input, hs));
-        var bias = _bias.AsSpan(0, gh);
-        var bIh = BiasIh.Of(parameters);
-        var bHh = BiasHh.Of(parameters);
-        for (var j = 0; j < gh; j++) bias[j] = bIh[j] + bHh[j];
 
         state0[..bh].CopyTo(_h);
         state0.Slice(bh, bh).CopyTo(_c);
@@ -68,7 +67,7 @@ public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, 
     public override void Backward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> dy, ReadOnlySpan<float> dStateT,
         Span<float> dx, Span<float> dState0, Span<float> gradients)
     {
-        int steps = LastSteps, batch = LastBatch, input = InputSize, hs = HiddenSize, k = Joined, gh = 4 * hs;
+        int steps = LastSteps, batch = LastBatch, input = InputSize, hs = HiddenSize, k = JoinedWidth, gh = 4 * hs;
         int bh = batch * hs, rows = steps * batch;
         if (_gates is null || _h is null || _c is null || _xh is null || _tanhC is null)
             throw new InvalidOperationException("Backward needs a Forward first");
@@ -91,10 +90,9 @@ public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ForwardPiece(int piece)
     {
-        int steps = LastSteps, batch = LastBatch, input = InputSize, hs = HiddenSize, k = Joined, gh = 4 * hs;
+        int steps = LastSteps, batch = LastBatch, input = InputSize, hs = HiddenSize, k = JoinedWidth, gh = 4 * hs;
         int bh = batch * hs;
         var (b0, rows) = PieceRows(piece, batch);
-        var bias = _bias.AsSpan(0, gh);
         for (var t = 0; t < steps; t++)
         {
             var gates = _gates.AsSpan((t * batch + b0) * gh, rows * gh);
@@ -112,31 +110,31 @@ public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, 
                 var o0 = (b0 + r) * hs;
                 for (var j = 0; j < full; j += Width)
                 {
-                    ForwardUnits<FullVector>(g, bias, cPrev, cNext, tanhC, hNext, xhNext, hs, j, o0 + j,
+                    ForwardUnits<FullVector>(g, cPrev, cNext, tanhC, hNext, xhNext, hs, j, o0 + j,
                         r * k + input + j, Width);
                 }
                 if (full < hs)
-                    ForwardUnits<PartialVector>(g, bias, cPrev, cNext, tanhC, hNext, xhNext, hs, full, o0 + full,
+                    ForwardUnits<PartialVector>(g, cPrev, cNext, tanhC, hNext, xhNext, hs, full, o0 + full,
                         r * k + input + full, hs - full);
             }
         }
     }
 
     /// <summary>
-    /// Units [j, j+n) of one row: gate pre-activations g (plus bias) become i,f,g,o in place; c, tanh c and h stored at
+    /// Units [j, j+n) of one row: gate pre-activations g become i,f,g,o in place; c, tanh c and h stored at
     /// offset o, h also into the next step's joined row at xo (when there is a next step).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void ForwardUnits<TAccess>(Span<float> g, ReadOnlySpan<float> bias, ReadOnlySpan<float> cPrev,
+    private static void ForwardUnits<TAccess>(Span<float> g, ReadOnlySpan<float> cPrev,
         Span<float> cNext, Span<float> tanhC, Span<float> hNext, Span<float> xhNext, int hs, int j, int o, int xo,
         int n)
         where TAccess : IVectorAccess
     {
-        // c' = σ(f) ⊙ c + σ(i) ⊙ tanh(g) ; h' = σ(o) ⊙ tanh(c'), each gate's pre-activation plus its bias
-        var i = Sigmoid(TAccess.Load(g, j, n) + TAccess.Load(bias, j, n));
-        var f = Sigmoid(TAccess.Load(g, hs + j, n) + TAccess.Load(bias, hs + j, n));
-        var gg = Tanh(TAccess.Load(g, 2 * hs + j, n) + TAccess.Load(bias, 2 * hs + j, n));
-        var og = Sigmoid(TAccess.Load(g, 3 * hs + j, n) + TAccess.Load(bias, 3 * hs + j, n));
+        // c' = σ(f) ⊙ c + σ(i) ⊙ tanh(g) ; h' = σ(o) ⊙ tanh(c') (the pre-activations include the biases)
+        var i = Sigmoid(TAccess.Load(g, j, n));
+        var f = Sigmoid(TAccess.Load(g, hs + j, n));
+        var gg = Tanh(TAccess.Load(g, 2 * hs + j, n));
+        var og = Sigmoid(TAccess.Load(g, 3 * hs + j, n));
         var c = f * TAccess.Load(cPrev, o, n) + i * gg;
         var tc = Tanh(c);
         var h = og * tc;
@@ -153,7 +151,7 @@ public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void BackwardPiece(int piece)
     {
-        int steps = LastSteps, batch = LastBatch, input = InputSize, hs = HiddenSize, k = Joined, gh = 4 * hs;
+        int steps = LastSteps, batch = LastBatch, input = InputSize, hs = HiddenSize, k = JoinedWidth, gh = 4 * hs;
         int bh = batch * hs;
         var (b0, rows) = PieceRows(piece, batch);
         var dc = _dc.AsSpan(b0 * hs, rows * hs);

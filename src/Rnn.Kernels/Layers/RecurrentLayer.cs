@@ -160,20 +160,32 @@ public abstract class RecurrentLayer
     }
 
     /// <summary>
-    /// [W_ih | W_hh] as one [G·H, I+H] matrix packed both ways: transposed for the forward step GEMM
-    /// [x_t | h_{t-1}]·Wᵀ (input projection and recurrence in one product) and plain for backward's
-    /// dG·W = [dx_t | dh_{t-1}]. Packed once per pass.
+    /// Width of the joined step rows [x_t | h_{t-1} | 1 | 0…]: the constant 1 carries the bias through the GEMMs,
+    /// and the zero padding to whole 16-column panels keeps every backward tile full.
     /// </summary>
+    private protected int JoinedWidth => GemmPlan.RoundUp(InputSize + HiddenSize + 1, 16);
+
+    /// <summary>
+    /// [W_ih | W_hh | b_ih + b_hh | 0…] as one [G·H, JoinedWidth] matrix packed both ways: transposed for the forward
+    /// step GEMM [x_t | h_{t-1} | 1]·Wᵀ (input projection, recurrence and bias in one product) and plain for
+    /// backward's dG·W = [dx_t | dh_{t-1} | …]. Packed once per pass.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private protected (PackedMatrix Forward, PackedMatrix Backward) PackJoinedWeights(ReadOnlySpan<float> parameters)
     {
-        int gh = GateCount * HiddenSize, k = InputSize + HiddenSize;
+        int gh = GateCount * HiddenSize, k = JoinedWidth, input = InputSize, hs = HiddenSize;
         _joined = Grow(_joined, gh * k);
         var wIh = WeightIh.Of(parameters);
         var wHh = WeightHh.Of(parameters);
+        var bIh = BiasIh.Of(parameters);
+        var bHh = BiasHh.Of(parameters);
         for (var g = 0; g < gh; g++)
         {
-            wIh.Slice(g * InputSize, InputSize).CopyTo(_joined.AsSpan(g * k, InputSize));
-            wHh.Slice(g * HiddenSize, HiddenSize).CopyTo(_joined.AsSpan(g * k + InputSize, HiddenSize));
+            var row = _joined.AsSpan(g * k, k);
+            wIh.Slice(g * input, input).CopyTo(row);
+            wHh.Slice(g * hs, hs).CopyTo(row[input..]);
+            row[input + hs] = bIh[g] + bHh[g];
+            row[(input + hs + 1)..].Clear();
         }
         var joined = _joined.AsSpan(0, gh * k);
         if (_joinedTransposed is null || _joinedPlain is null)
@@ -190,23 +202,20 @@ public abstract class RecurrentLayer
     }
 
     /// <summary>
-    /// The weight gradients of a window whose step inputs were the joined rows xh = [x_t | h_{t-1}]: one GEMM
-    /// dW = dGᵀ·XH [G·H, I+H] split into W_ih and W_hh, both biases the column sums of dG.
+    /// The weight gradients of a window whose step inputs were the joined rows xh = [x_t | h_{t-1} | 1 | 0…]: one
+    /// GEMM dW = dGᵀ·XH [G·H, JoinedWidth] whose columns are W_ih's, W_hh's and (the ones column) both biases'.
     /// </summary>
     private protected void AccumulateJoinedGradients(ReadOnlySpan<float> xh, ReadOnlySpan<float> dGates,
         Span<float> gradients, int rows)
     {
-        int gh = GateCount * HiddenSize, k = InputSize + HiddenSize;
-        _joinedGradient = Grow(_joinedGradient, gh * k + gh);
+        int gh = GateCount * HiddenSize, k = JoinedWidth, input = InputSize, hs = HiddenSize;
+        _joinedGradient = Grow(_joinedGradient, gh * k);
         var dW = _joinedGradient.AsSpan(0, gh * k);
-        var dBias = _joinedGradient.AsSpan(gh * k, gh);
         Compute.Gemm(true, false, gh, k, rows, dGates[..(rows * gh)], xh[..(rows * k)], dW, false);
-        AddColumns(dW, k, 0, InputSize, WeightIh.Of(gradients));
-        AddColumns(dW, k, InputSize, HiddenSize, WeightHh.Of(gradients));
-        dBias.Clear();
-        SumRows(dGates, rows, gh, dBias);
-        AddColumns(dBias, gh, 0, gh, BiasIh.Of(gradients));
-        AddColumns(dBias, gh, 0, gh, BiasHh.Of(gradients));
+        AddColumns(dW, k, 0, input, WeightIh.Of(gradients));
+        AddColumns(dW, k, input, hs, WeightHh.Of(gradients));
+        AddColumns(dW, k, input + hs, 1, BiasIh.Of(gradients));
+        AddColumns(dW, k, input + hs, 1, BiasHh.Of(gradients));
     }
 
     /// <summary>target[r, j] += m[r, first + j] for j &lt; count: one column range of a row-major matrix.</summary>

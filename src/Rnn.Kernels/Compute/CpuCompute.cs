@@ -82,7 +82,19 @@ public sealed unsafe class CpuCompute : IDisposable
     public void Gemm(bool transA, int m, ReadOnlySpan<float> a, PackedMatrix b, Span<float> c, bool accumulate)
     {
         ArgumentNullException.ThrowIfNull(b);
-        int n = b.N, k = b.K;
+        Gemm(transA, m, a, b, b.N, c, accumulate);
+    }
+
+    /// <summary>
+    /// The same product with only the first <paramref name="columns"/> columns of B: C is [m, columns].
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void Gemm(bool transA, int m, ReadOnlySpan<float> a, PackedMatrix b, int columns, Span<float> c,
+        bool accumulate)
+    {
+        ArgumentNullException.ThrowIfNull(b);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(columns, b.N);
+        int n = columns, k = b.K;
         CheckShape(m, n, k);
         CheckLength(a.Length, (long)m * k, nameof(a));
         CheckLength(c.Length, (long)m * n, nameof(c));

@@ -12,18 +12,20 @@ namespace Rnn.Kernels.Layers;
 /// i,f,o = σ(W_i* x + b_i* + W_h* h + b_h*), g = tanh(...), c' = f ⊙ c + i ⊙ g, h' = o ⊙ tanh(c').
 /// </summary>
 /// <remarks>
-/// Each step is one GEMM over the joined rows xh_t = [x_t | h_{t-1} | 1] and [W_ih | W_hh | b]: the input projection rides
+/// Each step is one GEMM over the joined rows xh_t = [h_{t-1} | x_t | 1] and [W_hh | W_ih | b]: the input projection rides
 /// along with the recurrence (no separate window-wide projection, whose [T·B, 4H] result did not fit in cache), and
-/// backward's dG_t·[W_ih | W_hh] yields dx_t with dh_{t-1}. The weight gradients are one GEMM dGᵀ·XH per window.
+/// backward's dG_t·[W_hh | W_ih] yields dh_{t-1} with dx_t. The weight gradients are one GEMM dGᵀ·XH per window.
 /// </remarks>
 public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, int hiddenSize, CpuCompute compute)
     : RecurrentLayer(layout, index, inputSize, hiddenSize, 4, compute)
 {
     // _xh: [T, B, JoinedWidth] joined step inputs; _gates: i,f,g,o after the step; _tanhC: tanh(c_t), reused by backward;
-    // _dxh: [T+1, B, JoinedWidth] gradients of the joined inputs (slot T's h part is the gradient on the final h).
+    // _dxh: [T+1, B, width] gradients of the joined inputs [dh | dx | …], width JoinedWidth, or H when dx is not
+    // wanted (slot T's h part is the gradient on the final h).
     private float[]? _xh, _gates, _h, _c, _tanhC, _dGates, _dxh, _dc, _dy;
     private PackedMatrix? _packedForward, _packedBackward;
     private Action<int>? _forwardPiece, _backwardPiece;
+    private int _gradientWidth;
 
     public override int StateCount => 2;
 
@@ -44,11 +46,11 @@ public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, 
         for (var r = 0; r < rows; r++)
         {
             var row = _xh.AsSpan(r * k, k);
-            x.Slice(r * input, input).CopyTo(row);
+            x.Slice(r * input, input).CopyTo(row[hs..]);
             row[input + hs] = 1f;
             row[(input + hs + 1)..].Clear();
         }
-        for (var b = 0; b < batch; b++) state0.Slice(b * hs, hs).CopyTo(_xh.AsSpan(b * k + input, hs));
+        for (var b = 0; b < batch; b++) state0.Slice(b * hs, hs).CopyTo(_xh.AsSpan(b * k, hs));
 
         state0[..bh].CopyTo(_h);
         state0.Slice(bh, bh).CopyTo(_c);
@@ -67,22 +69,25 @@ public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, 
     public override void Backward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> dy, ReadOnlySpan<float> dStateT,
         Span<float> dx, Span<float> dState0, Span<float> gradients)
     {
-        int steps = LastSteps, batch = LastBatch, input = InputSize, hs = HiddenSize, k = JoinedWidth, gh = 4 * hs;
+        int steps = LastSteps, batch = LastBatch, input = InputSize, hs = HiddenSize, gh = 4 * hs;
         int bh = batch * hs, rows = steps * batch;
         if (_gates is null || _h is null || _c is null || _xh is null || _tanhC is null)
             throw new InvalidOperationException("Backward needs a Forward first");
+        // Without dx the backward GEMM stops after the h columns of the joined weights.
+        var width = _gradientWidth = dx.IsEmpty ? hs : JoinedWidth;
         _dGates = Grow(_dGates, rows * gh);
-        _dxh = Grow(_dxh, (rows + batch) * k);
+        _dxh = Grow(_dxh, (rows + batch) * width);
         _dc = Grow(_dc, bh);
-        for (var b = 0; b < batch; b++) dStateT.Slice(b * hs, hs).CopyTo(_dxh.AsSpan((rows + b) * k + input, hs));
+        for (var b = 0; b < batch; b++) dStateT.Slice(b * hs, hs).CopyTo(_dxh.AsSpan((rows + b) * width, hs));
         dStateT.Slice(bh, bh).CopyTo(_dc);
         _dy = Grow(_dy, rows * hs);
         dy[..(rows * hs)].CopyTo(_dy);
         _backwardPiece ??= BackwardPiece;
         Compute.ParallelFor(PieceCount(batch), _backwardPiece);
 
-        for (var r = 0; r < rows; r++) _dxh.AsSpan(r * k, input).CopyTo(dx.Slice(r * input, input));
-        for (var b = 0; b < batch; b++) _dxh.AsSpan(b * k + input, hs).CopyTo(dState0.Slice(b * hs, hs));
+        if (!dx.IsEmpty)
+            for (var r = 0; r < rows; r++) _dxh.AsSpan(r * width + hs, input).CopyTo(dx.Slice(r * input, input));
+        for (var b = 0; b < batch; b++) _dxh.AsSpan(b * width, hs).CopyTo(dState0.Slice(b * hs, hs));
         _dc.AsSpan(0, bh).CopyTo(dState0[bh..]);
         AccumulateJoinedGradients(_xh, _dGates, gradients, rows);
     }
@@ -90,7 +95,7 @@ public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ForwardPiece(int piece)
     {
-        int steps = LastSteps, batch = LastBatch, input = InputSize, hs = HiddenSize, k = JoinedWidth, gh = 4 * hs;
+        int steps = LastSteps, batch = LastBatch, hs = HiddenSize, k = JoinedWidth, gh = 4 * hs;
         int bh = batch * hs;
         var (b0, rows) = PieceRows(piece, batch);
         for (var t = 0; t < steps; t++)
@@ -110,12 +115,11 @@ public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, 
                 var o0 = (b0 + r) * hs;
                 for (var j = 0; j < full; j += Width)
                 {
-                    ForwardUnits<FullVector>(g, cPrev, cNext, tanhC, hNext, xhNext, hs, j, o0 + j,
-                        r * k + input + j, Width);
+                    ForwardUnits<FullVector>(g, cPrev, cNext, tanhC, hNext, xhNext, hs, j, o0 + j, r * k + j, Width);
                 }
                 if (full < hs)
-                    ForwardUnits<PartialVector>(g, cPrev, cNext, tanhC, hNext, xhNext, hs, full, o0 + full,
-                        r * k + input + full, hs - full);
+                    ForwardUnits<PartialVector>(g, cPrev, cNext, tanhC, hNext, xhNext, hs, full, o0 + full, r * k + full,
+                        hs - full);
             }
         }
     }
@@ -151,7 +155,7 @@ public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void BackwardPiece(int piece)
     {
-        int steps = LastSteps, batch = LastBatch, input = InputSize, hs = HiddenSize, k = JoinedWidth, gh = 4 * hs;
+        int steps = LastSteps, batch = LastBatch, hs = HiddenSize, k = _gradientWidth, gh = 4 * hs;
         int bh = batch * hs;
         var (b0, rows) = PieceRows(piece, batch);
         var dc = _dc.AsSpan(b0 * hs, rows * hs);
@@ -170,14 +174,14 @@ public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, 
                 var g = gates.Slice(r * gh, gh);
                 var d = dGates.Slice(r * gh, gh);
                 var o0 = r * hs;
-                var dh = dhNext.Slice(r * k + input, hs);
+                var dh = dhNext.Slice(r * k, hs);
                 for (var j = 0; j < full; j += Width)
                     BackwardUnits<FullVector>(g, d, dh, dyT, tanhC, cPrev, dc, hs, j, o0 + j, Width);
                 if (full < hs)
                     BackwardUnits<PartialVector>(g, d, dh, dyT, tanhC, cPrev, dc, hs, full, o0 + full, hs - full);
             }
-            // [dx_t | dh_{t-1}] = dGates_t · [W_ih | W_hh]
-            Compute.Gemm(false, rows, dGates, _packedBackward!, _dxh.AsSpan((t * batch + b0) * k, rows * k), false);
+            // [dh_{t-1} | dx_t | …] = dGates_t · [W_hh | W_ih | …] (only the first k columns)
+            Compute.Gemm(false, rows, dGates, _packedBackward!, k, _dxh.AsSpan((t * batch + b0) * k, rows * k), false);
         }
     }
 

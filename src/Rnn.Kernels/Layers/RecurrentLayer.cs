@@ -78,8 +78,9 @@ public abstract class RecurrentLayer
 
     /// <summary>
     /// Backward through the last forward window. Inputs: dy [T,B,H] and the gradient on the final state [S,B,H].
-    /// Outputs dx [T,B,I] and the gradient on the initial state [S,B,H]; parameter gradients are ADDED into
-    /// <paramref name="gradients"/> (same layout as the parameters).
+    /// Outputs dx [T,B,I] (an empty span when the caller has no use for it: it is then not computed) and the
+    /// gradient on the initial state [S,B,H]; parameter gradients are ADDED into <paramref name="gradients"/> (same
+    /// layout as the parameters).
     /// </summary>
     public abstract void Backward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> dy, ReadOnlySpan<float> dStateT,
         Span<float> dx, Span<float> dState0, Span<float> gradients);
@@ -141,7 +142,7 @@ public abstract class RecurrentLayer
         Compute.Gemm(true, false, gh, HiddenSize, rows, dGh, hPrev[..(rows * HiddenSize)], WeightHh.Of(gradients), true);
         SumRows(dGx, rows, gh, BiasIh.Of(gradients));
         SumRows(dGh, rows, gh, BiasHh.Of(gradients));
-        Compute.Gemm(false, false, rows, InputSize, gh, dGx, WeightIh.Of(parameters), dx, false);
+        if (!dx.IsEmpty) Compute.Gemm(false, false, rows, InputSize, gh, dGx, WeightIh.Of(parameters), dx, false);
     }
 
     /// <summary>sum[j] += Σ_r m[r, j], rows in order so the result is deterministic (eight columns per vector).</summary>
@@ -160,15 +161,16 @@ public abstract class RecurrentLayer
     }
 
     /// <summary>
-    /// Width of the joined step rows [x_t | h_{t-1} | 1 | 0…]: the constant 1 carries the bias through the GEMMs,
-    /// and the zero padding to whole 16-column panels keeps every backward tile full.
+    /// Width of the joined step rows [h_{t-1} | x_t | 1 | 0…]: the constant 1 carries the bias through the GEMMs,
+    /// and the zero padding to whole 16-column panels keeps every backward tile full. h comes first so that the
+    /// backward GEMM can stop after its columns when the input gradient is not wanted.
     /// </summary>
     private protected int JoinedWidth => GemmPlan.RoundUp(InputSize + HiddenSize + 1, 16);
 
     /// <summary>
-    /// [W_ih | W_hh | b_ih + b_hh | 0…] as one [G·H, JoinedWidth] matrix packed both ways: transposed for the forward
-    /// step GEMM [x_t | h_{t-1} | 1]·Wᵀ (input projection, recurrence and bias in one product) and plain for
-    /// backward's dG·W = [dx_t | dh_{t-1} | …]. Packed once per pass.
+    /// [W_hh | W_ih | b_ih + b_hh | 0…] as one [G·H, JoinedWidth] matrix packed both ways: transposed for the forward
+    /// step GEMM [h_{t-1} | x_t | 1]·Wᵀ (recurrence, input projection and bias in one product) and plain for
+    /// backward's dG·W = [dh_{t-1} | dx_t | …]. Packed once per pass.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private protected (PackedMatrix Forward, PackedMatrix Backward) PackJoinedWeights(ReadOnlySpan<float> parameters)
@@ -182,8 +184,8 @@ public abstract class RecurrentLayer
         for (var g = 0; g < gh; g++)
         {
             var row = _joined.AsSpan(g * k, k);
-            wIh.Slice(g * input, input).CopyTo(row);
-            wHh.Slice(g * hs, hs).CopyTo(row[input..]);
+            wHh.Slice(g * hs, hs).CopyTo(row);
+            wIh.Slice(g * input, input).CopyTo(row[hs..]);
             row[input + hs] = bIh[g] + bHh[g];
             row[(input + hs + 1)..].Clear();
         }
@@ -202,8 +204,8 @@ public abstract class RecurrentLayer
     }
 
     /// <summary>
-    /// The weight gradients of a window whose step inputs were the joined rows xh = [x_t | h_{t-1} | 1 | 0…]: one
-    /// GEMM dW = dGᵀ·XH [G·H, JoinedWidth] whose columns are W_ih's, W_hh's and (the ones column) both biases'.
+    /// The weight gradients of a window whose step inputs were the joined rows xh = [h_{t-1} | x_t | 1 | 0…]: one
+    /// GEMM dW = dGᵀ·XH [G·H, JoinedWidth] whose columns are W_hh's, W_ih's and (the ones column) both biases'.
     /// </summary>
     private protected void AccumulateJoinedGradients(ReadOnlySpan<float> xh, ReadOnlySpan<float> dGates,
         Span<float> gradients, int rows)
@@ -212,8 +214,8 @@ public abstract class RecurrentLayer
         _joinedGradient = Grow(_joinedGradient, gh * k);
         var dW = _joinedGradient.AsSpan(0, gh * k);
         Compute.Gemm(true, false, gh, k, rows, dGates[..(rows * gh)], xh[..(rows * k)], dW, false);
-        AddColumns(dW, k, 0, input, WeightIh.Of(gradients));
-        AddColumns(dW, k, input, hs, WeightHh.Of(gradients));
+        AddColumns(dW, k, 0, hs, WeightHh.Of(gradients));
+        AddColumns(dW, k, hs, input, WeightIh.Of(gradients));
         AddColumns(dW, k, input + hs, 1, BiasIh.Of(gradients));
         AddColumns(dW, k, input + hs, 1, BiasHh.Of(gradients));
     }

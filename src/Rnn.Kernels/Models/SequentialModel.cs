@@ -218,9 +218,8 @@ public sealed class SequentialModel
                     _zeroState = Grow(_zeroState, stateLength);
                     Array.Clear(_zeroState);
                     stage.InitialStateGradient = Grow(stage.InitialStateGradient, stateLength);
-                    stage.InputGradient = below is null ? Grow(stage.InputGradient, rows * r.InputSize) : stage.InputGradient;
-                    r.Backward(parameters, dy, _zeroState, below is null ? stage.InputGradient! : dx,
-                        stage.InitialStateGradient, gradients);
+                    // The first layer's input gradient has no use (the inputs are data): not computed.
+                    r.Backward(parameters, dy, _zeroState, dx, stage.InitialStateGradient, gradients);
                     break;
                 case DropoutLayer dr:
                     if (below is not null) dr.Backward(stage.Gradient, dx);
@@ -257,6 +256,5 @@ public sealed class SequentialModel
         public float[]? FinalState { get; set; }
         public float[]? SequenceGradient { get; set; }
         public float[]? InitialStateGradient { get; set; }
-        public float[]? InputGradient { get; set; }
     }
 }

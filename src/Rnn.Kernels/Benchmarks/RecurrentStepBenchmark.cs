@@ -11,7 +11,7 @@ namespace Rnn.Kernels.Benchmarks;
 /// <summary>
 /// One training step of one recurrent layer, as torchref's bench measures libtorch: forward over T steps from a zero
 /// state, loss = sum of the outputs (dy = 1, no gradient on the final state), backward to every parameter; like
-/// libtorch there (x does not require grad) the CPU layer computes no input gradient. Buffers are allocated once;
+/// libtorch there (x and the initial state do not require grad) the CPU layer computes neither's gradient. Buffers are allocated once;
 /// on the CPU backend <see cref="RunStep"/> allocates nothing after the first call.
 /// </summary>
 public sealed class RecurrentStepBenchmark : IDisposable
@@ -76,7 +76,7 @@ public sealed class RecurrentStepBenchmark : IDisposable
             return;
         }
         _layer.Forward(_parameters, _x, _state0, _y, _stateT, _steps, _batch);
-        _layer.Backward(_parameters, _dy, _dStateT, [], _dState0, _gradients);
+        _layer.Backward(_parameters, _dy, _dStateT, [], [], _gradients);
     }
 
     /// <summary>Median seconds of <paramref name="repeats"/> steps after <paramref name="warmups"/> (torchref: 10 after 3).</summary>

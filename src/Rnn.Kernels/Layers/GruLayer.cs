@@ -18,6 +18,7 @@ public sealed class GruLayer(ParameterLayout layout, int index, int inputSize, i
     private float[]? _x, _gx, _gh, _h, _dGx, _dGh, _dh, _dy, _biasHh;
     private PackedMatrix? _packedForward, _packedBackward;
     private Action<int>? _forwardPiece, _backwardPiece;
+    private bool _needsInitialStateGradient;
 
     public override void Forward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> x, ReadOnlySpan<float> state0,
         Span<float> y, Span<float> stateT, int steps, int batch)
@@ -59,10 +60,11 @@ public sealed class GruLayer(ParameterLayout layout, int index, int inputSize, i
         _dy = Grow(_dy, rows * hs);
         dy[..(rows * hs)].CopyTo(_dy);
         _packedBackward = PackRecurrentWeightsForBackward(parameters);
+        _needsInitialStateGradient = !dState0.IsEmpty;
         _backwardPiece ??= BackwardPiece;
         Compute.ParallelFor(PieceCount(batch), _backwardPiece);
 
-        dh.CopyTo(dState0);
+        if (!dState0.IsEmpty) dh.CopyTo(dState0);
         AccumulateWindowGradients(parameters, _x, _h, _dGx, _dGh, dx, gradients, rows);
     }
 
@@ -136,8 +138,8 @@ public sealed class GruLayer(ParameterLayout layout, int index, int inputSize, i
                 if (full < hs)
                     BackwardUnits<PartialVector>(g, ghh, dgx, dgh, dh, dyT, hPrev, hs, full, o0 + full, hs - full);
             }
-            // dh_prev = dh ⊙ z + dGh_t·W_hh
-            Compute.Gemm(false, rows, dGhT, _packedBackward!, dh, true);
+            // dh_prev = dh ⊙ z + dGh_t·W_hh (at t = 0 only the initial state's gradient, when wanted)
+            if (t > 0 || _needsInitialStateGradient) Compute.Gemm(false, rows, dGhT, _packedBackward!, dh, true);
         }
     }
 

@@ -26,6 +26,7 @@ public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, 
     private PackedMatrix? _packedForward, _packedBackward;
     private Action<int>? _forwardPiece, _backwardPiece;
     private int _gradientWidth;
+    private bool _skipsFirstStepGemm;
 
     public override int StateCount => 2;
 
@@ -75,6 +76,7 @@ public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, 
             throw new InvalidOperationException("Backward needs a Forward first");
         // Without dx the backward GEMM stops after the h columns of the joined weights.
         var width = _gradientWidth = dx.IsEmpty ? hs : JoinedWidth;
+        _skipsFirstStepGemm = dx.IsEmpty && dState0.IsEmpty;
         _dGates = Grow(_dGates, rows * gh);
         _dxh = Grow(_dxh, (rows + batch) * width);
         _dc = Grow(_dc, bh);
@@ -87,8 +89,11 @@ public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, 
 
         if (!dx.IsEmpty)
             for (var r = 0; r < rows; r++) _dxh.AsSpan(r * width + hs, input).CopyTo(dx.Slice(r * input, input));
-        for (var b = 0; b < batch; b++) _dxh.AsSpan(b * width, hs).CopyTo(dState0.Slice(b * hs, hs));
-        _dc.AsSpan(0, bh).CopyTo(dState0[bh..]);
+        if (!dState0.IsEmpty)
+        {
+            for (var b = 0; b < batch; b++) _dxh.AsSpan(b * width, hs).CopyTo(dState0.Slice(b * hs, hs));
+            _dc.AsSpan(0, bh).CopyTo(dState0[bh..]);
+        }
         AccumulateJoinedGradients(_xh, _dGates, gradients, rows);
     }
 
@@ -180,8 +185,9 @@ public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, 
                 if (full < hs)
                     BackwardUnits<PartialVector>(g, d, dh, dyT, tanhC, cPrev, dc, hs, full, o0 + full, hs - full);
             }
-            // [dh_{t-1} | dx_t | …] = dGates_t · [W_hh | W_ih | …] (only the first k columns)
-            Compute.Gemm(false, rows, dGates, _packedBackward!, k, _dxh.AsSpan((t * batch + b0) * k, rows * k), false);
+            // [dh_{t-1} | dx_t | …] = dGates_t · [W_hh | W_ih | …] (only the first k columns); at t = 0 nothing
+            // but the initial state's gradient and dx_0, when wanted
+            if (t > 0 || !_skipsFirstStepGemm) Compute.Gemm(false, rows, dGates, _packedBackward!, k, _dxh.AsSpan((t * batch + b0) * k, rows * k), false);
         }
     }
 

@@ -78,8 +78,8 @@ public abstract class RecurrentLayer
 
     /// <summary>
     /// Backward through the last forward window. Inputs: dy [T,B,H] and the gradient on the final state [S,B,H].
-    /// Outputs dx [T,B,I] (an empty span when the caller has no use for it: it is then not computed) and the
-    /// gradient on the initial state [S,B,H]; parameter gradients are ADDED into <paramref name="gradients"/> (same
+    /// Outputs dx [T,B,I] and the gradient on the initial state [S,B,H], each an empty span when the caller has no
+    /// use for it (it is then not computed); parameter gradients are ADDED into <paramref name="gradients"/> (same
     /// layout as the parameters).
     /// </summary>
     public abstract void Backward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> dy, ReadOnlySpan<float> dStateT,

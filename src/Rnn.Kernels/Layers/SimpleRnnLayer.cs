@@ -66,10 +66,11 @@ public sealed class SimpleRnnLayer(ParameterLayout layout, int index, int inputS
             var full = FullVectors(bh);
             for (var k = 0; k < full; k += Width) BackwardUnits<FullVector>(h, dh, dyT, dA, k, Width);
             if (full < bh) BackwardUnits<PartialVector>(h, dh, dyT, dA, full, bh - full);
-            Compute.Gemm(false, batch, dA, wHh, dh, false);
+            // at t = 0 only the initial state's gradient, when wanted
+            if (t > 0 || !dState0.IsEmpty) Compute.Gemm(false, batch, dA, wHh, dh, false);
         }
 
-        dh.CopyTo(dState0);
+        if (!dState0.IsEmpty) dh.CopyTo(dState0);
         AccumulateWindowGradients(parameters, _x, _h, _dA, _dA, dx, gradients, rows);
     }
 

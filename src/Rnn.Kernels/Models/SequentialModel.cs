@@ -217,9 +217,9 @@ public sealed class SequentialModel
                     }
                     _zeroState = Grow(_zeroState, stateLength);
                     Array.Clear(_zeroState);
-                    stage.InitialStateGradient = Grow(stage.InitialStateGradient, stateLength);
-                    // The first layer's input gradient has no use (the inputs are data): not computed.
-                    r.Backward(parameters, dy, _zeroState, dx, stage.InitialStateGradient, gradients);
+                    // Truncated BPTT: the initial state's gradient has no use, nor has the first layer's input
+                    // gradient (the inputs are data); neither is computed.
+                    r.Backward(parameters, dy, _zeroState, dx, [], gradients);
                     break;
                 case DropoutLayer dr:
                     if (below is not null) dr.Backward(stage.Gradient, dx);
@@ -255,6 +255,5 @@ public sealed class SequentialModel
         public float[]? LastStep { get; set; }
         public float[]? FinalState { get; set; }
         public float[]? SequenceGradient { get; set; }
-        public float[]? InitialStateGradient { get; set; }
     }
 }

@@ -6,8 +6,9 @@ using Rnn.Kernels.Tensors;
 namespace Rnn.Kernels.Tests.Layers;
 
 /// <summary>
-/// A layer asked for no input gradient (empty dx, as the model does for its first layer) skips that work but must
-/// give exactly the same parameter and state gradients as when dx is wanted.
+/// A layer asked for no input gradient (empty dx, as the model does for its first layer) or no initial-state gradient
+/// (truncated BPTT) skips that work but must give exactly the same parameter (and state) gradients as when they are
+/// wanted.
 /// </summary>
 public sealed class InputGradientSkipTests
 {
@@ -16,7 +17,7 @@ public sealed class InputGradientSkipTests
     [InlineData(RecurrentCell.Lstm, 28, 128)]
     [InlineData(RecurrentCell.Gru, 5, 12)]
     [InlineData(RecurrentCell.SimpleRnn, 5, 12)]
-    public void SkippingTheInputGradientLeavesTheOtherGradientsBitIdentical(RecurrentCell cell, int input, int hidden)
+    public void SkippingInputOrInitialStateGradientsLeavesTheOthersBitIdentical(RecurrentCell cell, int input, int hidden)
     {
         const int steps = 6, batch = 19;
         using var compute = new CpuCompute(2);
@@ -54,8 +55,14 @@ public sealed class InputGradientSkipTests
         var dState0WithoutDx = new float[state0.Length];
         layer.Backward(parameters, dy, dStateT, [], dState0WithoutDx, withoutDx);
 
+        layer.Forward(parameters, x, state0, y, stateT, steps, batch);
+        var withNeither = new float[parameters.Length];
+        layer.Backward(parameters, dy, dStateT, [], [], withNeither);
+
         Assert.Equal(withDx, withoutDx);
+        Assert.Equal(withDx, withNeither);
         Assert.Equal(dState0WithDx, dState0WithoutDx);
         Assert.Contains(dx, v => v != 0f);
+        Assert.Contains(dState0WithDx, v => v != 0f);
     }
 }

@@ -41,6 +41,11 @@ public sealed class JobGrain(
     /// <summary>How long one timer tick keeps stepping before it yields to the next tick.</summary>
     private static readonly TimeSpan StepSlice = TimeSpan.FromMilliseconds(200);
 
+    /// <summary>Longest time a running job's record goes unwritten.</summary>
+    private static readonly TimeSpan RecordSaveInterval = TimeSpan.FromSeconds(1);
+
+    private DateTime _lastSavedUtc;
+
     private string JobId => this.GetPrimaryKeyString();
 
     private RnnTrainingOptions Options => options.Value;
@@ -227,7 +232,15 @@ public sealed class JobGrain(
         if (outcome.Evaluation is not null) r.LastEvaluation = outcome.Evaluation;
         if (outcome.Checkpointed) _rollbacksSinceCheckpoint = 0;
         _lastProgressUtc = DateTime.UtcNow;
-        await SaveAsync();
+        // The record is written when something durable happened (checkpoint, evaluation, skipped step) and otherwise
+        // at most every RecordSaveInterval: a recovering job restarts from its checkpoint whatever step the record
+        // shows, and writing it every step cost a storage call per step.
+        if (outcome.Checkpointed || outcome.Evaluation is not null || outcome.Metrics.SkipReason is not null ||
+            _lastProgressUtc - _lastSavedUtc >= RecordSaveInterval)
+        {
+            _lastSavedUtc = _lastProgressUtc;
+            await SaveAsync();
+        }
         await PublishAsync(StreamNames.MetricsNamespace, outcome.Metrics);
         if (outcome.Evaluation is { } evaluation) await PublishAsync(StreamNames.EvaluationNamespace, evaluation);
     }

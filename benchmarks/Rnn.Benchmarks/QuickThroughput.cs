@@ -14,13 +14,14 @@ public static class QuickThroughput
 {
     private const int Rounds = 41;
 
-    private static readonly (string Name, int M, int N, int K, bool TransA, bool TransB)[] Shapes =
+    private static readonly (string Name, int M, int N, int K, bool TransA, bool TransB, bool Prepacked)[] Shapes =
     [
-        ("target 64x2048x512", 64, 2048, 512, false, false),
-        ("recurrent 64x512x128 tB", 64, 512, 128, false, true),
-        ("input proj 1792x512x28 tB", 1792, 512, 28, false, true),
-        ("weight grad 512x128x1792 tA", 512, 128, 1792, true, false),
-        ("square 512^3 tA tB", 512, 512, 512, true, true),
+        ("target 64x2048x512", 64, 2048, 512, false, false, false),
+        ("target 64x2048x512 B prepacked", 64, 2048, 512, false, false, true),
+        ("recurrent 64x512x128 tB", 64, 512, 128, false, true, false),
+        ("lstm step 16x512x160 B prepacked", 16, 512, 160, false, false, true),
+        ("weight grad 512x160x1792 tA", 512, 160, 1792, true, false, false),
+        ("square 512^3 tA tB", 512, 512, 512, true, true, false),
     ];
 
     public static void Print(IEnumerable<int> threadCounts)
@@ -29,9 +30,9 @@ public static class QuickThroughput
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"threads={threads}"));
             using var compute = new CpuCompute(threads);
-            foreach (var (name, m, n, k, transA, transB) in Shapes)
+            foreach (var (name, m, n, k, transA, transB, prepacked) in Shapes)
             {
-                var (gemm, peak) = Interleaved(compute, m, n, k, transA, transB);
+                var (gemm, peak) = Interleaved(compute, m, n, k, transA, transB, prepacked);
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"  {name,-30} {gemm,6:F1} GFLOP/s  peak {peak,6:F1}  {100 * gemm / peak,5:F1}% of peak"));
             }
@@ -40,7 +41,7 @@ public static class QuickThroughput
 
     /// <summary>Median GFLOP/s of the GEMM and of the FMA peak, sampled alternately.</summary>
     private static (double Gemm, double Peak) Interleaved(CpuCompute compute, int m, int n, int k, bool transA,
-        bool transB)
+        bool transB, bool prepacked)
     {
         var random = new DeterministicRandom(7);
         float[] Random(int length)
@@ -57,9 +58,14 @@ public static class QuickThroughput
         var peakIterations = (long)(flops * calls / compute.Threads / FmaPeak.FlopsPerIteration);
         var sink = new float[compute.Threads];
         Action<int> peakPiece = t => sink[t] = FmaPeak.Run(peakIterations);
+        var packed = prepacked ? compute.Pack(transB, k, n, b) : null;
         void Gemm()
         {
-            for (var i = 0; i < calls; i++) compute.Gemm(transA, transB, m, n, k, a, b, c, accumulate: false);
+            for (var i = 0; i < calls; i++)
+            {
+                if (packed is null) compute.Gemm(transA, transB, m, n, k, a, b, c, accumulate: false);
+                else compute.Gemm(transA, m, a, packed, c, accumulate: false);
+            }
         }
         void Peak() => compute.ParallelFor(compute.Threads, peakPiece);
 

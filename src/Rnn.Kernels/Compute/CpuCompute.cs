@@ -139,10 +139,9 @@ public sealed unsafe class CpuCompute : IDisposable
     }
 
     /// <summary>
-    /// Runs <paramref name="body"/>(piece) for piece in [0, pieces), statically split into contiguous ranges over the
-    /// threads (a range whose worker has not started by the time the caller finished its own runs on the caller).
-    /// Deterministic when each piece writes only its own outputs, whose values depend only on the piece index. Cache
-    /// the delegate to keep the call allocation-free.
+    /// Runs <paramref name="body"/>(piece) for piece in [0, pieces) on the threads, each claiming the next unclaimed
+    /// piece (a worker that starts late simply takes fewer). Deterministic when each piece writes only its own
+    /// outputs, whose values depend only on the piece index. Cache the delegate to keep the call allocation-free.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void ParallelFor(int pieces, Action<int> body)

@@ -25,7 +25,7 @@ public class CpuComputeTests
     [Fact]
     public void ParallelForUsesTheWorkerThreads()
     {
-        // The barrier keeps the caller inside piece 0 until both workers run theirs, so the caller cannot take over.
+        // The barrier keeps each thread inside its first piece until all three run one, so no thread can take two.
         using var compute = new CpuCompute(3);
         using var barrier = new Barrier(3);
         var threadIds = new int[3];
@@ -35,7 +35,7 @@ public class CpuComputeTests
             barrier.SignalAndWait();
         });
         Assert.Equal(3, threadIds.Distinct().Count());
-        Assert.Equal(Environment.CurrentManagedThreadId, threadIds[0]);
+        Assert.Contains(Environment.CurrentManagedThreadId, threadIds);
     }
 
     [Fact]

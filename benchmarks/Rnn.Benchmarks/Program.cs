@@ -1,11 +1,12 @@
 using BenchmarkDotNet.Running;
 using Rnn.Benchmarks;
 
-// `quick [threads...]` prints GFLOP/s from GemmThroughput without BenchmarkDotNet, `scaling` what a second core adds;
+// `quick [threads...]` prints GFLOP/s from GemmThroughput without BenchmarkDotNet (`openblas [threads...]` the same
+// shapes through Debian's libopenblas.so.0 when installed), `scaling` what a second core adds;
 // anything else goes to BenchmarkDotNet's switcher, e.g. `-c Release -- --filter '*' --job short`.
-if (args.Length > 0 && args[0] == "quick")
+if (args.Length > 0 && args[0] is "quick" or "openblas")
 {
-    QuickThroughput.Print(args.Skip(1).Select(int.Parse).DefaultIfEmpty(1).ToArray());
+    QuickThroughput.Print(args.Skip(1).Select(int.Parse).DefaultIfEmpty(1).ToArray(), openBlas: args[0] == "openblas");
     return;
 }
 if (args.Length > 0 && args[0] == "scaling")

@@ -6,7 +6,7 @@ using Rnn.Kernels.Tensors;
 namespace Rnn.Benchmarks;
 
 /// <summary>
-/// GFLOP/s of the benchmark shapes without BenchmarkDotNet (seconds, not minutes). Samples of the GEMM and of the
+/// GFLOP/s of the benchmark shapes without BenchmarkDotNet (seconds, not minutes), ours or Debian's OpenBLAS's. Samples of the GEMM and of the
 /// FMA peak alternate, ~10 ms each, and the medians are compared: on a shared machine whose speed drifts by tens of
 /// percent within a minute, only interleaved measurements give a meaningful fraction of peak.
 /// </summary>
@@ -24,24 +24,39 @@ public static class QuickThroughput
         ("square 512^3 tA tB", 512, 512, 512, true, true, false),
     ];
 
-    public static void Print(IEnumerable<int> threadCounts)
+    /// <param name="openBlas">
+    /// Time Debian's OpenBLAS instead of our GEMM (its own process: OpenBLAS's threads keep spinning after a call and
+    /// would slow whatever runs next).
+    /// </param>
+    public static void Print(IEnumerable<int> threadCounts, bool openBlas = false)
     {
+        if (openBlas && !OpenBlasReference.IsAvailable)
+        {
+            Console.Error.WriteLine("libopenblas.so.0 not found (apt-get install libopenblas0-pthread)");
+            return;
+        }
         foreach (var threads in threadCounts)
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"threads={threads}"));
             using var compute = new CpuCompute(threads);
+            // OpenBLAS's threads spin on after each call and would depress peak samples taken between its GEMMs, so
+            // its rows are set against a peak measured before its first call at this thread count.
+            var peakBefore = openBlas ? Interleaved(compute, 64, 64, 64, false, false, false, false).Peak : 0;
+            if (openBlas) OpenBlasReference.SetThreadCount(threads);
             foreach (var (name, m, n, k, transA, transB, prepacked) in Shapes)
             {
-                var (gemm, peak) = Interleaved(compute, m, n, k, transA, transB, prepacked);
+                if (openBlas && prepacked) continue;
+                var (gemm, peak) = Interleaved(compute, m, n, k, transA, transB, prepacked, openBlas);
+                if (openBlas) peak = peakBefore;
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"  {name,-30} {gemm,6:F1} GFLOP/s  peak {peak,6:F1}  {100 * gemm / peak,5:F1}% of peak"));
+                    $"  {name,-34} {gemm,6:F1} GFLOP/s  peak {peak,6:F1}  {100 * gemm / peak,5:F1}% of peak"));
             }
         }
     }
 
     /// <summary>Median GFLOP/s of the GEMM and of the FMA peak, sampled alternately.</summary>
     private static (double Gemm, double Peak) Interleaved(CpuCompute compute, int m, int n, int k, bool transA,
-        bool transB, bool prepacked)
+        bool transB, bool prepacked, bool openBlas)
     {
         var random = new DeterministicRandom(7);
         float[] Random(int length)
@@ -63,7 +78,8 @@ public static class QuickThroughput
         {
             for (var i = 0; i < calls; i++)
             {
-                if (packed is null) compute.Gemm(transA, transB, m, n, k, a, b, c, accumulate: false);
+                if (openBlas) OpenBlasReference.Gemm(transA, transB, m, n, k, a, b, c);
+                else if (packed is null) compute.Gemm(transA, transB, m, n, k, a, b, c, accumulate: false);
                 else compute.Gemm(transA, m, a, packed, c, accumulate: false);
             }
         }
@@ -72,14 +88,15 @@ public static class QuickThroughput
         for (var warm = Stopwatch.StartNew(); warm.ElapsedMilliseconds < 200;)
         {
             Gemm();
-            Peak();
+            if (!openBlas) Peak();
         }
         var gemmRates = new double[Rounds];
         var peakRates = new double[Rounds];
         for (var r = 0; r < Rounds; r++)
         {
             gemmRates[r] = flops * calls / Seconds(Gemm) / 1e9;
-            peakRates[r] = (double)FmaPeak.FlopsPerIteration * peakIterations * compute.Threads / Seconds(Peak) / 1e9;
+            peakRates[r] = openBlas ? double.NaN
+                : (double)FmaPeak.FlopsPerIteration * peakIterations * compute.Threads / Seconds(Peak) / 1e9;
         }
         Array.Sort(gemmRates);
         Array.Sort(peakRates);

@@ -21,21 +21,8 @@ public class GemmAllocationTests
         var c = new float[m * n];
         using var compute = new CpuCompute(threads);
         var packed = compute.Pack(true, k, n, b);
-        var before = new long[threads];
-        var after = new long[threads];
-        // Meeting at a rendezvous pins piece t to thread t: the caller cannot take over a worker's piece while it
-        // waits in its own. A spinning rendezvous, because a blocking one allocates its wait objects lazily.
+        var probe = new ThreadAllocationProbe(threads);
         var meet = new SpinRendezvous(threads);
-        Action<int> probeBefore = piece =>
-        {
-            meet.Wait();
-            before[piece] = GC.GetAllocatedBytesForCurrentThread();
-        };
-        Action<int> probeAfter = piece =>
-        {
-            after[piece] = GC.GetAllocatedBytesForCurrentThread();
-            meet.Wait();
-        };
         // Workers that sleep past the caller's spin make the caller block and then fall asleep themselves, so the
         // slow synchronisation paths are covered too.
         Action<int> slowPiece = piece =>
@@ -53,22 +40,9 @@ public class GemmAllocationTests
 
         // Several warm-up rounds: one-time work (type loading, code installed by tiering) happens before the probe.
         for (var i = 0; i < 3; i++) Work();
-        compute.ParallelFor(threads, probeBefore);
+        compute.ParallelFor(threads, probe.Before);
         for (var i = 0; i < 10; i++) Work();
-        compute.ParallelFor(threads, probeAfter);
-        for (var t = 0; t < threads; t++) Assert.Equal(0, after[t] - before[t]);
-    }
-
-    /// <summary>All parties spin until the last arrives; reusable, allocation-free.</summary>
-    private sealed class SpinRendezvous(int parties)
-    {
-        private int _arrived;
-
-        public void Wait()
-        {
-            var target = (Interlocked.Increment(ref _arrived) + parties - 1) / parties * parties;
-            var spinner = new SpinWait();
-            while (Volatile.Read(ref _arrived) < target) spinner.SpinOnce(sleep1Threshold: -1);
-        }
+        compute.ParallelFor(threads, probe.After);
+        Assert.All(probe.AllocatedPerThread(), bytes => Assert.Equal(0, bytes));
     }
 }

@@ -1,4 +1,5 @@
 using ILGPU;
+using Rnn.Kernels.Optimizers;
 
 namespace Rnn.Kernels.Ilgpu.Kernels;
 
@@ -10,7 +11,7 @@ internal static class AdamKernels
 {
     // g += wd·p; m = lerp(m, g, w); v = β2·v + (c·g)·g; p += (−s·m) / (√v / √bc2 + ε)
     public static void Step(Index1D i, ArrayView<float> p, ArrayView<float> grad, ArrayView<float> m,
-        ArrayView<float> v, AdamCoefficients c)
+        ArrayView<float> v, AdamStepCoefficients c)
     {
         var g = grad[i];
         if (c.WeightDecay != 0f) g += c.WeightDecay * p[i];

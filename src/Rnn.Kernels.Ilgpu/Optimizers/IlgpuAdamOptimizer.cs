@@ -14,24 +14,15 @@ public sealed class IlgpuAdamOptimizer : IOptimizer, IDisposable
 {
     private readonly IlgpuDevice _device;
     private readonly DeviceBuffer<float> _parameters, _gradients, _firstMoment, _secondMoment;
-    private readonly double _beta1AsDecimal, _beta2AsDecimal;
-    private readonly float _firstMomentWeight, _secondMomentGradientScale;
+    private readonly AdamHyperparameters _hyperparameters;
 
     public IlgpuAdamOptimizer(IlgpuDevice device, int length, float beta1 = 0.9f, float beta2 = 0.999f,
         float epsilon = 1e-8f, float weightDecay = 0f)
     {
         HyperparameterCheck.Length(length, nameof(length));
-        HyperparameterCheck.InUnitInterval(beta1, nameof(beta1));
-        HyperparameterCheck.InUnitInterval(beta2, nameof(beta2));
-        HyperparameterCheck.NonNegativeFinite(epsilon, nameof(epsilon));
-        HyperparameterCheck.NonNegativeFinite(weightDecay, nameof(weightDecay));
+        _hyperparameters = new AdamHyperparameters(beta1, beta2, epsilon, weightDecay);
         _device = device;
         Length = length;
-        (Beta1, Beta2, Epsilon, WeightDecay) = (beta1, beta2, epsilon, weightDecay);
-        _beta1AsDecimal = DecimalWidening.ToDouble(beta1);
-        _beta2AsDecimal = DecimalWidening.ToDouble(beta2);
-        _firstMomentWeight = (float)(1.0 - _beta1AsDecimal);
-        _secondMomentGradientScale = (float)(1.0 - _beta2AsDecimal);
         var a = device.Accelerator;
         (_parameters, _gradients, _firstMoment, _secondMoment) = (new(a), new(a), new(a), new(a));
         device.Kernels.Zero(_firstMoment.Ensure(length), length);
@@ -44,26 +35,20 @@ public sealed class IlgpuAdamOptimizer : IOptimizer, IDisposable
 
     public long StepCount { get; private set; }
 
-    public float Beta1 { get; }
+    public float Beta1 => _hyperparameters.Beta1;
 
-    public float Beta2 { get; }
+    public float Beta2 => _hyperparameters.Beta2;
 
-    public float Epsilon { get; }
+    public float Epsilon => _hyperparameters.Epsilon;
 
-    public float WeightDecay { get; }
+    public float WeightDecay => _hyperparameters.WeightDecay;
 
     public void Step(Span<float> parameters, ReadOnlySpan<float> gradients, float learningRate)
     {
         HyperparameterCheck.Spans(Length, parameters.Length, gradients.Length);
         HyperparameterCheck.NonNegativeFinite(learningRate, nameof(learningRate));
         StepCount++;
-        // As AdamOptimizer.Step: bias corrections and step size in double, each coefficient rounded to float once.
-        var step = (double)StepCount;
-        var biasCorrection1 = 1.0 - Math.Pow(_beta1AsDecimal, step);
-        var biasCorrection2 = 1.0 - Math.Pow(_beta2AsDecimal, step);
-        var stepSize = DecimalWidening.ToDouble(learningRate) / biasCorrection1;
-        var coefficients = new AdamCoefficients(WeightDecay, _firstMomentWeight, 1f - _firstMomentWeight, Beta2,
-            _secondMomentGradientScale, (float)Math.Sqrt(biasCorrection2), Epsilon, (float)-stepSize);
+        var coefficients = _hyperparameters.Coefficients(StepCount, learningRate);
         var p = _parameters.Upload(parameters);
         var g = _gradients.Upload(gradients);
         _device.Kernels.Adam(Length, p, g, _firstMoment.Ensure(Length), _secondMoment.Ensure(Length), coefficients);

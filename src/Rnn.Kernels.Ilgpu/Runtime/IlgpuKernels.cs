@@ -1,6 +1,7 @@
 using ILGPU;
 using ILGPU.Runtime;
 using Rnn.Kernels.Ilgpu.Kernels;
+using Rnn.Kernels.Optimizers;
 
 namespace Rnn.Kernels.Ilgpu.Runtime;
 
@@ -23,7 +24,7 @@ public sealed class IlgpuKernels
     private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>> _rnnBackward;
     private readonly Action<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, int> _softmaxCrossEntropy;
     private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>> _meanSquaredError;
-    private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, AdamCoefficients> _adam;
+    private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, AdamStepCoefficients> _adam;
 
     public IlgpuKernels(Accelerator accelerator)
     {
@@ -40,7 +41,7 @@ public sealed class IlgpuKernels
         _rnnBackward = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>>(SimpleRnnCellKernels.Backward);
         _softmaxCrossEntropy = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, int>(LossKernels.SoftmaxCrossEntropy);
         _meanSquaredError = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>>(LossKernels.MeanSquaredError);
-        _adam = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, AdamCoefficients>(AdamKernels.Step);
+        _adam = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, AdamStepCoefficients>(AdamKernels.Step);
     }
 
     public void FillRows(ArrayView<float> dst, ArrayView<float> bias, int rows, int cols)
@@ -103,7 +104,7 @@ public sealed class IlgpuKernels
     }
 
     internal void Adam(int length, ArrayView<float> p, ArrayView<float> g, ArrayView<float> m, ArrayView<float> v,
-        AdamCoefficients c)
+        AdamStepCoefficients c)
     {
         if (length > 0) _adam(length, p, g, m, v, c);
     }

@@ -29,30 +29,15 @@ public sealed class AdamOptimizer : IOptimizer
 
     private readonly float[] _firstMoment;
     private readonly float[] _secondMoment;
-    private readonly double _beta1AsDecimal;
-    private readonly double _beta2AsDecimal;
-    private readonly float _firstMomentWeight;
-    private readonly float _secondMomentGradientScale;
+    private readonly AdamHyperparameters _hyperparameters;
 
     public AdamOptimizer(int length, float beta1 = 0.9f, float beta2 = 0.999f, float epsilon = 1e-8f,
         float weightDecay = 0f)
     {
         HyperparameterCheck.Length(length, nameof(length));
-        HyperparameterCheck.InUnitInterval(beta1, nameof(beta1));
-        HyperparameterCheck.InUnitInterval(beta2, nameof(beta2));
-        HyperparameterCheck.NonNegativeFinite(epsilon, nameof(epsilon));
-        HyperparameterCheck.NonNegativeFinite(weightDecay, nameof(weightDecay));
+        _hyperparameters = new AdamHyperparameters(beta1, beta2, epsilon, weightDecay);
         _firstMoment = new float[length];
         _secondMoment = new float[length];
-        Beta1 = beta1;
-        Beta2 = beta2;
-        Epsilon = epsilon;
-        WeightDecay = weightDecay;
-        _beta1AsDecimal = DecimalWidening.ToDouble(beta1);
-        _beta2AsDecimal = DecimalWidening.ToDouble(beta2);
-        // torch passes the Python double 1 - beta to the kernels, which round it to float.
-        _firstMomentWeight = (float)(1.0 - _beta1AsDecimal);
-        _secondMomentGradientScale = (float)(1.0 - _beta2AsDecimal);
     }
 
     public string Kind => KindName;
@@ -61,13 +46,13 @@ public sealed class AdamOptimizer : IOptimizer
 
     public long StepCount { get; private set; }
 
-    public float Beta1 { get; }
+    public float Beta1 => _hyperparameters.Beta1;
 
-    public float Beta2 { get; }
+    public float Beta2 => _hyperparameters.Beta2;
 
-    public float Epsilon { get; }
+    public float Epsilon => _hyperparameters.Epsilon;
 
-    public float WeightDecay { get; }
+    public float WeightDecay => _hyperparameters.WeightDecay;
 
     /// <summary>The first moment (exp_avg) of this block, read-only.</summary>
     public ReadOnlySpan<float> FirstMoment => _firstMoment;
@@ -80,22 +65,7 @@ public sealed class AdamOptimizer : IOptimizer
         HyperparameterCheck.Spans(Length, parameters.Length, gradients.Length);
         HyperparameterCheck.NonNegativeFinite(learningRate, nameof(learningRate));
         StepCount++;
-
-        // Python: bias_correction = 1 - beta ** step (doubles); step_size = lr / bias_correction1.
-        var step = (double)StepCount;
-        var biasCorrection1 = 1.0 - Math.Pow(_beta1AsDecimal, step);
-        var biasCorrection2 = 1.0 - Math.Pow(_beta2AsDecimal, step);
-        var stepSize = DecimalWidening.ToDouble(learningRate) / biasCorrection1;
-        var coefficients = new StepCoefficients(
-            WeightDecay,
-            _firstMomentWeight,
-            Beta2,
-            _secondMomentGradientScale,
-            (float)Math.Sqrt(biasCorrection2),
-            Epsilon,
-            (float)-stepSize);
-
-        Update(parameters, gradients, _firstMoment, _secondMoment, coefficients);
+        Update(parameters, gradients, _firstMoment, _secondMoment, _hyperparameters.Coefficients(StepCount, learningRate));
     }
 
     public OptimizerState ExportState() => new(KindName, StepCount, new Dictionary<string, float[]>
@@ -115,19 +85,9 @@ public sealed class AdamOptimizer : IOptimizer
         StepCount = state.StepCount;
     }
 
-    /// <summary>The per-step float32 scalars, each rounded from double exactly once.</summary>
-    private readonly record struct StepCoefficients(
-        float WeightDecay,
-        float FirstMomentWeight,
-        float Beta2,
-        float SecondMomentGradientScale,
-        float BiasCorrection2Sqrt,
-        float Epsilon,
-        float NegativeStepSize);
-
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Update(Span<float> parameters, ReadOnlySpan<float> gradients, Span<float> firstMoment,
-        Span<float> secondMoment, StepCoefficients c)
+        Span<float> secondMoment, AdamStepCoefficients c)
     {
         var length = parameters.Length;
         ref var p0 = ref MemoryMarshal.GetReference(parameters);
@@ -137,7 +97,7 @@ public sealed class AdamOptimizer : IOptimizer
         var decay = c.WeightDecay != 0f;
         // torch's lerp switches form at |weight| = 0.5 for accuracy; the choice is per optimizer, not per element.
         var smallWeight = c.FirstMomentWeight < 0.5f;
-        var oneMinusWeight = 1f - c.FirstMomentWeight;
+        var oneMinusWeight = c.OneMinusFirstMomentWeight;
         var i = 0;
 
         if (Vector256.IsHardwareAccelerated)

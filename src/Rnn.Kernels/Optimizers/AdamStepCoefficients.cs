@@ -1,7 +1,7 @@
-namespace Rnn.Kernels.Ilgpu.Kernels;
+namespace Rnn.Kernels.Optimizers;
 
-/// <summary>The per-step float32 scalars of Adam, each rounded from double once (as in AdamOptimizer).</summary>
-internal readonly record struct AdamCoefficients(
+/// <summary>The per-step float32 scalars of Adam, each rounded from double once (see <see cref="AdamHyperparameters"/>).</summary>
+internal readonly record struct AdamStepCoefficients(
     float WeightDecay,
     float FirstMomentWeight,
     float OneMinusFirstMomentWeight,

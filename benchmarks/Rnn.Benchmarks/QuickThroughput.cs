@@ -41,7 +41,7 @@ public static class QuickThroughput
             using var compute = new CpuCompute(threads);
             // OpenBLAS's threads spin on after each call and would depress peak samples taken between its GEMMs, so
             // its rows are set against a peak measured before its first call at this thread count.
-            var peakBefore = openBlas ? Interleaved(compute, 64, 64, 64, false, false, false, false).Peak : 0;
+            var peakBefore = openBlas ? MedianPeak(compute) : 0;
             if (openBlas) OpenBlasReference.SetThreadCount(threads);
             foreach (var (name, m, n, k, transA, transB, prepacked) in Shapes)
             {
@@ -70,9 +70,7 @@ public static class QuickThroughput
         var c = new float[m * n];
         var flops = GemmThroughput.Flops(m, n, k);
         var calls = Math.Max(1, (int)(1e7 / flops)); // ~10 ms per sample at ~1 TFLOP/s down to ~100 GFLOP/s
-        var peakIterations = (long)(flops * calls / compute.Threads / FmaPeak.FlopsPerIteration);
-        var sink = new float[compute.Threads];
-        Action<int> peakPiece = t => sink[t] = FmaPeak.Run(peakIterations);
+        var peak = new PeakSampler(compute, (long)(flops * calls / compute.Threads / FmaPeak.FlopsPerIteration));
         var packed = prepacked ? compute.Pack(transB, k, n, b) : null;
         void Gemm()
         {
@@ -83,24 +81,48 @@ public static class QuickThroughput
                 else compute.Gemm(transA, m, a, packed, c, accumulate: false);
             }
         }
-        void Peak() => compute.ParallelFor(compute.Threads, peakPiece);
 
         for (var warm = Stopwatch.StartNew(); warm.ElapsedMilliseconds < 200;)
         {
             Gemm();
-            if (!openBlas) Peak();
+            if (!openBlas) peak.Sample();
         }
         var gemmRates = new double[Rounds];
         var peakRates = new double[Rounds];
         for (var r = 0; r < Rounds; r++)
         {
             gemmRates[r] = flops * calls / Seconds(Gemm) / 1e9;
-            peakRates[r] = openBlas ? double.NaN
-                : (double)FmaPeak.FlopsPerIteration * peakIterations * compute.Threads / Seconds(Peak) / 1e9;
+            peakRates[r] = openBlas ? double.NaN : peak.Sample();
         }
-        Array.Sort(gemmRates);
-        Array.Sort(peakRates);
-        return (gemmRates[Rounds / 2], peakRates[Rounds / 2]);
+        return (Median(gemmRates), Median(peakRates));
+    }
+
+    /// <summary>Median of <see cref="Rounds"/> FMA-peak samples alone (~10 ms each).</summary>
+    private static double MedianPeak(CpuCompute compute)
+    {
+        var peak = new PeakSampler(compute, (long)(1e7 / compute.Threads / FmaPeak.FlopsPerIteration));
+        peak.Sample();
+        var rates = new double[Rounds];
+        for (var r = 0; r < Rounds; r++) rates[r] = peak.Sample();
+        return Median(rates);
+    }
+
+    private static double Median(double[] values)
+    {
+        Array.Sort(values);
+        return values[values.Length / 2];
+    }
+
+    /// <summary>One FMA-peak sample: every thread runs the FMA loop; GFLOP/s of all threads together.</summary>
+    private sealed class PeakSampler(CpuCompute compute, long iterationsPerThread)
+    {
+        private readonly float[] _sink = new float[compute.Threads];
+
+        public double Sample()
+        {
+            var seconds = Seconds(() => compute.ParallelFor(compute.Threads, t => _sink[t] = FmaPeak.Run(iterationsPerThread)));
+            return (double)FmaPeak.FlopsPerIteration * iterationsPerThread * compute.Threads / seconds / 1e9;
+        }
     }
 
     private static double Seconds(Action action)

@@ -150,7 +150,7 @@ public sealed unsafe class CpuCompute : IDisposable
         ArgumentOutOfRangeException.ThrowIfNegative(pieces);
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (pieces == 0) return;
-        if (_pool == null || pieces == 1 || _pool.IsInside(out _))
+        if (_pool == null || pieces == 1 || IsNested)
         {
             for (var piece = 0; piece < pieces; piece++) body(piece);
             return;

@@ -100,21 +100,19 @@ public abstract class RecurrentLayer
     }
 
     /// <summary>W_hhᵀ packed for the step GEMMs h·W_hhᵀ: packed once per forward, used T times.</summary>
-    private protected PackedMatrix PackRecurrentWeights(ReadOnlySpan<float> parameters)
-    {
-        var w = WeightHh.Of(parameters);
-        if (_hhTransposed is null) _hhTransposed = Compute.Pack(true, HiddenSize, GateCount * HiddenSize, w);
-        else Compute.Pack(true, w, _hhTransposed);
-        return _hhTransposed;
-    }
+    private protected PackedMatrix PackRecurrentWeights(ReadOnlySpan<float> parameters) =>
+        Repack(ref _hhTransposed, true, HiddenSize, GateCount * HiddenSize, WeightHh.Of(parameters));
 
     /// <summary>W_hh packed for the backward GEMMs dG·W_hh: packed once per backward, used T times.</summary>
-    private protected PackedMatrix PackRecurrentWeightsForBackward(ReadOnlySpan<float> parameters)
+    private protected PackedMatrix PackRecurrentWeightsForBackward(ReadOnlySpan<float> parameters) =>
+        Repack(ref _hh, false, GateCount * HiddenSize, HiddenSize, WeightHh.Of(parameters));
+
+    /// <summary>op(B) [k, n] packed into <paramref name="packed"/>: made on first use, repacked in place after.</summary>
+    private PackedMatrix Repack(ref PackedMatrix? packed, bool trans, int k, int n, ReadOnlySpan<float> b)
     {
-        var w = WeightHh.Of(parameters);
-        if (_hh is null) _hh = Compute.Pack(false, GateCount * HiddenSize, HiddenSize, w);
-        else Compute.Pack(false, w, _hh);
-        return _hh;
+        if (packed is null) packed = Compute.Pack(trans, k, n, b);
+        else Compute.Pack(trans, b, packed);
+        return packed;
     }
 
     /// <summary>gates[T·B, G·H] = x[T·B, I]·W_ihᵀ + bias: the input projection of the whole window in one GEMM.</summary>
@@ -190,17 +188,7 @@ public abstract class RecurrentLayer
             row[(input + hs + 1)..].Clear();
         }
         var joined = _joined.AsSpan(0, gh * k);
-        if (_joinedTransposed is null || _joinedPlain is null)
-        {
-            _joinedTransposed = Compute.Pack(true, k, gh, joined);
-            _joinedPlain = Compute.Pack(false, gh, k, joined);
-        }
-        else
-        {
-            Compute.Pack(true, joined, _joinedTransposed);
-            Compute.Pack(false, joined, _joinedPlain);
-        }
-        return (_joinedTransposed, _joinedPlain);
+        return (Repack(ref _joinedTransposed, true, k, gh, joined), Repack(ref _joinedPlain, false, gh, k, joined));
     }
 
     /// <summary>

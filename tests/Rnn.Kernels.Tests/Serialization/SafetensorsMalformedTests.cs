@@ -248,7 +248,7 @@ public sealed class SafetensorsMalformedTests
     [Fact]
     public void Missing_file_is_reported_with_its_path()
     {
-        using var folder = new TempFolder();
+        using var folder = new TemporaryFolder();
         var path = folder.File("does_not_exist.safetensors");
         var error = Assert.Throws<SafetensorsFormatException>(() => SafetensorsFile.Read(path));
         Assert.Equal(path, error.FilePath);
@@ -261,7 +261,7 @@ public sealed class SafetensorsMalformedTests
     [Fact]
     public void File_in_a_missing_folder_is_reported_with_its_path()
     {
-        using var folder = new TempFolder();
+        using var folder = new TemporaryFolder();
         var path = Path.Combine(folder.Path, "no_such_folder", "model.safetensors");
         var error = Assert.Throws<SafetensorsFormatException>(() => SafetensorsFile.Read(path));
         Assert.Contains(path, error.Message, StringComparison.Ordinal);
@@ -271,7 +271,7 @@ public sealed class SafetensorsMalformedTests
     [Fact]
     public void Errors_from_a_real_file_name_its_path()
     {
-        using var folder = new TempFolder();
+        using var folder = new TemporaryFolder();
         var path = folder.File("truncated.safetensors");
         File.WriteAllBytes(path, SafetensorsTestBytes.BuildWithLength("{}", 0, declaredHeaderLength: 64));
         var error = Assert.Throws<SafetensorsFormatException>(() => SafetensorsFile.Read(path));

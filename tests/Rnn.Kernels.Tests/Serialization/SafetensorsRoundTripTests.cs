@@ -7,7 +7,7 @@ namespace Rnn.Kernels.Tests.Serialization;
 /// <summary>What the writer writes the reader reads back unchanged, laid out as the reference implementation lays it out.</summary>
 public sealed class SafetensorsRoundTripTests : IDisposable
 {
-    private readonly TempFolder _folder = new();
+    private readonly TemporaryFolder _folder = new();
 
     public void Dispose() => _folder.Dispose();
 

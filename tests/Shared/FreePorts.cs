@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Rnn.Api.Tests.Support;
+namespace Rnn.Tests.Shared;
 
 /// <summary>Ports the OS reports free right now (bound to port 0, then released).</summary>
 internal static class FreePorts

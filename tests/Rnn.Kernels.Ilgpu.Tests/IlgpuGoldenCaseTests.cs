@@ -7,15 +7,9 @@ namespace Rnn.Kernels.Ilgpu.Tests;
 [Collection(IlgpuCpuCollection.Name)]
 public class IlgpuGoldenCaseTests(IlgpuCpuFixture fixture, ITestOutputHelper output)
 {
-    private static readonly string GoldenFolder = Path.Combine(AppContext.BaseDirectory, "golden");
+    private static readonly string GoldenFolder = GoldenCaseFiles.Folder;
 
-    public static TheoryData<string> Cases()
-    {
-        var data = new TheoryData<string>();
-        foreach (var file in Directory.GetFiles(GoldenFolder, "*.safetensors").Order(StringComparer.Ordinal))
-            data.Add(Path.GetFileName(file));
-        return data;
-    }
+    public static TheoryData<string> Cases() => GoldenCaseFiles.Names();
 
     [Fact]
     public void AllNineCasesAreFound() => Assert.Equal(9, Cases().Count);

@@ -7,6 +7,7 @@ namespace Rnn.Contracts.Messages;
 /// </summary>
 [GenerateSerializer]
 [Alias("Rnn.BlockSnapshot")]
+[Immutable] // never changed after it is built: calls inside one silo pass it without a deep copy
 public sealed record BlockSnapshot(
     [property: Id(0)] int Block,
     [property: Id(1)] long Version,

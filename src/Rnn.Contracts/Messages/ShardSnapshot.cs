@@ -6,6 +6,7 @@ namespace Rnn.Contracts.Messages;
 /// </summary>
 [GenerateSerializer]
 [Alias("Rnn.ShardSnapshot")]
+[Immutable] // never changed after it is built: calls inside one silo pass it without a deep copy
 public sealed record ShardSnapshot(
     [property: Id(0)] int Shard,
     [property: Id(1)] long NextStep,

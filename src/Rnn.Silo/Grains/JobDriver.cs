@@ -20,13 +20,14 @@ namespace Rnn.Silo.Grains;
 /// test split at epoch ends (or every training.eval_every steps) and at the end. Before every file write it checks
 /// that run.json still names its generation, so a driver that has been replaced writes nothing.
 /// </summary>
-public sealed class JobDriver
+public sealed class JobDriver : IDisposable
 {
     private readonly JobRuntime _runtime;
     private readonly RunFolder _folder;
     private readonly SyncStepCoordinator _coordinator;
     private readonly JobCheckpointer _checkpointer;
     private readonly ComputeExecutor _executor;
+    private readonly CpuCompute _evaluationCompute;
     private readonly TestEvaluator _evaluator;
     private EvaluationMetrics? _lastEvaluation;
 
@@ -39,7 +40,9 @@ public sealed class JobDriver
         _coordinator = coordinator;
         _checkpointer = checkpointer;
         _executor = executor;
-        _evaluator = new TestEvaluator(runtime.Setup, new CpuCompute(1));
+        // Evaluation runs between steps, when the shard's kernel threads are idle: it takes as many (same bits).
+        _evaluationCompute = new CpuCompute(executor.Threads);
+        _evaluator = new TestEvaluator(runtime.Setup, _evaluationCompute);
         Step = step;
         _lastEvaluation = lastEvaluation;
     }
@@ -142,6 +145,8 @@ public sealed class JobDriver
         return new JobSummary(summary.Steps, summary.WallSeconds, summary.SamplesPerSecond, summary.FinalLoss,
             summary.Test, hash, skipped);
     }
+
+    public void Dispose() => _evaluationCompute.Dispose();
 
     /// <summary>Throws <see cref="DriverSupersededException"/> unless run.json still names this driver's generation.</summary>
     public void EnsureCurrent()

@@ -333,7 +333,17 @@ public sealed class JobGrain(
         }
     }
 
-    private void DropDriver() => _driver = null;
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        DropDriver();
+        return base.OnDeactivateAsync(reason, cancellationToken);
+    }
+
+    private void DropDriver()
+    {
+        _driver?.Dispose();
+        _driver = null;
+    }
 
     private void StopTimer()
     {

@@ -23,6 +23,8 @@ public sealed class ParameterServerGrain(ComputeExecutor executor, JobRuntimeCac
     : Grain, IParameterServerGrain
 {
     private readonly Dictionary<int, float[]> _pushes = [];
+    // One receive buffer per shard, reused every step (a block's gradient is up to 4 MiB: no fresh array per push).
+    private readonly Dictionary<int, float[]> _pushBuffers = [];
     private JobRuntime? _runtime;
     private JobDefinition? _definition;
     private IOptimizer? _optimizer;
@@ -34,6 +36,12 @@ public sealed class ParameterServerGrain(ComputeExecutor executor, JobRuntimeCac
     private long _version;
     private long _reducedStep = -1;
     private double _reducedNormSquared;
+
+    /// <summary>
+    /// Blocks up to this many floats are reduced and updated on the grain's own turn (well under a millisecond): the
+    /// hop to a compute thread and back cost more than the arithmetic. Larger blocks go to the compute executor.
+    /// </summary>
+    private const int InlineWorkFloats = 1 << 18;
 
     private int Block => GrainKeys.Parse(this.GetPrimaryKeyString()).Index;
 
@@ -76,7 +84,8 @@ public sealed class ParameterServerGrain(ComputeExecutor executor, JobRuntimeCac
         var shards = _runtime!.Setup.Shards;
         if (push.Shard < 0 || push.Shard >= shards)
             throw new ArgumentOutOfRangeException(nameof(push), $"shard {push.Shard} does not exist; the job has {shards}");
-        var gradient = new float[_parameters.Length];
+        if (!_pushBuffers.TryGetValue(push.Shard, out var gradient) || gradient.Length != _parameters.Length)
+            _pushBuffers[push.Shard] = gradient = new float[_parameters.Length];
         TensorBytes.ToFloats(push.Gradient, gradient);
         _pushes[push.Shard] = gradient;
         TrainingMetrics.GradientAccepted(_definition.JobId, Block, _version - push.Step);
@@ -94,7 +103,7 @@ public sealed class ParameterServerGrain(ComputeExecutor executor, JobRuntimeCac
 
         var pushes = Enumerable.Range(0, shards).Select(k => _pushes[k]).ToArray();
         var gradient = _gradient;
-        var norm = await executor.RunAsync(() =>
+        var norm = await RunAsync(() =>
         {
             Array.Clear(gradient);
             foreach (var shardGradient in pushes) GradientAggregation.AddShard(gradient, shardGradient);
@@ -115,7 +124,7 @@ public sealed class ParameterServerGrain(ComputeExecutor executor, JobRuntimeCac
             throw new InvalidOperationException($"parameter block {Block} at version {_version} has not reduced step {step}");
         using var span = TrainingTracing.StartBlockApply(_definition!.JobId, Block, silo.Name, step);
         var (optimizer, parameters, gradient) = (_optimizer!, _parameters, _gradient);
-        await executor.RunAsync(() => GradientAggregation.Apply(optimizer, parameters, gradient, clipScale, learningRate));
+        await RunAsync(() => GradientAggregation.Apply(optimizer, parameters, gradient, clipScale, learningRate));
         _version = step + 1;
         _reducedStep = -1;
         return _version;
@@ -175,6 +184,15 @@ public sealed class ParameterServerGrain(ComputeExecutor executor, JobRuntimeCac
         this.DeactivateOnIdle();
         return Task.CompletedTask;
     }
+
+    private Task<T> RunAsync<T>(Func<T> work) =>
+        _parameters.Length <= InlineWorkFloats ? Task.FromResult(work()) : executor.RunAsync(work);
+
+    private Task RunAsync(Action work) => RunAsync(() =>
+    {
+        work();
+        return true;
+    });
 
     private void RequireInitialized()
     {

@@ -139,6 +139,88 @@ public sealed unsafe class CpuCompute : IDisposable
     }
 
     /// <summary>
+    /// Packs op(A) [m, k] (A stored [m, k], or [k, m] when <paramref name="trans"/>) into six-row panels for
+    /// <see cref="MultiplyLanes"/>. Allocates; repack changed values with
+    /// <see cref="PackPanels(bool, ReadOnlySpan{float}, PackedPanels)"/>.
+    /// </summary>
+    public PackedPanels PackPanels(bool trans, int m, int k, ReadOnlySpan<float> a)
+    {
+        CheckShape(m, 1, k);
+        var packed = new PackedPanels(m, k);
+        PackPanels(trans, a, packed);
+        return packed;
+    }
+
+    /// <summary>Repacks new values of the same shape into <paramref name="destination"/> without allocating.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void PackPanels(bool trans, ReadOnlySpan<float> a, PackedPanels destination)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        int m = destination.M, k = destination.K;
+        CheckLength(a.Length, (long)m * k, nameof(a));
+        fixed (float* pa = a)
+        {
+            GemmPackingA.Pack(pa, m, k, trans, 0, m, 0, k, destination.Data);
+        }
+        GC.KeepAlive(destination);
+    }
+
+    /// <summary>
+    /// C[M, n] = (accumulate ? C : 0) + A[:, 0..depth)·B with A prepacked (its panels filled by the caller, e.g. with
+    /// <see cref="LaneTranspose.ToPanels"/>) and B row-major [depth, n]. Bit-identical to the unpacked GEMM of the
+    /// same operands: packing moves values, it never changes the arithmetic.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void Gemm(PackedPanels a, int depth, int n, ReadOnlySpan<float> b, Span<float> c, bool accumulate)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(depth, a.K);
+        int m = a.M, k = depth;
+        CheckShape(m, n, k);
+        CheckLength(b.Length, (long)k * n, nameof(b));
+        CheckLength(c.Length, (long)m * n, nameof(c));
+        if (TrivialProduct(m, n, k, c, accumulate)) return;
+        fixed (float* pb = b, pc = c)
+        {
+            var problem = new GemmProblem
+            {
+                B = pb, C = pc, M = m, N = n, K = k, Accumulate = accumulate, Kernel = _kernel,
+                PrepackedA = a.Data, PrepackedAPanelStride = a.PanelStride,
+            };
+            var plan = GemmPlan.Create(m, n, k, transB: false, bPrepacked: false);
+            if (plan.TilesM > 1 && (long)m * n * k >= GemmPlan.MinParallelMacs && !IsNested)
+                ExecuteWithSharedB(problem);
+            else
+                Execute(problem, plan);
+        }
+        GC.KeepAlive(a);
+    }
+
+    /// <summary>
+    /// C[rows, 16] = op(A)[0..rows)·B[K, 16] on the calling thread (it runs inside a ParallelFor piece): B and C are
+    /// lane-major blocks, B 64-byte aligned. Each element is the same chain of multiply-adds over depth blocks of
+    /// <c>GemmPlan.KC</c> as in <see cref="Gemm(bool, bool, int, int, int, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, bool)"/>
+    /// with the operands swapped, so C holds exactly the bits of (B·op(A)ᵀ)ᵀ from there.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal void MultiplyLanes(PackedPanels a, int rows, float* b, float* c)
+    {
+        const int Lanes = GemmMicroKernel.NR, MR = GemmMicroKernel.MR;
+        int k = a.K, kcMax = GemmPlan.KC;
+        if (rows > a.M) throw new ArgumentOutOfRangeException(nameof(rows), rows, $"op(A) has {a.M} rows");
+        if (((nint)b & 31) != 0) throw new ArgumentException("the B block must be 32-byte aligned", nameof(b));
+        var panels = a.Data;
+        for (var p0 = 0; p0 < k; p0 += kcMax)
+        {
+            var kc = Math.Min(kcMax, k - p0);
+            for (var i = 0; i < rows; i += MR)
+                GemmMicroKernel.Run(_kernel, kc, panels + (nint)i * k + p0 * MR, b + (nint)p0 * Lanes,
+                    c + (nint)i * Lanes, Lanes, Math.Min(MR, rows - i), Lanes, overwrite: p0 == 0);
+        }
+        GC.KeepAlive(a);
+    }
+
+    /// <summary>
     /// Runs <paramref name="body"/>(piece) for piece in [0, pieces) on the threads, each claiming the next unclaimed
     /// piece (a worker that starts late simply takes fewer). Deterministic when each piece writes only its own
     /// outputs, whose values depend only on the piece index. Cache the delegate to keep the call allocation-free.

@@ -1,5 +1,3 @@
-using System.Runtime.CompilerServices;
-
 namespace Rnn.Kernels.Compute;
 
 /// <summary>
@@ -10,21 +8,14 @@ namespace Rnn.Kernels.Compute;
 /// </summary>
 public sealed unsafe class PackedMatrix
 {
-    // Pinned (POH) so the kernel can hold a raw pointer without fixed; offset aligns the data to 64 bytes.
-    private readonly float[] _storage;
-    private readonly int _offset;
+    private readonly AlignedFloats _storage;
 
     internal PackedMatrix(int k, int n)
     {
         K = k;
         N = n;
         PaddedN = GemmPlan.RoundUp(n, GemmMicroKernel.NR);
-        var floats = (long)k * PaddedN + 16;
-        if (floats > Array.MaxLength)
-            throw new ArgumentOutOfRangeException(nameof(k), $"a packed [{k}, {n}] matrix is too large");
-        _storage = GC.AllocateUninitializedArray<float>((int)floats, pinned: true);
-        var address = (nint)Unsafe.AsPointer(ref _storage[0]);
-        _offset = (int)((64 - (address & 63)) & 63) / sizeof(float);
+        _storage = new AlignedFloats((long)k * PaddedN + 16);
     }
 
     /// <summary>Depth (rows of op(B)).</summary>
@@ -37,5 +28,5 @@ public sealed unsafe class PackedMatrix
     internal int PaddedN { get; }
 
     /// <summary>Start of the packed data; valid for the object's lifetime because the storage is pinned.</summary>
-    internal float* Data => (float*)Unsafe.AsPointer(ref _storage[_offset]);
+    internal float* Data => _storage.Pointer;
 }

@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using Rnn.Kernels.Compute;
 using Rnn.Kernels.Tensors;
+using static Rnn.Kernels.Compute.LaneTranspose;
 using static Rnn.Kernels.Layers.Activations;
 using static Rnn.Kernels.Tensors.ReusableBuffer;
 
@@ -12,21 +13,31 @@ namespace Rnn.Kernels.Layers;
 /// i,f,o = σ(W_i* x + b_i* + W_h* h + b_h*), g = tanh(...), c' = f ⊙ c + i ⊙ g, h' = o ⊙ tanh(c').
 /// </summary>
 /// <remarks>
-/// Each step is one GEMM over the joined rows xh_t = [h_{t-1} | x_t | 1] and [W_hh | W_ih | b]: the input projection rides
-/// along with the recurrence (no separate window-wide projection, whose [T·B, 4H] result did not fit in cache), and
-/// backward's dG_t·[W_hh | W_ih] yields dh_{t-1} with dx_t. The weight gradients are one GEMM dGᵀ·XH per window.
+/// The batch runs as pieces of 16 rows, each through the whole window on one thread. A piece keeps its step data
+/// lane-major ([unit, 16 lanes], lane r = batch row r of the piece): each step is one product of the packed joined
+/// weights [W_hh | W_ih | b] with the step's joined inputs [h_{t-1} | x_t | 1] exactly as they lie (no packing, every
+/// tile full), the gate math runs on whole vectors of lanes, and h_t lands straight in the next step's inputs.
+/// Backward's Wᵀ·dG_t yields dh_{t-1} (and dx_t when wanted) the same way. One weight-gradient GEMM dGᵀ·XH per window
+/// takes the gate gradients straight from the pieces, in its own panel layout, and row-major copies of the inputs. Lanes past a short last piece carry zeros (and
+/// finite values derived from them) and never leave the piece.
 /// </remarks>
 public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, int hiddenSize, CpuCompute compute)
     : RecurrentLayer(layout, index, inputSize, hiddenSize, 4, compute)
 {
-    // _xh: [T, B, JoinedWidth] joined step inputs; _gates: i,f,g,o after the step; _tanhC: tanh(c_t), reused by backward;
-    // _dxh: [T+1, B, width] gradients of the joined inputs [dh | dx | …], width JoinedWidth, or H when dx is not
-    // wanted (slot T's h part is the gradient on the final h).
-    private float[]? _xh, _gates, _h, _c, _tanhC, _dGates, _dxh, _dc, _dy;
-    private PackedMatrix? _packedForward, _packedBackward;
+    // Lane-major, per piece: _xhT [T, JoinedWidth, 16] step inputs; _gatesT [T, 4H, 16] i,f,g,o after each step;
+    // _cT [T+1, H, 16] cell states; _tanhCT [T, H, 16] tanh(c_t); _hLastT [H, 16] h_T. Backward, one step each:
+    // _dGT [4H, 16], _dxhT [width, 16] (= [dh | dx | …] of the step), _dcT and _dyT [H, 16].
+    private AlignedFloats? _xhT, _gatesT, _hLastT, _dGT, _dxhT;
+    private float[]? _cT, _tanhCT, _dcT, _dyT;
+    // Row-major: _xh [T·B, JoinedWidth] and _dGates [T·B, 4H] for the weight-gradient GEMM; _h [T+1, B, H] for y;
+    // _c0 and _cLast [B, H]; _dy [T, B, H]; _dhLast and _dcLast [B, H] from dStateT; _dx [T, B, I]; _dState0 [2, B, H].
+    private float[]? _xh, _h, _c0, _cLast, _dy, _dhLast, _dcLast, _dx, _dState0;
+    private PackedPanels? _forwardPanels, _backwardPanels;
+    // dGᵀ [4H, T·B] of the window in panels, the weight-gradient GEMM's left operand: each piece writes its rows.
+    private PackedPanels? _gateGradientPanels;
     private Action<int>? _forwardPiece, _backwardPiece;
     private int _gradientWidth;
-    private bool _skipsFirstStepGemm;
+    private bool _wantsDx, _wantsDState0;
 
     public override int StateCount => 2;
 
@@ -36,14 +47,20 @@ public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, 
     {
         CheckShapes(x, state0, y, stateT, steps, batch);
         int input = InputSize, hs = HiddenSize, k = JoinedWidth, gh = 4 * hs, bh = batch * hs, rows = steps * batch;
+        int pieces = PieceCount(batch);
+        _xhT = AlignedFloats.Grow(_xhT, pieces * steps * k * Lanes);
+        _gatesT = AlignedFloats.Grow(_gatesT, pieces * steps * gh * Lanes);
+        _hLastT = AlignedFloats.Grow(_hLastT, pieces * hs * Lanes);
+        _cT = Grow(_cT, pieces * (steps + 1) * hs * Lanes);
+        _tanhCT = Grow(_tanhCT, pieces * steps * hs * Lanes);
         _xh = Grow(_xh, rows * k);
-        _gates = Grow(_gates, rows * gh);
         _h = Grow(_h, (steps + 1) * bh);
-        _c = Grow(_c, (steps + 1) * bh);
-        _tanhC = Grow(_tanhC, steps * bh);
+        _c0 = Grow(_c0, bh);
+        _cLast = Grow(_cLast, bh);
         LastSteps = steps;
         LastBatch = batch;
 
+        // Joined rows [· | x_t | 1 | 0…]; the h part is written by the pieces (step 0's from the initial state).
         for (var r = 0; r < rows; r++)
         {
             var row = _xh.AsSpan(r * k, k);
@@ -52,18 +69,17 @@ public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, 
             row[(input + hs + 1)..].Clear();
         }
         for (var b = 0; b < batch; b++) state0.Slice(b * hs, hs).CopyTo(_xh.AsSpan(b * k, hs));
-
         state0[..bh].CopyTo(_h);
-        state0.Slice(bh, bh).CopyTo(_c);
-        // The recurrence runs as fixed pieces of batch rows (independent of the thread count), one hand-off per
-        // window instead of one per step; a row's GEMM result does not depend on how many rows share the call.
-        (_packedForward, _packedBackward) = PackJoinedWeights(parameters);
+        state0.Slice(bh, bh).CopyTo(_c0);
+
+        // Pieces are fixed sets of batch rows (independent of the thread count), one hand-off per window.
+        (_forwardPanels, _backwardPanels) = PackJoinedWeights(parameters);
         _forwardPiece ??= ForwardPiece;
-        Compute.ParallelFor(PieceCount(batch), _forwardPiece);
+        Compute.ParallelFor(pieces, _forwardPiece);
 
         _h.AsSpan(bh, steps * bh).CopyTo(y);
         _h.AsSpan(steps * bh, bh).CopyTo(stateT);
-        _c.AsSpan(steps * bh, bh).CopyTo(stateT[bh..]);
+        _cLast.AsSpan(0, bh).CopyTo(stateT[bh..]);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -71,146 +87,163 @@ public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, 
         Span<float> dx, Span<float> dState0, Span<float> gradients)
     {
         int steps = LastSteps, batch = LastBatch, input = InputSize, hs = HiddenSize, gh = 4 * hs;
-        int bh = batch * hs, rows = steps * batch;
-        if (_gates is null || _h is null || _c is null || _xh is null || _tanhC is null)
+        int bh = batch * hs, rows = steps * batch, pieces = PieceCount(batch);
+        if (_gatesT is null || _xh is null || _xhT is null || _cT is null || _tanhCT is null)
             throw new InvalidOperationException("Backward needs a Forward first");
-        // Without dx the backward GEMM stops after the h columns of the joined weights.
-        var width = _gradientWidth = dx.IsEmpty ? hs : JoinedWidth;
-        _skipsFirstStepGemm = dx.IsEmpty && dState0.IsEmpty;
-        _dGates = Grow(_dGates, rows * gh);
-        _dxh = Grow(_dxh, (rows + batch) * width);
-        _dc = Grow(_dc, bh);
-        for (var b = 0; b < batch; b++) dStateT.Slice(b * hs, hs).CopyTo(_dxh.AsSpan((rows + b) * width, hs));
-        dStateT.Slice(bh, bh).CopyTo(_dc);
+        // Without dx the backward product stops after the h rows of the transposed joined weights.
+        _wantsDx = !dx.IsEmpty;
+        _wantsDState0 = !dState0.IsEmpty;
+        var width = _gradientWidth = _wantsDx ? JoinedWidth : hs;
+        _dGT = AlignedFloats.Grow(_dGT, pieces * gh * Lanes);
+        _dxhT = AlignedFloats.Grow(_dxhT, pieces * width * Lanes);
+        _dcT = Grow(_dcT, pieces * hs * Lanes);
+        _dyT = Grow(_dyT, pieces * hs * Lanes);
+        if (_gateGradientPanels is null || _gateGradientPanels.K < rows) _gateGradientPanels = new PackedPanels(gh, rows);
         _dy = Grow(_dy, rows * hs);
+        _dhLast = Grow(_dhLast, bh);
+        _dcLast = Grow(_dcLast, bh);
+        if (_wantsDx) _dx = Grow(_dx, rows * input);
+        if (_wantsDState0) _dState0 = Grow(_dState0, 2 * bh);
         dy[..(rows * hs)].CopyTo(_dy);
+        dStateT[..bh].CopyTo(_dhLast);
+        dStateT.Slice(bh, bh).CopyTo(_dcLast);
         _backwardPiece ??= BackwardPiece;
-        Compute.ParallelFor(PieceCount(batch), _backwardPiece);
+        Compute.ParallelFor(pieces, _backwardPiece);
 
-        if (!dx.IsEmpty)
-            for (var r = 0; r < rows; r++) _dxh.AsSpan(r * width + hs, input).CopyTo(dx.Slice(r * input, input));
-        if (!dState0.IsEmpty)
-        {
-            for (var b = 0; b < batch; b++) _dxh.AsSpan(b * width, hs).CopyTo(dState0.Slice(b * hs, hs));
-            _dc.AsSpan(0, bh).CopyTo(dState0[bh..]);
-        }
-        AccumulateJoinedGradients(_xh, _dGates, gradients, rows);
+        if (_wantsDx) _dx.AsSpan(0, rows * input).CopyTo(dx);
+        if (_wantsDState0) _dState0.AsSpan(0, 2 * bh).CopyTo(dState0);
+        AccumulateJoinedGradients(_xh, _gateGradientPanels, gradients, rows);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void ForwardPiece(int piece)
+    private unsafe void ForwardPiece(int piece)
     {
-        int steps = LastSteps, batch = LastBatch, hs = HiddenSize, k = JoinedWidth, gh = 4 * hs;
-        int bh = batch * hs;
+        int steps = LastSteps, batch = LastBatch, hs = HiddenSize, k = JoinedWidth, gh = 4 * hs, bh = batch * hs;
         var (b0, rows) = PieceRows(piece, batch);
+        int xhSize = k * Lanes, gateSize = gh * Lanes, unitSize = hs * Lanes;
+        var xhT = _xhT!.Span.Slice(piece * steps * xhSize, steps * xhSize);
+        var gatesT = _gatesT!.Span.Slice(piece * steps * gateSize, steps * gateSize);
+        var cT = _cT.AsSpan(piece * (steps + 1) * unitSize, (steps + 1) * unitSize);
+        var tanhCT = _tanhCT.AsSpan(piece * steps * unitSize, steps * unitSize);
+        var hLastT = _hLastT!.Span.Slice(piece * unitSize, unitSize);
+        if (rows < Lanes)
+        {
+            xhT.Clear();
+            cT[..unitSize].Clear();
+        }
+        // Step 0 whole (its h part is the initial state), later steps from x on: their h comes from the gate math.
+        ToLanes(_xh.AsSpan(b0 * k), k, rows, k, xhT);
+        for (var t = 1; t < steps; t++) ToLanes(_xh.AsSpan((t * batch + b0) * k + hs), k, rows, k - hs, xhT[(t * xhSize + hs * Lanes)..]);
+        ToLanes(_c0.AsSpan(b0 * hs), hs, rows, hs, cT);
+
+        var xhBase = _xhT.Pointer + (nint)piece * steps * xhSize;
+        var gatesBase = _gatesT.Pointer + (nint)piece * steps * gateSize;
         for (var t = 0; t < steps; t++)
         {
-            var gates = _gates.AsSpan((t * batch + b0) * gh, rows * gh);
-            Compute.Gemm(false, rows, _xh.AsSpan((t * batch + b0) * k, rows * k), _packedForward!, gates, false);
-            var cPrev = _c.AsSpan(t * bh, bh);
-            var cNext = _c.AsSpan((t + 1) * bh, bh);
-            var hNext = _h.AsSpan((t + 1) * bh, bh);
-            var tanhC = _tanhC.AsSpan(t * bh, bh);
-            // h_t also becomes the h part of the next step's joined row.
-            var xhNext = t + 1 < steps ? _xh.AsSpan(((t + 1) * batch + b0) * k, rows * k) : default;
-            var full = FullVectors(hs);
-            for (var r = 0; r < rows; r++)
-            {
-                var g = gates.Slice(r * gh, gh);
-                var o0 = (b0 + r) * hs;
-                for (var j = 0; j < full; j += Width)
-                {
-                    ForwardUnits<FullVector>(g, cPrev, cNext, tanhC, hNext, xhNext, hs, j, o0 + j, r * k + j, Width);
-                }
-                if (full < hs)
-                    ForwardUnits<PartialVector>(g, cPrev, cNext, tanhC, hNext, xhNext, hs, full, o0 + full, r * k + full,
-                        hs - full);
-            }
+            // gates_t [4H, 16] = W_joined · xh_t [JoinedWidth, 16]
+            Compute.MultiplyLanes(_forwardPanels!, gh, xhBase + (nint)t * xhSize, gatesBase + (nint)t * gateSize);
+            var gates = gatesT.Slice(t * gateSize, gateSize);
+            var cPrev = cT.Slice(t * unitSize, unitSize);
+            var cNext = cT.Slice((t + 1) * unitSize, unitSize);
+            var tanhC = tanhCT.Slice(t * unitSize, unitSize);
+            // h_t goes straight into the next step's joined inputs.
+            var hNext = t + 1 < steps ? xhT.Slice((t + 1) * xhSize, unitSize) : hLastT;
+            for (var at = 0; at < unitSize; at += Width) ForwardLanes(gates, unitSize, at, cPrev, cNext, tanhC, hNext);
+            FromLanes(hNext, rows, hs, _h.AsSpan((t + 1) * bh + b0 * hs), hs);
+            if (t + 1 < steps) FromLanes(hNext, rows, hs, _xh.AsSpan(((t + 1) * batch + b0) * k), k);
         }
+        FromLanes(cT.Slice(steps * unitSize, unitSize), rows, hs, _cLast.AsSpan(b0 * hs), hs);
     }
 
     /// <summary>
-    /// Units [j, j+n) of one row: gate pre-activations g become i,f,g,o in place; c, tanh c and h stored at
-    /// offset o, h also into the next step's joined row at xo (when there is a next step).
+    /// Eight lanes of one unit at offset <paramref name="at"/>: gate pre-activations (rows <paramref name="gateStride"/>
+    /// apart) become i,f,g,o in place; c, tanh c and h stored at the same offset of their blocks.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void ForwardUnits<TAccess>(Span<float> g, ReadOnlySpan<float> cPrev,
-        Span<float> cNext, Span<float> tanhC, Span<float> hNext, Span<float> xhNext, int hs, int j, int o, int xo,
-        int n)
-        where TAccess : IVectorAccess
+    private static void ForwardLanes(Span<float> g, int gateStride, int at, ReadOnlySpan<float> cPrev,
+        Span<float> cNext, Span<float> tanhC, Span<float> hNext)
     {
         // c' = σ(f) ⊙ c + σ(i) ⊙ tanh(g) ; h' = σ(o) ⊙ tanh(c') (the pre-activations include the biases)
-        var i = Sigmoid(TAccess.Load(g, j, n));
-        var f = Sigmoid(TAccess.Load(g, hs + j, n));
-        var gg = Tanh(TAccess.Load(g, 2 * hs + j, n));
-        var og = Sigmoid(TAccess.Load(g, 3 * hs + j, n));
-        var c = f * TAccess.Load(cPrev, o, n) + i * gg;
+        var i = Sigmoid(FullVector.Load(g, at, Width));
+        var f = Sigmoid(FullVector.Load(g, gateStride + at, Width));
+        var gg = Tanh(FullVector.Load(g, 2 * gateStride + at, Width));
+        var og = Sigmoid(FullVector.Load(g, 3 * gateStride + at, Width));
+        var c = f * FullVector.Load(cPrev, at, Width) + i * gg;
         var tc = Tanh(c);
-        var h = og * tc;
-        TAccess.Store(i, g, j, n);
-        TAccess.Store(f, g, hs + j, n);
-        TAccess.Store(gg, g, 2 * hs + j, n);
-        TAccess.Store(og, g, 3 * hs + j, n);
-        TAccess.Store(c, cNext, o, n);
-        TAccess.Store(tc, tanhC, o, n);
-        TAccess.Store(h, hNext, o, n);
-        if (!xhNext.IsEmpty) TAccess.Store(h, xhNext, xo, n);
+        FullVector.Store(i, g, at, Width);
+        FullVector.Store(f, g, gateStride + at, Width);
+        FullVector.Store(gg, g, 2 * gateStride + at, Width);
+        FullVector.Store(og, g, 3 * gateStride + at, Width);
+        FullVector.Store(c, cNext, at, Width);
+        FullVector.Store(tc, tanhC, at, Width);
+        FullVector.Store(og * tc, hNext, at, Width);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void BackwardPiece(int piece)
+    private unsafe void BackwardPiece(int piece)
     {
-        int steps = LastSteps, batch = LastBatch, hs = HiddenSize, k = _gradientWidth, gh = 4 * hs;
-        int bh = batch * hs;
+        int steps = LastSteps, batch = LastBatch, hs = HiddenSize, input = InputSize, gh = 4 * hs, bh = batch * hs;
+        int width = _gradientWidth;
         var (b0, rows) = PieceRows(piece, batch);
-        var dc = _dc.AsSpan(b0 * hs, rows * hs);
+        int gateSize = gh * Lanes, unitSize = hs * Lanes;
+        var gatesT = _gatesT!.Span.Slice(piece * steps * gateSize, steps * gateSize);
+        var cT = _cT.AsSpan(piece * (steps + 1) * unitSize, (steps + 1) * unitSize);
+        var tanhCT = _tanhCT.AsSpan(piece * steps * unitSize, steps * unitSize);
+        var dG = _dGT!.Span.Slice(piece * gateSize, gateSize);
+        var dxh = _dxhT!.Span.Slice(piece * width * Lanes, width * Lanes);
+        var dc = _dcT.AsSpan(piece * unitSize, unitSize);
+        var dyT = _dyT.AsSpan(piece * unitSize, unitSize);
+        if (rows < Lanes)
+        {
+            // Zero gradients in the unused lanes keep every gate gradient there exactly zero.
+            dxh[..unitSize].Clear();
+            dc.Clear();
+            dyT.Clear();
+        }
+        // The gradient on h_T sits where each step's product leaves the gradient on h_{t-1}.
+        ToLanes(_dhLast.AsSpan(b0 * hs), hs, rows, hs, dxh);
+        ToLanes(_dcLast.AsSpan(b0 * hs), hs, rows, hs, dc);
+        var dGPointer = _dGT.Pointer + (nint)piece * gateSize;
+        var dxhPointer = _dxhT.Pointer + (nint)piece * width * Lanes;
         for (var t = steps - 1; t >= 0; t--)
         {
-            var gates = _gates.AsSpan((t * batch + b0) * gh, rows * gh);
-            var dGates = _dGates.AsSpan((t * batch + b0) * gh, rows * gh);
-            var cPrev = _c.AsSpan(t * bh + b0 * hs, rows * hs);
-            var tanhC = _tanhC.AsSpan(t * bh + b0 * hs, rows * hs);
-            var dyT = _dy.AsSpan(t * bh + b0 * hs, rows * hs);
-            // The gradient on h_t: the h part of the next step's joined-input gradient (slot T: from the final state).
-            var dhNext = _dxh.AsSpan(((t + 1) * batch + b0) * k, rows * k);
-            var full = FullVectors(hs);
-            for (var r = 0; r < rows; r++)
-            {
-                var g = gates.Slice(r * gh, gh);
-                var d = dGates.Slice(r * gh, gh);
-                var o0 = r * hs;
-                var dh = dhNext.Slice(r * k, hs);
-                for (var j = 0; j < full; j += Width)
-                    BackwardUnits<FullVector>(g, d, dh, dyT, tanhC, cPrev, dc, hs, j, o0 + j, Width);
-                if (full < hs)
-                    BackwardUnits<PartialVector>(g, d, dh, dyT, tanhC, cPrev, dc, hs, full, o0 + full, hs - full);
-            }
-            // [dh_{t-1} | dx_t | …] = dGates_t · [W_hh | W_ih | …] (only the first k columns); at t = 0 nothing
-            // but the initial state's gradient and dx_0, when wanted
-            if (t > 0 || !_skipsFirstStepGemm) Compute.Gemm(false, rows, dGates, _packedBackward!, k, _dxh.AsSpan((t * batch + b0) * k, rows * k), false);
+            ToLanes(_dy.AsSpan((t * batch + b0) * hs), hs, rows, hs, dyT);
+            var gates = gatesT.Slice(t * gateSize, gateSize);
+            var cPrev = cT.Slice(t * unitSize, unitSize);
+            var tanhC = tanhCT.Slice(t * unitSize, unitSize);
+            for (var at = 0; at < unitSize; at += Width) BackwardLanes(gates, unitSize, at, dG, dxh, dyT, tanhC, cPrev, dc);
+            ToPanels(dG, gh, rows, _gateGradientPanels!, t * batch + b0);
+            // [dh_{t-1} | dx_t | …] = [W_hh | W_ih | …]ᵀ · dG_t (only the first width rows); at t = 0 only for the
+            // initial state's gradient and dx_0, when wanted
+            if (t > 0 || _wantsDx || _wantsDState0) Compute.MultiplyLanes(_backwardPanels!, width, dGPointer, dxhPointer);
+            if (_wantsDx) FromLanes(dxh[(hs * Lanes)..], rows, input, _dx.AsSpan((t * batch + b0) * input), input);
+        }
+        if (_wantsDState0)
+        {
+            FromLanes(dxh, rows, hs, _dState0.AsSpan(b0 * hs), hs);
+            FromLanes(dc, rows, hs, _dState0.AsSpan(bh + b0 * hs), hs);
         }
     }
 
-    /// <summary>Units [j, j+n) of one row of backward: dGates at j from the activations, dc updated at offset o.</summary>
+    /// <summary>Eight lanes of one unit of backward: dGates at <paramref name="at"/> from the activations, dc updated.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void BackwardUnits<TAccess>(ReadOnlySpan<float> g, Span<float> d, ReadOnlySpan<float> dhNext,
-        ReadOnlySpan<float> dyT, ReadOnlySpan<float> tanhC, ReadOnlySpan<float> cPrev, Span<float> dc, int hs, int j,
-        int o, int n)
-        where TAccess : IVectorAccess
+    private static void BackwardLanes(ReadOnlySpan<float> g, int gateStride, int at, Span<float> d,
+        ReadOnlySpan<float> dhNext, ReadOnlySpan<float> dyT, ReadOnlySpan<float> tanhC, ReadOnlySpan<float> cPrev,
+        Span<float> dc)
     {
         var one = Vector256<float>.One;
         // dh += dy; dc += dh ⊙ o ⊙ (1 - tanh²c); pre-activation gradients through σ' = σ(1-σ) and tanh' = 1 - tanh²
-        var i = TAccess.Load(g, j, n);
-        var f = TAccess.Load(g, hs + j, n);
-        var gg = TAccess.Load(g, 2 * hs + j, n);
-        var og = TAccess.Load(g, 3 * hs + j, n);
-        var h = TAccess.Load(dhNext, j, n) + TAccess.Load(dyT, o, n);
-        var tc = TAccess.Load(tanhC, o, n);
-        var c = TAccess.Load(dc, o, n) + h * og * (one - tc * tc);
-        TAccess.Store(c * gg * i * (one - i), d, j, n);
-        TAccess.Store(c * TAccess.Load(cPrev, o, n) * f * (one - f), d, hs + j, n);
-        TAccess.Store(c * i * (one - gg * gg), d, 2 * hs + j, n);
-        TAccess.Store(h * tc * og * (one - og), d, 3 * hs + j, n);
-        TAccess.Store(c * f, dc, o, n);
+        var i = FullVector.Load(g, at, Width);
+        var f = FullVector.Load(g, gateStride + at, Width);
+        var gg = FullVector.Load(g, 2 * gateStride + at, Width);
+        var og = FullVector.Load(g, 3 * gateStride + at, Width);
+        var h = FullVector.Load(dhNext, at, Width) + FullVector.Load(dyT, at, Width);
+        var tc = FullVector.Load(tanhC, at, Width);
+        var c = FullVector.Load(dc, at, Width) + h * og * (one - tc * tc);
+        FullVector.Store(c * gg * i * (one - i), d, at, Width);
+        FullVector.Store(c * FullVector.Load(cPrev, at, Width) * f * (one - f), d, gateStride + at, Width);
+        FullVector.Store(c * i * (one - gg * gg), d, 2 * gateStride + at, Width);
+        FullVector.Store(h * tc * og * (one - og), d, 3 * gateStride + at, Width);
+        FullVector.Store(c * f, dc, at, Width);
     }
 }

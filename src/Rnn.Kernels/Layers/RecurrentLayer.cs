@@ -85,7 +85,8 @@ public abstract class RecurrentLayer
     public abstract void Backward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> dy, ReadOnlySpan<float> dStateT,
         Span<float> dx, Span<float> dState0, Span<float> gradients);
 
-    private PackedMatrix? _hhTransposed, _hh, _joinedTransposed, _joinedPlain;
+    private PackedMatrix? _hhTransposed, _hh;
+    private PackedPanels? _joinedPanels, _joinedTransposedPanels;
     private float[]? _joined, _joinedGradient;
 
     /// <summary>Batch rows per piece of the recurrence: fixed, so results do not depend on the thread count.</summary>
@@ -166,12 +167,12 @@ public abstract class RecurrentLayer
     private protected int JoinedWidth => GemmPlan.RoundUp(InputSize + HiddenSize + 1, 16);
 
     /// <summary>
-    /// [W_hh | W_ih | b_ih + b_hh | 0…] as one [G·H, JoinedWidth] matrix packed both ways: transposed for the forward
-    /// step GEMM [h_{t-1} | x_t | 1]·Wᵀ (recurrence, input projection and bias in one product) and plain for
-    /// backward's dG·W = [dh_{t-1} | dx_t | …]. Packed once per pass.
+    /// [W_hh | W_ih | b_ih + b_hh | 0…] as one [G·H, JoinedWidth] matrix packed as six-row panels both ways: as is for
+    /// the forward step product W·[h_{t-1} | x_t | 1] (recurrence, input projection and bias in one product) and
+    /// transposed for backward's Wᵀ·dG = [dh_{t-1} | dx_t | …]. Packed once per pass.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private protected (PackedMatrix Forward, PackedMatrix Backward) PackJoinedWeights(ReadOnlySpan<float> parameters)
+    private protected (PackedPanels Forward, PackedPanels Backward) PackJoinedWeights(ReadOnlySpan<float> parameters)
     {
         int gh = GateCount * HiddenSize, k = JoinedWidth, input = InputSize, hs = HiddenSize;
         _joined = Grow(_joined, gh * k);
@@ -188,20 +189,29 @@ public abstract class RecurrentLayer
             row[(input + hs + 1)..].Clear();
         }
         var joined = _joined.AsSpan(0, gh * k);
-        return (Repack(ref _joinedTransposed, true, k, gh, joined), Repack(ref _joinedPlain, false, gh, k, joined));
+        return (Repack(ref _joinedPanels, false, gh, k, joined), Repack(ref _joinedTransposedPanels, true, k, gh, joined));
+    }
+
+    /// <summary>op(A) [m, k] packed into <paramref name="packed"/>: made on first use, repacked in place after.</summary>
+    private PackedPanels Repack(ref PackedPanels? packed, bool trans, int m, int k, ReadOnlySpan<float> a)
+    {
+        if (packed is null) packed = Compute.PackPanels(trans, m, k, a);
+        else Compute.PackPanels(trans, a, packed);
+        return packed;
     }
 
     /// <summary>
     /// The weight gradients of a window whose step inputs were the joined rows xh = [h_{t-1} | x_t | 1 | 0…]: one
-    /// GEMM dW = dGᵀ·XH [G·H, JoinedWidth] whose columns are W_hh's, W_ih's and (the ones column) both biases'.
+    /// GEMM dW = dGᵀ·XH [G·H, JoinedWidth] whose columns are W_hh's, W_ih's and (the ones column) both biases'. The
+    /// gate gradients come as dGᵀ already in panels (depth = the window's rows), written there by the pieces.
     /// </summary>
-    private protected void AccumulateJoinedGradients(ReadOnlySpan<float> xh, ReadOnlySpan<float> dGates,
+    private protected void AccumulateJoinedGradients(ReadOnlySpan<float> xh, PackedPanels gateGradients,
         Span<float> gradients, int rows)
     {
         int gh = GateCount * HiddenSize, k = JoinedWidth, input = InputSize, hs = HiddenSize;
         _joinedGradient = Grow(_joinedGradient, gh * k);
         var dW = _joinedGradient.AsSpan(0, gh * k);
-        Compute.Gemm(true, false, gh, k, rows, dGates[..(rows * gh)], xh[..(rows * k)], dW, false);
+        Compute.Gemm(gateGradients, rows, k, xh[..(rows * k)], dW, false);
         AddColumns(dW, k, 0, hs, WeightHh.Of(gradients));
         AddColumns(dW, k, hs, input, WeightIh.Of(gradients));
         AddColumns(dW, k, input + hs, 1, BiasIh.Of(gradients));

@@ -1,0 +1,110 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace Rnn.Kernels.Compute;
+
+/// <summary>
+/// Moves up to 16 row-major rows into lane-major blocks ([unit, 16 lanes], lane r = row r) and back: the layout of a
+/// recurrent piece's step data (see <see cref="PackedPanels"/>). Pure data movement, so the values never change;
+/// 8×8 register transposes where whole blocks fit, element by element at the edges or without AVX.
+/// </summary>
+internal static unsafe class LaneTranspose
+{
+    public const int Lanes = GemmMicroKernel.NR;
+
+    /// <summary>lanes[q·16 + r] = rows[r·ld + q] for r &lt; <paramref name="rows"/>, q &lt; n; other lanes untouched.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void ToLanes(ReadOnlySpan<float> source, int ld, int rows, int n, Span<float> lanes)
+    {
+        if (rows == 0 || n == 0) return;
+        if ((long)(rows - 1) * ld + n > source.Length || (long)(n - 1) * Lanes + rows > lanes.Length)
+            throw new ArgumentException($"a [{rows}, {n}] block does not fit the spans");
+        fixed (float* src = source, dst = lanes)
+        {
+            var (vectorRows, vectorColumns) = Avx.IsSupported ? (rows - rows % 8, n - n % 8) : (0, 0);
+            for (var r0 = 0; r0 < vectorRows; r0 += 8)
+                for (var q0 = 0; q0 < vectorColumns; q0 += 8)
+                    RegisterTranspose.Transpose8x8(src + (nint)r0 * ld + q0, ld, dst + q0 * Lanes + r0, Lanes);
+            for (var r = 0; r < rows; r++)
+                for (var q = r < vectorRows ? vectorColumns : 0; q < n; q++)
+                    dst[q * Lanes + r] = src[(nint)r * ld + q];
+        }
+    }
+
+    /// <summary>rows[r·ld + q] = lanes[q·16 + r] for r &lt; <paramref name="rows"/>, q &lt; n.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void FromLanes(ReadOnlySpan<float> lanes, int rows, int n, Span<float> destination, int ld)
+    {
+        if (rows == 0 || n == 0) return;
+        if ((long)(rows - 1) * ld + n > destination.Length || (long)(n - 1) * Lanes + rows > lanes.Length)
+            throw new ArgumentException($"a [{rows}, {n}] block does not fit the spans");
+        fixed (float* src = lanes, dst = destination)
+        {
+            var (vectorRows, vectorColumns) = Avx.IsSupported ? (rows - rows % 8, n - n % 8) : (0, 0);
+            for (var r0 = 0; r0 < vectorRows; r0 += 8)
+                for (var q0 = 0; q0 < vectorColumns; q0 += 8)
+                    RegisterTranspose.Transpose8x8(src + q0 * Lanes + r0, Lanes, dst + (nint)r0 * ld + q0, ld);
+            for (var r = 0; r < rows; r++)
+                for (var q = r < vectorRows ? vectorColumns : 0; q < n; q++)
+                    dst[(nint)r * ld + q] = src[q * Lanes + r];
+        }
+    }
+
+    /// <summary>
+    /// Writes a lane-major block [units, 16] into depth positions first..first+rows of the panels of
+    /// <paramref name="destination"/> (op(A) [units, depth]): panel s, depth first + r gets units 6s..6s+5 of lane r
+    /// (zeros past the last unit). Only those positions are written, so pieces may fill their own depth ranges of one
+    /// matrix at the same time.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void ToPanels(ReadOnlySpan<float> lanes, int units, int rows, PackedPanels destination, int first)
+    {
+        const int MR = GemmMicroKernel.MR;
+        if (units != destination.M || first < 0 || first + rows > destination.K || (long)units * Lanes > lanes.Length)
+            throw new ArgumentException($"a [{units}, {rows}] lane block does not fit depth {first} of a [{destination.M}, {destination.K}] panel matrix");
+        var vectorRows = Avx.IsSupported ? rows - rows % 8 : 0;
+        fixed (float* src = lanes)
+        {
+            var panel = destination.Data + (nint)first * MR;
+            for (var u = 0; u < units; u += MR, panel += destination.PanelStride)
+            {
+                var count = Math.Min(MR, units - u);
+                var from = src + u * Lanes;
+                for (var r0 = 0; r0 < vectorRows; r0 += 8) SixUnitsOfEightLanes(from + r0, count, panel + r0 * MR);
+                for (var r = vectorRows; r < rows; r++)
+                    for (var i = 0; i < MR; i++) panel[r * MR + i] = i < count ? from[i * Lanes + r] : 0f;
+            }
+        }
+        GC.KeepAlive(destination);
+    }
+
+    /// <summary>dst[q·6 + i] = src[i·16 + q] for q &lt; 8, i &lt; 6 (zero for i ≥ count), writing exactly 48 floats.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void SixUnitsOfEightLanes(float* src, int count, float* dst)
+    {
+        var zero = Vector256<float>.Zero;
+        RegisterTranspose.Transpose(
+            Avx.LoadVector256(src), count > 1 ? Avx.LoadVector256(src + Lanes) : zero,
+            count > 2 ? Avx.LoadVector256(src + 2 * Lanes) : zero, count > 3 ? Avx.LoadVector256(src + 3 * Lanes) : zero,
+            count > 4 ? Avx.LoadVector256(src + 4 * Lanes) : zero, count > 5 ? Avx.LoadVector256(src + 5 * Lanes) : zero,
+            zero, zero,
+            out var o0, out var o1, out var o2, out var o3, out var o4, out var o5, out var o6, out var o7);
+        StoreSix(dst, o0);
+        StoreSix(dst + 6, o1);
+        StoreSix(dst + 12, o2);
+        StoreSix(dst + 18, o3);
+        StoreSix(dst + 24, o4);
+        StoreSix(dst + 30, o5);
+        StoreSix(dst + 36, o6);
+        StoreSix(dst + 42, o7);
+    }
+
+    /// <summary>The first six floats of v: four, then two, never touching the neighbour's slot.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreSix(float* dst, Vector256<float> v)
+    {
+        Sse.Store(dst, v.GetLower());
+        Sse2.StoreScalar((double*)(dst + 4), v.GetUpper().AsDouble());
+    }
+}

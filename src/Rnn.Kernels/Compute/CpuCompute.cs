@@ -166,34 +166,30 @@ public sealed unsafe class CpuCompute : IDisposable
     }
 
     /// <summary>
-    /// C[M, n] = (accumulate ? C : 0) + A[:, 0..depth)·B with A prepacked (its panels filled by the caller, e.g. with
-    /// <see cref="LaneTranspose.ToPanels"/>) and B row-major [depth, n]. Bit-identical to the unpacked GEMM of the
-    /// same operands: packing moves values, it never changes the arithmetic.
+    /// C[M, N] = (accumulate ? C : 0) + A·B with both operands prepacked over the same depth (A.K = B.K): no packing
+    /// at all. Inside a ParallelFor piece it runs on the calling thread.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void Gemm(PackedPanels a, int depth, int n, ReadOnlySpan<float> b, Span<float> c, bool accumulate)
+    public void Gemm(PackedPanels a, PackedMatrix b, Span<float> c, bool accumulate)
     {
         ArgumentNullException.ThrowIfNull(a);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(depth, a.K);
-        int m = a.M, k = depth;
-        CheckShape(m, n, k);
-        CheckLength(b.Length, (long)k * n, nameof(b));
+        ArgumentNullException.ThrowIfNull(b);
+        if (a.K != b.K) throw new ArgumentException($"A has depth {a.K}, B {b.K}", nameof(b));
+        int m = a.M, n = b.N, k = a.K;
         CheckLength(c.Length, (long)m * n, nameof(c));
         if (TrivialProduct(m, n, k, c, accumulate)) return;
-        fixed (float* pb = b, pc = c)
+        fixed (float* pc = c)
         {
             var problem = new GemmProblem
             {
-                B = pb, C = pc, M = m, N = n, K = k, Accumulate = accumulate, Kernel = _kernel,
+                C = pc, M = m, N = n, K = k, Accumulate = accumulate, Kernel = _kernel,
                 PrepackedA = a.Data, PrepackedAPanelStride = a.PanelStride,
+                PrepackedB = b.Data, PrepackedPaddedN = b.PaddedN,
             };
-            var plan = GemmPlan.Create(m, n, k, transB: false, bPrepacked: false);
-            if (plan.TilesM > 1 && (long)m * n * k >= GemmPlan.MinParallelMacs && !IsNested)
-                ExecuteWithSharedB(problem);
-            else
-                Execute(problem, plan);
+            Execute(problem, GemmPlan.Create(m, n, k, transB: false, bPrepacked: true));
         }
         GC.KeepAlive(a);
+        GC.KeepAlive(b);
     }
 
     /// <summary>

@@ -79,6 +79,43 @@ internal static unsafe class LaneTranspose
         GC.KeepAlive(destination);
     }
 
+    /// <summary>
+    /// Writes a lane-major block [n, 16] as depth rows first..first+15 of <paramref name="destination"/> (op(B)
+    /// [depth, n] in PackedMatrix layout): row first + r holds lane r of every unit. first must be a multiple of 16.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void ToPackedRows(ReadOnlySpan<float> lanes, PackedMatrix destination, int first)
+    {
+        const int KC = GemmPlan.KC;
+        int n = destination.N, depth = destination.K;
+        if (first % Lanes != 0 || first + Lanes > depth || (long)n * Lanes > lanes.Length || n % Lanes != 0)
+            throw new ArgumentException($"a [{n}, 16] lane block does not fit depth {first} of a [{depth}, {n}] packed matrix");
+        var p0 = first / KC * KC;
+        var kc = Math.Min(KC, depth - p0);
+        fixed (float* src = lanes)
+        {
+            // Depth block p0 holds panels of kc rows × 16 columns one after another.
+            var block = destination.Data + (nint)p0 * destination.PaddedN + (first - p0) * Lanes;
+            for (var c0 = 0; c0 < n; c0 += Lanes)
+            {
+                var panel = block + (nint)c0 * kc;
+                var from = src + c0 * Lanes;
+                if (Avx.IsSupported)
+                {
+                    for (var r0 = 0; r0 < Lanes; r0 += 8)
+                        for (var q0 = 0; q0 < Lanes; q0 += 8)
+                            RegisterTranspose.Transpose8x8(from + q0 * Lanes + r0, Lanes, panel + r0 * Lanes + q0, Lanes);
+                }
+                else
+                {
+                    for (var r = 0; r < Lanes; r++)
+                        for (var q = 0; q < Lanes; q++) panel[r * Lanes + q] = from[q * Lanes + r];
+                }
+            }
+        }
+        GC.KeepAlive(destination);
+    }
+
     /// <summary>dst[q·6 + i] = src[i·16 + q] for q &lt; 8, i &lt; 6 (zero for i ≥ count), writing exactly 48 floats.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void SixUnitsOfEightLanes(float* src, int count, float* dst)

@@ -5,7 +5,7 @@ namespace Rnn.Kernels.Compute;
 /// 16 lanes: C[M, 16] = op(A)·B[K, 16] (see <see cref="CpuCompute.MultiplyLanes"/>). Recurrent layers keep their
 /// weights this way and their step data lane-major ([unit, 16 batch rows]), so a step's product needs no packing at
 /// all: B is the step's data as it lies, and every tile is a full 16 columns wide. The same layout serves as a
-/// prepacked A for <see cref="CpuCompute.Gemm(PackedPanels, int, int, ReadOnlySpan{float}, Span{float}, bool)"/>.
+/// prepacked A for <see cref="CpuCompute.Gemm(PackedPanels, PackedMatrix, Span{float}, bool)"/>.
 /// </summary>
 public sealed unsafe class PackedPanels
 {

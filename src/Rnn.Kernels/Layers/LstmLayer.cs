@@ -17,8 +17,8 @@ namespace Rnn.Kernels.Layers;
 /// lane-major ([unit, 16 lanes], lane r = batch row r of the piece): each step is one product of the packed joined
 /// weights [W_hh | W_ih | b] with the step's joined inputs [h_{t-1} | x_t | 1] exactly as they lie (no packing, every
 /// tile full), the gate math runs on whole vectors of lanes, and h_t lands straight in the next step's inputs.
-/// Backward's Wᵀ·dG_t yields dh_{t-1} (and dx_t when wanted) the same way. One weight-gradient GEMM dGᵀ·XH per window
-/// takes the gate gradients straight from the pieces, in its own panel layout, and row-major copies of the inputs. Lanes past a short last piece carry zeros (and
+/// Backward's Wᵀ·dG_t yields dh_{t-1} (and dx_t when wanted) the same way, and each piece's weight gradient dGᵀ·XH
+/// over its T·16 lanes is one GEMM on operands written straight into panel layout, while they are still in cache. Lanes past a short last piece carry zeros (and
 /// finite values derived from them) and never leave the piece.
 /// </remarks>
 public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, int hiddenSize, CpuCompute compute)
@@ -29,13 +29,17 @@ public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, 
     // _dGT [4H, 16], _dxhT [width, 16] (= [dh | dx | …] of the step), _dcT and _dyT [H, 16].
     private AlignedFloats? _xhT, _gatesT, _hLastT, _dGT, _dxhT;
     private float[]? _cT, _tanhCT, _dcT, _dyT;
-    // Row-major: _xh [T·B, JoinedWidth] and _dGates [T·B, 4H] for the weight-gradient GEMM; _h [T+1, B, H] for y;
+    // Row-major: _xh [T·B, JoinedWidth] the joined inputs' x parts (and step 0's h); _h [T+1, B, H] for y;
     // _c0 and _cLast [B, H]; _dy [T, B, H]; _dhLast and _dcLast [B, H] from dStateT; _dx [T, B, I]; _dState0 [2, B, H].
     private float[]? _xh, _h, _c0, _cLast, _dy, _dhLast, _dcLast, _dx, _dState0;
     private PackedPanels? _forwardPanels, _backwardPanels;
-    // dGᵀ [4H, T·B] of the window in panels, the weight-gradient GEMM's left operand: each piece writes its rows.
-    private PackedPanels? _gateGradientPanels;
-    private Action<int>? _forwardPiece, _backwardPiece;
+    // Per gradient group (see GradientGroups): dGᵀ [4H, T·16] of its current piece in panels, the piece's joined
+    // inputs [T·16, JoinedWidth] packed, and the group's weight gradient [4H, JoinedWidth].
+    private PackedPanels?[] _groupGateGradients = [];
+    private PackedMatrix?[] _groupInputs = [];
+    private float[]? _groupWeightGradients;
+    private Action<int>? _backwardGroup;
+    private Action<int>? _forwardPiece;
     private int _gradientWidth;
     private bool _wantsDx, _wantsDState0;
 
@@ -98,7 +102,6 @@ public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, 
         _dxhT = AlignedFloats.Grow(_dxhT, pieces * width * Lanes);
         _dcT = Grow(_dcT, pieces * hs * Lanes);
         _dyT = Grow(_dyT, pieces * hs * Lanes);
-        if (_gateGradientPanels is null || _gateGradientPanels.K < rows) _gateGradientPanels = new PackedPanels(gh, rows);
         _dy = Grow(_dy, rows * hs);
         _dhLast = Grow(_dhLast, bh);
         _dcLast = Grow(_dcLast, bh);
@@ -107,12 +110,23 @@ public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, 
         dy[..(rows * hs)].CopyTo(_dy);
         dStateT[..bh].CopyTo(_dhLast);
         dStateT.Slice(bh, bh).CopyTo(_dcLast);
-        _backwardPiece ??= BackwardPiece;
-        Compute.ParallelFor(pieces, _backwardPiece);
+        var (groups, _) = GradientGroups(pieces);
+        var weightSize = gh * JoinedWidth;
+        _groupWeightGradients = Grow(_groupWeightGradients, groups * weightSize);
+        if (_groupGateGradients.Length < groups)
+        {
+            Array.Resize(ref _groupGateGradients, groups);
+            Array.Resize(ref _groupInputs, groups);
+        }
+        _backwardGroup ??= BackwardGroup;
+        Compute.ParallelFor(groups, _backwardGroup);
 
         if (_wantsDx) _dx.AsSpan(0, rows * input).CopyTo(dx);
         if (_wantsDState0) _dState0.AsSpan(0, 2 * bh).CopyTo(dState0);
-        AccumulateJoinedGradients(_xh, _gateGradientPanels, gradients, rows);
+        // dW = Σ over groups in group order: the same sum for any thread count.
+        var dW = _groupWeightGradients.AsSpan(0, weightSize);
+        for (var g = 1; g < groups; g++) ElementwiseSum.AddInto(_groupWeightGradients.AsSpan(g * weightSize, weightSize), dW);
+        AddJoinedGradients(dW, gradients);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -150,7 +164,6 @@ public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, 
             var hNext = t + 1 < steps ? xhT.Slice((t + 1) * xhSize, unitSize) : hLastT;
             for (var at = 0; at < unitSize; at += Width) ForwardLanes(gates, unitSize, at, cPrev, cNext, tanhC, hNext);
             FromLanes(hNext, rows, hs, _h.AsSpan((t + 1) * bh + b0 * hs), hs);
-            if (t + 1 < steps) FromLanes(hNext, rows, hs, _xh.AsSpan(((t + 1) * batch + b0) * k), k);
         }
         FromLanes(cT.Slice(steps * unitSize, unitSize), rows, hs, _cLast.AsSpan(b0 * hs), hs);
     }
@@ -179,8 +192,41 @@ public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, 
         FullVector.Store(og * tc, hNext, at, Width);
     }
 
+    /// <summary>
+    /// Backward pieces go in at most <see cref="MaxGradientGroups"/> groups of consecutive pieces, a group on one
+    /// thread: each group sums the weight gradients of its pieces in piece order into its own matrix (so a window
+    /// needs at most that many, whatever the batch), and Backward adds the groups up in group order.
+    /// </summary>
+    private const int MaxGradientGroups = 8;
+
+    private static (int Groups, int PiecesPerGroup) GradientGroups(int pieces)
+    {
+        var perGroup = (pieces + MaxGradientGroups - 1) / MaxGradientGroups;
+        return ((pieces + perGroup - 1) / perGroup, perGroup);
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private unsafe void BackwardPiece(int piece)
+    private void BackwardGroup(int group)
+    {
+        int steps = LastSteps, gh = 4 * HiddenSize, k = JoinedWidth, depth = steps * Lanes;
+        var (_, perGroup) = GradientGroups(PieceCount(LastBatch));
+        var gateGradients = _groupGateGradients[group];
+        if (gateGradients is null || gateGradients.K != depth) _groupGateGradients[group] = gateGradients = new PackedPanels(gh, depth);
+        var inputs = _groupInputs[group];
+        if (inputs is null || inputs.K != depth || inputs.N != k) _groupInputs[group] = inputs = new PackedMatrix(depth, k);
+        var weightGradient = _groupWeightGradients.AsSpan(group * gh * k, gh * k);
+        var first = group * perGroup;
+        var end = Math.Min(first + perGroup, PieceCount(LastBatch));
+        for (var piece = first; piece < end; piece++)
+        {
+            BackwardPiece(piece, gateGradients, inputs);
+            // dW (+)= dGᵀ·XH over the piece's T·16 lanes; the unused lanes of a short piece have dG = 0 exactly.
+            Compute.Gemm(gateGradients, inputs, weightGradient, accumulate: piece > first);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private unsafe void BackwardPiece(int piece, PackedPanels gateGradients, PackedMatrix inputs)
     {
         int steps = LastSteps, batch = LastBatch, hs = HiddenSize, input = InputSize, gh = 4 * hs, bh = batch * hs;
         int width = _gradientWidth;
@@ -212,7 +258,8 @@ public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, 
             var cPrev = cT.Slice(t * unitSize, unitSize);
             var tanhC = tanhCT.Slice(t * unitSize, unitSize);
             for (var at = 0; at < unitSize; at += Width) BackwardLanes(gates, unitSize, at, dG, dxh, dyT, tanhC, cPrev, dc);
-            ToPanels(dG, gh, rows, _gateGradientPanels!, t * batch + b0);
+            ToPanels(dG, gh, Lanes, gateGradients, t * Lanes);
+            ToPackedRows(_xhT!.Span.Slice((piece * steps + t) * JoinedWidth * Lanes, JoinedWidth * Lanes), inputs, t * Lanes);
             // [dh_{t-1} | dx_t | …] = [W_hh | W_ih | …]ᵀ · dG_t (only the first width rows); at t = 0 only for the
             // initial state's gradient and dx_0, when wanted
             if (t > 0 || _wantsDx || _wantsDState0) Compute.MultiplyLanes(_backwardPanels!, width, dGPointer, dxhPointer);

@@ -87,7 +87,7 @@ public abstract class RecurrentLayer
 
     private PackedMatrix? _hhTransposed, _hh;
     private PackedPanels? _joinedPanels, _joinedTransposedPanels;
-    private float[]? _joined, _joinedGradient;
+    private float[]? _joined;
 
     /// <summary>Batch rows per piece of the recurrence: fixed, so results do not depend on the thread count.</summary>
     private protected const int RowsPerPiece = 16;
@@ -201,17 +201,13 @@ public abstract class RecurrentLayer
     }
 
     /// <summary>
-    /// The weight gradients of a window whose step inputs were the joined rows xh = [h_{t-1} | x_t | 1 | 0…]: one
-    /// GEMM dW = dGᵀ·XH [G·H, JoinedWidth] whose columns are W_hh's, W_ih's and (the ones column) both biases'. The
-    /// gate gradients come as dGᵀ already in panels (depth = the window's rows), written there by the pieces.
+    /// Adds the joined weight gradient dW [G·H, JoinedWidth] (= dGᵀ·XH over a window whose step inputs were the joined
+    /// rows [h_{t-1} | x_t | 1 | 0…]) to the parameter gradients: its columns are W_hh's, W_ih's and (the ones
+    /// column) both biases'.
     /// </summary>
-    private protected void AccumulateJoinedGradients(ReadOnlySpan<float> xh, PackedPanels gateGradients,
-        Span<float> gradients, int rows)
+    private protected void AddJoinedGradients(ReadOnlySpan<float> dW, Span<float> gradients)
     {
-        int gh = GateCount * HiddenSize, k = JoinedWidth, input = InputSize, hs = HiddenSize;
-        _joinedGradient = Grow(_joinedGradient, gh * k);
-        var dW = _joinedGradient.AsSpan(0, gh * k);
-        Compute.Gemm(gateGradients, rows, k, xh[..(rows * k)], dW, false);
+        int k = JoinedWidth, input = InputSize, hs = HiddenSize;
         AddColumns(dW, k, 0, hs, WeightHh.Of(gradients));
         AddColumns(dW, k, hs, input, WeightIh.Of(gradients));
         AddColumns(dW, k, input + hs, 1, BiasIh.Of(gradients));

@@ -1,3 +1,4 @@
+using Rnn.Kernels.Tensors;
 using System.Runtime.CompilerServices;
 using Rnn.Kernels.Optimizers;
 
@@ -16,7 +17,7 @@ public static class GradientAggregation
     public static void AddShard(Span<float> sum, ReadOnlySpan<float> shardGradient)
     {
         // sum_i += g_i
-        for (var i = 0; i < sum.Length; i++) sum[i] += shardGradient[i];
+        ElementwiseSum.AddInto(shardGradient, sum);
     }
 
     /// <summary>g ← g / count: the mean over the global batch's loss elements.</summary>

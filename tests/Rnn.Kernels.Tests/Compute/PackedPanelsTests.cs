@@ -58,33 +58,55 @@ public unsafe class PackedPanelsTests
     }
 
     [Theory]
-    [InlineData(1, 2)]
     [InlineData(3, 1)]
-    public void PrepackedAGemmHasTheBitsOfTheTransposedGemm(int threadsA, int threadsB)
+    [InlineData(20, 2)] // depth 320: two depth blocks, the second a short one
+    public void BothOperandsPrepackedFromLanesGiveTheBitsOfTheTransposedGemm(int steps, int threads)
     {
-        // dW [units, n] = dGᵀ·XH over a window of rows, dG filled lane block by lane block as the LSTM pieces do.
-        const int units = 20, n = 48, batch = 21, steps = 3;
-        const int rows = batch * steps;
-        var dG = GemmTestData.Random(51, rows * units);
-        var xh = GemmTestData.Random(52, rows * n);
+        // dW [units, n] = dGᵀ·XH over steps of 16 lanes, both operands written block by block as the LSTM pieces do.
+        const int units = 20, n = 48;
+        var depth = steps * Lanes;
+        var dG = GemmTestData.Random(51, depth * units);
+        var xh = GemmTestData.Random(52, depth * n);
         var c0 = GemmTestData.Random(53, units * n);
-        using var one = new CpuCompute(threadsA);
-        using var other = new CpuCompute(threadsB);
+        using var compute = new CpuCompute(threads);
         var expected = (float[])c0.Clone();
-        one.Gemm(true, false, units, n, rows, dG, xh, expected, true);
+        compute.Gemm(true, false, units, n, depth, dG, xh, expected, true);
 
-        var panels = new PackedPanels(units, rows + 5);
+        var panels = new PackedPanels(units, depth);
+        var packed = new PackedMatrix(depth, n);
         for (var t = 0; t < steps; t++)
-            for (var b0 = 0; b0 < batch; b0 += Lanes)
-            {
-                var count = Math.Min(Lanes, batch - b0);
-                var lanes = new float[units * Lanes];
-                LaneTranspose.ToLanes(dG.AsSpan((t * batch + b0) * units), units, count, units, lanes);
-                LaneTranspose.ToPanels(lanes, units, count, panels, t * batch + b0);
-            }
+        {
+            var gateLanes = new float[units * Lanes];
+            LaneTranspose.ToLanes(dG.AsSpan(t * Lanes * units), units, Lanes, units, gateLanes);
+            LaneTranspose.ToPanels(gateLanes, units, Lanes, panels, t * Lanes);
+            var inputLanes = new float[n * Lanes];
+            LaneTranspose.ToLanes(xh.AsSpan(t * Lanes * n), n, Lanes, n, inputLanes);
+            LaneTranspose.ToPackedRows(inputLanes, packed, t * Lanes);
+        }
         var actual = (float[])c0.Clone();
-        other.Gemm(panels, rows, n, xh, actual, true);
-        GemmTestData.AssertBitIdentical(expected, actual, $"{threadsA} vs {threadsB} threads");
+        compute.Gemm(panels, packed, actual, true);
+        GemmTestData.AssertBitIdentical(expected, actual, $"{steps} steps, {threads} threads");
+    }
+
+    [Fact]
+    public void PanelsTakeOnlyTheirOwnDepthRange()
+    {
+        // Two short pieces fill depth 10..14 with 1 and 15..19 with 2; the rest of A stays zero, B is all ones.
+        const int units = 7, depth = 48;
+        var panels = new PackedPanels(units, depth);
+        var lanes = new float[units * Lanes];
+        Array.Fill(lanes, 1f);
+        LaneTranspose.ToPanels(lanes, units, 5, panels, 10);
+        Array.Fill(lanes, 2f);
+        LaneTranspose.ToPanels(lanes, units, 5, panels, 15);
+        var b = new PackedMatrix(depth, 16);
+        var ones = new float[16 * Lanes];
+        Array.Fill(ones, 1f);
+        for (var first = 0; first < depth; first += Lanes) LaneTranspose.ToPackedRows(ones, b, first);
+        var c = new float[units * 16];
+        using var compute = new CpuCompute(1);
+        compute.Gemm(panels, b, c, false);
+        Assert.All(c, v => Assert.Equal(5 * 1f + 5 * 2f, v));
     }
 
     [Theory]

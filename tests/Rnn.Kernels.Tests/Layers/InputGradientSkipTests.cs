@@ -21,22 +21,9 @@ public sealed class InputGradientSkipTests
     {
         const int steps = 6, batch = 19;
         using var compute = new CpuCompute(2);
-        var layout = new ParameterLayout();
-        RecurrentLayer layer = cell switch
-        {
-            RecurrentCell.Lstm => new LstmLayer(layout, 0, input, hidden, compute),
-            RecurrentCell.Gru => new GruLayer(layout, 0, input, hidden, compute),
-            _ => new SimpleRnnLayer(layout, 0, input, hidden, compute),
-        };
-        var parameters = new float[layout.TotalLength];
-        layer.Initialize(parameters, new DeterministicRandom(3));
-        var random = new DeterministicRandom(4);
-        float[] Random(int n)
-        {
-            var a = new float[n];
-            for (var i = 0; i < n; i++) a[i] = 2f * random.NextFloat() - 1f;
-            return a;
-        }
+        var @case = new RecurrentLayerCase(cell, input, hidden, compute);
+        var (layer, parameters) = (@case.Layer, @case.Parameters);
+        var Random = @case.Random;
         var x = Random(steps * batch * input);
         var state0 = Random(layer.StateCount * batch * hidden);
         var dy = Random(steps * batch * hidden);

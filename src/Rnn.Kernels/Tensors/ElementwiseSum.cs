@@ -1,0 +1,19 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace Rnn.Kernels.Tensors;
+
+/// <summary>target[i] += source[i], eight lanes at a time: each element is one rounding, so any vector width gives the same bits.</summary>
+internal static class ElementwiseSum
+{
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void AddInto(ReadOnlySpan<float> source, Span<float> target)
+    {
+        if (source.Length != target.Length)
+            throw new ArgumentException($"adding {source.Length} floats into {target.Length}", nameof(source));
+        var i = 0;
+        for (; i <= target.Length - Vector256<float>.Count; i += Vector256<float>.Count)
+            (Vector256.Create(target.Slice(i, 8)) + Vector256.Create(source.Slice(i, 8))).CopyTo(target.Slice(i, 8));
+        for (; i < target.Length; i++) target[i] += source[i];
+    }
+}

@@ -6,15 +6,18 @@ namespace Rnn.Client.Console;
 
 /// <summary>
 /// --json: one JSON object per line on stdout, each with an "event" (start, step, eval, summary, error), for
-/// programs that follow a run. Non-finite numbers (a skipped step's loss) are written as null: JSON has no NaN.
+/// programs that follow a run; eval events carry the wall seconds since start. Non-finite numbers (a skipped step's
+/// loss) are written as null: JSON has no NaN.
 /// </summary>
 internal sealed class JsonProgressWriter(TextWriter output) : TrainingProgress
 {
+    private readonly System.Diagnostics.Stopwatch _sinceStart = new();
     private TrainingRunInfo? _info;
 
     public override void Started(TrainingRunInfo info)
     {
         _info = info;
+        _sinceStart.Restart();
         WriteLine(w =>
         {
             w.WriteString("event", "start");
@@ -61,6 +64,9 @@ internal sealed class JsonProgressWriter(TextWriter output) : TrainingProgress
     {
         w.WriteString("event", "eval");
         w.WriteNumber("step", evaluation.Step);
+        // Wall time since the start event: the difference between two epoch-end evaluations is the epoch's time,
+        // evaluation included, as torch and Keras scripts usually report it.
+        w.WriteNumber("elapsed_seconds", Math.Round(_sinceStart.Elapsed.TotalSeconds, 3));
         WriteMetrics(w, evaluation);
     });
 

@@ -18,8 +18,8 @@ namespace Rnn.Kernels.Layers;
 /// weights [W_hh | W_ih | b] with the step's joined inputs [h_{t-1} | x_t | 1] exactly as they lie (no packing, every
 /// tile full), the gate math runs on whole vectors of lanes, and h_t lands straight in the next step's inputs.
 /// Backward's Wᵀ·dG_t yields dh_{t-1} (and dx_t when wanted) the same way, and each piece's weight gradient dGᵀ·XH
-/// over its T·16 lanes is one GEMM on operands written straight into panel layout, while they are still in cache. Lanes past a short last piece carry zeros (and
-/// finite values derived from them) and never leave the piece.
+/// over its T·16 lanes is one GEMM on operands written straight into panel layout, while they are still in cache.
+/// Lanes past a short last piece carry zeros (and finite values derived from them) and never leave the piece.
 /// </remarks>
 public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, int hiddenSize, CpuCompute compute)
     : RecurrentLayer(layout, index, inputSize, hiddenSize, 4, compute)

@@ -4,7 +4,8 @@ namespace Rnn.Kernels.Compute;
 
 /// <summary>
 /// Runs a contiguous range of a plan's tiles on the current thread: for each tile and each depth block, pack what is
-/// not already packed (nothing for operands the caller prepacked), then sweep 6×16 micro-tiles (B panel outer so it stays in L1, A panels inner from L2).
+/// not already packed (nothing for operands the caller prepacked), then sweep 6×16 micro-tiles (B panel outer so it
+/// stays in L1, A panels inner from L2).
 /// An output element's arithmetic depends only on the plan (depth blocks in order, one kernel call per block, then
 /// one add into C), never on which thread or which range of tiles ran it.
 /// </summary>

@@ -62,12 +62,7 @@ public sealed class DenseLayer
         if (_x is null) throw new InvalidOperationException("Backward needs a Forward first");
         var rows = _rows;
         _compute.Gemm(true, false, OutputSize, InputSize, rows, dy, _x, Weight.Of(gradients), true);
-        var db = Bias.Of(gradients);
-        for (var r = 0; r < rows; r++)
-        {
-            var row = dy.Slice(r * OutputSize, OutputSize);
-            for (var j = 0; j < OutputSize; j++) db[j] += row[j];
-        }
+        ElementwiseSum.AddRows(dy, rows, OutputSize, Bias.Of(gradients));
         if (!dx.IsEmpty) _compute.Gemm(false, false, rows, InputSize, OutputSize, dy, Weight.Of(parameters), dx, false);
     }
 }

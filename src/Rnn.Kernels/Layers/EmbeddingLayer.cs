@@ -60,10 +60,6 @@ public sealed class EmbeddingLayer
         if (_tokens is null) throw new InvalidOperationException("Backward needs a Forward first");
         var dw = Weight.Of(gradients);
         for (var r = 0; r < _rows; r++)
-        {
-            var row = dw.Slice(_tokens[r] * Dimension, Dimension);
-            var d = dy.Slice(r * Dimension, Dimension);
-            for (var j = 0; j < Dimension; j++) row[j] += d[j];
-        }
+            ElementwiseSum.AddInto(dy.Slice(r * Dimension, Dimension), dw.Slice(_tokens[r] * Dimension, Dimension));
     }
 }

@@ -29,10 +29,10 @@ public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, 
     // _dGT [4H, 16], _dxhT [width, 16] (= [dh | dx | …] of the step), _dcT and _dyT [H, 16].
     private AlignedFloats? _xhT, _gatesT, _hLastT, _dGT, _dxhT;
     private float[]? _cT, _tanhCT, _dcT, _dyT;
-    // Row-major: _xh [T·B, JoinedWidth] the joined inputs' x parts (and step 0's h); _h [T+1, B, H] for y;
-    // _c0 and _cLast [B, H]; _dy [T, B, H]; _dhLast and _dcLast [B, H] from dStateT; _dx [T, B, I]; _dState0 [2, B, H].
-    private float[]? _xh, _h, _c0, _cLast, _dy, _dhLast, _dcLast, _dx, _dState0;
-    private PackedPanels? _forwardPanels, _backwardPanels;
+    // Row-major copies of the caller's spans, which the pieces cannot hold: _x [T, B, I]; _h [T+1, B, H] (slot 0 the
+    // initial h, then y); _c0 and _cLast [B, H]; _dy [T, B, H]; _dStateT and _dState0 [2, B, H]; _dx [T, B, I].
+    private float[]? _x, _h, _c0, _cLast, _dy, _dStateT, _dx, _dState0;
+    private JoinedWeights? _weights;
     // Per gradient group (see GradientGroups): dGᵀ [4H, T·16] of its current piece in panels, the piece's joined
     // inputs [T·16, JoinedWidth] packed, and the group's weight gradient [4H, JoinedWidth].
     private PackedPanels?[] _groupGateGradients = [];
@@ -40,10 +40,16 @@ public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, 
     private float[]? _groupWeightGradients;
     private Action<int>? _backwardGroup;
     private Action<int>? _forwardPiece;
-    private int _gradientWidth;
     private bool _wantsDx, _wantsDState0;
 
     public override int StateCount => 2;
+
+    private int JoinedWidth => JoinedWeights.WidthFor(InputSize, HiddenSize);
+
+    private JoinedWeights Weights => _weights ??= new JoinedWeights(this, Compute);
+
+    /// <summary>Rows of backward's step product: [dh | dx | …] when dx is wanted, else only dh.</summary>
+    private int GradientWidth => _wantsDx ? JoinedWidth : HiddenSize;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Forward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> x, ReadOnlySpan<float> state0,
@@ -57,27 +63,19 @@ public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, 
         _hLastT = AlignedFloats.Grow(_hLastT, pieces * hs * Lanes);
         _cT = Grow(_cT, pieces * (steps + 1) * hs * Lanes);
         _tanhCT = Grow(_tanhCT, pieces * steps * hs * Lanes);
-        _xh = Grow(_xh, rows * k);
+        _x = Grow(_x, rows * input);
         _h = Grow(_h, (steps + 1) * bh);
         _c0 = Grow(_c0, bh);
         _cLast = Grow(_cLast, bh);
         LastSteps = steps;
         LastBatch = batch;
 
-        // Joined rows [· | x_t | 1 | 0…]; the h part is written by the pieces (step 0's from the initial state).
-        for (var r = 0; r < rows; r++)
-        {
-            var row = _xh.AsSpan(r * k, k);
-            x.Slice(r * input, input).CopyTo(row[hs..]);
-            row[input + hs] = 1f;
-            row[(input + hs + 1)..].Clear();
-        }
-        for (var b = 0; b < batch; b++) state0.Slice(b * hs, hs).CopyTo(_xh.AsSpan(b * k, hs));
+        x[..(rows * input)].CopyTo(_x);
         state0[..bh].CopyTo(_h);
         state0.Slice(bh, bh).CopyTo(_c0);
 
         // Pieces are fixed sets of batch rows (independent of the thread count), one hand-off per window.
-        (_forwardPanels, _backwardPanels) = PackJoinedWeights(parameters);
+        Weights.Pack(parameters);
         _forwardPiece ??= ForwardPiece;
         Compute.ParallelFor(pieces, _forwardPiece);
 
@@ -92,24 +90,22 @@ public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, 
     {
         int steps = LastSteps, batch = LastBatch, input = InputSize, hs = HiddenSize, gh = 4 * hs;
         int bh = batch * hs, rows = steps * batch, pieces = PieceCount(batch);
-        if (_gatesT is null || _xh is null || _xhT is null || _cT is null || _tanhCT is null)
+        if (_gatesT is null || _xhT is null || _cT is null || _tanhCT is null)
             throw new InvalidOperationException("Backward needs a Forward first");
         // Without dx the backward product stops after the h rows of the transposed joined weights.
         _wantsDx = !dx.IsEmpty;
         _wantsDState0 = !dState0.IsEmpty;
-        var width = _gradientWidth = _wantsDx ? JoinedWidth : hs;
+        var width = GradientWidth;
         _dGT = AlignedFloats.Grow(_dGT, pieces * gh * Lanes);
         _dxhT = AlignedFloats.Grow(_dxhT, pieces * width * Lanes);
         _dcT = Grow(_dcT, pieces * hs * Lanes);
         _dyT = Grow(_dyT, pieces * hs * Lanes);
         _dy = Grow(_dy, rows * hs);
-        _dhLast = Grow(_dhLast, bh);
-        _dcLast = Grow(_dcLast, bh);
+        _dStateT = Grow(_dStateT, 2 * bh);
         if (_wantsDx) _dx = Grow(_dx, rows * input);
         if (_wantsDState0) _dState0 = Grow(_dState0, 2 * bh);
         dy[..(rows * hs)].CopyTo(_dy);
-        dStateT[..bh].CopyTo(_dhLast);
-        dStateT.Slice(bh, bh).CopyTo(_dcLast);
+        dStateT[..(2 * bh)].CopyTo(_dStateT);
         var (groups, _) = GradientGroups(pieces);
         var weightSize = gh * JoinedWidth;
         _groupWeightGradients = Grow(_groupWeightGradients, groups * weightSize);
@@ -126,13 +122,14 @@ public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, 
         // dW = Σ over groups in group order: the same sum for any thread count.
         var dW = _groupWeightGradients.AsSpan(0, weightSize);
         for (var g = 1; g < groups; g++) ElementwiseSum.AddInto(_groupWeightGradients.AsSpan(g * weightSize, weightSize), dW);
-        AddJoinedGradients(dW, gradients);
+        Weights.AddGradients(dW, gradients);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private unsafe void ForwardPiece(int piece)
     {
-        int steps = LastSteps, batch = LastBatch, hs = HiddenSize, k = JoinedWidth, gh = 4 * hs, bh = batch * hs;
+        int steps = LastSteps, batch = LastBatch, input = InputSize, hs = HiddenSize, k = JoinedWidth, gh = 4 * hs;
+        int bh = batch * hs;
         var (b0, rows) = PieceRows(piece, batch);
         int xhSize = k * Lanes, gateSize = gh * Lanes, unitSize = hs * Lanes;
         var xhT = _xhT!.Span.Slice(piece * steps * xhSize, steps * xhSize);
@@ -145,9 +142,16 @@ public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, 
             xhT.Clear();
             cT[..unitSize].Clear();
         }
-        // Step 0 whole (its h part is the initial state), later steps from x on: their h comes from the gate math.
-        ToLanes(_xh.AsSpan(b0 * k), k, rows, k, xhT);
-        for (var t = 1; t < steps; t++) ToLanes(_xh.AsSpan((t * batch + b0) * k + hs), k, rows, k - hs, xhT[(t * xhSize + hs * Lanes)..]);
+        // Joined inputs [h_{t-1} | x_t | 1 | 0…] in lanes: h of step 0 is the initial state, later ones come from the
+        // gate math.
+        ToLanes(_h.AsSpan(b0 * hs), hs, rows, hs, xhT);
+        for (var t = 0; t < steps; t++)
+        {
+            var slot = xhT.Slice(t * xhSize, xhSize);
+            ToLanes(_x.AsSpan((t * batch + b0) * input), input, rows, input, slot[(hs * Lanes)..]);
+            slot.Slice((hs + input) * Lanes, rows).Fill(1f);
+            slot[((hs + input + 1) * Lanes)..].Clear();
+        }
         ToLanes(_c0.AsSpan(b0 * hs), hs, rows, hs, cT);
 
         var xhBase = _xhT.Pointer + (nint)piece * steps * xhSize;
@@ -155,7 +159,7 @@ public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, 
         for (var t = 0; t < steps; t++)
         {
             // gates_t [4H, 16] = W_joined · xh_t [JoinedWidth, 16]
-            Compute.MultiplyLanes(_forwardPanels!, gh, xhBase + (nint)t * xhSize, gatesBase + (nint)t * gateSize);
+            Compute.MultiplyLanes(Weights.Forward, gh, xhBase + (nint)t * xhSize, gatesBase + (nint)t * gateSize);
             var gates = gatesT.Slice(t * gateSize, gateSize);
             var cPrev = cT.Slice(t * unitSize, unitSize);
             var cNext = cT.Slice((t + 1) * unitSize, unitSize);
@@ -209,14 +213,15 @@ public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, 
     private void BackwardGroup(int group)
     {
         int steps = LastSteps, gh = 4 * HiddenSize, k = JoinedWidth, depth = steps * Lanes;
-        var (_, perGroup) = GradientGroups(PieceCount(LastBatch));
+        var pieces = PieceCount(LastBatch);
+        var (_, perGroup) = GradientGroups(pieces);
         var gateGradients = _groupGateGradients[group];
         if (gateGradients is null || gateGradients.K != depth) _groupGateGradients[group] = gateGradients = new PackedPanels(gh, depth);
         var inputs = _groupInputs[group];
         if (inputs is null || inputs.K != depth || inputs.N != k) _groupInputs[group] = inputs = new PackedMatrix(depth, k);
         var weightGradient = _groupWeightGradients.AsSpan(group * gh * k, gh * k);
         var first = group * perGroup;
-        var end = Math.Min(first + perGroup, PieceCount(LastBatch));
+        var end = Math.Min(first + perGroup, pieces);
         for (var piece = first; piece < end; piece++)
         {
             BackwardPiece(piece, gateGradients, inputs);
@@ -229,7 +234,7 @@ public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, 
     private unsafe void BackwardPiece(int piece, PackedPanels gateGradients, PackedMatrix inputs)
     {
         int steps = LastSteps, batch = LastBatch, hs = HiddenSize, input = InputSize, gh = 4 * hs, bh = batch * hs;
-        int width = _gradientWidth;
+        int width = GradientWidth;
         var (b0, rows) = PieceRows(piece, batch);
         int gateSize = gh * Lanes, unitSize = hs * Lanes;
         var gatesT = _gatesT!.Span.Slice(piece * steps * gateSize, steps * gateSize);
@@ -247,8 +252,8 @@ public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, 
             dyT.Clear();
         }
         // The gradient on h_T sits where each step's product leaves the gradient on h_{t-1}.
-        ToLanes(_dhLast.AsSpan(b0 * hs), hs, rows, hs, dxh);
-        ToLanes(_dcLast.AsSpan(b0 * hs), hs, rows, hs, dc);
+        ToLanes(_dStateT.AsSpan(b0 * hs), hs, rows, hs, dxh);
+        ToLanes(_dStateT.AsSpan(bh + b0 * hs), hs, rows, hs, dc);
         var dGPointer = _dGT.Pointer + (nint)piece * gateSize;
         var dxhPointer = _dxhT.Pointer + (nint)piece * width * Lanes;
         for (var t = steps - 1; t >= 0; t--)
@@ -262,7 +267,7 @@ public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, 
             ToPackedRows(_xhT!.Span.Slice((piece * steps + t) * JoinedWidth * Lanes, JoinedWidth * Lanes), inputs, t * Lanes);
             // [dh_{t-1} | dx_t | …] = [W_hh | W_ih | …]ᵀ · dG_t (only the first width rows); at t = 0 only for the
             // initial state's gradient and dx_0, when wanted
-            if (t > 0 || _wantsDx || _wantsDState0) Compute.MultiplyLanes(_backwardPanels!, width, dGPointer, dxhPointer);
+            if (t > 0 || _wantsDx || _wantsDState0) Compute.MultiplyLanes(Weights.Backward, width, dGPointer, dxhPointer);
             if (_wantsDx) FromLanes(dxh[(hs * Lanes)..], rows, input, _dx.AsSpan((t * batch + b0) * input), input);
         }
         if (_wantsDState0)

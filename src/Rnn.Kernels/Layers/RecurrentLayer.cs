@@ -1,8 +1,6 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics;
 using Rnn.Kernels.Compute;
 using Rnn.Kernels.Tensors;
-using static Rnn.Kernels.Tensors.ReusableBuffer;
 
 namespace Rnn.Kernels.Layers;
 
@@ -86,8 +84,6 @@ public abstract class RecurrentLayer
         Span<float> dx, Span<float> dState0, Span<float> gradients);
 
     private PackedMatrix? _hhTransposed, _hh;
-    private PackedPanels? _joinedPanels, _joinedTransposedPanels;
-    private float[]? _joined;
 
     /// <summary>Batch rows per piece of the recurrence: fixed, so results do not depend on the thread count.</summary>
     private protected const int RowsPerPiece = 16;
@@ -139,92 +135,9 @@ public abstract class RecurrentLayer
         var dGh = dGatesHidden[..(rows * gh)];
         Compute.Gemm(true, false, gh, InputSize, rows, dGx, x[..(rows * InputSize)], WeightIh.Of(gradients), true);
         Compute.Gemm(true, false, gh, HiddenSize, rows, dGh, hPrev[..(rows * HiddenSize)], WeightHh.Of(gradients), true);
-        SumRows(dGx, rows, gh, BiasIh.Of(gradients));
-        SumRows(dGh, rows, gh, BiasHh.Of(gradients));
+        ElementwiseSum.AddRows(dGx, rows, gh, BiasIh.Of(gradients));
+        ElementwiseSum.AddRows(dGh, rows, gh, BiasHh.Of(gradients));
         if (!dx.IsEmpty) Compute.Gemm(false, false, rows, InputSize, gh, dGx, WeightIh.Of(parameters), dx, false);
-    }
-
-    /// <summary>sum[j] += Σ_r m[r, j], rows in order so the result is deterministic (eight columns per vector).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private protected static void SumRows(ReadOnlySpan<float> m, int rows, int cols, Span<float> sum)
-    {
-        var vectorCols = cols - cols % Vector256<float>.Count;
-        for (var r = 0; r < rows; r++)
-        {
-            var row = m.Slice(r * cols, cols);
-            var j = 0;
-            for (; j < vectorCols; j += Vector256<float>.Count)
-                (Vector256.Create(sum.Slice(j, 8)) + Vector256.Create(row.Slice(j, 8))).CopyTo(sum.Slice(j, 8));
-            for (; j < cols; j++) sum[j] += row[j];
-        }
-    }
-
-    /// <summary>
-    /// Width of the joined step rows [h_{t-1} | x_t | 1 | 0…]: the constant 1 carries the bias through the GEMMs,
-    /// and the zero padding to whole 16-column panels keeps every backward tile full. h comes first so that the
-    /// backward GEMM can stop after its columns when the input gradient is not wanted.
-    /// </summary>
-    private protected int JoinedWidth => GemmPlan.RoundUp(InputSize + HiddenSize + 1, 16);
-
-    /// <summary>
-    /// [W_hh | W_ih | b_ih + b_hh | 0…] as one [G·H, JoinedWidth] matrix packed as six-row panels both ways: as is for
-    /// the forward step product W·[h_{t-1} | x_t | 1] (recurrence, input projection and bias in one product) and
-    /// transposed for backward's Wᵀ·dG = [dh_{t-1} | dx_t | …]. Packed once per pass.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private protected (PackedPanels Forward, PackedPanels Backward) PackJoinedWeights(ReadOnlySpan<float> parameters)
-    {
-        int gh = GateCount * HiddenSize, k = JoinedWidth, input = InputSize, hs = HiddenSize;
-        _joined = Grow(_joined, gh * k);
-        var wIh = WeightIh.Of(parameters);
-        var wHh = WeightHh.Of(parameters);
-        var bIh = BiasIh.Of(parameters);
-        var bHh = BiasHh.Of(parameters);
-        for (var g = 0; g < gh; g++)
-        {
-            var row = _joined.AsSpan(g * k, k);
-            wHh.Slice(g * hs, hs).CopyTo(row);
-            wIh.Slice(g * input, input).CopyTo(row[hs..]);
-            row[input + hs] = bIh[g] + bHh[g];
-            row[(input + hs + 1)..].Clear();
-        }
-        var joined = _joined.AsSpan(0, gh * k);
-        return (Repack(ref _joinedPanels, false, gh, k, joined), Repack(ref _joinedTransposedPanels, true, k, gh, joined));
-    }
-
-    /// <summary>op(A) [m, k] packed into <paramref name="packed"/>: made on first use, repacked in place after.</summary>
-    private PackedPanels Repack(ref PackedPanels? packed, bool trans, int m, int k, ReadOnlySpan<float> a)
-    {
-        if (packed is null) packed = Compute.PackPanels(trans, m, k, a);
-        else Compute.PackPanels(trans, a, packed);
-        return packed;
-    }
-
-    /// <summary>
-    /// Adds the joined weight gradient dW [G·H, JoinedWidth] (= dGᵀ·XH over a window whose step inputs were the joined
-    /// rows [h_{t-1} | x_t | 1 | 0…]) to the parameter gradients: its columns are W_hh's, W_ih's and (the ones
-    /// column) both biases'.
-    /// </summary>
-    private protected void AddJoinedGradients(ReadOnlySpan<float> dW, Span<float> gradients)
-    {
-        int k = JoinedWidth, input = InputSize, hs = HiddenSize;
-        AddColumns(dW, k, 0, hs, WeightHh.Of(gradients));
-        AddColumns(dW, k, hs, input, WeightIh.Of(gradients));
-        AddColumns(dW, k, input + hs, 1, BiasIh.Of(gradients));
-        AddColumns(dW, k, input + hs, 1, BiasHh.Of(gradients));
-    }
-
-    /// <summary>target[r, j] += m[r, first + j] for j &lt; count: one column range of a row-major matrix.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void AddColumns(ReadOnlySpan<float> m, int cols, int first, int count, Span<float> target)
-    {
-        var rows = target.Length / count;
-        for (var r = 0; r < rows; r++)
-        {
-            var from = m.Slice(r * cols + first, count);
-            var to = target.Slice(r * count, count);
-            for (var j = 0; j < count; j++) to[j] += from[j];
-        }
     }
 
     private protected void CheckShapes(ReadOnlySpan<float> x, ReadOnlySpan<float> state0, Span<float> y,

@@ -3,9 +3,20 @@ using System.Runtime.Intrinsics;
 
 namespace Rnn.Kernels.Tensors;
 
-/// <summary>target[i] += source[i], eight lanes at a time: each element is one rounding, so any vector width gives the same bits.</summary>
+/// <summary>
+/// Elementwise sums, eight lanes at a time: each element is one rounding per addend, so any vector width gives the
+/// same bits.
+/// </summary>
 internal static class ElementwiseSum
 {
+    /// <summary>sum[j] += Σ_r m[r, j] over <paramref name="rows"/> rows of a row-major [rows, cols] matrix, rows in order.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void AddRows(ReadOnlySpan<float> m, int rows, int cols, Span<float> sum)
+    {
+        for (var r = 0; r < rows; r++) AddInto(m.Slice(r * cols, cols), sum[..cols]);
+    }
+
+    /// <summary>target[i] += source[i].</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void AddInto(ReadOnlySpan<float> source, Span<float> target)
     {

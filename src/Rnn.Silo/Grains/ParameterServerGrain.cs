@@ -103,12 +103,13 @@ public sealed class ParameterServerGrain(ComputeExecutor executor, JobRuntimeCac
 
         var pushes = Enumerable.Range(0, shards).Select(k => _pushes[k]).ToArray();
         var gradient = _gradient;
-        var norm = await RunAsync(() =>
+        double norm = 0;
+        await RunAsync(() =>
         {
             Array.Clear(gradient);
             foreach (var shardGradient in pushes) GradientAggregation.AddShard(gradient, shardGradient);
             GradientAggregation.Normalize(gradient, lossCount);
-            return GradientClipping.GlobalNormSquared(gradient);
+            norm = GradientClipping.GlobalNormSquared(gradient);
         });
         _pushes.Clear();
         _reducedStep = step;
@@ -185,14 +186,12 @@ public sealed class ParameterServerGrain(ComputeExecutor executor, JobRuntimeCac
         return Task.CompletedTask;
     }
 
-    private Task<T> RunAsync<T>(Func<T> work) =>
-        _parameters.Length <= InlineWorkFloats ? Task.FromResult(work()) : executor.RunAsync(work);
-
-    private Task RunAsync(Action work) => RunAsync(() =>
+    private Task RunAsync(Action work)
     {
+        if (_parameters.Length > InlineWorkFloats) return executor.RunAsync(work);
         work();
-        return true;
-    });
+        return Task.CompletedTask;
+    }
 
     private void RequireInitialized()
     {

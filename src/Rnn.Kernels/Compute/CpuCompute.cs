@@ -217,6 +217,15 @@ public sealed unsafe class CpuCompute : IDisposable
     }
 
     /// <summary>
+    /// A hint that parallel work follows shortly (after some serial set-up on this thread): sleeping workers start
+    /// waking now, so they are spinning when it arrives. Costs nothing when they are awake or there are none.
+    /// </summary>
+    public void WakeWorkers()
+    {
+        if (!IsNested) _pool?.Wake();
+    }
+
+    /// <summary>
     /// Runs <paramref name="body"/>(piece) for piece in [0, pieces) on the threads, each claiming the next unclaimed
     /// piece (a worker that starts late simply takes fewer). Deterministic when each piece writes only its own
     /// outputs, whose values depend only on the piece index. Cache the delegate to keep the call allocation-free.

@@ -25,6 +25,7 @@ public sealed class GruLayer(ParameterLayout layout, int index, int inputSize, i
     {
         CheckShapes(x, state0, y, stateT, steps, batch);
         int hs = HiddenSize, gh = 3 * hs, bh = batch * hs, rows = steps * batch;
+        Compute.WakeWorkers();
         _x = Grow(_x, rows * InputSize);
         _gx = Grow(_gx, rows * gh);
         _gh = Grow(_gh, rows * gh);
@@ -50,6 +51,7 @@ public sealed class GruLayer(ParameterLayout layout, int index, int inputSize, i
         Span<float> dx, Span<float> dState0, Span<float> gradients)
     {
         int steps = LastSteps, batch = LastBatch, hs = HiddenSize, gh = 3 * hs, bh = batch * hs, rows = steps * batch;
+        Compute.WakeWorkers();
         if (_gx is null || _gh is null || _h is null || _x is null)
             throw new InvalidOperationException("Backward needs a Forward first");
         _dGx = Grow(_dGx, rows * gh);

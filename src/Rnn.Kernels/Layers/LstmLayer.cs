@@ -56,6 +56,7 @@ public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, 
         Span<float> y, Span<float> stateT, int steps, int batch)
     {
         CheckShapes(x, state0, y, stateT, steps, batch);
+        Compute.WakeWorkers();
         int input = InputSize, hs = HiddenSize, k = JoinedWidth, gh = 4 * hs, bh = batch * hs, rows = steps * batch;
         int pieces = PieceCount(batch);
         _xhT = AlignedFloats.Grow(_xhT, pieces * steps * k * Lanes);
@@ -89,6 +90,7 @@ public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, 
         Span<float> dx, Span<float> dState0, Span<float> gradients)
     {
         int steps = LastSteps, batch = LastBatch, input = InputSize, hs = HiddenSize, gh = 4 * hs;
+        Compute.WakeWorkers();
         int bh = batch * hs, rows = steps * batch, pieces = PieceCount(batch);
         if (_gatesT is null || _xhT is null || _cT is null || _tanhCT is null)
             throw new InvalidOperationException("Backward needs a Forward first");

@@ -39,6 +39,31 @@ public class CpuComputeTests
     }
 
     [Fact]
+    public void WorkersWokenAheadOfWorkAndLeftToSleepAgainStillRunTheirShares()
+    {
+        // Sleeping workers are pulled back into their spin by WakeWorkers; if no work comes they sleep again. Either
+        // way the next ParallelFor must reach them: the barrier only opens when all three threads run a piece.
+        using var compute = new CpuCompute(3);
+        using var single = new CpuCompute(1);
+        single.WakeWorkers(); // no workers: nothing to do
+        foreach (var (wake, pause) in new[] { (true, 0), (true, 50), (false, 0), (true, 5) })
+        {
+            Thread.Sleep(50); // past the workers' spin: they sleep
+            if (wake) compute.WakeWorkers();
+            Thread.Sleep(pause);
+            using var barrier = new Barrier(3);
+            var threadIds = new int[3];
+            compute.ParallelFor(3, piece =>
+            {
+                threadIds[piece] = Environment.CurrentManagedThreadId;
+                Assert.True(barrier.SignalAndWait(TimeSpan.FromSeconds(10)), $"a worker never ran (wake {wake}, pause {pause} ms)");
+            });
+            Assert.Equal(3, threadIds.Distinct().Count());
+        }
+        compute.ParallelFor(2, _ => compute.WakeWorkers()); // inside a piece: ignored, no deadlock
+    }
+
+    [Fact]
     public void TheCallerRunsTheSharesOfWorkersThatNeverStart()
     {
         // Workers that are never scheduled (here: never started) cost parallelism, not progress or results.

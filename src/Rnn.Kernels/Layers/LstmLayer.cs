@@ -29,9 +29,10 @@ public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, 
     // _dGT [4H, 16], _dxhT [width, 16] (= [dh | dx | …] of the step), _dcT and _dyT [H, 16].
     private AlignedFloats? _xhT, _gatesT, _hLastT, _dGT, _dxhT;
     private float[]? _cT, _tanhCT, _dcT, _dyT;
-    // Row-major copies of the caller's spans, which the pieces cannot hold: _x [T, B, I]; _h [T+1, B, H] (slot 0 the
-    // initial h, then y); _c0 and _cLast [B, H]; _dy [T, B, H]; _dStateT and _dState0 [2, B, H]; _dx [T, B, I].
-    private float[]? _x, _h, _c0, _cLast, _dy, _dStateT, _dx, _dState0;
+    // The caller's spans, pinned for the duration of one ParallelFor so the pieces read and write them in place
+    // (a delegate cannot hold a span, and copying them through row-major buffers was serial work on one thread):
+    // forward x [T, B, I], state0 and stateT [2, B, H], y [T, B, H]; backward dy, dStateT, dx and dState0.
+    private unsafe float* _x, _state0, _y, _stateT, _dy, _dStateT, _dx, _dState0;
     private JoinedWeights? _weights;
     // Per gradient group (see GradientGroups): dGᵀ [4H, T·16] of its current piece in panels, the piece's joined
     // inputs [T·16, JoinedWidth] packed, and the group's weight gradient [4H, JoinedWidth].
@@ -52,7 +53,7 @@ public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, 
     private int GradientWidth => _wantsDx ? JoinedWidth : HiddenSize;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public override void Forward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> x, ReadOnlySpan<float> state0,
+    public override unsafe void Forward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> x, ReadOnlySpan<float> state0,
         Span<float> y, Span<float> stateT, int steps, int batch)
     {
         CheckShapes(x, state0, y, stateT, steps, batch);
@@ -64,36 +65,40 @@ public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, 
         _hLastT = AlignedFloats.Grow(_hLastT, pieces * hs * Lanes);
         _cT = Grow(_cT, pieces * (steps + 1) * hs * Lanes);
         _tanhCT = Grow(_tanhCT, pieces * steps * hs * Lanes);
-        _x = Grow(_x, rows * input);
-        _h = Grow(_h, (steps + 1) * bh);
-        _c0 = Grow(_c0, bh);
-        _cLast = Grow(_cLast, bh);
         LastSteps = steps;
         LastBatch = batch;
-
-        x[..(rows * input)].CopyTo(_x);
-        state0[..bh].CopyTo(_h);
-        state0.Slice(bh, bh).CopyTo(_c0);
 
         // Pieces are fixed sets of batch rows (independent of the thread count), one hand-off per window.
         Weights.Pack(parameters);
         _forwardPiece ??= ForwardPiece;
-        Compute.ParallelFor(pieces, _forwardPiece);
-
-        _h.AsSpan(bh, steps * bh).CopyTo(y);
-        _h.AsSpan(steps * bh, bh).CopyTo(stateT);
-        _cLast.AsSpan(0, bh).CopyTo(stateT[bh..]);
+        fixed (float* px = x, ps = state0, py = y, pt = stateT)
+        {
+            _x = px;
+            _state0 = ps;
+            _y = py;
+            _stateT = pt;
+            try
+            {
+                Compute.ParallelFor(pieces, _forwardPiece);
+            }
+            finally
+            {
+                _x = _state0 = _y = _stateT = null;
+            }
+        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public override void Backward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> dy, ReadOnlySpan<float> dStateT,
+    public override unsafe void Backward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> dy, ReadOnlySpan<float> dStateT,
         Span<float> dx, Span<float> dState0, Span<float> gradients)
     {
         int steps = LastSteps, batch = LastBatch, input = InputSize, hs = HiddenSize, gh = 4 * hs;
         Compute.WakeWorkers();
         int bh = batch * hs, rows = steps * batch, pieces = PieceCount(batch);
+
         if (_gatesT is null || _xhT is null || _cT is null || _tanhCT is null)
             throw new InvalidOperationException("Backward needs a Forward first");
+        CheckBackwardShapes(dy, dStateT, dx, dState0);
         // Without dx the backward product stops after the h rows of the transposed joined weights.
         _wantsDx = !dx.IsEmpty;
         _wantsDState0 = !dState0.IsEmpty;
@@ -102,12 +107,6 @@ public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, 
         _dxhT = AlignedFloats.Grow(_dxhT, pieces * width * Lanes);
         _dcT = Grow(_dcT, pieces * hs * Lanes);
         _dyT = Grow(_dyT, pieces * hs * Lanes);
-        _dy = Grow(_dy, rows * hs);
-        _dStateT = Grow(_dStateT, 2 * bh);
-        if (_wantsDx) _dx = Grow(_dx, rows * input);
-        if (_wantsDState0) _dState0 = Grow(_dState0, 2 * bh);
-        dy[..(rows * hs)].CopyTo(_dy);
-        dStateT[..(2 * bh)].CopyTo(_dStateT);
         var (groups, _) = GradientGroups(pieces);
         var weightSize = gh * JoinedWidth;
         _groupWeightGradients = Grow(_groupWeightGradients, groups * weightSize);
@@ -117,10 +116,21 @@ public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, 
             Array.Resize(ref _groupInputs, groups);
         }
         _backwardGroup ??= BackwardGroup;
-        Compute.ParallelFor(groups, _backwardGroup);
-
-        if (_wantsDx) _dx.AsSpan(0, rows * input).CopyTo(dx);
-        if (_wantsDState0) _dState0.AsSpan(0, 2 * bh).CopyTo(dState0);
+        fixed (float* pdy = dy, pdt = dStateT, pdx = dx, pd0 = dState0)
+        {
+            _dy = pdy;
+            _dStateT = pdt;
+            _dx = pdx;
+            _dState0 = pd0;
+            try
+            {
+                Compute.ParallelFor(groups, _backwardGroup);
+            }
+            finally
+            {
+                _dy = _dStateT = _dx = _dState0 = null;
+            }
+        }
         // dW = Σ over groups in group order: the same sum for any thread count.
         var dW = _groupWeightGradients.AsSpan(0, weightSize);
         for (var g = 1; g < groups; g++) ElementwiseSum.AddInto(_groupWeightGradients.AsSpan(g * weightSize, weightSize), dW);
@@ -146,15 +156,15 @@ public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, 
         }
         // Joined inputs [h_{t-1} | x_t | 1 | 0…] in lanes: h of step 0 is the initial state, later ones come from the
         // gate math.
-        ToLanes(_h.AsSpan(b0 * hs), hs, rows, hs, xhT);
+        ToLanes(Rows(_state0, b0 * hs, rows, hs), hs, rows, hs, xhT);
         for (var t = 0; t < steps; t++)
         {
             var slot = xhT.Slice(t * xhSize, xhSize);
-            ToLanes(_x.AsSpan((t * batch + b0) * input), input, rows, input, slot[(hs * Lanes)..]);
+            ToLanes(Rows(_x, (t * batch + b0) * input, rows, input), input, rows, input, slot[(hs * Lanes)..]);
             slot.Slice((hs + input) * Lanes, rows).Fill(1f);
             slot[((hs + input + 1) * Lanes)..].Clear();
         }
-        ToLanes(_c0.AsSpan(b0 * hs), hs, rows, hs, cT);
+        ToLanes(Rows(_state0, bh + b0 * hs, rows, hs), hs, rows, hs, cT);
 
         var xhBase = _xhT.Pointer + (nint)piece * steps * xhSize;
         var gatesBase = _gatesT.Pointer + (nint)piece * steps * gateSize;
@@ -169,10 +179,15 @@ public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, 
             // h_t goes straight into the next step's joined inputs.
             var hNext = t + 1 < steps ? xhT.Slice((t + 1) * xhSize, unitSize) : hLastT;
             for (var at = 0; at < unitSize; at += Width) ForwardLanes(gates, unitSize, at, cPrev, cNext, tanhC, hNext);
-            FromLanes(hNext, rows, hs, _h.AsSpan((t + 1) * bh + b0 * hs), hs);
+            FromLanes(hNext, rows, hs, Rows(_y, t * bh + b0 * hs, rows, hs), hs);
         }
-        FromLanes(cT.Slice(steps * unitSize, unitSize), rows, hs, _cLast.AsSpan(b0 * hs), hs);
+        FromLanes(hLastT, rows, hs, Rows(_stateT, b0 * hs, rows, hs), hs);
+        FromLanes(cT.Slice(steps * unitSize, unitSize), rows, hs, Rows(_stateT, bh + b0 * hs, rows, hs), hs);
     }
+
+    /// <summary><paramref name="rows"/> rows of <paramref name="width"/> floats of a pinned span, from <paramref name="offset"/>.</summary>
+    private static unsafe Span<float> Rows(float* pinned, int offset, int rows, int width) =>
+        new(pinned + offset, rows * width);
 
     /// <summary>
     /// Eight lanes of one unit at offset <paramref name="at"/>: gate pre-activations (rows <paramref name="gateStride"/>
@@ -254,13 +269,13 @@ public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, 
             dyT.Clear();
         }
         // The gradient on h_T sits where each step's product leaves the gradient on h_{t-1}.
-        ToLanes(_dStateT.AsSpan(b0 * hs), hs, rows, hs, dxh);
-        ToLanes(_dStateT.AsSpan(bh + b0 * hs), hs, rows, hs, dc);
+        ToLanes(Rows(_dStateT, b0 * hs, rows, hs), hs, rows, hs, dxh);
+        ToLanes(Rows(_dStateT, bh + b0 * hs, rows, hs), hs, rows, hs, dc);
         var dGPointer = _dGT.Pointer + (nint)piece * gateSize;
         var dxhPointer = _dxhT.Pointer + (nint)piece * width * Lanes;
         for (var t = steps - 1; t >= 0; t--)
         {
-            ToLanes(_dy.AsSpan((t * batch + b0) * hs), hs, rows, hs, dyT);
+            ToLanes(Rows(_dy, (t * batch + b0) * hs, rows, hs), hs, rows, hs, dyT);
             var gates = gatesT.Slice(t * gateSize, gateSize);
             var cPrev = cT.Slice(t * unitSize, unitSize);
             var tanhC = tanhCT.Slice(t * unitSize, unitSize);
@@ -270,12 +285,12 @@ public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, 
             // [dh_{t-1} | dx_t | …] = [W_hh | W_ih | …]ᵀ · dG_t (only the first width rows); at t = 0 only for the
             // initial state's gradient and dx_0, when wanted
             if (t > 0 || _wantsDx || _wantsDState0) Compute.MultiplyLanes(Weights.Backward, width, dGPointer, dxhPointer);
-            if (_wantsDx) FromLanes(dxh[(hs * Lanes)..], rows, input, _dx.AsSpan((t * batch + b0) * input), input);
+            if (_wantsDx) FromLanes(dxh[(hs * Lanes)..], rows, input, Rows(_dx, (t * batch + b0) * input, rows, input), input);
         }
         if (_wantsDState0)
         {
-            FromLanes(dxh, rows, hs, _dState0.AsSpan(b0 * hs), hs);
-            FromLanes(dc, rows, hs, _dState0.AsSpan(bh + b0 * hs), hs);
+            FromLanes(dxh, rows, hs, Rows(_dState0, b0 * hs, rows, hs), hs);
+            FromLanes(dc, rows, hs, Rows(_dState0, bh + b0 * hs, rows, hs), hs);
         }
     }
 

@@ -150,4 +150,15 @@ public abstract class RecurrentLayer
         if (y.Length < steps * batch * HiddenSize) throw new ArgumentException($"y holds {y.Length} floats; needs {steps * batch * HiddenSize}", nameof(y));
         if (stateT.Length < states) throw new ArgumentException($"stateT holds {stateT.Length} floats; needs {states}", nameof(stateT));
     }
+
+    /// <summary>Backward's spans against the last forward's shape; empty dx / dState0 mean "not wanted".</summary>
+    private protected void CheckBackwardShapes(ReadOnlySpan<float> dy, ReadOnlySpan<float> dStateT, Span<float> dx,
+        Span<float> dState0)
+    {
+        int rows = LastSteps * LastBatch, states = StateCount * LastBatch * HiddenSize;
+        if (dy.Length < rows * HiddenSize) throw new ArgumentException($"dy holds {dy.Length} floats; [T={LastSteps},B={LastBatch},H={HiddenSize}] needs {rows * HiddenSize}", nameof(dy));
+        if (dStateT.Length < states) throw new ArgumentException($"dStateT holds {dStateT.Length} floats; needs {states}", nameof(dStateT));
+        if (!dx.IsEmpty && dx.Length < rows * InputSize) throw new ArgumentException($"dx holds {dx.Length} floats; needs {rows * InputSize} (or none)", nameof(dx));
+        if (!dState0.IsEmpty && dState0.Length < states) throw new ArgumentException($"dState0 holds {dState0.Length} floats; needs {states} (or none)", nameof(dState0));
+    }
 }

@@ -55,7 +55,7 @@ public static class QuickThroughput
             var (step, stepPeak) = Interleaved(compute, GemmThroughput.Flops(512, 16, 160), LaneStep(compute, 512, 160));
             PrintRow("lstm step 512x160 panels x 16 lanes", step, stepPeak);
             var (piece, piecePeak) = Interleaved(compute, GemmThroughput.Flops(512, 160, 448), PieceWeightGradient(compute, 512, 160, 448));
-            PrintRow("lstm piece dW 512x160x448 prepacked", piece, piecePeak);
+            PrintRow("lstm piece dW 512x160x448 lane-major", piece, piecePeak);
         }
     }
 
@@ -73,13 +73,17 @@ public static class QuickThroughput
         return () => compute.MultiplyLanes(panels, m, block.Pointer, c.Pointer);
     }
 
-    /// <summary>One piece's weight gradient: dW [m, n] = dGᵀ (panels over depth k) · XH (packed [k, n]).</summary>
-    private static Action PieceWeightGradient(CpuCompute compute, int m, int n, int k)
+    /// <summary>
+    /// One piece's weight gradient: dW [m, n] = dGᵀ · XH, dG lane-major as the piece leaves it (k/16 blocks [m, 16]),
+    /// XH packed [k, n].
+    /// </summary>
+    private static unsafe Action PieceWeightGradient(CpuCompute compute, int m, int n, int k)
     {
-        var panels = compute.PackPanels(true, m, k, Random(m * k));
+        var blocks = AlignedFloats.Grow(null, m * k);
+        Random(m * k).CopyTo(blocks.Span);
         var packed = compute.Pack(false, k, n, Random(k * n));
         var c = new float[m * n];
-        return () => compute.Gemm(panels, packed, c, accumulate: false);
+        return () => compute.GemmLaneMajorA(blocks.Pointer, m, k / LaneTranspose.Lanes, (nint)m * LaneTranspose.Lanes, packed, c, accumulate: false);
     }
 
     private static float[] Random(int length)

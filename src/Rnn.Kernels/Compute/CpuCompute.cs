@@ -166,29 +166,62 @@ public sealed unsafe class CpuCompute : IDisposable
     }
 
     /// <summary>
-    /// C[M, N] = (accumulate ? C : 0) + A·B with both operands prepacked over the same depth (A.K = B.K): no packing
-    /// at all. Inside a ParallelFor piece it runs on the calling thread.
+    /// C[M, N] = (accumulate ? C : 0) + A·B on the calling thread (it runs inside a ParallelFor piece), with A [M,
+    /// steps·16] lane-major where it lies: A[u, 16s + r] = a[s·<paramref name="stepStride"/> + 16u + r], one [M, 16]
+    /// block per step (an LSTM piece's gate gradients), and B prepacked over the same depth. Each element is the same
+    /// chain of multiply-adds over depth blocks of <c>GemmPlan.KC</c> as the ordinary GEMM of the same operands, so
+    /// the bits are the same; A needs no transposing into panels. <paramref name="stepStride"/> must keep the blocks
+    /// 32-byte aligned like <paramref name="a"/>.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void Gemm(PackedPanels a, PackedMatrix b, Span<float> c, bool accumulate)
+    internal void GemmLaneMajorA(float* a, int m, int steps, nint stepStride, PackedMatrix b, Span<float> c, bool accumulate)
     {
-        ArgumentNullException.ThrowIfNull(a);
+        const int Lanes = GemmMicroKernel.NR, MR = GemmMicroKernel.MR, NR = GemmMicroKernel.NR, KC = GemmPlan.KC;
+        // 96 rows × one depth block of A (96 KiB) stay in L2 while each 16-column B panel (16 KiB) sits in L1.
+        const int BandRows = 16 * MR;
         ArgumentNullException.ThrowIfNull(b);
-        if (a.K != b.K) throw new ArgumentException($"A has depth {a.K}, B {b.K}", nameof(b));
-        int m = a.M, n = b.N, k = a.K;
+        int k = steps * Lanes, n = b.N;
+        if (b.K != k) throw new ArgumentException($"B has depth {b.K}; {steps} steps of 16 lanes are {k}", nameof(b));
+        if (stepStride < (nint)m * Lanes || ((nint)a & 31) != 0 || stepStride % 8 != 0)
+            throw new ArgumentException($"lane blocks of {m} units need a 32-byte aligned start and a step stride of at least {m * Lanes} floats, a multiple of 8", nameof(stepStride));
         CheckLength(c.Length, (long)m * n, nameof(c));
         if (TrivialProduct(m, n, k, c, accumulate)) return;
+        var edgePanel = stackalloc float[MR * KC];
         fixed (float* pc = c)
         {
-            var problem = new GemmProblem
+            for (var i0 = 0; i0 < m; i0 += BandRows)
             {
-                C = pc, M = m, N = n, K = k, Accumulate = accumulate, Kernel = _kernel,
-                PrepackedA = a.Data, PrepackedAPanelStride = a.PanelStride,
-                PrepackedB = b.Data, PrepackedPaddedN = b.PaddedN,
-            };
-            Execute(problem, GemmPlan.Create(m, n, k, transB: false, bPrepacked: true));
+                var mc = Math.Min(BandRows, m - i0);
+                for (var p0 = 0; p0 < k; p0 += KC)
+                {
+                    var kc = Math.Min(KC, k - p0);
+                    var overwrite = p0 == 0 && !accumulate;
+                    var aBlock = a + p0 / Lanes * stepStride + (nint)i0 * Lanes;
+                    var bBlock = b.Data + (nint)p0 * b.PaddedN;
+                    for (var jr = 0; jr < n; jr += NR)
+                    {
+                        var nr = Math.Min(NR, n - jr);
+                        var bPanel = bBlock + (nint)jr * kc;
+                        for (var ir = 0; ir < mc; ir += MR)
+                        {
+                            var mr = Math.Min(MR, mc - ir);
+                            var rows = aBlock + (nint)ir * Lanes;
+                            var cTile = pc + (nint)(i0 + ir) * n + jr;
+                            if (mr == MR && nr == NR && _kernel == GemmKernelKind.Fma)
+                                GemmVectorKernels.Tile6x16Lanes<FusedMultiplyAdd>(kc / Lanes, rows, stepStride, bPanel, cTile, n, overwrite);
+                            else if (mr == MR && nr == NR && _kernel == GemmKernelKind.Avx)
+                                GemmVectorKernels.Tile6x16Lanes<SeparateMultiplyAdd>(kc / Lanes, rows, stepStride, bPanel, cTile, n, overwrite);
+                            else
+                            {
+                                // Edge tiles (and the scalar kernel) take the rows as the packed panel they would be.
+                                LaneTranspose.ToPanel(rows, mr, kc / Lanes, stepStride, edgePanel);
+                                GemmMicroKernel.Run(_kernel, kc, edgePanel, bPanel, cTile, n, mr, nr, overwrite);
+                            }
+                        }
+                    }
+                }
+            }
         }
-        GC.KeepAlive(a);
         GC.KeepAlive(b);
     }
 

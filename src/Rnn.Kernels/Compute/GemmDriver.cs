@@ -4,8 +4,7 @@ namespace Rnn.Kernels.Compute;
 
 /// <summary>
 /// Runs a contiguous range of a plan's tiles on the current thread: for each tile and each depth block, pack what is
-/// not already packed (nothing for operands the caller prepacked), then sweep 6×16 micro-tiles (B panel outer so it
-/// stays in L1, A panels inner from L2).
+/// not already packed, then sweep 6×16 micro-tiles (B panel outer so it stays in L1, A panels inner from L2).
 /// An output element's arithmetic depends only on the plan (depth blocks in order, one kernel call per block, then
 /// one add into C), never on which thread or which range of tiles ran it.
 /// </summary>
@@ -23,7 +22,7 @@ internal static unsafe class GemmDriver
         var k = problem.K;
         // Packed operands cover the tile's full depth, so a tile that shares its rows (or columns) with the previous
         // tile of this thread reuses them instead of packing again.
-        var packedA = problem.PrepackedA != null ? null : workspace.PackedA((long)plan.TileM * k);
+        var packedA = workspace.PackedA((long)plan.TileM * k);
         var packedB = problem.PrepackedB != null ? null : workspace.PackedB((long)k * plan.TileN);
         int cachedRow = -1, cachedColumn = -1;
 
@@ -44,19 +43,8 @@ internal static unsafe class GemmDriver
             for (var p0 = 0; p0 < k; p0 += KC)
             {
                 var kc = Math.Min(KC, k - p0);
-                float* aBlock;
-                nint aPanelStride;
-                if (packedA == null)
-                {
-                    aPanelStride = problem.PrepackedAPanelStride;
-                    aBlock = problem.PrepackedA + i0 / MR * aPanelStride + (nint)p0 * MR;
-                }
-                else
-                {
-                    aPanelStride = (nint)kc * MR;
-                    aBlock = packedA + (nint)p0 * mcPadded;
-                    if (packA) GemmPackingA.Pack(problem.A, problem.M, k, problem.TransA, i0, mc, p0, kc, aBlock);
-                }
+                var aBlock = packedA + (nint)p0 * mcPadded;
+                if (packA) GemmPackingA.Pack(problem.A, problem.M, k, problem.TransA, i0, mc, p0, kc, aBlock);
 
                 float* bBlock;
                 if (packedB == null)
@@ -70,7 +58,7 @@ internal static unsafe class GemmDriver
                 }
 
                 var overwrite = p0 == 0 && !problem.Accumulate;
-                RunBlock(problem, aBlock, aPanelStride, bBlock, i0, mc, j0, nc, kc, overwrite);
+                RunBlock(problem, aBlock, bBlock, i0, mc, j0, nc, kc, overwrite);
             }
         }
     }
@@ -79,8 +67,8 @@ internal static unsafe class GemmDriver
     /// One depth block of one tile: B panels outer, so each stays in L1 while the A panels stream from L2.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void RunBlock(in GemmProblem problem, float* aBlock, nint aPanelStride, float* bBlock, int i0,
-        int mc, int j0, int nc, int kc, bool overwrite)
+    private static void RunBlock(in GemmProblem problem, float* aBlock, float* bBlock, int i0, int mc, int j0,
+        int nc, int kc, bool overwrite)
     {
         var ldc = (nint)problem.N;
         var kernel = problem.Kernel;
@@ -92,8 +80,8 @@ internal static unsafe class GemmDriver
             for (var ir = 0; ir < mc; ir += MR)
             {
                 var mr = Math.Min(MR, mc - ir);
-                GemmMicroKernel.Run(kernel, kc, aBlock + ir / MR * aPanelStride, bPanel, cColumn + ir * ldc, ldc, mr,
-                    nr, overwrite);
+                GemmMicroKernel.Run(kernel, kc, aBlock + (nint)ir * kc, bPanel, cColumn + ir * ldc, ldc, mr, nr,
+                    overwrite);
             }
         }
     }

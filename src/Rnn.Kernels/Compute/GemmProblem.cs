@@ -22,10 +22,4 @@ internal unsafe struct GemmProblem
 
     /// <summary>Row length of each depth block of <see cref="PrepackedB"/>.</summary>
     public int PrepackedPaddedN;
-
-    /// <summary>Packed A in <see cref="PackedPanels"/> layout (whole-depth six-row panels), or null when A is packed per tile.</summary>
-    public float* PrepackedA;
-
-    /// <summary>Floats from one panel of <see cref="PrepackedA"/> to the next.</summary>
-    public nint PrepackedAPanelStride;
 }

@@ -57,6 +57,53 @@ internal static unsafe class GemmVectorKernels
     }
 
     /// <summary>
+    /// <see cref="Tile6x16{T}"/> with A read where it lies lane-major instead of from a packed panel: row i of A at
+    /// depth p = 16s + r is a[s·<paramref name="stepStride"/> + 16i + r] (blocks [unit, 16 lanes], one per step). The
+    /// same chains of multiply-adds as over the packed panel, so the same bits; the six rows' lines are reused for
+    /// the 16 depth positions of a step.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Tile6x16Lanes<T>(int steps, float* a, nint stepStride, float* b, float* c, nint ldc, bool overwrite)
+        where T : struct, IMultiplyAdd
+    {
+        Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
+        Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+        for (var s = 0; s < steps; s++, a += stepStride)
+        {
+            var row = a;
+            for (var r = 0; r < NR; r++, row++, b += NR)
+            {
+                var b0 = Avx.LoadAlignedVector256(b);
+                var b1 = Avx.LoadAlignedVector256(b + 8);
+                var ai = Avx.BroadcastScalarToVector256(row);
+                c00 = T.MultiplyAdd(ai, b0, c00);
+                c01 = T.MultiplyAdd(ai, b1, c01);
+                ai = Avx.BroadcastScalarToVector256(row + NR);
+                c10 = T.MultiplyAdd(ai, b0, c10);
+                c11 = T.MultiplyAdd(ai, b1, c11);
+                ai = Avx.BroadcastScalarToVector256(row + 2 * NR);
+                c20 = T.MultiplyAdd(ai, b0, c20);
+                c21 = T.MultiplyAdd(ai, b1, c21);
+                ai = Avx.BroadcastScalarToVector256(row + 3 * NR);
+                c30 = T.MultiplyAdd(ai, b0, c30);
+                c31 = T.MultiplyAdd(ai, b1, c31);
+                ai = Avx.BroadcastScalarToVector256(row + 4 * NR);
+                c40 = T.MultiplyAdd(ai, b0, c40);
+                c41 = T.MultiplyAdd(ai, b1, c41);
+                ai = Avx.BroadcastScalarToVector256(row + 5 * NR);
+                c50 = T.MultiplyAdd(ai, b0, c50);
+                c51 = T.MultiplyAdd(ai, b1, c51);
+            }
+        }
+        Store(c, overwrite, c00, c01);
+        Store(c + ldc, overwrite, c10, c11);
+        Store(c + 2 * ldc, overwrite, c20, c21);
+        Store(c + 3 * ldc, overwrite, c30, c31);
+        Store(c + 4 * ldc, overwrite, c40, c41);
+        Store(c + 5 * ldc, overwrite, c50, c51);
+    }
+
+    /// <summary>
     /// Four rows × 16 columns over a 6-row packed A panel (rows 4 and 5 ignored): the remainder of m = 64 (10 × 6 + 4)
     /// without computing two padding rows. Eight chains still cover FMA latency × ports.
     /// </summary>

@@ -52,31 +52,15 @@ internal static unsafe class LaneTranspose
     }
 
     /// <summary>
-    /// Writes a lane-major block [units, 16] into depth positions first..first+rows of the panels of
-    /// <paramref name="destination"/> (op(A) [units, depth]): panel s, depth first + r gets units 6s..6s+5 of lane r
-    /// (zeros past the last unit). Only those positions are written, so pieces may fill their own depth ranges of one
-    /// matrix at the same time.
+    /// One six-row panel [depth, 6] from <paramref name="units"/> (≤ 6) rows of lane blocks, depth 16s + r from
+    /// rows[s·<paramref name="stepStride"/> + 16i + r]; rows past <paramref name="units"/> are zero.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void ToPanels(ReadOnlySpan<float> lanes, int units, int rows, PackedPanels destination, int first)
+    public static void ToPanel(float* rows, int units, int steps, nint stepStride, float* panel)
     {
         const int MR = GemmMicroKernel.MR;
-        if (units != destination.M || first < 0 || first + rows > destination.K || (long)units * Lanes > lanes.Length)
-            throw new ArgumentException($"a [{units}, {rows}] lane block does not fit depth {first} of a [{destination.M}, {destination.K}] panel matrix");
-        var vectorRows = Avx.IsSupported ? rows - rows % 8 : 0;
-        fixed (float* src = lanes)
-        {
-            var panel = destination.Data + (nint)first * MR;
-            for (var u = 0; u < units; u += MR, panel += destination.PanelStride)
-            {
-                var count = Math.Min(MR, units - u);
-                var from = src + u * Lanes;
-                for (var r0 = 0; r0 < vectorRows; r0 += 8) SixUnitsOfEightLanes(from + r0, count, panel + r0 * MR);
-                for (var r = vectorRows; r < rows; r++)
-                    for (var i = 0; i < MR; i++) panel[r * MR + i] = i < count ? from[i * Lanes + r] : 0f;
-            }
-        }
-        GC.KeepAlive(destination);
+        for (var s = 0; s < steps; s++, rows += stepStride)
+            for (var r = 0; r < Lanes; r++, panel += MR)
+                for (var i = 0; i < MR; i++) panel[i] = i < units ? rows[i * Lanes + r] : 0f;
     }
 
     /// <summary>
@@ -114,34 +98,5 @@ internal static unsafe class LaneTranspose
             }
         }
         GC.KeepAlive(destination);
-    }
-
-    /// <summary>dst[q·6 + i] = src[i·16 + q] for q &lt; 8, i &lt; 6 (zero for i ≥ count), writing exactly 48 floats.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void SixUnitsOfEightLanes(float* src, int count, float* dst)
-    {
-        var zero = Vector256<float>.Zero;
-        RegisterTranspose.Transpose(
-            Avx.LoadVector256(src), count > 1 ? Avx.LoadVector256(src + Lanes) : zero,
-            count > 2 ? Avx.LoadVector256(src + 2 * Lanes) : zero, count > 3 ? Avx.LoadVector256(src + 3 * Lanes) : zero,
-            count > 4 ? Avx.LoadVector256(src + 4 * Lanes) : zero, count > 5 ? Avx.LoadVector256(src + 5 * Lanes) : zero,
-            zero, zero,
-            out var o0, out var o1, out var o2, out var o3, out var o4, out var o5, out var o6, out var o7);
-        StoreSix(dst, o0);
-        StoreSix(dst + 6, o1);
-        StoreSix(dst + 12, o2);
-        StoreSix(dst + 18, o3);
-        StoreSix(dst + 24, o4);
-        StoreSix(dst + 30, o5);
-        StoreSix(dst + 36, o6);
-        StoreSix(dst + 42, o7);
-    }
-
-    /// <summary>The first six floats of v: four, then two, never touching the neighbour's slot.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void StoreSix(float* dst, Vector256<float> v)
-    {
-        Sse.Store(dst, v.GetLower());
-        Sse2.StoreScalar((double*)(dst + 4), v.GetUpper().AsDouble());
     }
 }

@@ -4,8 +4,7 @@ namespace Rnn.Kernels.Compute;
 /// A left-hand GEMM operand op(A) [M, K] packed once into six-row panels (each [K, 6]) for products with blocks of
 /// 16 lanes: C[M, 16] = op(A)·B[K, 16] (see <see cref="CpuCompute.MultiplyLanes"/>). Recurrent layers keep their
 /// weights this way and their step data lane-major ([unit, 16 batch rows]), so a step's product needs no packing at
-/// all: B is the step's data as it lies, and every tile is a full 16 columns wide. The same layout serves as a
-/// prepacked A for <see cref="CpuCompute.Gemm(PackedPanels, PackedMatrix, Span{float}, bool)"/>.
+/// all: B is the step's data as it lies, and every tile is a full 16 columns wide.
 /// </summary>
 public sealed unsafe class PackedPanels
 {
@@ -24,9 +23,6 @@ public sealed unsafe class PackedPanels
 
     /// <summary>Depth (columns of op(A)).</summary>
     public int K { get; }
-
-    /// <summary>Floats from one panel to the next: 6·K.</summary>
-    internal nint PanelStride => (nint)K * GemmMicroKernel.MR;
 
     /// <summary>Panel s (rows 6s..6s+5) starts at Data + 6·K·s; depth step p of it at + 6·p.</summary>
     internal float* Data => _storage.Pointer;

@@ -26,17 +26,18 @@ public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, 
 {
     // Lane-major, per piece: _xhT [T, JoinedWidth, 16] step inputs; _gatesT [T, 4H, 16] i,f,g,o after each step;
     // _cT [T+1, H, 16] cell states; _tanhCT [T, H, 16] tanh(c_t); _hLastT [H, 16] h_T. Backward, one step each:
-    // _dGT [4H, 16], _dxhT [width, 16] (= [dh | dx | …] of the step), _dcT and _dyT [H, 16].
-    private AlignedFloats? _xhT, _gatesT, _hLastT, _dGT, _dxhT;
+    // _dxhT [width, 16] (= [dh | dx | …] of the step), _dcT and _dyT [H, 16].
+    private AlignedFloats? _xhT, _gatesT, _hLastT, _dxhT;
     private float[]? _cT, _tanhCT, _dcT, _dyT;
     // The caller's spans, pinned for the duration of one ParallelFor so the pieces read and write them in place
     // (a delegate cannot hold a span, and copying them through row-major buffers was serial work on one thread):
     // forward x [T, B, I], state0 and stateT [2, B, H], y [T, B, H]; backward dy, dStateT, dx and dState0.
     private unsafe float* _x, _state0, _y, _stateT, _dy, _dStateT, _dx, _dState0;
     private JoinedWeights? _weights;
-    // Per gradient group (see GradientGroups): dGᵀ [4H, T·16] of its current piece in panels, the piece's joined
-    // inputs [T·16, JoinedWidth] packed, and the group's weight gradient [4H, JoinedWidth].
-    private PackedPanels?[] _groupGateGradients = [];
+    // Per gradient group (see GradientGroups): the gate gradients of its current piece, lane-major [T, 4H, 16] (the
+    // weight-gradient GEMM reads them as they lie), the piece's joined inputs [T·16, JoinedWidth] packed, and the
+    // group's weight gradient [4H, JoinedWidth].
+    private AlignedFloats?[] _groupGateGradients = [];
     private PackedMatrix?[] _groupInputs = [];
     private float[]? _groupWeightGradients;
     private Action<int>? _backwardGroup;
@@ -103,7 +104,6 @@ public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, 
         _wantsDx = !dx.IsEmpty;
         _wantsDState0 = !dState0.IsEmpty;
         var width = GradientWidth;
-        _dGT = AlignedFloats.Grow(_dGT, pieces * gh * Lanes);
         _dxhT = AlignedFloats.Grow(_dxhT, pieces * width * Lanes);
         _dcT = Grow(_dcT, pieces * hs * Lanes);
         _dyT = Grow(_dyT, pieces * hs * Lanes);
@@ -227,13 +227,12 @@ public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, 
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void BackwardGroup(int group)
+    private unsafe void BackwardGroup(int group)
     {
         int steps = LastSteps, gh = 4 * HiddenSize, k = JoinedWidth, depth = steps * Lanes;
         var pieces = PieceCount(LastBatch);
         var (_, perGroup) = GradientGroups(pieces);
-        var gateGradients = _groupGateGradients[group];
-        if (gateGradients is null || gateGradients.K != depth) _groupGateGradients[group] = gateGradients = new PackedPanels(gh, depth);
+        var gateGradients = _groupGateGradients[group] = AlignedFloats.Grow(_groupGateGradients[group], steps * gh * Lanes);
         var inputs = _groupInputs[group];
         if (inputs is null || inputs.K != depth || inputs.N != k) _groupInputs[group] = inputs = new PackedMatrix(depth, k);
         var weightGradient = _groupWeightGradients.AsSpan(group * gh * k, gh * k);
@@ -243,12 +242,12 @@ public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, 
         {
             BackwardPiece(piece, gateGradients, inputs);
             // dW (+)= dGᵀ·XH over the piece's T·16 lanes; the unused lanes of a short piece have dG = 0 exactly.
-            Compute.Gemm(gateGradients, inputs, weightGradient, accumulate: piece > first);
+            Compute.GemmLaneMajorA(gateGradients.Pointer, gh, steps, gh * Lanes, inputs, weightGradient, accumulate: piece > first);
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private unsafe void BackwardPiece(int piece, PackedPanels gateGradients, PackedMatrix inputs)
+    private unsafe void BackwardPiece(int piece, AlignedFloats gateGradients, PackedMatrix inputs)
     {
         int steps = LastSteps, batch = LastBatch, hs = HiddenSize, input = InputSize, gh = 4 * hs, bh = batch * hs;
         int width = GradientWidth;
@@ -257,7 +256,6 @@ public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, 
         var gatesT = _gatesT!.Span.Slice(piece * steps * gateSize, steps * gateSize);
         var cT = _cT.AsSpan(piece * (steps + 1) * unitSize, (steps + 1) * unitSize);
         var tanhCT = _tanhCT.AsSpan(piece * steps * unitSize, steps * unitSize);
-        var dG = _dGT!.Span.Slice(piece * gateSize, gateSize);
         var dxh = _dxhT!.Span.Slice(piece * width * Lanes, width * Lanes);
         var dc = _dcT.AsSpan(piece * unitSize, unitSize);
         var dyT = _dyT.AsSpan(piece * unitSize, unitSize);
@@ -271,7 +269,6 @@ public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, 
         // The gradient on h_T sits where each step's product leaves the gradient on h_{t-1}.
         ToLanes(Rows(_dStateT, b0 * hs, rows, hs), hs, rows, hs, dxh);
         ToLanes(Rows(_dStateT, bh + b0 * hs, rows, hs), hs, rows, hs, dc);
-        var dGPointer = _dGT.Pointer + (nint)piece * gateSize;
         var dxhPointer = _dxhT.Pointer + (nint)piece * width * Lanes;
         for (var t = steps - 1; t >= 0; t--)
         {
@@ -279,12 +276,13 @@ public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, 
             var gates = gatesT.Slice(t * gateSize, gateSize);
             var cPrev = cT.Slice(t * unitSize, unitSize);
             var tanhC = tanhCT.Slice(t * unitSize, unitSize);
+            var dG = gateGradients.Span.Slice(t * gateSize, gateSize);
             for (var at = 0; at < unitSize; at += Width) BackwardLanes(gates, unitSize, at, dG, dxh, dyT, tanhC, cPrev, dc);
-            ToPanels(dG, gh, Lanes, gateGradients, t * Lanes);
             ToPackedRows(_xhT!.Span.Slice((piece * steps + t) * JoinedWidth * Lanes, JoinedWidth * Lanes), inputs, t * Lanes);
             // [dh_{t-1} | dx_t | …] = [W_hh | W_ih | …]ᵀ · dG_t (only the first width rows); at t = 0 only for the
             // initial state's gradient and dx_0, when wanted
-            if (t > 0 || _wantsDx || _wantsDState0) Compute.MultiplyLanes(Weights.Backward, width, dGPointer, dxhPointer);
+            if (t > 0 || _wantsDx || _wantsDState0)
+                Compute.MultiplyLanes(Weights.Backward, width, gateGradients.Pointer + (nint)t * gateSize, dxhPointer);
             if (_wantsDx) FromLanes(dxh[(hs * Lanes)..], rows, input, Rows(_dx, (t * batch + b0) * input, rows, input), input);
         }
         if (_wantsDState0)

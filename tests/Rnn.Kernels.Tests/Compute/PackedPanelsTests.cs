@@ -58,55 +58,52 @@ public unsafe class PackedPanelsTests
     }
 
     [Theory]
-    [InlineData(3, 1)]
-    [InlineData(20, 2)] // depth 320: two depth blocks, the second a short one
-    public void BothOperandsPrepackedFromLanesGiveTheBitsOfTheTransposedGemm(int steps, int threads)
+    [InlineData(3, 20, 48)]
+    [InlineData(20, 20, 48)] // depth 320: two depth blocks, the second a short one
+    [InlineData(17, 103, 37)] // bands of 96 rows, a 1-row edge panel, a 5-column edge
+    [InlineData(1, 4, 16)]
+    public void LaneMajorGateGradientsGiveTheBitsOfTheTransposedGemm(int steps, int units, int n)
     {
-        // dW [units, n] = dGᵀ·XH over steps of 16 lanes, both operands written block by block as the LSTM pieces do.
-        const int units = 20, n = 48;
+        // dW [units, n] = dGᵀ·XH over steps of 16 lanes: dG as the LSTM pieces leave it (one [units, 16] block per
+        // step, here with a gap between blocks), XH packed.
         var depth = steps * Lanes;
         var dG = GemmTestData.Random(51, depth * units);
         var xh = GemmTestData.Random(52, depth * n);
         var c0 = GemmTestData.Random(53, units * n);
-        using var compute = new CpuCompute(threads);
-        var expected = (float[])c0.Clone();
-        compute.Gemm(true, false, units, n, depth, dG, xh, expected, true);
-
-        var panels = new PackedPanels(units, depth);
-        var packed = new PackedMatrix(depth, n);
+        var stepStride = (units * Lanes + 8 + 7) / 8 * 8;
+        var blocks = AlignedFloats.Grow(null, steps * stepStride);
         for (var t = 0; t < steps; t++)
+            LaneTranspose.ToLanes(dG.AsSpan(t * Lanes * units), units, Lanes, units, blocks.Span.Slice(t * stepStride, units * Lanes));
+        foreach (var kind in GemmTestData.SupportedKernels())
         {
-            var gateLanes = new float[units * Lanes];
-            LaneTranspose.ToLanes(dG.AsSpan(t * Lanes * units), units, Lanes, units, gateLanes);
-            LaneTranspose.ToPanels(gateLanes, units, Lanes, panels, t * Lanes);
-            var inputLanes = new float[n * Lanes];
-            LaneTranspose.ToLanes(xh.AsSpan(t * Lanes * n), n, Lanes, n, inputLanes);
-            LaneTranspose.ToPackedRows(inputLanes, packed, t * Lanes);
+            using var compute = new CpuCompute(1, kind);
+            var packed = compute.Pack(false, depth, n, xh);
+            var expected = (float[])c0.Clone();
+            compute.Gemm(true, false, units, n, depth, dG, xh, expected, true);
+            var actual = (float[])c0.Clone();
+            compute.GemmLaneMajorA(blocks.Pointer, units, steps, stepStride, packed, actual, accumulate: true);
+            GemmTestData.AssertBitIdentical(expected, actual, $"{steps} steps, {units}×{n}, {kind}");
+
+            var product = new float[units * n];
+            compute.Gemm(true, false, units, n, depth, dG, xh, product, false);
+            var overwritten = GemmTestData.Random(54, units * n);
+            compute.GemmLaneMajorA(blocks.Pointer, units, steps, stepStride, packed, overwritten, accumulate: false);
+            GemmTestData.AssertBitIdentical(product, overwritten, $"accumulate: false, {kind}");
         }
-        var actual = (float[])c0.Clone();
-        compute.Gemm(panels, packed, actual, true);
-        GemmTestData.AssertBitIdentical(expected, actual, $"{steps} steps, {threads} threads");
     }
 
     [Fact]
-    public void PanelsTakeOnlyTheirOwnDepthRange()
+    public unsafe void LaneMajorGemmRefusesMismatchedShapes()
     {
-        // Two short pieces fill depth 10..14 with 1 and 15..19 with 2; the rest of A stays zero, B is all ones.
-        const int units = 7, depth = 48;
-        var panels = new PackedPanels(units, depth);
-        var lanes = new float[units * Lanes];
-        Array.Fill(lanes, 1f);
-        LaneTranspose.ToPanels(lanes, units, 5, panels, 10);
-        Array.Fill(lanes, 2f);
-        LaneTranspose.ToPanels(lanes, units, 5, panels, 15);
-        var b = new PackedMatrix(depth, 16);
-        var ones = new float[16 * Lanes];
-        Array.Fill(ones, 1f);
-        for (var first = 0; first < depth; first += Lanes) LaneTranspose.ToPackedRows(ones, b, first);
-        var c = new float[units * 16];
         using var compute = new CpuCompute(1);
-        compute.Gemm(panels, b, c, false);
-        Assert.All(c, v => Assert.Equal(5 * 1f + 5 * 2f, v));
+        var blocks = AlignedFloats.Grow(null, 4 * 6 * Lanes);
+        var packed = new PackedMatrix(3 * Lanes, 8);
+        var depth = Assert.Throws<ArgumentException>(() =>
+            compute.GemmLaneMajorA(blocks.Pointer, 6, 4, 6 * Lanes, packed, new float[48], false));
+        Assert.Contains("4 steps of 16 lanes are 64", depth.Message);
+        var stride = Assert.Throws<ArgumentException>(() =>
+            compute.GemmLaneMajorA(blocks.Pointer, 6, 3, 5 * Lanes, packed, new float[48], false));
+        Assert.Contains("step stride of at least 96", stride.Message);
     }
 
     [Theory]

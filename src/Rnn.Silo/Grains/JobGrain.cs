@@ -287,7 +287,19 @@ public sealed class JobGrain(
         {
             logger.LogWarning(e, "Job {JobId}: could not write outcome.json", JobId);
         }
-        if (_driver is { } driver) await driver.Coordinator.ReleaseAsync();
+        if (_driver is { } driver)
+        {
+            // A cancelled or failed run keeps the rows of every step it finished.
+            try
+            {
+                await driver.FlushRowsAsync();
+            }
+            catch (Exception e) when (e is IOException or DriverSupersededException)
+            {
+                logger.LogWarning("Job {JobId}: the last metrics.csv rows were not written ({Error})", JobId, e.Message);
+            }
+            await driver.Coordinator.ReleaseAsync();
+        }
         DropDriver();
         runtimes.Release(JobId);
         logger.LogInformation("Job {JobId} {State} after {Steps} steps{Reason}", JobId, state, r.Step,

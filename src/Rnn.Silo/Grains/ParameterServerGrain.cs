@@ -30,6 +30,11 @@ public sealed class ParameterServerGrain(ComputeExecutor executor, JobRuntimeCac
     private IOptimizer? _optimizer;
     private float[] _parameters = [];
     private float[] _gradient = [];
+    // The bytes of the current version's parameters, made on its first read and shared by every read of it (each
+    // shard's pull, the driver's gather). Versions alternate between two arrays: a reader has copied version v's
+    // bytes out before version v + 1 exists (sync steps), so v's array is only rewritten for v + 2.
+    private readonly byte[]?[] _parameterBytes = new byte[2][];
+    private long _parameterBytesVersion = -1;
 
     // Steps applied so far: the parameters are "version _version". _reducedStep is the step whose normalised gradient
     // sits in _gradient (-1 when none), with its squared norm.
@@ -58,6 +63,7 @@ public sealed class ParameterServerGrain(ComputeExecutor executor, JobRuntimeCac
         _gradient = new float[_parameters.Length];
         _optimizer = runtime.Setup.CreateOptimizer(_parameters.Length);
         _version = 0;
+        _parameterBytesVersion = -1;
         _reducedStep = -1;
         _pushes.Clear();
         _runtime = runtime;
@@ -70,7 +76,13 @@ public sealed class ParameterServerGrain(ComputeExecutor executor, JobRuntimeCac
         RequireInitialized();
         if (version != _version)
             throw new InvalidOperationException($"parameter block {Block} is at version {_version}, not {version}");
-        return Task.FromResult(new ParameterBlock(Block, _version, TensorBytes.FromFloats(_parameters)));
+        var slot = (int)(_version & 1);
+        if (_parameterBytesVersion != _version)
+        {
+            _parameterBytes[slot] = TensorBytes.FromFloats(_parameters, _parameterBytes[slot]);
+            _parameterBytesVersion = _version;
+        }
+        return Task.FromResult(new ParameterBlock(Block, _version, _parameterBytes[slot]!));
     }
 
     public Task PushGradientAsync(GradientPush push)
@@ -170,6 +182,7 @@ public sealed class ParameterServerGrain(ComputeExecutor executor, JobRuntimeCac
         _gradient = new float[_parameters.Length];
         _optimizer = optimizer;
         _version = snapshot.Version;
+        _parameterBytesVersion = -1;
         _reducedStep = -1;
         _pushes.Clear();
         _runtime = runtime;

@@ -34,6 +34,9 @@ public sealed class ShardGrain(ComputeExecutor executor, JobRuntimeCache runtime
     private JobDefinition? _definition;
     private float[] _parameters = [];
     private float[] _gradient = [];
+    // Per block, the bytes of the last two steps' pushes: a server copies a push out during the call, so step s's
+    // array is free again by step s + 2 (a retry of step s re-sends the same values).
+    private byte[]?[][] _pushBytes = [];
     private ShardStepReport? _lastReport;
     private long _nextStep;
 
@@ -128,6 +131,7 @@ public sealed class ShardGrain(ComputeExecutor executor, JobRuntimeCache runtime
         _computer = computer;
         _parameters = new float[runtime.Layout.TotalLength];
         _gradient = new float[runtime.Layout.TotalLength];
+        _pushBytes = Enumerable.Range(0, runtime.Blocks.Count).Select(_ => new byte[2][]).ToArray();
         _runtime = runtime;
         _definition = job;
         _nextStep = nextStep;
@@ -172,7 +176,8 @@ public sealed class ShardGrain(ComputeExecutor executor, JobRuntimeCache runtime
         using var timer = PhaseTimer.Push(job.JobId, Shard, step);
         await Task.WhenAll(Enumerable.Range(0, runtime.Blocks.Count).Select(j =>
             GrainFactory.GetGrain<IParameterServerGrain>(GrainKeys.ParameterServer(job.JobId, j)).PushGradientAsync(
-                new GradientPush(Shard, step, j, TensorBytes.FromFloats(_gradient.AsSpan(runtime.Blocks.RangeOf(j))))
+                new GradientPush(Shard, step, j, _pushBytes[j][step & 1] =
+                    TensorBytes.FromFloats(_gradient.AsSpan(runtime.Blocks.RangeOf(j)), _pushBytes[j][step & 1]))
                 {
                     Generation = job.Generation,
                 })));

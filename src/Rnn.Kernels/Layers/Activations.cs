@@ -57,6 +57,15 @@ internal static class Activations
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void SigmoidInPlace(Span<float> v)
+    {
+        var full = v.Length - v.Length % Width;
+        for (var j = 0; j < full; j += Width) FullVector.Store(Sigmoid(FullVector.Load(v, j, Width)), v, j, Width);
+        if (full < v.Length)
+            PartialVector.Store(Sigmoid(PartialVector.Load(v, full, v.Length - full)), v, full, v.Length - full);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void TanhInPlace(Span<float> v)
     {
         var full = v.Length - v.Length % Width;

@@ -178,7 +178,11 @@ public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, 
             var tanhC = tanhCT.Slice(t * unitSize, unitSize);
             // h_t goes straight into the next step's joined inputs.
             var hNext = t + 1 < steps ? xhT.Slice((t + 1) * xhSize, unitSize) : hLastT;
-            for (var at = 0; at < unitSize; at += Width) ForwardLanes(gates, unitSize, at, cPrev, cNext, tanhC, hNext);
+            // One activation per pass keeps its constants in registers (all five at once spilled); same bits per element.
+            SigmoidInPlace(gates[..(2 * unitSize)]);
+            TanhInPlace(gates.Slice(2 * unitSize, unitSize));
+            SigmoidInPlace(gates.Slice(3 * unitSize, unitSize));
+            for (var at = 0; at < unitSize; at += Width) CellLanes(gates, unitSize, at, cPrev, cNext, tanhC, hNext);
             FromLanes(hNext, rows, hs, Rows(_y, t * bh + b0 * hs, rows, hs), hs);
         }
         FromLanes(hLastT, rows, hs, Rows(_stateT, b0 * hs, rows, hs), hs);
@@ -190,27 +194,20 @@ public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, 
         new(pinned + offset, rows * width);
 
     /// <summary>
-    /// Eight lanes of one unit at offset <paramref name="at"/>: gate pre-activations (rows <paramref name="gateStride"/>
-    /// apart) become i,f,g,o in place; c, tanh c and h stored at the same offset of their blocks.
+    /// Eight lanes of one unit at offset <paramref name="at"/>, from the activated gates i,f,g,o (rows
+    /// <paramref name="gateStride"/> apart): c, tanh c and h stored at the same offset of their blocks.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void ForwardLanes(Span<float> g, int gateStride, int at, ReadOnlySpan<float> cPrev,
+    private static void CellLanes(ReadOnlySpan<float> g, int gateStride, int at, ReadOnlySpan<float> cPrev,
         Span<float> cNext, Span<float> tanhC, Span<float> hNext)
     {
-        // c' = σ(f) ⊙ c + σ(i) ⊙ tanh(g) ; h' = σ(o) ⊙ tanh(c') (the pre-activations include the biases)
-        var i = Sigmoid(FullVector.Load(g, at, Width));
-        var f = Sigmoid(FullVector.Load(g, gateStride + at, Width));
-        var gg = Tanh(FullVector.Load(g, 2 * gateStride + at, Width));
-        var og = Sigmoid(FullVector.Load(g, 3 * gateStride + at, Width));
-        var c = f * FullVector.Load(cPrev, at, Width) + i * gg;
+        // c' = f ⊙ c + i ⊙ g ; h' = o ⊙ tanh(c')
+        var c = FullVector.Load(g, gateStride + at, Width) * FullVector.Load(cPrev, at, Width)
+            + FullVector.Load(g, at, Width) * FullVector.Load(g, 2 * gateStride + at, Width);
         var tc = Tanh(c);
-        FullVector.Store(i, g, at, Width);
-        FullVector.Store(f, g, gateStride + at, Width);
-        FullVector.Store(gg, g, 2 * gateStride + at, Width);
-        FullVector.Store(og, g, 3 * gateStride + at, Width);
         FullVector.Store(c, cNext, at, Width);
         FullVector.Store(tc, tanhC, at, Width);
-        FullVector.Store(og * tc, hNext, at, Width);
+        FullVector.Store(FullVector.Load(g, 3 * gateStride + at, Width) * tc, hNext, at, Width);
     }
 
     /// <summary>

@@ -10,7 +10,8 @@ namespace Rnn.Silo.Api;
 /// One WatchJob call: the job's current state, its step history from metrics.csv from the requested step on, then live
 /// events until the job ends. Steps go out strictly in order, each once: a live step that was already sent (history,
 /// or a replay after a rollback) is dropped, and a gap (a lost stream item) is filled from metrics.csv, which the
-/// driver writes before publishing. The job's status is polled as well, so a watch also ends when no stream item comes.
+/// driver appends at least every second (a gap waits for the rows, it is never skipped). The job's status is polled
+/// as well, so a watch also ends when no stream item comes.
 /// </summary>
 public sealed class JobWatch(IClusterClient client, string jobId, long fromStep, IServerStreamWriter<V1.JobEvent> output)
 {

@@ -19,6 +19,26 @@ public sealed class SingleSiloTrainingTests(SingleSiloFixture fixture) : IClassF
     }
 
     [Fact]
+    public async Task AJobWhoseRecordWasLostReportsHowItEndedFromItsFolder()
+    {
+        // A job grain whose record went with a dead silo (or a second activation after a silo's death) must not say
+        // "no job was submitted" for a run that finished: it reads outcome.json and summary.json. Here the record is
+        // "lost" by giving a finished run's folder to a job id that never had a grain.
+        var json = TestJobs.Mnist(shards: 2, steps: 4, name: "record-lost");
+        var original = await fixture.RunToEndAsync("record-kept", json);
+        Assert.True(original.State == JobState.Completed, original.FailureReason);
+        var runJson = Path.Combine(original.JobFolder!, "run.json");
+        File.WriteAllText(runJson, File.ReadAllText(runJson).Replace("\"record-kept\"", "\"record-lost\"", StringComparison.Ordinal));
+
+        var status = await fixture.Client.GetGrain<IJobGrain>("record-lost").GetStatusAsync();
+        Assert.Equal(JobState.Completed, status.State);
+        Assert.Equal(4, status.Step);
+        Assert.Equal(original.ParametersSha256, status.ParametersSha256);
+        Assert.Equal(original.Summary!.Test["accuracy"], status.Summary!.Test["accuracy"]);
+        Assert.Equal(original.JobFolder, status.JobFolder);
+    }
+
+    [Fact]
     public async Task LstmJobWithTwoShardsMatchesTheTrainer()
     {
         var json = TestJobs.Mnist(shards: 2, steps: 5, cell: "lstm");

@@ -62,6 +62,13 @@ public sealed class JobGrain(
             // The record was lost with a silo, and a status call got here before the resumer's ping.
             await ResumeAsync(folder);
         }
+        else if (!record.RecordExists && FinishedRunRecord() is { } finished)
+        {
+            // The record was lost with a silo after the run ended (or this is a second activation after a silo's
+            // death): the folder's outcome.json and summary.json say how it ended.
+            record.State = finished;
+            await SaveAsync();
+        }
     }
 
     public async Task<SubmitResult> SubmitAsync(string jobJson)
@@ -312,6 +319,41 @@ public sealed class JobGrain(
         if (!Directory.Exists(Options.RunsRoot)) return null;
         return Directory.EnumerateDirectories(Options.RunsRoot).Select(p => new RunFolder(p))
             .FirstOrDefault(f => f.IsUnfinished && f.ReadRunInfo()?.JobId == JobId)?.Path;
+    }
+
+    /// <summary>The latest finished run of this job id under the runs root, as a record, if any.</summary>
+    private JobRecord? FinishedRunRecord()
+    {
+        if (!Directory.Exists(Options.RunsRoot)) return null;
+        var latest = Directory.EnumerateDirectories(Options.RunsRoot).Select(p => new RunFolder(p))
+            .Select(f => (Folder: f, Info: f.ReadRunInfo(), Outcome: ReadOutcomeOrNull(f)))
+            .Where(r => r.Info?.JobId == JobId && r.Outcome is not null)
+            .OrderByDescending(r => r.Info!.StartedUtc)
+            .FirstOrDefault();
+        if (latest.Folder is not { } folder) return null;
+        var summary = File.Exists(folder.SummaryFile) ? RunSummary.Read(folder.SummaryFile) : null;
+        return new JobRecord
+        {
+            JobJson = folder.ReadJobJson(), RunId = latest.Info!.RunId, State = latest.Outcome!.State,
+            Step = latest.Outcome.Step, TotalSteps = summary?.Steps ?? latest.Outcome.Step,
+            FailureReason = latest.Outcome.Reason, JobFolder = folder.Path, Generation = latest.Info.Generation,
+            ParametersSha256 = summary?.ParametersSha256, SkippedSteps = summary?.SkippedSteps ?? 0,
+            Summary = summary is null ? null : new JobSummary(summary.Steps, summary.WallSeconds, summary.SamplesPerSecond,
+                summary.FinalLoss, summary.Test, summary.ParametersSha256, summary.SkippedSteps),
+        };
+    }
+
+    /// <summary>outcome.json of a folder, or null when it is missing or unreadable (that folder then tells nothing).</summary>
+    private static RunOutcome? ReadOutcomeOrNull(RunFolder folder)
+    {
+        try
+        {
+            return folder.ReadOutcome();
+        }
+        catch (Exception e) when (e is IOException or System.Text.Json.JsonException or UnauthorizedAccessException)
+        {
+            return null;
+        }
     }
 
     private DateTime StartedUtc() => new RunFolder(record.State.JobFolder).ReadRunInfo()?.StartedUtc ?? DateTime.UtcNow;

@@ -123,6 +123,17 @@ public sealed unsafe class CpuCompute : IDisposable
         return packed;
     }
 
+    /// <summary>
+    /// Packs op(B) [k, n] into <paramref name="reuse"/> when it has that shape (no allocation: weights repacked every
+    /// pass), else into a new matrix.
+    /// </summary>
+    public PackedMatrix Pack(bool trans, int k, int n, ReadOnlySpan<float> b, PackedMatrix? reuse)
+    {
+        if (reuse is null || reuse.K != k || reuse.N != n) return Pack(trans, k, n, b);
+        Pack(trans, b, reuse);
+        return reuse;
+    }
+
     /// <summary>Repacks new values of the same shape into <paramref name="destination"/> without allocating.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Pack(bool trans, ReadOnlySpan<float> b, PackedMatrix destination)
@@ -151,6 +162,14 @@ public sealed unsafe class CpuCompute : IDisposable
         return packed;
     }
 
+    /// <summary>Packs op(A) [m, k] into <paramref name="reuse"/> when it has that shape, else into new panels.</summary>
+    public PackedPanels PackPanels(bool trans, int m, int k, ReadOnlySpan<float> a, PackedPanels? reuse)
+    {
+        if (reuse is null || reuse.M != m || reuse.K != k) return PackPanels(trans, m, k, a);
+        PackPanels(trans, a, reuse);
+        return reuse;
+    }
+
     /// <summary>Repacks new values of the same shape into <paramref name="destination"/> without allocating.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void PackPanels(bool trans, ReadOnlySpan<float> a, PackedPanels destination)
@@ -176,9 +195,7 @@ public sealed unsafe class CpuCompute : IDisposable
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal void GemmLaneMajorA(float* a, int m, int steps, nint stepStride, PackedMatrix b, Span<float> c, bool accumulate)
     {
-        const int Lanes = GemmMicroKernel.NR, MR = GemmMicroKernel.MR, NR = GemmMicroKernel.NR, KC = GemmPlan.KC;
-        // 96 rows × one depth block of A (96 KiB) stay in L2 while each 16-column B panel (16 KiB) sits in L1.
-        const int BandRows = 16 * MR;
+        const int Lanes = GemmMicroKernel.NR;
         ArgumentNullException.ThrowIfNull(b);
         int k = steps * Lanes, n = b.N;
         if (b.K != k) throw new ArgumentException($"B has depth {b.K}; {steps} steps of 16 lanes are {k}", nameof(b));
@@ -186,41 +203,9 @@ public sealed unsafe class CpuCompute : IDisposable
             throw new ArgumentException($"lane blocks of {m} units need a 32-byte aligned start and a step stride of at least {m * Lanes} floats, a multiple of 8", nameof(stepStride));
         CheckLength(c.Length, (long)m * n, nameof(c));
         if (TrivialProduct(m, n, k, c, accumulate)) return;
-        var edgePanel = stackalloc float[MR * KC];
         fixed (float* pc = c)
         {
-            for (var i0 = 0; i0 < m; i0 += BandRows)
-            {
-                var mc = Math.Min(BandRows, m - i0);
-                for (var p0 = 0; p0 < k; p0 += KC)
-                {
-                    var kc = Math.Min(KC, k - p0);
-                    var overwrite = p0 == 0 && !accumulate;
-                    var aBlock = a + p0 / Lanes * stepStride + (nint)i0 * Lanes;
-                    var bBlock = b.Data + (nint)p0 * b.PaddedN;
-                    for (var jr = 0; jr < n; jr += NR)
-                    {
-                        var nr = Math.Min(NR, n - jr);
-                        var bPanel = bBlock + (nint)jr * kc;
-                        for (var ir = 0; ir < mc; ir += MR)
-                        {
-                            var mr = Math.Min(MR, mc - ir);
-                            var rows = aBlock + (nint)ir * Lanes;
-                            var cTile = pc + (nint)(i0 + ir) * n + jr;
-                            if (mr == MR && nr == NR && _kernel == GemmKernelKind.Fma)
-                                GemmVectorKernels.Tile6x16Lanes<FusedMultiplyAdd>(kc / Lanes, rows, stepStride, bPanel, cTile, n, overwrite);
-                            else if (mr == MR && nr == NR && _kernel == GemmKernelKind.Avx)
-                                GemmVectorKernels.Tile6x16Lanes<SeparateMultiplyAdd>(kc / Lanes, rows, stepStride, bPanel, cTile, n, overwrite);
-                            else
-                            {
-                                // Edge tiles (and the scalar kernel) take the rows as the packed panel they would be.
-                                LaneTranspose.ToPanel(rows, mr, kc / Lanes, stepStride, edgePanel);
-                                GemmMicroKernel.Run(_kernel, kc, edgePanel, bPanel, cTile, n, mr, nr, overwrite);
-                            }
-                        }
-                    }
-                }
-            }
+            LaneGemmDriver.Run(_kernel, a, m, steps, stepStride, b, pc, accumulate);
         }
         GC.KeepAlive(b);
     }

@@ -57,7 +57,7 @@ internal static unsafe class RegisterTranspose
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Transpose(
+    private static void Transpose(
         Vector256<float> r0, Vector256<float> r1, Vector256<float> r2, Vector256<float> r3,
         Vector256<float> r4, Vector256<float> r5, Vector256<float> r6, Vector256<float> r7,
         out Vector256<float> o0, out Vector256<float> o1, out Vector256<float> o2, out Vector256<float> o3,

@@ -49,8 +49,8 @@ internal sealed class JoinedWeights(RecurrentLayer layer, CpuCompute compute)
             row[(input + hs + 1)..].Clear();
         }
         var joined = _joined.AsSpan(0, gh * k);
-        _forward = Repack(_forward, false, gh, k, joined);
-        _backward = Repack(_backward, true, k, gh, joined);
+        _forward = compute.PackPanels(false, gh, k, joined, _forward);
+        _backward = compute.PackPanels(true, k, gh, joined, _backward);
     }
 
     /// <summary>Adds dW [4H, Width]: its columns are W_hh's, W_ih's and (the ones column) both biases'.</summary>
@@ -61,14 +61,6 @@ internal sealed class JoinedWeights(RecurrentLayer layer, CpuCompute compute)
         AddColumns(dW, k, hs, input, layer.WeightIh.Of(gradients));
         AddColumns(dW, k, input + hs, 1, layer.BiasIh.Of(gradients));
         AddColumns(dW, k, input + hs, 1, layer.BiasHh.Of(gradients));
-    }
-
-    /// <summary>op(A) [m, k] packed into <paramref name="packed"/>: made on first use, repacked in place.</summary>
-    private PackedPanels Repack(PackedPanels? packed, bool trans, int m, int k, ReadOnlySpan<float> a)
-    {
-        if (packed is null) return compute.PackPanels(trans, m, k, a);
-        compute.PackPanels(trans, a, packed);
-        return packed;
     }
 
     /// <summary>target[r, j] += m[r, first + j] for j &lt; count: one column range of a row-major matrix.</summary>

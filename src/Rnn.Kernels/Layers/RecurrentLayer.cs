@@ -98,19 +98,11 @@ public abstract class RecurrentLayer
 
     /// <summary>W_hhᵀ packed for the step GEMMs h·W_hhᵀ: packed once per forward, used T times.</summary>
     private protected PackedMatrix PackRecurrentWeights(ReadOnlySpan<float> parameters) =>
-        Repack(ref _hhTransposed, true, HiddenSize, GateCount * HiddenSize, WeightHh.Of(parameters));
+        _hhTransposed = Compute.Pack(true, HiddenSize, GateCount * HiddenSize, WeightHh.Of(parameters), _hhTransposed);
 
     /// <summary>W_hh packed for the backward GEMMs dG·W_hh: packed once per backward, used T times.</summary>
     private protected PackedMatrix PackRecurrentWeightsForBackward(ReadOnlySpan<float> parameters) =>
-        Repack(ref _hh, false, GateCount * HiddenSize, HiddenSize, WeightHh.Of(parameters));
-
-    /// <summary>op(B) [k, n] packed into <paramref name="packed"/>: made on first use, repacked in place after.</summary>
-    private PackedMatrix Repack(ref PackedMatrix? packed, bool trans, int k, int n, ReadOnlySpan<float> b)
-    {
-        if (packed is null) packed = Compute.Pack(trans, k, n, b);
-        else Compute.Pack(trans, b, packed);
-        return packed;
-    }
+        _hh = Compute.Pack(false, GateCount * HiddenSize, HiddenSize, WeightHh.Of(parameters), _hh);
 
     /// <summary>gates[T·B, G·H] = x[T·B, I]·W_ihᵀ + bias: the input projection of the whole window in one GEMM.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -1,6 +1,6 @@
-using Rnn.Kernels.Tensors;
 using System.Runtime.CompilerServices;
 using Rnn.Kernels.Optimizers;
+using Rnn.Kernels.Tensors;
 
 namespace Rnn.Kernels.Training;
 

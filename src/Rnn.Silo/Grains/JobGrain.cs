@@ -57,17 +57,21 @@ public sealed class JobGrain(
         {
             StartTimer();
         }
-        else if (!record.RecordExists && FindUnfinishedFolder() is { } folder)
+        else if (!record.RecordExists)
         {
-            // The record was lost with a silo, and a status call got here before the resumer's ping.
-            await ResumeAsync(folder);
-        }
-        else if (!record.RecordExists && FinishedRunRecord() is { } finished)
-        {
-            // The record was lost with a silo after the run ended (or this is a second activation after a silo's
-            // death): the folder's outcome.json and summary.json say how it ended.
-            record.State = finished;
-            await SaveAsync();
+            // The record was lost with a silo (or this is a second activation after a silo's death): the folder is
+            // the truth. An unfinished run resumes (a status call got here before the resumer's ping); a finished
+            // one reports how it ended from outcome.json and summary.json.
+            var runs = OwnRuns();
+            if (runs.FirstOrDefault(r => r.Folder.IsUnfinished).Folder is { } unfinished)
+            {
+                await ResumeAsync(unfinished.Path);
+            }
+            else if (runs.Select(r => FinishedRecord(r.Folder, r.Info)).FirstOrDefault(f => f is not null) is { } finished)
+            {
+                record.State = finished;
+                await SaveAsync();
+            }
         }
     }
 
@@ -313,31 +317,29 @@ public sealed class JobGrain(
             reason is null ? "" : ": " + reason);
     }
 
-    /// <summary>The folder under the runs root whose unfinished run belongs to this job id, if any.</summary>
-    private string? FindUnfinishedFolder()
+    /// <summary>This job id's run folders under the runs root (their run.json names it), latest started first.</summary>
+    private List<(RunFolder Folder, RunInfo Info)> OwnRuns()
     {
-        if (!Directory.Exists(Options.RunsRoot)) return null;
+        if (!Directory.Exists(Options.RunsRoot)) return [];
         return Directory.EnumerateDirectories(Options.RunsRoot).Select(p => new RunFolder(p))
-            .FirstOrDefault(f => f.IsUnfinished && f.ReadRunInfo()?.JobId == JobId)?.Path;
+            .Select(f => (Folder: f, Info: f.ReadRunInfo()))
+            .Where(r => r.Info?.JobId == JobId)
+            .Select(r => (r.Folder, Info: r.Info!))
+            .OrderByDescending(r => r.Info.StartedUtc)
+            .ToList();
     }
 
-    /// <summary>The latest finished run of this job id under the runs root, as a record, if any.</summary>
-    private JobRecord? FinishedRunRecord()
+    /// <summary>The record of a run that has ended (it has an outcome.json), or null.</summary>
+    private static JobRecord? FinishedRecord(RunFolder folder, RunInfo info)
     {
-        if (!Directory.Exists(Options.RunsRoot)) return null;
-        var latest = Directory.EnumerateDirectories(Options.RunsRoot).Select(p => new RunFolder(p))
-            .Select(f => (Folder: f, Info: f.ReadRunInfo(), Outcome: ReadOutcomeOrNull(f)))
-            .Where(r => r.Info?.JobId == JobId && r.Outcome is not null)
-            .OrderByDescending(r => r.Info!.StartedUtc)
-            .FirstOrDefault();
-        if (latest.Folder is not { } folder) return null;
+        if (ReadOutcomeOrNull(folder) is not { } outcome) return null;
         var summary = File.Exists(folder.SummaryFile) ? RunSummary.Read(folder.SummaryFile) : null;
         return new JobRecord
         {
-            JobJson = folder.ReadJobJson(), RunId = latest.Info!.RunId, State = latest.Outcome!.State,
-            Step = latest.Outcome.Step, TotalSteps = summary?.Steps ?? latest.Outcome.Step,
-            FailureReason = latest.Outcome.Reason, JobFolder = folder.Path, Generation = latest.Info.Generation,
-            ParametersSha256 = summary?.ParametersSha256, SkippedSteps = summary?.SkippedSteps ?? 0,
+            JobJson = folder.ReadJobJson(), RunId = info.RunId, State = outcome.State, Step = outcome.Step,
+            TotalSteps = summary?.Steps ?? outcome.Step, FailureReason = outcome.Reason, JobFolder = folder.Path,
+            Generation = info.Generation, ParametersSha256 = summary?.ParametersSha256,
+            SkippedSteps = summary?.SkippedSteps ?? 0,
             Summary = summary is null ? null : new JobSummary(summary.Steps, summary.WallSeconds, summary.SamplesPerSecond,
                 summary.FinalLoss, summary.Test, summary.ParametersSha256, summary.SkippedSteps),
         };

@@ -1,0 +1,55 @@
+using System.Runtime.CompilerServices;
+
+namespace Rnn.Kernels.Compute;
+
+/// <summary>
+/// The loops of <see cref="CpuCompute.GemmLaneMajorA"/>: C [m, N] (=|+=) A·B with A lane-major where it lies (one
+/// [m, 16] block per step) and B prepacked. Bands of 96 rows × one depth block of A (96 KiB) stay in L2 while each
+/// 16-column B panel (16 KiB) sits in L1, as in <see cref="GemmDriver"/>; every element is the same chain of
+/// multiply-adds per depth block as there, so the bits match the ordinary GEMM.
+/// </summary>
+internal static unsafe class LaneGemmDriver
+{
+    private const int Lanes = GemmMicroKernel.NR, MR = GemmMicroKernel.MR, NR = GemmMicroKernel.NR, KC = GemmPlan.KC;
+    private const int BandRows = 16 * MR;
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Run(GemmKernelKind kernel, float* a, int m, int steps, nint stepStride, PackedMatrix b, float* c,
+        bool accumulate)
+    {
+        int k = steps * Lanes, n = b.N;
+        var edgePanel = stackalloc float[MR * KC];
+        for (var i0 = 0; i0 < m; i0 += BandRows)
+        {
+            var mc = Math.Min(BandRows, m - i0);
+            for (var p0 = 0; p0 < k; p0 += KC)
+            {
+                var kc = Math.Min(KC, k - p0);
+                var overwrite = p0 == 0 && !accumulate;
+                var aBlock = a + p0 / Lanes * stepStride + (nint)i0 * Lanes;
+                var bBlock = b.Data + (nint)p0 * b.PaddedN;
+                for (var jr = 0; jr < n; jr += NR)
+                {
+                    var nr = Math.Min(NR, n - jr);
+                    var bPanel = bBlock + (nint)jr * kc;
+                    for (var ir = 0; ir < mc; ir += MR)
+                    {
+                        var mr = Math.Min(MR, mc - ir);
+                        var rows = aBlock + (nint)ir * Lanes;
+                        var cTile = c + (nint)(i0 + ir) * n + jr;
+                        if (mr == MR && nr == NR && kernel == GemmKernelKind.Fma)
+                            GemmVectorKernels.Tile6x16Lanes<FusedMultiplyAdd>(kc / Lanes, rows, stepStride, bPanel, cTile, n, overwrite);
+                        else if (mr == MR && nr == NR && kernel == GemmKernelKind.Avx)
+                            GemmVectorKernels.Tile6x16Lanes<SeparateMultiplyAdd>(kc / Lanes, rows, stepStride, bPanel, cTile, n, overwrite);
+                        else
+                        {
+                            // Edge tiles (and the scalar kernel) take the rows as the packed panel they would be.
+                            LaneTranspose.ToPanel(rows, mr, kc / Lanes, stepStride, edgePanel);
+                            GemmMicroKernel.Run(kernel, kc, edgePanel, bPanel, cTile, n, mr, nr, overwrite);
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

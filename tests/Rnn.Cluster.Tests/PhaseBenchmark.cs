@@ -41,8 +41,9 @@ internal static class PhaseBenchmark
         double Mean(string phase, int perStep) => samples[phase].Skip(skip * perStep).Average() * 1000;
         var (compute, push, wait, apply) = (Mean("compute", shards), Mean("push", shards), Mean("wait", shards), Mean("apply", 1));
         var step = compute + push + wait + apply;
+        var computeMedian = samples["compute"].Skip(skip * shards).Order().ElementAt((samples["compute"].Count - skip * shards) / 2) * 1000;
         Console.WriteLine($"steps {done.Summary.Steps}, shards {shards}, samples/s {done.Summary.SamplesPerSecond:0.0}, means over steps {skip}..:");
-        Console.WriteLine($"  per shard: compute {compute:0.0} ms + push {push:0.0} ms + wait {wait:0.0} ms; per step: apply {apply:0.0} ms");
+        Console.WriteLine($"  per shard: compute {compute:0.0} ms (median {computeMedian:0.0}) + push {push:0.0} ms + wait {wait:0.0} ms; per step: apply {apply:0.0} ms");
         Console.WriteLine($"  push + apply (communication + aggregation) {(push + apply) / step:P1} of compute+push+wait+apply {step:0.0} ms");
         Console.WriteLine($"  process: {GC.CollectionCount(0)} gen0 / {GC.CollectionCount(1)} gen1 / {GC.CollectionCount(2)} gen2 collections, GC pauses {GC.GetTotalPauseDuration().TotalMilliseconds:0} ms, {GC.GetTotalAllocatedBytes() / 1e6:0} MB allocated, JIT {System.Runtime.JitInfo.GetCompiledMethodCount()} methods in {System.Runtime.JitInfo.GetCompilationTime().TotalMilliseconds:0} ms");
         return 0;

@@ -62,12 +62,12 @@ public sealed class JobGrain(
             // The record was lost with a silo (or this is a second activation after a silo's death): the folder is
             // the truth. An unfinished run resumes (a status call got here before the resumer's ping); a finished
             // one reports how it ended from outcome.json and summary.json.
-            var runs = OwnRuns();
+            var runs = RunFolderRecords.OwnedBy(Options.RunsRoot, JobId);
             if (runs.FirstOrDefault(r => r.Folder.IsUnfinished).Folder is { } unfinished)
             {
                 await ResumeAsync(unfinished.Path);
             }
-            else if (runs.Select(r => FinishedRecord(r.Folder, r.Info)).FirstOrDefault(f => f is not null) is { } finished)
+            else if (runs.Select(r => RunFolderRecords.FinishedRecord(r.Folder, r.Info)).FirstOrDefault(f => f is not null) is { } finished)
             {
                 record.State = finished;
                 await SaveAsync();
@@ -315,47 +315,6 @@ public sealed class JobGrain(
         runtimes.Release(JobId);
         logger.LogInformation("Job {JobId} {State} after {Steps} steps{Reason}", JobId, state, r.Step,
             reason is null ? "" : ": " + reason);
-    }
-
-    /// <summary>This job id's run folders under the runs root (their run.json names it), latest started first.</summary>
-    private List<(RunFolder Folder, RunInfo Info)> OwnRuns()
-    {
-        if (!Directory.Exists(Options.RunsRoot)) return [];
-        return Directory.EnumerateDirectories(Options.RunsRoot).Select(p => new RunFolder(p))
-            .Select(f => (Folder: f, Info: f.ReadRunInfo()))
-            .Where(r => r.Info?.JobId == JobId)
-            .Select(r => (r.Folder, Info: r.Info!))
-            .OrderByDescending(r => r.Info.StartedUtc)
-            .ToList();
-    }
-
-    /// <summary>The record of a run that has ended (it has an outcome.json), or null.</summary>
-    private static JobRecord? FinishedRecord(RunFolder folder, RunInfo info)
-    {
-        if (ReadOutcomeOrNull(folder) is not { } outcome) return null;
-        var summary = File.Exists(folder.SummaryFile) ? RunSummary.Read(folder.SummaryFile) : null;
-        return new JobRecord
-        {
-            JobJson = folder.ReadJobJson(), RunId = info.RunId, State = outcome.State, Step = outcome.Step,
-            TotalSteps = summary?.Steps ?? outcome.Step, FailureReason = outcome.Reason, JobFolder = folder.Path,
-            Generation = info.Generation, ParametersSha256 = summary?.ParametersSha256,
-            SkippedSteps = summary?.SkippedSteps ?? 0,
-            Summary = summary is null ? null : new JobSummary(summary.Steps, summary.WallSeconds, summary.SamplesPerSecond,
-                summary.FinalLoss, summary.Test, summary.ParametersSha256, summary.SkippedSteps),
-        };
-    }
-
-    /// <summary>outcome.json of a folder, or null when it is missing or unreadable (that folder then tells nothing).</summary>
-    private static RunOutcome? ReadOutcomeOrNull(RunFolder folder)
-    {
-        try
-        {
-            return folder.ReadOutcome();
-        }
-        catch (Exception e) when (e is IOException or System.Text.Json.JsonException or UnauthorizedAccessException)
-        {
-            return null;
-        }
     }
 
     private DateTime StartedUtc() => new RunFolder(record.State.JobFolder).ReadRunInfo()?.StartedUtc ?? DateTime.UtcNow;

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Issue 6's end-to-end comparison, side by side: ROUNDS alternating runs of libtorch's seq-MNIST trainer (torchref
+# `mnist`, one LSTM-128, dense 10, Adam 1e-3, batch 64, 2 threads) and ours in local mode (`rnn train
+# examples/seq-mnist-lstm1.json`: the same model on one in-process silo, Orleans included). Prints each run's seconds
+# per epoch (evaluation included; ours from the eval events' elapsed_seconds, libtorch's from its cumulative
+# elapsed_s), then the ratio of the median totals and of the median epochs.
+# Needs the libtorch harness in ../shared/tools/torchref (set up by its setup.sh), which only the development machine
+# has. Usage: scripts/e2e-vs-libtorch.sh [ROUNDS]  (default 3)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+rounds=${1:-3}
+epochs=$(sed -nE 's/.*"epochs": *([0-9]+).*/\1/p' examples/seq-mnist-lstm1.json)
+torchref=../shared/tools/torchref/run.sh
+[ -x "$torchref" ] || { echo "e2e-vs-libtorch: $torchref not found (the libtorch harness exists only on the development machine)" >&2; exit 2; }
+dotnet build -c Release src/Rnn.Client -v quiet -nologo > /dev/null
+rnn=src/Rnn.Client/bin/Release/net10.0/rnn.dll
+median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+# cumulative seconds (one per line) -> "e1 e2 ... | total"
+per_epoch() { awk '{printf "%.2f ", $1 - prev; prev = $1} END {printf "| %.2f\n", prev}'; }
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+printf "| run | seconds per epoch 1..%s | total |\n| --- | --- | --- |\n" "$epochs"
+for r in $(seq "$rounds"); do
+  "$torchref" mnist data/mnist "$epochs" lstm 2 2>&1 | sed -nE 's/.*elapsed_s=([0-9.]+).*/\1/p' > "$scratch/libtorch"
+  [ "$(wc -l < "$scratch/libtorch")" -eq "$epochs" ] || { echo "e2e-vs-libtorch: torchref mnist did not report $epochs epochs" >&2; exit 1; }
+  printf "| libtorch %s | %s |\n" "$r" "$(per_epoch < "$scratch/libtorch")"
+  dotnet "$rnn" train examples/seq-mnist-lstm1.json --json --out "$scratch/runs" 2>&1 \
+    | grep -o '"elapsed_seconds":[0-9.]*' | cut -d: -f2 > "$scratch/ours"
+  [ "$(wc -l < "$scratch/ours")" -eq "$epochs" ] || { echo "e2e-vs-libtorch: rnn train did not report $epochs evaluations" >&2; exit 1; }
+  printf "| ours %s | %s |\n" "$r" "$(per_epoch < "$scratch/ours")"
+  tail -1 "$scratch/libtorch" >> "$scratch/libtorch-totals"; tail -1 "$scratch/ours" >> "$scratch/ours-totals"
+  awk '{print $1 - prev; prev = $1}' "$scratch/libtorch" >> "$scratch/libtorch-epochs"
+  awk '{print $1 - prev; prev = $1}' "$scratch/ours" >> "$scratch/ours-epochs"
+done
+lt=$(median < "$scratch/libtorch-totals"); ot=$(median < "$scratch/ours-totals")
+le=$(median < "$scratch/libtorch-epochs"); oe=$(median < "$scratch/ours-epochs")
+printf "\nmedian total: libtorch %.2f s, ours %.2f s, libtorch / ours %.2f\n" "$lt" "$ot" "$(echo "$lt / $ot" | bc -l)"
+printf "median epoch: libtorch %.2f s, ours %.2f s, libtorch / ours %.2f (target: >= 2)\n" "$le" "$oe" "$(echo "$le / $oe" | bc -l)"

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Issue 7 item 4, in one run on the device machine (made ready by scripts/gpu-publish.sh; see docs/gpu.md):
+# (a) the libtorch golden cases on the GPU backend, (b) one LSTM training step (forward over T, loss = sum of the
+# outputs, backward) timed by `rnn bench` at issue 6's shapes and at I=256 H=1024 T=64 B=256, (c) the same step
+# through PyTorch's cuDNN in the same run. Everything goes to $OUT/gpu-check.log (./gpu-check.log without $OUT).
+# BACKEND=ilgpu-cpu SHAPES="lstm 8 16 4 4" scripts/gpu-check.sh tries the script itself on a machine without a GPU.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+backend=${BACKEND:-cuda}
+log=${OUT:-.}/gpu-check.log
+shapes=${SHAPES:-"lstm 28 128 28 64;gru 28 128 28 64;rnn 28 128 28 64;lstm 64 256 64 32;lstm 128 512 64 64;gru 128 512 64 64;lstm 256 1024 64 256"}
+rnn=(dotnet src/Rnn.Client/bin/Release/net10.0/rnn.dll)
+if [ -f .gpu/rnn.tar.xz ]; then
+  mkdir -p /tmp/rnn-gpu && tar -C /tmp/rnn-gpu -xJf .gpu/rnn.tar.xz
+  rnn=(/tmp/rnn-gpu/rnn)
+fi
+{
+  echo "== device"; nvidia-smi -L 2>&1 || echo "no nvidia-smi"
+  echo "== (a) golden cases, backend $backend"
+  "${rnn[@]}" golden tests/Rnn.Kernels.Tests/golden --backend "$backend"
+  echo "== (b) rnn bench, backend $backend (median of 10 steps after 3 warm-ups)"
+  IFS=';' read -ra list <<< "$shapes"
+  for shape in "${list[@]}"; do
+    read -r cell i h t b <<< "$shape"
+    "${rnn[@]}" bench --cell "$cell" --input "$i" --hidden "$h" --seq "$t" --batch "$b" --backend "$backend"
+  done
+  echo "== (c) PyTorch cuDNN, same step"
+  for shape in "${list[@]}"; do
+    python3 scripts/cudnn_step.py $shape
+  done
+} 2>&1 | tee "$log"

@@ -15,14 +15,16 @@ internal static class TestClusters
     /// <summary>
     /// A cluster of <paramref name="silos"/> silos on <paramref name="runsRoot"/>. A killed silo is suspected after two
     /// missed 1 s probes and declared dead by one vote, and calls time out after 5 s, so a fault costs seconds.
+    /// <paramref name="advertiseGpu"/> gives a silo's RnnTrainingOptions.AdvertiseGpu by its name (null: probe).
     /// </summary>
-    public static async Task<InProcessTestCluster> StartAsync(short silos, string runsRoot)
+    public static async Task<InProcessTestCluster> StartAsync(short silos, string runsRoot, Func<string, bool?>? advertiseGpu = null)
     {
         var builder = new InProcessTestClusterBuilder(silos);
-        builder.ConfigureSilo((_, silo) =>
+        builder.ConfigureSilo((options, silo) =>
         {
             silo.AddRnnTraining(o =>
             {
+                o.AdvertiseGpu = advertiseGpu?.Invoke(options.SiloName);
                 o.ComputeThreads = 2;
                 o.RunsRoot = runsRoot;
                 o.StepCallDeadline = TimeSpan.FromSeconds(4);

@@ -23,6 +23,18 @@ internal static class TestJobs
                         "checkpoint_every": {{checkpointEvery}} } }
         """;
 
+    public static string Co2Path => Path.Combine(RepositoryPaths.Root, "data", "timeseries", "co2-concentration.csv");
+
+    /// <summary>An LSTM-8 forecaster on windows of 4 monthly CO2 readings: short sequences, for the slow ILGPU CPU accelerator.</summary>
+    public static string Co2(string name, string backend, int steps) => $$"""
+        { "name": "{{name}}", "seed": 5, "backend": "{{backend}}",
+          "data": { "kind": "csv", "path": {{JsonSerializer.Serialize(Co2Path)}}, "column": "CO2", "window": 4, "horizon": 1 },
+          "model": { "layers": [ { "type": "lstm", "units": 8 }, { "type": "dense", "units": 1 } ] },
+          "loss": "mse",
+          "optimizer": { "type": "adam", "lr": 0.01 },
+          "training": { "steps": {{steps}}, "batch_size": 8, "shards": 1 } }
+        """;
+
     public static string TextPath => Path.Combine(RepositoryPaths.Root, "data", "text", "moby-dick.txt");
 
     /// <summary>A character LSTM on the first 20000 characters: streams with carried state, window 16.</summary>

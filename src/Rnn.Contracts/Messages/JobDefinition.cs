@@ -7,6 +7,7 @@ namespace Rnn.Contracts.Messages;
 /// run of the same job id start afresh instead of continuing the old run. <see cref="Generation"/> grows by one each
 /// time the job grain (re)starts driving the run from a checkpoint (after a fault or on another silo): shards and
 /// parameter servers refuse requests of an older generation, so calls still in flight from a dead driver are ignored.
+/// <see cref="Backend"/> never changes during a run, so its numerics do not depend on which silos come and go.
 /// </summary>
 [GenerateSerializer]
 [Alias("Rnn.JobDefinition")]
@@ -16,4 +17,7 @@ public sealed record JobDefinition(
     [property: Id(2)] string JobJson)
 {
     [Id(3)] public long Generation { get; init; }
+
+    /// <summary>The backend the shards run (cpu, ilgpu-cpu or cuda), resolved once at submission and kept in run.json.</summary>
+    [Id(4)] public string Backend { get; init; } = "cpu";
 }

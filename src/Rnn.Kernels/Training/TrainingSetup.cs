@@ -1,3 +1,4 @@
+using Rnn.Kernels.Backends;
 using Rnn.Kernels.Compute;
 using Rnn.Kernels.Data;
 using Rnn.Kernels.Jobs;
@@ -132,6 +133,14 @@ public sealed class TrainingSetup
 
     public ShardGradientComputer CreateShardComputer(int shard, CpuCompute compute) =>
         new(CreateModel(compute), CreateShardSource(shard), Loss, Job.Seed, shard);
+
+    /// <summary>The same, with forward and backward run by the executor <paramref name="executor"/> makes for the model.</summary>
+    public ShardGradientComputer CreateShardComputer(int shard, CpuCompute compute, Func<SequentialModel, IModelExecutor> executor)
+    {
+        ArgumentNullException.ThrowIfNull(executor);
+        var model = CreateModel(compute);
+        return new(model, CreateShardSource(shard), Loss, Job.Seed, shard, executor(model));
+    }
 
     /// <summary>The optimizer for a block of <paramref name="length"/> parameters.</summary>
     public IOptimizer CreateOptimizer(int length)

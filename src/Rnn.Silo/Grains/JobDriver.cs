@@ -74,7 +74,7 @@ public sealed class JobDriver : IDisposable
             throw new DriverSupersededException($"{folder.Path} now holds run {info.RunId} of job '{info.JobId}'");
         var generation = info.Generation + 1;
         folder.WriteRunInfo(info with { Generation = generation });
-        var definition = new JobDefinition(jobId, runId, jobJson) { Generation = generation };
+        var definition = new JobDefinition(jobId, runId, jobJson) { Generation = generation, Backend = info.Backend };
 
         var checkpointer = new JobCheckpointer(grains, runtime, definition, folder, executor, options);
         var checkpoint = folder.HasCheckpoint ? await checkpointer.ReadAsync() : JobCheckpointer.Initial(runtime);

@@ -10,6 +10,7 @@ using Rnn.Kernels.Training;
 using Rnn.Silo.Compute;
 using Rnn.Silo.Hosting;
 using Rnn.Silo.Jobs;
+using Rnn.Silo.Placement;
 using Rnn.Silo.Recovery;
 using StepMetrics = Rnn.Contracts.Messages.StepMetrics;
 
@@ -28,6 +29,7 @@ public sealed class JobGrain(
     [PersistentState("job", StorageNames.Jobs)] IPersistentState<JobRecord> record,
     JobRuntimeCache runtimes,
     ComputeExecutor executor,
+    GpuSilos gpuSilos,
     ILocalSiloDetails silo,
     IOptions<RnnTrainingOptions> options,
     ILogger<JobGrain> logger) : Grain, IJobGrain, IJobResumption
@@ -95,16 +97,17 @@ public sealed class JobGrain(
         }
         if (spec.Training.Mode != TrainingModes.Sync)
             return Reject("training.mode", $"only 'sync' runs on the cluster so far, got '{spec.Training.Mode}'");
-        // The cluster's shards run the CPU kernels; a job must not silently run elsewhere than it asked.
-        if (spec.Backend is not (BackendNames.Cpu or BackendNames.Auto))
-            return Reject("backend", $"this cluster has no {spec.Backend} silo (no silo advertises gpu=true); use \"cpu\" or \"auto\" (auto runs on the CPU until GPU silos exist)");
+        // A job must not silently run elsewhere than it asked; auto is resolved here, once for the whole run.
+        var active = gpuSilos.Active();
+        var (backend, refusal) = JobBackendChoice.Resolve(spec, active.Count(gpuSilos.HasGpu), active.Count);
+        if (refusal is not null) return Reject("backend", refusal);
         if (RunFolder.ValidateName(spec.Name) is { } badName) return Reject("name", badName);
         var folder = RunFolder.For(Options.RunsRoot, spec.Name);
         if (folder.ReadRunInfo() is { } other && other.JobId != JobId && folder.IsUnfinished)
             return Reject("name", $"the run folder {folder.Path} belongs to unfinished job '{other.JobId}'; give this job another name");
 
         var runId = Guid.NewGuid().ToString("N");
-        folder.StartNewRun(jobJson, new RunInfo(JobId, runId, 0, DateTime.UtcNow));
+        folder.StartNewRun(jobJson, new RunInfo(JobId, runId, 0, DateTime.UtcNow, backend!));
         record.State = new JobRecord
         {
             JobJson = jobJson, RunId = runId, TotalSteps = spec.Training.Steps ?? 0, JobFolder = folder.Path,

@@ -3,7 +3,10 @@ using Microsoft.Extensions.Options;
 using Rnn.Contracts;
 using Rnn.Contracts.Grains;
 using Rnn.Contracts.Messages;
+using Rnn.Kernels.Backends;
 using Rnn.Kernels.Compute;
+using Rnn.Kernels.Ilgpu;
+using Rnn.Kernels.Jobs;
 using Rnn.Kernels.Optimizers;
 using Rnn.Kernels.Training;
 using Rnn.Silo.Compute;
@@ -23,13 +26,17 @@ namespace Rnn.Silo.Grains;
 /// For stream data (carried state) the shard must compute its steps in order from a known state: a shard that lost
 /// its state (re-activated on another silo) or is asked out of order fails the request, and the job grain rolls
 /// every grain back to the last checkpoint. Shards of independent samples have no such state and simply carry on.
+/// A job on another backend than cpu (ilgpu-cpu, cuda) gets its forward and backward from that backend's executor,
+/// one backend per shard (an accelerator is not shared between threads).
 /// </summary>
-[SpreadByIndexPlacement]
+[GpuShardPlacement]
 public sealed class ShardGrain(ComputeExecutor executor, JobRuntimeCache runtimes, ILocalSiloDetails silo,
     IClusterMembershipService membership, IOptions<RnnTrainingOptions> options) : Grain, IShardGrain
 {
     private ShardGradientComputer? _computer;
     private CpuCompute? _compute;
+    private IComputeBackend? _backend;
+    private IModelExecutor? _modelExecutor;
     private JobRuntime? _runtime;
     private JobDefinition? _definition;
     private float[] _parameters = [];
@@ -124,9 +131,18 @@ public sealed class ShardGrain(ComputeExecutor executor, JobRuntimeCache runtime
             throw new ArgumentOutOfRangeException(nameof(job), $"shard {shard} does not exist; the job has {runtime.Setup.Shards}");
         // Kernels give the same bits for any thread count, so a shard takes its share of the silo's compute threads:
         // all of them when it is alone here, one each when the silo hosts as many shards as threads.
-        _compute?.Dispose();
+        DisposeKernels();
         _compute = new CpuCompute(KernelThreads(runtime.Setup.Shards));
-        var computer = runtime.Setup.CreateShardComputer(shard, _compute);
+        ShardGradientComputer computer;
+        if (job.Backend == BackendNames.Cpu)
+        {
+            computer = runtime.Setup.CreateShardComputer(shard, _compute);
+        }
+        else
+        {
+            var backend = _backend = ComputeBackends.Create(job.Backend);
+            computer = runtime.Setup.CreateShardComputer(shard, _compute, model => _modelExecutor = backend.CreateModelExecutor(model));
+        }
         if (carried is not null) computer.RestoreState(carried);
         _computer = computer;
         _parameters = new float[runtime.Layout.TotalLength];
@@ -151,9 +167,18 @@ public sealed class ShardGrain(ComputeExecutor executor, JobRuntimeCache runtime
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
+        DisposeKernels();
+        return base.OnDeactivateAsync(reason, cancellationToken);
+    }
+
+    private void DisposeKernels()
+    {
+        _modelExecutor?.Dispose();
+        _modelExecutor = null;
+        _backend?.Dispose();
+        _backend = null;
         _compute?.Dispose();
         _compute = null;
-        return base.OnDeactivateAsync(reason, cancellationToken);
     }
 
     /// <summary>Requests of an older generation of the run come from a driver that has since been replaced.</summary>

@@ -6,6 +6,7 @@ using Rnn.Kernels.Jobs;
 using Rnn.Kernels.Training;
 using Rnn.Silo.Hosting;
 using Rnn.Silo.Jobs;
+using Rnn.Silo.Placement;
 using Rnn.Silo.Recovery;
 using Rnn.Silo.Telemetry;
 using StepMetrics = Rnn.Contracts.Messages.StepMetrics;
@@ -24,7 +25,15 @@ public sealed class SyncStepCoordinator(IGrainFactory grains, JobRuntime runtime
 {
     private TrainingSetup Setup => runtime.Setup;
 
-    private IShardGrain ShardGrain(int k) => grains.GetGrain<IShardGrain>(GrainKeys.Shard(job.JobId, k));
+    /// <summary>
+    /// Shard k; for a cuda job the call made with it carries the request-context flag that places a shard activated
+    /// by it on a GPU silo (GpuShardPlacement).
+    /// </summary>
+    private IShardGrain ShardGrain(int k)
+    {
+        GpuShardPlacement.RequireGpu(job.Backend);
+        return grains.GetGrain<IShardGrain>(GrainKeys.Shard(job.JobId, k));
+    }
 
     private IParameterServerGrain BlockGrain(int j) => grains.GetGrain<IParameterServerGrain>(GrainKeys.ParameterServer(job.JobId, j));
 

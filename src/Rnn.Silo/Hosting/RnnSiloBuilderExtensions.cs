@@ -2,10 +2,12 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Persistence;
+using Orleans.Runtime.MembershipService.SiloMetadata;
 using Orleans.Dashboard;
 using Orleans.Serialization;
 using Orleans.Storage;
 using Rnn.Contracts;
+using Rnn.Kernels.Ilgpu.Runtime;
 using Rnn.Silo.Compute;
 using Rnn.Silo.Jobs;
 using Rnn.Silo.Placement;
@@ -24,7 +26,8 @@ public static class RnnSiloBuilderExtensions
     /// Registers what the training grains need: the silo's compute executor and job cache, memory grain storage for
     /// job records and stream subscriptions (Orleans' binary serializer, not the JSON default, since state holds
     /// byte[] tensors), the memory stream provider that carries each job's metrics, and the placement that spreads a
-    /// job's shards and parameter blocks over the silos, and the background service that resumes unfinished jobs
+    /// job's shards and parameter blocks over the silos (a cuda job's shards over the silos whose metadata says gpu=true,
+    /// which each silo publishes from ILGPU's CUDA probe at its start), and the background service that resumes unfinished jobs
     /// found under <see cref="RnnTrainingOptions.RunsRoot"/> (so a job survives the silo of its job grain).
     /// <paramref name="storage"/> chooses where those records live (memory by default; Redis for multi-machine clusters).
     /// Telemetry: grain calls carry the trace context (a step's spans join across silos), and the exporters of the
@@ -38,6 +41,12 @@ public static class RnnSiloBuilderExtensions
         builder.Services.AddSingleton<JobRuntimeCache>();
         builder.Services.AddHostedService<UnfinishedJobResumer>();
         builder.AddPlacementDirector<SpreadByIndexPlacement, SpreadByIndexPlacementDirector>();
+        builder.AddPlacementDirector<GpuShardPlacement, GpuShardPlacementDirector>();
+        // Silo metadata is fixed when the silo is built, so the GPU setting is read from the options now.
+        var settings = new RnnTrainingOptions();
+        configure?.Invoke(settings);
+        builder.UseSiloMetadata(GpuSilos.Metadata(settings.AdvertiseGpu ?? IlgpuDevice.CudaAvailable()));
+        builder.Services.AddSingleton<GpuSilos>();
         if ((storage ?? RnnGrainStorage.Memory).Redis is { } redis)
         {
             builder.AddRedisGrainStorage(StorageNames.Jobs, o => UseRedis(o, redis));

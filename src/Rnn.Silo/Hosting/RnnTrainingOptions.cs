@@ -43,6 +43,13 @@ public sealed class RnnTrainingOptions
     public int MaxRollbacksPerCheckpoint { get; set; } = 8;
 
     /// <summary>
+    /// Whether this silo offers a GPU to cuda jobs (silo metadata gpu=true): null (the default) asks ILGPU whether a
+    /// CUDA device is there; false keeps a GPU silo out of cuda jobs; true claims one without asking (its cuda
+    /// shards then fail with "needs an NVIDIA GPU" if there is none; tests use it to check placement).
+    /// </summary>
+    public bool? AdvertiseGpu { get; set; }
+
+    /// <summary>
     /// TESTS ONLY: extra time added to the compute of the shards named here (shard id → delay), so a test can make a
     /// straggler and check that telemetry names it. Empty in every real configuration; never bind it from settings.
     /// </summary>

@@ -6,6 +6,7 @@ using Rnn.Kernels.Models;
 using Rnn.Silo.Compute;
 using Rnn.Silo.Hosting;
 using Rnn.Silo.Jobs;
+using Rnn.Silo.Placement;
 using Rnn.Silo.Telemetry;
 
 namespace Rnn.Silo.Recovery;
@@ -20,7 +21,15 @@ namespace Rnn.Silo.Recovery;
 public sealed class JobCheckpointer(IGrainFactory grains, JobRuntime runtime, JobDefinition job, RunFolder folder,
     ComputeExecutor executor, RnnTrainingOptions options)
 {
-    private IShardGrain ShardGrain(int k) => grains.GetGrain<IShardGrain>(GrainKeys.Shard(job.JobId, k));
+    /// <summary>
+    /// Shard k; for a cuda job the call made with it carries the request-context flag that places a shard activated
+    /// by it on a GPU silo (GpuShardPlacement).
+    /// </summary>
+    private IShardGrain ShardGrain(int k)
+    {
+        GpuShardPlacement.RequireGpu(job.Backend);
+        return grains.GetGrain<IShardGrain>(GrainKeys.Shard(job.JobId, k));
+    }
 
     private IParameterServerGrain BlockGrain(int j) => grains.GetGrain<IParameterServerGrain>(GrainKeys.ParameterServer(job.JobId, j));
 

@@ -59,17 +59,19 @@ public sealed class TrainCommandErrorTests : IDisposable
     }
 
     [Fact]
-    public async Task JobForABackendThisBuildLacksExits3()
+    public async Task CudaJobWithoutAGpuSiloExits3NamingTheBackend()
     {
+        // The in-process silo of local mode probes for a CUDA device and finds none here, so it advertises gpu=false.
         var job = TestJobs.TinyMnist();
         job["backend"] = "cuda";
-        var runs = new ScriptedRunFactory(new ScriptedTrainingRun(3, 3));
+        var path = TestJobs.Write(_folder, job);
 
-        var run = await CliRun.WithRuns(runs, false, "train", TestJobs.Write(_folder, job));
+        var run = await CliRun.Of("train", path, "--out", _folder.File("run"));
 
-        Assert.Equal(3, run.ExitCode);
-        Assert.Contains("backend", run.Error, StringComparison.Ordinal);
-        Assert.Null(runs.Request);
+        Assert.True(run.ExitCode == 3, run.ToString());
+        Assert.Contains("backend: \"cuda\" needs a GPU silo; none of the 1 active silos advertises gpu=true", run.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain(StackFrame, run.Error, StringComparison.Ordinal);
+        Assert.Empty(Directory.Exists(_folder.File("run")) ? Directory.GetFileSystemEntries(_folder.File("run")) : []);
     }
 
     public static TheoryData<string> DataProblems() => ["format", "safetensors", "missing-file", "missing-folder"];

@@ -1,0 +1,63 @@
+using Microsoft.Extensions.DependencyInjection;
+using Rnn.Contracts;
+using Rnn.Contracts.Grains;
+using Rnn.Silo.Placement;
+
+namespace Rnn.Silo.Tests;
+
+/// <summary>A cuda job's shards go only to silos whose metadata says gpu=true; other jobs' shards spread over all silos.</summary>
+public sealed class GpuShardPlacementTests(OneGpuSiloFixture fixture) : IClassFixture<OneGpuSiloFixture>
+{
+    [Fact]
+    public async Task ShardsCalledForACudaJobAreActivatedOnTheGpuSiloOnly()
+    {
+        var gpuSilo = await WaitForOneGpuSiloAsync();
+        var silos = new HashSet<string>();
+        for (var k = 0; k < 4; k++)
+        {
+            RequestContext.Set(GpuShardPlacement.RequestKey, true);
+            silos.Add(await fixture.Client.GetGrain<IShardGrain>(GrainKeys.Shard("placed-on-gpu", k)).GetSiloAsync());
+            RequestContext.Clear();
+        }
+        Assert.Equal([gpuSilo], silos);
+    }
+
+    [Fact]
+    public async Task ShardsOfOtherJobsSpreadOverEverySilo()
+    {
+        await WaitForOneGpuSiloAsync();
+        var silos = new HashSet<string>();
+        for (var k = 0; k < 4; k++)
+            silos.Add(await fixture.Client.GetGrain<IShardGrain>(GrainKeys.Shard("placed-anywhere", k)).GetSiloAsync());
+        Assert.Equal(2, silos.Count);
+    }
+
+    [Fact]
+    public async Task ACudaJobIsAcceptedOnceASiloAdvertisesAGpu()
+    {
+        await WaitForOneGpuSiloAsync();
+        var json = TestJobs.Co2("accepted-cuda", "cuda", steps: 1);
+        var result = await fixture.Client.GetGrain<IJobGrain>("accepted-cuda").SubmitAsync(json);
+        Assert.True(result.Accepted, result.Message);
+        await fixture.Client.GetGrain<IJobGrain>("accepted-cuda").CancelAsync();
+    }
+
+    /// <summary>
+    /// The address of the one silo that advertises a GPU, once both silos' metadata caches hold both silos (they fetch
+    /// a joining silo's metadata a little after it joins).
+    /// </summary>
+    private async Task<string> WaitForOneGpuSiloAsync()
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (true)
+        {
+            var views = fixture.Cluster.Silos.Select(s => s.ServiceProvider.GetRequiredService<GpuSilos>())
+                .Select(g => fixture.Cluster.Silos.Where(s => g.HasGpu(s.SiloAddress)).Select(s => s.SiloAddress.ToString()).ToArray())
+                .ToArray();
+            if (views.All(v => v.Length == 1) && views.Select(v => v[0]).Distinct().Count() == 1) return views[0][0];
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"the silos' views of gpu=true never agreed on one silo: {string.Join(" | ", views.Select(v => string.Join(",", v)))}");
+            await Task.Delay(100);
+        }
+    }
+}

@@ -2,8 +2,9 @@
 # Issue 7 item 4, in one run on the device machine (made ready by scripts/gpu-publish.sh; see docs/gpu.md):
 # (a) the libtorch golden cases on the GPU backend, (b) one LSTM training step (forward over T, loss = sum of the
 # outputs, backward) timed by `rnn bench` at issue 6's shapes and at I=256 H=1024 T=64 B=256, (c) the same step
-# through PyTorch's cuDNN in the same run. Everything goes to $OUT/gpu-check.log (./gpu-check.log without $OUT).
-# BACKEND=ilgpu-cpu SHAPES="lstm 8 16 4 4" scripts/gpu-check.sh tries the script itself on a machine without a GPU.
+# through PyTorch's cuDNN in the same run, (d) STEPS (40) steps of examples/co2-forecast.json on that backend through
+# a local silo. Everything goes to $OUT/gpu-check.log (./gpu-check.log without $OUT).
+# BACKEND=ilgpu-cpu SHAPES="lstm 8 16 4 4" STEPS=2 scripts/gpu-check.sh tries the script itself without a GPU.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 backend=${BACKEND:-cuda}
@@ -28,4 +29,8 @@ fi
   for shape in "${list[@]}"; do
     python3 scripts/cudnn_step.py $shape
   done
+  echo "== (d) a job on backend $backend through a local silo (gpu=true metadata, shard placement, executor threads)"
+  sed "s/\"backend\": \"auto\"/\"backend\": \"$backend\"/" examples/co2-forecast.json > /tmp/co2-$backend.json
+  "${rnn[@]}" train /tmp/co2-$backend.json --steps "${STEPS:-40}" --out /tmp/gpu-check-runs --quiet
+  grep -h '"backend"' /tmp/gpu-check-runs/co2-forecast/run.json
 } 2>&1 | tee "$log"

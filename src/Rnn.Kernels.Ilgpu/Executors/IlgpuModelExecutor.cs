@@ -55,6 +55,7 @@ public sealed class IlgpuModelExecutor : IModelExecutor
 
     public ReadOnlySpan<float> Forward(ReadOnlySpan<float> parameters, SequenceBatch batch, CarriedState? state)
     {
+        _device.BindToCurrentThread();
         var length = RunForward(parameters, batch, state);
         if (_output.Length < length) _output = new float[length];
         DeviceCopy.ToHost(_outputView, _output.AsSpan(0, length));
@@ -64,6 +65,7 @@ public sealed class IlgpuModelExecutor : IModelExecutor
     public ShardStepResult ComputeGradient(ReadOnlySpan<float> parameters, SequenceBatch batch, CarriedState? state,
         LossKind loss, ulong dropoutSeed, Span<float> gradientSum)
     {
+        _device.BindToCurrentThread();
         var length = RunForward(parameters, batch, state);
         int outputs = Model.OutputSize, rows = length / outputs;
         var dOutput = _dOutput.Ensure(length);
@@ -183,6 +185,7 @@ public sealed class IlgpuModelExecutor : IModelExecutor
 
     public void Dispose()
     {
+        _device.BindToCurrentThread();
         foreach (var layer in _layers) ((IDisposable)layer).Dispose();
         foreach (var buffer in _states0.Concat(_statesT).Concat(_stageGradients)) buffer.Dispose();
         foreach (var buffer in new[] { _parameters, _x, _gradients, _dOutput, _lossTerms, _targets, _sequenceGradient, _stateGradient, _stateScratch })

@@ -36,6 +36,7 @@ public sealed class IlgpuRecurrentStackExecutor : IRecurrentStackExecutor
     public void Forward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> x, ReadOnlySpan<float> state0,
         Span<float> y, Span<float> stateT, int steps, int batch)
     {
+        _device.BindToCurrentThread();
         var shape = new RecurrentStackShape(Layers, batch);
         shape.CheckStates(state0.Length, stateT.Length);
         (_steps, _batch, _parameterLength) = (steps, batch, parameters.Length);
@@ -57,6 +58,7 @@ public sealed class IlgpuRecurrentStackExecutor : IRecurrentStackExecutor
     public void Backward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> dy, ReadOnlySpan<float> dStateT,
         Span<float> dx, Span<float> dState0, Span<float> gradients)
     {
+        _device.BindToCurrentThread();
         var shape = new RecurrentStackShape(Layers, _batch);
         shape.CheckStates(dStateT.Length, dState0.Length);
         if (parameters.Length != _parameterLength) throw new ArgumentException("parameters differ in length from the forward's", nameof(parameters));
@@ -92,6 +94,7 @@ public sealed class IlgpuRecurrentStackExecutor : IRecurrentStackExecutor
 
     public void Dispose()
     {
+        _device.BindToCurrentThread();
         foreach (var layer in _layers) layer.Dispose();
         foreach (var buffer in new[] { _parameters, _x, _state0, _stateT, _dy, _dStateT, _dState0, _dx, _between, _gradients })
             buffer.Dispose();

@@ -86,6 +86,13 @@ public sealed class IlgpuDevice : IDisposable
 
     public void Synchronize() => Accelerator.Synchronize();
 
+    /// <summary>
+    /// Makes the accelerator current on the calling thread. ILGPU binds it for its own accelerator-level calls, but not
+    /// for buffer copies and kernel launches, and a CUDA context is current per thread: an executor called from
+    /// whichever compute thread a silo hands it (or created on one thread and used on another) binds first.
+    /// </summary>
+    public void BindToCurrentThread() => Accelerator.Bind();
+
     public void Dispose()
     {
         Gemm.Dispose();

@@ -33,13 +33,18 @@ public sealed class GpuShardPlacementTests(OneGpuSiloFixture fixture) : IClassFi
     }
 
     [Fact]
-    public async Task ACudaJobIsAcceptedOnceASiloAdvertisesAGpu()
+    public async Task ACudaJobOnASiloThatClaimsAGpuItLacksFailsSayingSoInsteadOfHanging()
     {
+        // The fixture's second silo advertises gpu=true without having a GPU (RnnTrainingOptions.AdvertiseGpu), so the
+        // job is accepted and its shard, placed there, cannot create its CUDA backend: the job must fail with that
+        // reason at once, well before the fixture's 40 s stall timeout would end it.
         await WaitForOneGpuSiloAsync();
-        var json = TestJobs.Co2("accepted-cuda", "cuda", steps: 1);
-        var result = await fixture.Client.GetGrain<IJobGrain>("accepted-cuda").SubmitAsync(json);
-        Assert.True(result.Accepted, result.Message);
-        await fixture.Client.GetGrain<IJobGrain>("accepted-cuda").CancelAsync();
+        var json = TestJobs.Co2("claimed-gpu", "cuda", steps: 1);
+        var submitted = await fixture.Client.GetGrain<IJobGrain>("claimed-gpu").SubmitAsync(json);
+        Assert.True(submitted.Accepted, submitted.Message);
+        var status = await TestClusters.WaitForEndAsync(fixture.Client, "claimed-gpu", TimeSpan.FromSeconds(20));
+        Assert.Equal(Contracts.Messages.JobState.Failed, status.State);
+        Assert.Contains("cannot run backend 'cuda': backend 'cuda' needs an NVIDIA GPU with a CUDA driver", status.FailureReason, StringComparison.Ordinal);
     }
 
     /// <summary>

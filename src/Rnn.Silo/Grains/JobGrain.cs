@@ -205,9 +205,10 @@ public sealed class JobGrain(
                 await FinishAsync(JobState.Completed, null);
             }
         }
-        catch (Exception e) when (e is JobValidationException or TrainingFailedException or InvalidDataException)
+        catch (Exception e) when (e is JobValidationException or TrainingFailedException or InvalidDataException or ShardBackendException)
         {
-            // The job itself is wrong (bad data, NaN policy 'fail', a damaged checkpoint): replaying cannot help.
+            // The job itself is wrong (bad data, NaN policy 'fail', a damaged checkpoint) or its backend cannot run
+            // where its shards are placed: replaying cannot help.
             await FinishAsync(JobState.Failed, e.Message);
         }
         catch (DriverSupersededException e)

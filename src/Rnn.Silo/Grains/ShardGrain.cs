@@ -140,7 +140,7 @@ public sealed class ShardGrain(ComputeExecutor executor, JobRuntimeCache runtime
         }
         else
         {
-            var backend = _backend = ComputeBackends.Create(job.Backend);
+            var backend = _backend = CreateBackend(job.Backend, shard);
             computer = runtime.Setup.CreateShardComputer(shard, _compute, model => _modelExecutor = backend.CreateModelExecutor(model));
         }
         if (carried is not null) computer.RestoreState(carried);
@@ -169,6 +169,18 @@ public sealed class ShardGrain(ComputeExecutor executor, JobRuntimeCache runtime
     {
         DisposeKernels();
         return base.OnDeactivateAsync(reason, cancellationToken);
+    }
+
+    private IComputeBackend CreateBackend(string backend, int shard)
+    {
+        try
+        {
+            return ComputeBackends.Create(backend);
+        }
+        catch (Exception e) when (e is InvalidOperationException or NotSupportedException or DllNotFoundException or TypeInitializationException)
+        {
+            throw new ShardBackendException($"shard {shard} on silo {silo.Name} cannot run backend '{backend}': {e.Message}");
+        }
     }
 
     private void DisposeKernels()

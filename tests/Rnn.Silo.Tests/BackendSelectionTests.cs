@@ -4,6 +4,7 @@ using Orleans.Runtime.MembershipService.SiloMetadata;
 using Rnn.Contracts.Grains;
 using Rnn.Contracts.Messages;
 using Rnn.Kernels.Serialization;
+using Rnn.Kernels.Training;
 using Rnn.Silo.Placement;
 
 namespace Rnn.Silo.Tests;
@@ -46,6 +47,8 @@ public sealed class BackendSelectionTests(SingleSiloFixture fixture) : IClassFix
 
         Assert.Equal("cpu", RunJsonBackend(cpu));
         Assert.Equal("ilgpu-cpu", RunJsonBackend(gpu));
+        Assert.Equal("ilgpu-cpu", RunSummary.Read(Path.Combine(gpu.JobFolder!, "summary.json")).Backend);
+        Assert.Equal("cpu", RunSummary.Read(Path.Combine(cpu.JobFolder!, "summary.json")).Backend);
         Assert.Equal(TestJobs.TrainerHash(cpuJson), cpu.ParametersSha256);
         // The ILGPU kernels did run: their sums differ from the CPU GEMM's in the last bits.
         Assert.NotEqual(cpu.ParametersSha256, gpu.ParametersSha256);

@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 
 namespace Rnn.Kernels.Training;
 
-/// <summary>summary.json of a finished run.</summary>
+/// <summary>summary.json of a finished run; <see cref="Backend"/> is where its shards ran (absent in older runs: cpu).</summary>
 public sealed record RunSummary(
     [property: JsonPropertyName("job")] string Job,
     [property: JsonPropertyName("steps")] long Steps,
@@ -15,7 +15,8 @@ public sealed record RunSummary(
     [property: JsonPropertyName("parameters_sha256")] string ParametersSha256,
     [property: JsonPropertyName("parameter_count")] int ParameterCount,
     [property: JsonPropertyName("shards")] int Shards,
-    [property: JsonPropertyName("skipped_steps")] int SkippedSteps)
+    [property: JsonPropertyName("skipped_steps")] int SkippedSteps,
+    [property: JsonPropertyName("backend")] string Backend = "cpu")
 {
     // NaN (every step skipped, a metric undefined) is written as "NaN" rather than failing the run at its end.
     private static readonly JsonSerializerOptions Options = new()

@@ -143,7 +143,7 @@ public sealed class JobDriver : IDisposable
         var hash = ParameterHash.Sha256(_runtime.Layout, parameters);
         var summary = new RunSummary(setup.Job.Name, Step, (double)Step / setup.StepsPerEpoch, wall,
             wall > 0 ? Step * setup.Job.Training.BatchSize / wall : 0, finalLoss, test, hash, _runtime.Layout.TotalLength,
-            setup.Shards, skipped);
+            setup.Shards, skipped, Definition.Backend);
         await _executor.RunAsync(() =>
         {
             ModelFile.Write(_folder.ModelFile, setup, _runtime.Layout, parameters, Step);

@@ -15,22 +15,25 @@ torchref=../shared/tools/torchref/run.sh
 dotnet build -c Release src/Rnn.Client -v quiet -nologo > /dev/null
 rnn=src/Rnn.Client/bin/Release/net10.0/rnn.dll
 median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
-# cumulative seconds (one per line) -> "e1 e2 ... | total"
-per_epoch() { awk '{printf "%.2f ", $1 - prev; prev = $1} END {printf "| %.2f\n", prev}'; }
+# cumulative seconds (one per line) -> seconds of each epoch (one per line)
+epochs_of() { awk '{print $1 - prev; prev = $1}' "$1"; }
+# one table row: NAME, file of cumulative seconds
+row() { printf "| %s | %s| %.2f |\n" "$1" "$(epochs_of "$2" | awk '{printf "%.2f ", $1}')" "$(tail -1 "$2")"; }
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 printf "| run | seconds per epoch 1..%s | total |\n| --- | --- | --- |\n" "$epochs"
 for r in $(seq "$rounds"); do
   "$torchref" mnist data/mnist "$epochs" lstm 2 2>&1 | sed -nE 's/.*elapsed_s=([0-9.]+).*/\1/p' > "$scratch/libtorch"
   [ "$(wc -l < "$scratch/libtorch")" -eq "$epochs" ] || { echo "e2e-vs-libtorch: torchref mnist did not report $epochs epochs" >&2; exit 1; }
-  printf "| libtorch %s | %s |\n" "$r" "$(per_epoch < "$scratch/libtorch")"
+  row "libtorch $r" "$scratch/libtorch"
   dotnet "$rnn" train examples/seq-mnist-lstm1.json --json --out "$scratch/runs" 2>&1 \
     | grep -o '"elapsed_seconds":[0-9.]*' | cut -d: -f2 > "$scratch/ours"
   [ "$(wc -l < "$scratch/ours")" -eq "$epochs" ] || { echo "e2e-vs-libtorch: rnn train did not report $epochs evaluations" >&2; exit 1; }
-  printf "| ours %s | %s |\n" "$r" "$(per_epoch < "$scratch/ours")"
-  tail -1 "$scratch/libtorch" >> "$scratch/libtorch-totals"; tail -1 "$scratch/ours" >> "$scratch/ours-totals"
-  awk '{print $1 - prev; prev = $1}' "$scratch/libtorch" >> "$scratch/libtorch-epochs"
-  awk '{print $1 - prev; prev = $1}' "$scratch/ours" >> "$scratch/ours-epochs"
+  row "ours $r" "$scratch/ours"
+  for who in libtorch ours; do
+    tail -1 "$scratch/$who" >> "$scratch/$who-totals"
+    epochs_of "$scratch/$who" >> "$scratch/$who-epochs"
+  done
 done
 lt=$(median < "$scratch/libtorch-totals"); ot=$(median < "$scratch/ours-totals")
 le=$(median < "$scratch/libtorch-epochs"); oe=$(median < "$scratch/ours-epochs")

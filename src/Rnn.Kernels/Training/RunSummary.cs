@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Rnn.Kernels.Jobs;
 
 namespace Rnn.Kernels.Training;
 
@@ -16,7 +17,7 @@ public sealed record RunSummary(
     [property: JsonPropertyName("parameter_count")] int ParameterCount,
     [property: JsonPropertyName("shards")] int Shards,
     [property: JsonPropertyName("skipped_steps")] int SkippedSteps,
-    [property: JsonPropertyName("backend")] string Backend = "cpu")
+    [property: JsonPropertyName("backend")] string Backend = BackendNames.Cpu)
 {
     // NaN (every step skipped, a metric undefined) is written as "NaN" rather than failing the run at its end.
     private static readonly JsonSerializerOptions Options = new()

@@ -8,8 +8,9 @@ namespace Rnn.Kernels.Training;
 /// The work of one shard for one step: fill its micro-batch for the step, forward (from its carried state for
 /// stream data), loss, backward. Produces the gradient SUM over its samples; the caller divides by the global count
 /// after summing shards in order. Used alike by the single-process trainer and the distributed shard grains.
+/// Disposing it disposes its executor (a GPU executor holds device buffers).
 /// </summary>
-public sealed class ShardGradientComputer
+public sealed class ShardGradientComputer : IDisposable
 {
     private readonly IModelExecutor _executor;
     private readonly ShardBatchSource _source;
@@ -46,4 +47,6 @@ public sealed class ShardGradientComputer
         var dropoutSeed = DeterministicRandom.Derive(_seed, 200, _shard, step).NextUInt64();
         return _executor.ComputeGradient(parameters, _batch, State, _loss, dropoutSeed, gradientSum);
     }
+
+    public void Dispose() => _executor.Dispose();
 }

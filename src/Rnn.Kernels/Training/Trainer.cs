@@ -121,5 +121,9 @@ public sealed class Trainer : IDisposable
         Step = checkpoint.Step;
     }
 
-    public void Dispose() => _compute.Dispose();
+    public void Dispose()
+    {
+        foreach (var shard in _shards) shard.Dispose();
+        _compute.Dispose();
+    }
 }

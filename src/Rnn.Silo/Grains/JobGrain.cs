@@ -99,15 +99,15 @@ public sealed class JobGrain(
             return Reject("training.mode", $"only 'sync' runs on the cluster so far, got '{spec.Training.Mode}'");
         // A job must not silently run elsewhere than it asked; auto is resolved here, once for the whole run.
         var active = gpuSilos.Active();
-        var (backend, refusal) = JobBackendChoice.Resolve(spec, active.Count(gpuSilos.HasGpu), active.Count);
-        if (refusal is not null) return Reject("backend", refusal);
+        if (!JobBackendChoice.TryResolve(spec, active.Count(gpuSilos.HasGpu), active.Count, out var backend, out var refusal))
+            return Reject("backend", refusal);
         if (RunFolder.ValidateName(spec.Name) is { } badName) return Reject("name", badName);
         var folder = RunFolder.For(Options.RunsRoot, spec.Name);
         if (folder.ReadRunInfo() is { } other && other.JobId != JobId && folder.IsUnfinished)
             return Reject("name", $"the run folder {folder.Path} belongs to unfinished job '{other.JobId}'; give this job another name");
 
         var runId = Guid.NewGuid().ToString("N");
-        folder.StartNewRun(jobJson, new RunInfo(JobId, runId, 0, DateTime.UtcNow, backend!));
+        folder.StartNewRun(jobJson, new RunInfo(JobId, runId, 0, DateTime.UtcNow, backend));
         record.State = new JobRecord
         {
             JobJson = jobJson, RunId = runId, TotalSteps = spec.Training.Steps ?? 0, JobFolder = folder.Path,

@@ -36,7 +36,6 @@ public sealed class ShardGrain(ComputeExecutor executor, JobRuntimeCache runtime
     private ShardGradientComputer? _computer;
     private CpuCompute? _compute;
     private IComputeBackend? _backend;
-    private IModelExecutor? _modelExecutor;
     private JobRuntime? _runtime;
     private JobDefinition? _definition;
     private float[] _parameters = [];
@@ -133,18 +132,11 @@ public sealed class ShardGrain(ComputeExecutor executor, JobRuntimeCache runtime
         // all of them when it is alone here, one each when the silo hosts as many shards as threads.
         DisposeKernels();
         _compute = new CpuCompute(KernelThreads(runtime.Setup.Shards));
-        ShardGradientComputer computer;
-        if (job.Backend == BackendNames.Cpu)
-        {
-            computer = runtime.Setup.CreateShardComputer(shard, _compute);
-        }
-        else
-        {
-            var backend = _backend = CreateBackend(job.Backend, shard);
-            computer = runtime.Setup.CreateShardComputer(shard, _compute, model => _modelExecutor = backend.CreateModelExecutor(model));
-        }
+        if (job.Backend != BackendNames.Cpu) _backend = CreateBackend(job.Backend, shard);
+        var computer = _computer = _backend is { } backend
+            ? runtime.Setup.CreateShardComputer(shard, _compute, backend.CreateModelExecutor)
+            : runtime.Setup.CreateShardComputer(shard, _compute);
         if (carried is not null) computer.RestoreState(carried);
-        _computer = computer;
         _parameters = new float[runtime.Layout.TotalLength];
         _gradient = new float[runtime.Layout.TotalLength];
         _pushBytes = Enumerable.Range(0, runtime.Blocks.Count).Select(_ => new byte[2][]).ToArray();
@@ -185,8 +177,8 @@ public sealed class ShardGrain(ComputeExecutor executor, JobRuntimeCache runtime
 
     private void DisposeKernels()
     {
-        _modelExecutor?.Dispose();
-        _modelExecutor = null;
+        _computer?.Dispose();
+        _computer = null;
         _backend?.Dispose();
         _backend = null;
         _compute?.Dispose();

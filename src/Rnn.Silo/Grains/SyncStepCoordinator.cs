@@ -25,15 +25,7 @@ public sealed class SyncStepCoordinator(IGrainFactory grains, JobRuntime runtime
 {
     private TrainingSetup Setup => runtime.Setup;
 
-    /// <summary>
-    /// Shard k; for a cuda job the call made with it carries the request-context flag that places a shard activated
-    /// by it on a GPU silo (GpuShardPlacement).
-    /// </summary>
-    private IShardGrain ShardGrain(int k)
-    {
-        GpuShardPlacement.RequireGpu(job.Backend);
-        return grains.GetGrain<IShardGrain>(GrainKeys.Shard(job.JobId, k));
-    }
+    private IShardGrain ShardGrain(int k) => GpuShardPlacement.Shard(grains, job, k);
 
     private IParameterServerGrain BlockGrain(int j) => grains.GetGrain<IParameterServerGrain>(GrainKeys.ParameterServer(job.JobId, j));
 

@@ -1,10 +1,13 @@
 using Orleans.Placement;
+using Rnn.Contracts;
+using Rnn.Contracts.Grains;
+using Rnn.Contracts.Messages;
 
 namespace Rnn.Silo.Placement;
 
 /// <summary>
 /// Shards: <see cref="SpreadByIndexPlacement"/>, over the silos that advertise <c>gpu=true</c> when the activating call
-/// says the job runs on <c>cuda</c> (<see cref="RequireGpu"/>), over all compatible silos otherwise.
+/// says the job runs on <c>cuda</c> (<see cref="Shard"/>), over all compatible silos otherwise.
 /// </summary>
 [GenerateSerializer]
 [Alias("Rnn.GpuShardPlacement")]
@@ -16,11 +19,15 @@ public sealed class GpuShardPlacement : PlacementStrategy
     public static GpuShardPlacement Instance { get; } = new();
 
     /// <summary>
-    /// Marks the calls that follow in this async flow as coming from a job on <paramref name="backend"/>; set inside
-    /// the method that makes the call, so it ends with that method.
+    /// Shard <paramref name="shard"/> of <paramref name="job"/>, for a call made right after: for a cuda job the
+    /// caller's request context gets the flag that places a shard activated by that call on a GPU silo. The flag
+    /// stays on the caller's context and travels with its later calls too; only this placement reads it.
     /// </summary>
-    public static void RequireGpu(string backend)
+    public static IShardGrain Shard(IGrainFactory grains, JobDefinition job, int shard)
     {
-        if (backend == Kernels.Jobs.BackendNames.Cuda) RequestContext.Set(RequestKey, true);
+        ArgumentNullException.ThrowIfNull(grains);
+        ArgumentNullException.ThrowIfNull(job);
+        if (job.Backend == Kernels.Jobs.BackendNames.Cuda) RequestContext.Set(RequestKey, true);
+        return grains.GetGrain<IShardGrain>(GrainKeys.Shard(job.JobId, shard));
     }
 }

@@ -10,9 +10,11 @@ public sealed class GpuShardPlacementDirector(GpuSilos gpuSilos) : IPlacementDir
         ArgumentNullException.ThrowIfNull(context);
         var needsGpu = target.RequestContextData is { } data && data.TryGetValue(GpuShardPlacement.RequestKey, out var flag) && flag is true;
         var silos = context.GetCompatibleSilos(target);
-        if (needsGpu) silos = [.. silos.Where(gpuSilos.HasGpu)];
-        if (silos.Length == 0 && needsGpu)
-            throw new OrleansException($"no active silo advertises gpu=true for {target.GrainIdentity} of a cuda job");
+        if (needsGpu)
+        {
+            silos = [.. silos.Where(gpuSilos.HasGpu)];
+            if (silos.Length == 0) throw new OrleansException($"no active silo advertises gpu=true for {target.GrainIdentity} of a cuda job");
+        }
         return Task.FromResult(SpreadByIndexPlacementDirector.Choose(silos, target));
     }
 }

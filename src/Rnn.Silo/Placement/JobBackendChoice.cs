@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Rnn.Kernels.Jobs;
 
 namespace Rnn.Silo.Placement;
@@ -10,25 +11,26 @@ namespace Rnn.Silo.Placement;
 /// </summary>
 public static class JobBackendChoice
 {
-    /// <summary>The backend, or the reason the job cannot run as asked (for the <c>backend</c> field).</summary>
-    public static (string? Backend, string? Refusal) Resolve(JobSpec spec, int gpuSilos, int activeSilos)
+    /// <summary>
+    /// True with the <paramref name="backend"/> to run; false with the <paramref name="refusal"/> (for the
+    /// <c>backend</c> field) when the job cannot run as asked.
+    /// </summary>
+    public static bool TryResolve(JobSpec spec, int gpuSilos, int activeSilos,
+        [NotNullWhen(true)] out string? backend, [NotNullWhen(false)] out string? refusal)
     {
         ArgumentNullException.ThrowIfNull(spec);
         var unsupported = GpuUnsupported(spec);
-        switch (spec.Backend)
+        (backend, refusal) = spec.Backend switch
         {
-            case BackendNames.Cpu:
-                return (BackendNames.Cpu, null);
-            case BackendNames.Auto:
-                return (gpuSilos > 0 && unsupported is null ? BackendNames.Cuda : BackendNames.Cpu, null);
-            case BackendNames.IlgpuCpu or BackendNames.Cuda when unsupported is not null:
-                return (null, $"\"{spec.Backend}\" {unsupported}; use \"cpu\" or \"auto\"");
-            case BackendNames.Cuda when gpuSilos == 0:
-                return (null, $"\"cuda\" needs a GPU silo; none of the {activeSilos} active silos advertises gpu=true " +
-                    "(a silo does when ILGPU finds a CUDA device at its start); use \"cpu\" or \"auto\"");
-            default:
-                return (spec.Backend, null);
-        }
+            BackendNames.Auto => (gpuSilos > 0 && unsupported is null ? BackendNames.Cuda : BackendNames.Cpu, null),
+            BackendNames.IlgpuCpu or BackendNames.Cuda when unsupported is not null =>
+                (null, $"\"{spec.Backend}\" {unsupported}; use \"cpu\" or \"auto\""),
+            BackendNames.Cuda when gpuSilos == 0 =>
+                (null, $"\"cuda\" needs a GPU silo; none of the {activeSilos} active silos advertises gpu=true " +
+                    "(a silo does when ILGPU finds a CUDA device at its start); use \"cpu\" or \"auto\""),
+            _ => ((string?)spec.Backend, (string?)null),
+        };
+        return refusal is null;
     }
 
     /// <summary>Why the GPU executor cannot run this model, or null when it can.</summary>

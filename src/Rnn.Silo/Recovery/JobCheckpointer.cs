@@ -21,15 +21,7 @@ namespace Rnn.Silo.Recovery;
 public sealed class JobCheckpointer(IGrainFactory grains, JobRuntime runtime, JobDefinition job, RunFolder folder,
     ComputeExecutor executor, RnnTrainingOptions options)
 {
-    /// <summary>
-    /// Shard k; for a cuda job the call made with it carries the request-context flag that places a shard activated
-    /// by it on a GPU silo (GpuShardPlacement).
-    /// </summary>
-    private IShardGrain ShardGrain(int k)
-    {
-        GpuShardPlacement.RequireGpu(job.Backend);
-        return grains.GetGrain<IShardGrain>(GrainKeys.Shard(job.JobId, k));
-    }
+    private IShardGrain ShardGrain(int k) => GpuShardPlacement.Shard(grains, job, k);
 
     private IParameterServerGrain BlockGrain(int j) => grains.GetGrain<IParameterServerGrain>(GrainKeys.ParameterServer(job.JobId, j));
 

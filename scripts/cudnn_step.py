@@ -1,6 +1,7 @@
 """One training step of one recurrent layer through PyTorch (cuDNN on a GPU), as `rnn bench` and torchref's bench
 time it: forward over T steps from a zero state, loss = sum of the outputs, backward to the parameters (the input
-needs no gradient); float32; median of 10 steps after 3 warm-ups. Usage: python3 cudnn_step.py CELL I H T B"""
+needs no gradient); float32; median of 10 steps after 3 warm-ups, once with cuDNN held to true float32 math and once
+with TF32 tensor cores allowed (PyTorch's default for cuDNN). Usage: python3 cudnn_step.py CELL I H T B"""
 import statistics
 import sys
 import time
@@ -29,12 +30,16 @@ def step():
         torch.cuda.synchronize()
 
 
-for _ in range(3):
-    step()
-times = []
-for _ in range(10):
-    start = time.perf_counter()
-    step()
-    times.append(time.perf_counter() - start)
-median = statistics.median(times) * 1000
-print(f"torch {torch.__version__} {device} cudnn={torch.backends.cudnn.enabled} {cell} I={i} H={h} T={t} B={b}: median {median:.3f} ms")
+for tf32 in (False, True):
+    torch.backends.cudnn.allow_tf32 = tf32
+    torch.backends.cuda.matmul.allow_tf32 = tf32
+    for _ in range(3):
+        step()
+    times = []
+    for _ in range(10):
+        start = time.perf_counter()
+        step()
+        times.append(time.perf_counter() - start)
+    median = statistics.median(times) * 1000
+    math = "tf32" if tf32 else "fp32"
+    print(f"torch {torch.__version__} {device} cudnn={torch.backends.cudnn.enabled} {math} {cell} I={i} H={h} T={t} B={b}: median {median:.3f} ms")

@@ -3,7 +3,9 @@
 # (a) the libtorch golden cases on the GPU backend, (b) one LSTM training step (forward over T, loss = sum of the
 # outputs, backward) timed by `rnn bench` at issue 6's shapes and at I=256 H=1024 T=64 B=256, (c) the same step
 # through PyTorch's cuDNN in the same run, (d) STEPS (40) steps of examples/co2-forecast.json on that backend through
-# a local silo. Everything goes to $OUT/gpu-check.log (./gpu-check.log without $OUT).
+# a local silo, (e) which libcublas files the machine has.
+# Every command has a time limit, so one hang cannot eat the device lease. Everything goes to $OUT/gpu-check.log
+# (./gpu-check.log without $OUT).
 # BACKEND=ilgpu-cpu SHAPES="lstm 8 16 4 4" STEPS=2 scripts/gpu-check.sh tries the script itself without a GPU.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -18,19 +20,21 @@ fi
 {
   echo "== device"; nvidia-smi -L 2>&1 || echo "no nvidia-smi"
   echo "== (a) golden cases, backend $backend"
-  "${rnn[@]}" golden tests/Rnn.Kernels.Tests/golden --backend "$backend"
+  timeout 120 "${rnn[@]}" golden tests/Rnn.Kernels.Tests/golden --backend "$backend"
   echo "== (b) rnn bench, backend $backend (median of 10 steps after 3 warm-ups)"
   IFS=';' read -ra list <<< "$shapes"
   for shape in "${list[@]}"; do
     read -r cell i h t b <<< "$shape"
-    "${rnn[@]}" bench --cell "$cell" --input "$i" --hidden "$h" --seq "$t" --batch "$b" --backend "$backend"
+    timeout 120 "${rnn[@]}" bench --cell "$cell" --input "$i" --hidden "$h" --seq "$t" --batch "$b" --backend "$backend"
   done
   echo "== (c) PyTorch cuDNN, same step"
   for shape in "${list[@]}"; do
-    python3 scripts/cudnn_step.py $shape
+    timeout 120 python3 scripts/cudnn_step.py $shape
   done
   echo "== (d) a job on backend $backend through a local silo (gpu=true metadata, shard placement, executor threads)"
   sed "s/\"backend\": \"auto\"/\"backend\": \"$backend\"/" examples/co2-forecast.json > /tmp/co2-$backend.json
-  "${rnn[@]}" train /tmp/co2-$backend.json --steps "${STEPS:-40}" --out /tmp/gpu-check-runs --quiet
+  timeout 180 "${rnn[@]}" train /tmp/co2-$backend.json --steps "${STEPS:-40}" --out /tmp/gpu-check-runs --quiet
   grep -h '"backend"' /tmp/gpu-check-runs/co2-forecast/run.json
+  echo "== (e) the cuBLAS libraries on this machine (ILGPU binds libcublas.so.12; CuBlasLibraryResolver adds .13)"
+  timeout 60 find /usr /opt /lib /lib64 -name 'libcublas.so.1[0-9]*' 2>/dev/null | sort
 } 2>&1 | tee "$log"

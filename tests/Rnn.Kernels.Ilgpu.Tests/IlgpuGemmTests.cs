@@ -37,6 +37,33 @@ public class IlgpuGemmTests(IlgpuCpuFixture fixture)
     }
 
     [Fact]
+    public void ColumnSumsAddEachColumnsRowsIntoTheSum()
+    {
+        const int rows = 37, cols = 11;
+        var m = Random(rows * cols, 4);
+        var sum = Random(cols, 5);
+        var expected = new double[cols];
+        for (var j = 0; j < cols; j++)
+        {
+            expected[j] = sum[j];
+            for (var r = 0; r < rows; r++) expected[j] += m[r * cols + j];
+        }
+        var device = fixture.Backend.Device;
+        using var dm = new DeviceBuffer<float>(device.Accelerator);
+        using var ds = new DeviceBuffer<float>(device.Accelerator);
+        var target = ds.Upload(sum);
+        device.Gemm.AddColumnSums(dm.Upload(m), target, rows, cols);
+        device.Gemm.AddColumnSums(dm.Upload(m), target, 3, cols); // fewer rows later: the ones vector is reused
+        for (var j = 0; j < cols; j++)
+        {
+            for (var r = 0; r < 3; r++) expected[j] += m[r * cols + j];
+        }
+        var actual = new float[cols];
+        DeviceCopy.ToHost(target, actual);
+        for (var j = 0; j < cols; j++) Assert.Equal(expected[j], actual[j], 1e-5);
+    }
+
+    [Fact]
     public void TileFitsTheCpuAcceleratorsGroups()
     {
         var device = fixture.Backend.Device;

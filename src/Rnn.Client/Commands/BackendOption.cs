@@ -32,6 +32,15 @@ internal static class BackendOption
         return option;
     }
 
+    /// <summary>Which device and GEMM an ILGPU backend runs on (e.g. "backend cuda: NVIDIA H200 (Cuda), GEMM: cuBLAS"),
+    /// and why cuBLAS did not load where it did not; null for the CPU backend, which needs no such line.</summary>
+    public static string? Describe(IComputeBackend backend)
+    {
+        if (backend is not IlgpuBackend ilgpu) return null;
+        var why = ilgpu.Device.Gemm.CuBlasFailure is { } failure ? $" (cuBLAS not used: {failure})" : "";
+        return $"backend {backend.Name}: {ilgpu.Device.Description}{why}";
+    }
+
     /// <summary>The backend by name; a backend this machine cannot run (cuda without a GPU) is a usage error.</summary>
     public static IComputeBackend Open(string name, int threads)
     {

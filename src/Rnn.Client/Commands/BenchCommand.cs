@@ -47,6 +47,7 @@ internal sealed class BenchCommand
                 batch = parse.GetValue(_batch), threads = parse.GetValue(_threads);
             var backendName = parse.GetRequiredValue(_backend);
             using var backend = BackendOption.Open(backendName, threads);
+            if (BackendOption.Describe(backend) is { } device) _context.Out.WriteLine(device);
             using var bench = new RecurrentStepBenchmark(backend, cell, input, hidden, seq, batch, threads);
             var seconds = bench.MedianSeconds(warmups: 3, repeats: parse.GetValue(_repeats));
             _context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,

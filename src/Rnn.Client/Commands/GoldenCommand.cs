@@ -49,6 +49,7 @@ internal sealed class GoldenCommand
     {
         var cases = FindCases(folder);
         using var backend = BackendOption.Open(backendName, threads);
+        if (BackendOption.Describe(backend) is { } device) _context.Out.WriteLine(device);
         var runner = new GoldenCaseRunner(backend);
         int passed = 0, failed = 0;
         foreach (var path in cases)

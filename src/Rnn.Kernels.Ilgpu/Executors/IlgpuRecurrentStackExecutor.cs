@@ -39,10 +39,34 @@ public sealed class IlgpuRecurrentStackExecutor : IRecurrentStackExecutor
         _device.BindToCurrentThread();
         var shape = new RecurrentStackShape(Layers, batch);
         shape.CheckStates(state0.Length, stateT.Length);
+        var s0 = _state0.Upload(state0[..shape.StackStateLength]);
+        var (output, sT) = RunForward(shape, parameters, x, s0, steps, batch);
+        DeviceCopy.ToHost(output, y[..(steps * batch * Layers[^1].HiddenSize)]);
+        DeviceCopy.ToHost(sT, stateT[..shape.StackStateLength]);
+    }
+
+    public void StepWithSumLoss(ReadOnlySpan<float> parameters, ReadOnlySpan<float> x, int steps, int batch,
+        Span<float> gradients)
+    {
+        _device.BindToCurrentThread();
+        var shape = new RecurrentStackShape(Layers, batch);
+        var s0 = _state0.Ensure(shape.StackStateLength);
+        _device.Kernels.Zero(s0, shape.StackStateLength);
+        RunForward(shape, parameters, x, s0, steps, batch);
+        var outputs = steps * batch * Layers[^1].HiddenSize;
+        var dy = _dy.Ensure(outputs);
+        _device.Kernels.Fill(dy, 1f, outputs);
+        var dsT = _dStateT.Ensure(shape.StackStateLength);
+        _device.Kernels.Zero(dsT, shape.StackStateLength);
+        RunBackward(shape, dy, dsT, gradients, inputGradient: false);
+    }
+
+    private (ArrayView<float> Output, ArrayView<float> StateT) RunForward(RecurrentStackShape shape,
+        ReadOnlySpan<float> parameters, ReadOnlySpan<float> x, ArrayView<float> s0, int steps, int batch)
+    {
         (_steps, _batch, _parameterLength) = (steps, batch, parameters.Length);
         _parameterView = _parameters.Upload(parameters);
         var current = _x.Upload(x[..(steps * batch * Layers[0].InputSize)]);
-        var s0 = _state0.Upload(state0[..shape.StackStateLength]);
         var sT = _stateT.Ensure(shape.StackStateLength);
         foreach (var layer in _layers.Select((layer, l) => (layer, l)))
         {
@@ -51,8 +75,7 @@ public sealed class IlgpuRecurrentStackExecutor : IRecurrentStackExecutor
             layer.layer.Forward(_parameterView, current, h0, c0, hT, cT, steps, batch);
             current = layer.layer.Output;
         }
-        DeviceCopy.ToHost(current, y[..(steps * batch * Layers[^1].HiddenSize)]);
-        DeviceCopy.ToHost(sT, stateT[..shape.StackStateLength]);
+        return (current, sT);
     }
 
     public void Backward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> dy, ReadOnlySpan<float> dStateT,
@@ -62,27 +85,39 @@ public sealed class IlgpuRecurrentStackExecutor : IRecurrentStackExecutor
         var shape = new RecurrentStackShape(Layers, _batch);
         shape.CheckStates(dStateT.Length, dState0.Length);
         if (parameters.Length != _parameterLength) throw new ArgumentException("parameters differ in length from the forward's", nameof(parameters));
-        var rows = _steps * _batch;
-        var grad = _gradients.Ensure(parameters.Length);
-        _device.Kernels.Zero(grad, parameters.Length);
-        var current = _dy.Upload(dy[..(rows * Layers[^1].HiddenSize)]);
+        var dyView = _dy.Upload(dy[..(_steps * _batch * Layers[^1].HiddenSize)]);
         var dsT = _dStateT.Upload(dStateT[..shape.StackStateLength]);
+        var (dxView, ds0) = RunBackward(shape, dyView, dsT, gradients, inputGradient: !dx.IsEmpty);
+        if (!dx.IsEmpty) DeviceCopy.ToHost(dxView, dx[..(_steps * _batch * Layers[0].InputSize)]);
+        DeviceCopy.ToHost(ds0, dState0[..shape.StackStateLength]);
+    }
+
+    /// <summary>
+    /// Backward through the stack on the device; adds the gradient into the host span, returns dx (empty without
+    /// <paramref name="inputGradient"/>: the bottom layer then skips its dx GEMM) and dState0.
+    /// </summary>
+    private (ArrayView<float> Dx, ArrayView<float> DState0) RunBackward(RecurrentStackShape shape, ArrayView<float> dy,
+        ArrayView<float> dsT, Span<float> gradients, bool inputGradient)
+    {
+        var rows = _steps * _batch;
+        var grad = _gradients.Ensure(_parameterLength);
+        _device.Kernels.Zero(grad, _parameterLength);
+        var current = dy;
         var ds0 = _dState0.Ensure(shape.StackStateLength);
         // Each layer's dx must not alias its dy: alternate between two buffers below the top.
         var buffers = new[] { _dx, _between };
         for (var l = _layers.Length - 1; l >= 0; l--)
         {
-            var dxView = buffers[l % 2].Ensure((long)rows * Layers[l].InputSize);
+            var dxView = l == 0 && !inputGradient ? default : buffers[l % 2].Ensure((long)rows * Layers[l].InputSize);
             var (dhT, dcT) = StateViews(shape, dsT, l);
             var (dh0, dc0) = StateViews(shape, ds0, l);
             _layers[l].Backward(_parameterView, current, dhT, dcT, dxView, dh0, dc0, grad);
             current = dxView;
         }
-        DeviceCopy.ToHost(current, dx[..(rows * Layers[0].InputSize)]);
-        DeviceCopy.ToHost(ds0, dState0[..shape.StackStateLength]);
-        if (_gradientHost.Length < parameters.Length) _gradientHost = new float[parameters.Length];
-        DeviceCopy.ToHost(grad, _gradientHost.AsSpan(0, parameters.Length));
-        for (var i = 0; i < parameters.Length; i++) gradients[i] += _gradientHost[i];
+        if (_gradientHost.Length < _parameterLength) _gradientHost = new float[_parameterLength];
+        DeviceCopy.ToHost(grad, _gradientHost.AsSpan(0, _parameterLength));
+        for (var i = 0; i < _parameterLength; i++) gradients[i] += _gradientHost[i];
+        return (current, ds0);
     }
 
     private static (ArrayView<float> H, ArrayView<float> C) StateViews(RecurrentStackShape shape, ArrayView<float> stack, int layer)

@@ -1,6 +1,7 @@
 using ILGPU;
 using ILGPU.Runtime;
 using ILGPU.Runtime.Cuda;
+using Rnn.Kernels.Ilgpu.Runtime;
 
 namespace Rnn.Kernels.Ilgpu.Gemm;
 
@@ -13,9 +14,12 @@ public sealed class IlgpuGemm : IDisposable
     private readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmArguments> _tiled;
     private readonly CuBlasGemm? _cuBlas;
     private readonly int _tile;
+    private readonly DeviceBuffer<float> _ones;
+    private int _onesLength;
 
     public IlgpuGemm(Accelerator accelerator, bool allowCuBlas = true)
     {
+        _ones = new DeviceBuffer<float>(accelerator);
         _tiled = accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmArguments>(TiledGemmKernel.Run);
         var tile = (int)Math.Sqrt(Math.Min(accelerator.MaxNumThreadsPerGroup, TiledGemmKernel.MaxTile * TiledGemmKernel.MaxTile));
         _tile = Math.Max(1, tile);
@@ -51,5 +55,26 @@ public sealed class IlgpuGemm : IDisposable
             new GemmArguments(m, n, k, transA ? 1 : 0, transB ? 1 : 0, accumulate ? 1 : 0, _tile));
     }
 
-    public void Dispose() => _cuBlas?.Dispose();
+    /// <summary>
+    /// sum[cols] += Σ_r M[r, cols] (bias gradients), as the GEMM 1ᵀ·M. A kernel with one thread per column summing
+    /// T·B rows serially left most of a GPU idle; the GEMM sums each column over k in order too (deterministic).
+    /// </summary>
+    public void AddColumnSums(ArrayView<float> m, ArrayView<float> sum, int rows, int cols)
+    {
+        if (rows == 0 || cols == 0) return;
+        if (_onesLength < rows)
+        {
+            var ones = new float[rows];
+            Array.Fill(ones, 1f);
+            _ones.Upload(ones);
+            _onesLength = rows;
+        }
+        Run(false, false, 1, cols, rows, _ones.Ensure(rows), m, sum, accumulate: true);
+    }
+
+    public void Dispose()
+    {
+        _cuBlas?.Dispose();
+        _ones.Dispose();
+    }
 }

@@ -2,7 +2,7 @@ using ILGPU;
 
 namespace Rnn.Kernels.Ilgpu.Kernels;
 
-/// <summary>Small data-movement kernels: bias broadcasts, column sums, copies. One thread per output element.</summary>
+/// <summary>Small data-movement kernels: bias broadcasts, copies, tanh. One thread per output element.</summary>
 internal static class ElementwiseKernels
 {
     // dst[i] = bias[i mod cols]
@@ -13,20 +13,12 @@ internal static class ElementwiseKernels
     public static void FillRowsWithSum(Index1D i, ArrayView<float> dst, ArrayView<float> b1, ArrayView<float> b2, int cols) =>
         dst[i] = b1[i % cols] + b2[i % cols];
 
-    // sum[j] += Σ_r m[r, j], r in order (deterministic)
-    public static void AddColumnSums(Index1D j, ArrayView<float> m, ArrayView<float> sum, int rows, int cols)
-    {
-        var s = sum[j];
-        for (var r = 0; r < rows; r++) s += m[(long)r * cols + j];
-        sum[j] = s;
-    }
-
     // dst[i] = src[i]
     public static void Copy(Index1D i, ArrayView<float> src, ArrayView<float> dst) => dst[i] = src[i];
 
-    // dst[i] = 0
-    public static void Zero(Index1D i, ArrayView<float> dst) => dst[i] = 0f;
+    // dst[i] = value
+    public static void Fill(Index1D i, ArrayView<float> dst, float value) => dst[i] = value;
 
     // v[i] = tanh(v[i])
-    public static void TanhInPlace(Index1D i, ArrayView<float> v) => v[i] = MathF.Tanh(v[i]);
+    public static void TanhInPlace(Index1D i, ArrayView<float> v) => v[i] = DeviceMath.Tanh(v[i]);
 }

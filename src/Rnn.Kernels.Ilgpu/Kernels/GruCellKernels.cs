@@ -14,9 +14,9 @@ internal static class GruCellKernels
     {
         int b = k / hidden, j = k % hidden;
         var row = (long)b * 3 * hidden;
-        var r = Sigmoid(gx[row + j] + gh[row + j]);
-        var z = Sigmoid(gx[row + hidden + j] + gh[row + hidden + j]);
-        var n = MathF.Tanh(gx[row + 2 * hidden + j] + r * gh[row + 2 * hidden + j]);
+        var r = DeviceMath.Sigmoid(gx[row + j] + gh[row + j]);
+        var z = DeviceMath.Sigmoid(gx[row + hidden + j] + gh[row + hidden + j]);
+        var n = DeviceMath.Tanh(gx[row + 2 * hidden + j] + r * gh[row + 2 * hidden + j]);
         gx[row + j] = r;
         gx[row + hidden + j] = z;
         gx[row + 2 * hidden + j] = n;
@@ -42,6 +42,4 @@ internal static class GruCellKernels
         dGh[row + 2 * hidden + j] = dAn * r;
         dh[k] = d * z;
     }
-
-    private static float Sigmoid(float x) => 1f / (1f + MathF.Exp(-x));
 }

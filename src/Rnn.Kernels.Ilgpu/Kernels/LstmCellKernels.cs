@@ -14,17 +14,17 @@ internal static class LstmCellKernels
     {
         int b = k / hidden, j = k % hidden;
         var row = (long)b * 4 * hidden;
-        var i = Sigmoid(gates[row + j]);
-        var f = Sigmoid(gates[row + hidden + j]);
-        var g = MathF.Tanh(gates[row + 2 * hidden + j]);
-        var o = Sigmoid(gates[row + 3 * hidden + j]);
+        var i = DeviceMath.Sigmoid(gates[row + j]);
+        var f = DeviceMath.Sigmoid(gates[row + hidden + j]);
+        var g = DeviceMath.Tanh(gates[row + 2 * hidden + j]);
+        var o = DeviceMath.Sigmoid(gates[row + 3 * hidden + j]);
         gates[row + j] = i;
         gates[row + hidden + j] = f;
         gates[row + 2 * hidden + j] = g;
         gates[row + 3 * hidden + j] = o;
         var c = f * cPrev[k] + i * g;
         cNext[k] = c;
-        hNext[k] = o * MathF.Tanh(c);
+        hNext[k] = o * DeviceMath.Tanh(c);
     }
 
     // dh = dh + dy; dc = dc + dh·o·(1 − tanh²c'); dA = [dc·g·i(1−i), dc·c·f(1−f), dc·i·(1−g²), dh·tanh c'·o(1−o)]; dc ← dc·f
@@ -35,7 +35,7 @@ internal static class LstmCellKernels
         var row = (long)b * 4 * hidden;
         float i = gates[row + j], f = gates[row + hidden + j], gg = gates[row + 2 * hidden + j], o = gates[row + 3 * hidden + j];
         var h = dh[k] + dy[k];
-        var tc = MathF.Tanh(cNext[k]);
+        var tc = DeviceMath.Tanh(cNext[k]);
         var c = dc[k] + h * o * (1f - tc * tc);
         dGates[row + j] = c * gg * i * (1f - i);
         dGates[row + hidden + j] = c * cPrev[k] * f * (1f - f);
@@ -43,6 +43,4 @@ internal static class LstmCellKernels
         dGates[row + 3 * hidden + j] = h * tc * o * (1f - o);
         dc[k] = c * f;
     }
-
-    private static float Sigmoid(float x) => 1f / (1f + MathF.Exp(-x));
 }

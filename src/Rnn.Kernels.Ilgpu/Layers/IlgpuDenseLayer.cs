@@ -32,7 +32,7 @@ public sealed class IlgpuDenseLayer(IlgpuDevice device, DenseLayer descriptor) :
     {
         int rows = _rows, outputs = Descriptor.OutputSize, inputs = Descriptor.InputSize;
         device.Gemm.Run(true, false, outputs, inputs, rows, dy, _x, IlgpuDevice.Of(Descriptor.Weight, gradients), accumulate: true);
-        device.Kernels.AddColumnSums(dy, IlgpuDevice.Of(Descriptor.Bias, gradients), rows, outputs);
+        device.Gemm.AddColumnSums(dy, IlgpuDevice.Of(Descriptor.Bias, gradients), rows, outputs);
         if (dx.Length > 0)
             device.Gemm.Run(false, false, rows, inputs, outputs, dy, IlgpuDevice.Of(Descriptor.Weight, parameters), dx, accumulate: false);
     }

@@ -63,8 +63,8 @@ public abstract class IlgpuRecurrentLayer(IlgpuDevice device, RecurrentLayer des
         var gemm = Device.Gemm;
         gemm.Run(true, false, gh, input, rows, dGx, _x, IlgpuDevice.Of(Descriptor.WeightIh, gradients), accumulate: true);
         gemm.Run(true, false, gh, Hidden, rows, dGh, hPrev, IlgpuDevice.Of(Descriptor.WeightHh, gradients), accumulate: true);
-        Device.Kernels.AddColumnSums(dGx, IlgpuDevice.Of(Descriptor.BiasIh, gradients), rows, gh);
-        Device.Kernels.AddColumnSums(dGh, IlgpuDevice.Of(Descriptor.BiasHh, gradients), rows, gh);
+        Device.Gemm.AddColumnSums(dGx, IlgpuDevice.Of(Descriptor.BiasIh, gradients), rows, gh);
+        Device.Gemm.AddColumnSums(dGh, IlgpuDevice.Of(Descriptor.BiasHh, gradients), rows, gh);
         if (dx.Length > 0)
             gemm.Run(false, false, rows, input, gh, dGx, IlgpuDevice.Of(Descriptor.WeightIh, parameters), dx, accumulate: false);
     }

@@ -13,9 +13,8 @@ public sealed class IlgpuKernels
 {
     private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, int> _fillRows;
     private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int> _fillRowsWithSum;
-    private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, int, int> _addColumnSums;
     private readonly Action<Index1D, ArrayView<float>, ArrayView<float>> _copy;
-    private readonly Action<Index1D, ArrayView<float>> _zero;
+    private readonly Action<Index1D, ArrayView<float>, float> _fill;
     private readonly Action<Index1D, ArrayView<float>> _tanh;
     private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int> _lstmForward;
     private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int> _lstmBackward;
@@ -30,9 +29,8 @@ public sealed class IlgpuKernels
     {
         _fillRows = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, int>(ElementwiseKernels.FillRows);
         _fillRowsWithSum = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int>(ElementwiseKernels.FillRowsWithSum);
-        _addColumnSums = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, int, int>(ElementwiseKernels.AddColumnSums);
         _copy = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>>(ElementwiseKernels.Copy);
-        _zero = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>>(ElementwiseKernels.Zero);
+        _fill = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, float>(ElementwiseKernels.Fill);
         _tanh = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>>(ElementwiseKernels.TanhInPlace);
         _lstmForward = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int>(LstmCellKernels.Forward);
         _lstmBackward = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int>(LstmCellKernels.Backward);
@@ -54,19 +52,16 @@ public sealed class IlgpuKernels
         if (rows * cols > 0) _fillRowsWithSum(rows * cols, dst, b1, b2, cols);
     }
 
-    public void AddColumnSums(ArrayView<float> m, ArrayView<float> sum, int rows, int cols)
-    {
-        if (cols > 0) _addColumnSums(cols, m, sum, rows, cols);
-    }
-
     public void Copy(ArrayView<float> src, ArrayView<float> dst, int length)
     {
         if (length > 0) _copy(length, src, dst);
     }
 
-    public void Zero(ArrayView<float> dst, int length)
+    public void Zero(ArrayView<float> dst, int length) => Fill(dst, 0f, length);
+
+    public void Fill(ArrayView<float> dst, float value, int length)
     {
-        if (length > 0) _zero(length, dst);
+        if (length > 0) _fill(length, dst, value);
     }
 
     public void TanhInPlace(ArrayView<float> v, int length)

@@ -11,7 +11,7 @@ public sealed class CpuRecurrentStackExecutor : IRecurrentStackExecutor
 {
     private readonly float[][] _outputs;
     private readonly float[][] _inputGradients;
-    private float[] _state = [], _stateOut = [];
+    private float[] _state = [], _stateOut = [], _sumLoss = [], _sumLossStates = [];
     private int _steps, _batch;
 
     public CpuRecurrentStackExecutor(IReadOnlyList<RecurrentLayer> layers)
@@ -54,12 +54,30 @@ public sealed class CpuRecurrentStackExecutor : IRecurrentStackExecutor
         for (var l = Layers.Count - 1; l >= 0; l--)
         {
             var length = _steps * _batch * Layers[l].InputSize;
-            var inputGradient = l == 0 ? dx[..length] : (_inputGradients[l] = Grow(_inputGradients[l], length)).AsSpan(0, length);
+            var inputGradient = l == 0 ? (dx.IsEmpty ? dx : dx[..length]) : (_inputGradients[l] = Grow(_inputGradients[l], length)).AsSpan(0, length);
             shape.Gather(dStateT, l, _state);
             Layers[l].Backward(parameters, current, _state, inputGradient, _stateOut, gradients);
             shape.Scatter(_stateOut, l, dState0);
             current = inputGradient;
         }
+    }
+
+    public void StepWithSumLoss(ReadOnlySpan<float> parameters, ReadOnlySpan<float> x, int steps, int batch,
+        Span<float> gradients)
+    {
+        var shape = new RecurrentStackShape(Layers, batch);
+        var outputs = steps * batch * Layers[^1].HiddenSize;
+        // One scratch holds y, then dy = 1; another the zero initial and final states (then dState0).
+        _sumLoss = Grow(_sumLoss, outputs);
+        _sumLossStates = Grow(_sumLossStates, 2 * shape.StackStateLength);
+        var states = _sumLossStates.AsSpan(0, 2 * shape.StackStateLength);
+        var zero = states[..shape.StackStateLength];
+        var final = states[shape.StackStateLength..];
+        zero.Clear();
+        Forward(parameters, x, zero, _sumLoss.AsSpan(0, outputs), final, steps, batch);
+        _sumLoss.AsSpan(0, outputs).Fill(1f);
+        final.Clear();
+        Backward(parameters, _sumLoss.AsSpan(0, outputs), final, [], zero, gradients);
     }
 
     public void Dispose()

@@ -16,9 +16,18 @@ public interface IRecurrentStackExecutor : IDisposable
         Span<float> stateT, int steps, int batch);
 
     /// <summary>
-    /// Backward through the last <see cref="Forward"/>: dy [T,B,H] and dStateT [S,L,B,H] in; dx [T,B,I] and dState0
-    /// [S,L,B,H] out; parameter gradients are ADDED into <paramref name="gradients"/>.
+    /// Backward through the last <see cref="Forward"/>: dy [T,B,H] and dStateT [S,L,B,H] in; dx [T,B,I] (an empty span
+    /// skips it) and dState0 [S,L,B,H] out; parameter gradients are ADDED into <paramref name="gradients"/>.
     /// </summary>
     void Backward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> dy, ReadOnlySpan<float> dStateT, Span<float> dx,
         Span<float> dState0, Span<float> gradients);
+
+    /// <summary>
+    /// One training step with loss = Σ y (torchref's bench step): forward over x [T,B,I] from zero states, dy = 1,
+    /// no gradient on the final states, backward without dx; parameter gradients are ADDED into
+    /// <paramref name="gradients"/>.
+    /// Only the parameters and x go in and only the gradient comes out, as for a shard: on a device, y, dy and dx
+    /// never cross to the host.
+    /// </summary>
+    void StepWithSumLoss(ReadOnlySpan<float> parameters, ReadOnlySpan<float> x, int steps, int batch, Span<float> gradients);
 }

@@ -20,7 +20,7 @@ public sealed class RecurrentStepBenchmark : IDisposable
     private readonly bool _ownsCompute;
     private readonly RecurrentLayer _layer;
     private readonly IRecurrentStackExecutor? _executor;
-    private readonly float[] _parameters, _gradients, _x, _y, _dy, _dx, _state0, _stateT, _dStateT, _dState0;
+    private readonly float[] _parameters, _gradients, _x, _y, _dy, _state0, _stateT, _dStateT;
     private readonly int _steps, _batch;
 
     public RecurrentStepBenchmark(RecurrentCell cell, int input, int hidden, int steps, int batch, int threads)
@@ -28,7 +28,11 @@ public sealed class RecurrentStepBenchmark : IDisposable
     {
     }
 
-    /// <summary>On another backend (ilgpu-cpu, cuda) the step runs through its recurrent-stack executor.</summary>
+    /// <summary>
+    /// On another backend (ilgpu-cpu, cuda) the step runs through its recurrent-stack executor's
+    /// <see cref="IRecurrentStackExecutor.StepWithSumLoss"/>: parameters and x go to the device, the gradient comes
+    /// back, y and dy stay there, as in a shard's step (and as PyTorch's, whose tensors stay on the GPU).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public RecurrentStepBenchmark(IComputeBackend? backend, RecurrentCell cell, int input, int hidden, int steps,
         int batch, int threads)
@@ -53,12 +57,10 @@ public sealed class RecurrentStepBenchmark : IDisposable
         _y = new float[steps * batch * hidden];
         _dy = new float[steps * batch * hidden];
         Array.Fill(_dy, 1f);
-        _dx = new float[steps * batch * input];
         var state = _layer.StateCount * batch * hidden;
         _state0 = new float[state];
         _stateT = new float[state];
         _dStateT = new float[state];
-        _dState0 = new float[state];
         Flops = 6.0 * steps * batch * _layer.GateCount * hidden * (input + hidden);
         if (backend is not null and not CpuBackend) _executor = backend.CreateRecurrentStack([_layer]);
     }
@@ -71,8 +73,7 @@ public sealed class RecurrentStepBenchmark : IDisposable
         Array.Clear(_gradients);
         if (_executor is not null)
         {
-            _executor.Forward(_parameters, _x, _state0, _y, _stateT, _steps, _batch);
-            _executor.Backward(_parameters, _dy, _dStateT, _dx, _dState0, _gradients);
+            _executor.StepWithSumLoss(_parameters, _x, _steps, _batch, _gradients);
             return;
         }
         _layer.Forward(_parameters, _x, _state0, _y, _stateT, _steps, _batch);

@@ -5,9 +5,10 @@ namespace Rnn.Kernels.Ilgpu.Gemm;
 
 /// <summary>
 /// Row-major SGEMM through cuBLAS (ILGPU.Algorithms' CuBlas, which loads libcublas.so.12, .11 or .10, newest
-/// first, and libcublas.so.13 through <see cref="CuBlasLibraryResolver"/>; see docs/gpu.md). cuBLAS is column-major, so C = op(A)·op(B) is computed as Cᵀ = op(B)ᵀ·op(A)ᵀ: the
-/// row-major buffers read as column-major are already the transposes. It runs on the accelerator's default stream,
-/// the same stream as the ILGPU kernels, so no extra synchronisation is needed.
+/// first, and libcublas.so.13 through <see cref="CuBlasLibraryResolver"/>; see docs/gpu.md). cuBLAS is
+/// column-major, so C = op(A)·op(B) is computed as Cᵀ = op(B)ᵀ·op(A)ᵀ: the row-major buffers read as column-major
+/// are already the transposes. It runs on the accelerator's default stream, the same stream as the ILGPU kernels,
+/// so no extra synchronisation is needed.
 /// </summary>
 internal sealed class CuBlasGemm : IDisposable
 {

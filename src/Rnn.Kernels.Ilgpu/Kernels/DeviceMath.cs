@@ -7,7 +7,8 @@ namespace Rnn.Kernels.Ilgpu.Kernels;
 /// </summary>
 internal static class DeviceMath
 {
-    // tanh x = x·(1 − x²/3 + 2x⁴/15 − …) up to x¹³ for |x| < 0.55 (truncation < 4e-7 relative), else ±(1 − 2/(e^{2|x|} + 1))
+    // tanh x = x·(1 − x²/3 + 2x⁴/15 − …) to x¹³ for |x| < 0.55 (truncation < 4e-7 relative);
+    // else ±(1 − 2/(e^{2|x|} + 1)), which has no cancellation there
     public static float Tanh(float x)
     {
         var a = MathF.Abs(x);

@@ -45,8 +45,10 @@ internal static class PhaseBenchmark
         Console.WriteLine($"steps {done.Summary.Steps}, shards {shards}, samples/s {done.Summary.SamplesPerSecond:0.0}, means over steps {skip}..:");
         Console.WriteLine($"  per shard: compute {compute:0.0} ms (median {computeMedian:0.0}) + push {push:0.0} ms + wait {wait:0.0} ms; per step: apply {apply:0.0} ms");
         // The step as the job grain timed it (metrics.csv's seconds): what a step costs beyond its shard's compute.
-        var stepSeconds = File.ReadLines(Directory.GetFiles(runs, "metrics.csv", SearchOption.AllDirectories).Single())
-            .Skip(1 + skip).Select(line => double.Parse(line.Split(',')[7], System.Globalization.CultureInfo.InvariantCulture)).Order().ToArray();
+        var lines = File.ReadLines(Directory.GetFiles(runs, "metrics.csv", SearchOption.AllDirectories).Single()).ToList();
+        var secondsColumn = Array.IndexOf(lines[0].Split(','), "seconds");
+        var stepSeconds = lines.Skip(1 + skip)
+            .Select(line => double.Parse(line.Split(',')[secondsColumn], System.Globalization.CultureInfo.InvariantCulture)).Order().ToArray();
         var stepMedian = stepSeconds[stepSeconds.Length / 2] * 1000;
         Console.WriteLine($"  step median {stepMedian:0.00} ms (metrics.csv) = compute median {computeMedian:0.00} ms + {stepMedian - computeMedian:0.00} ms outside the kernels");
         Console.WriteLine($"  push + apply (communication + aggregation) {(push + apply) / step:P1} of compute+push+wait+apply {step:0.0} ms");

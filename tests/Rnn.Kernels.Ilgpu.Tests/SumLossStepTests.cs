@@ -23,7 +23,11 @@ public class SumLossStepTests(IlgpuCpuFixture fixture)
         const int input = 3, hidden = 4, steps = 5, batch = 2;
         using var compute = new CpuCompute(1);
         var layout = new ParameterLayout();
-        RecurrentLayer[] stack = [Layer(cell, layout, 0, input, hidden, compute), Layer(cell, layout, 1, hidden, hidden, compute)];
+        RecurrentLayer[] stack =
+        [
+            RecurrentLayer.Create(cell, layout, 0, input, hidden, compute),
+            RecurrentLayer.Create(cell, layout, 1, hidden, hidden, compute),
+        ];
         var parameters = new float[layout.TotalLength];
         foreach (var layer in stack) layer.Initialize(parameters, new DeterministicRandom(3));
         var x = new float[steps * batch * input];
@@ -54,12 +58,4 @@ public class SumLossStepTests(IlgpuCpuFixture fixture)
         Assert.True(comparison.WithinTolerance, $"max abs error {comparison.MaxAbsoluteError:E2}");
         Assert.Contains(expected, g => g != 0f);
     }
-
-    private static RecurrentLayer Layer(RecurrentCell cell, ParameterLayout layout, int index, int input, int hidden,
-        CpuCompute compute) => cell switch
-    {
-        RecurrentCell.Lstm => new LstmLayer(layout, index, input, hidden, compute),
-        RecurrentCell.Gru => new GruLayer(layout, index, input, hidden, compute),
-        _ => new SimpleRnnLayer(layout, index, input, hidden, compute),
-    };
 }

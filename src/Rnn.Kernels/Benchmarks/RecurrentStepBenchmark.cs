@@ -40,12 +40,7 @@ public sealed class RecurrentStepBenchmark : IDisposable
         _ownsCompute = backend is not CpuBackend;
         _compute = backend is CpuBackend cpu ? cpu.Compute : new CpuCompute(threads);
         var layout = new ParameterLayout();
-        _layer = cell switch
-        {
-            RecurrentCell.Lstm => new LstmLayer(layout, 0, input, hidden, _compute),
-            RecurrentCell.Gru => new GruLayer(layout, 0, input, hidden, _compute),
-            _ => new SimpleRnnLayer(layout, 0, input, hidden, _compute),
-        };
+        _layer = RecurrentLayer.Create(cell, layout, 0, input, hidden, _compute);
         _steps = steps;
         _batch = batch;
         _parameters = new float[layout.TotalLength];
@@ -54,6 +49,14 @@ public sealed class RecurrentStepBenchmark : IDisposable
         var random = new DeterministicRandom(2);
         _x = new float[steps * batch * input];
         for (var i = 0; i < _x.Length; i++) _x[i] = 2f * random.NextFloat() - 1f;
+        Flops = 6.0 * steps * batch * _layer.GateCount * hidden * (input + hidden);
+        if (backend is not null and not CpuBackend)
+        {
+            // y, dy and the states live on the device there: no host copies of them.
+            _executor = backend.CreateRecurrentStack([_layer]);
+            _y = _dy = _state0 = _stateT = _dStateT = [];
+            return;
+        }
         _y = new float[steps * batch * hidden];
         _dy = new float[steps * batch * hidden];
         Array.Fill(_dy, 1f);
@@ -61,8 +64,6 @@ public sealed class RecurrentStepBenchmark : IDisposable
         _state0 = new float[state];
         _stateT = new float[state];
         _dStateT = new float[state];
-        Flops = 6.0 * steps * batch * _layer.GateCount * hidden * (input + hidden);
-        if (backend is not null and not CpuBackend) _executor = backend.CreateRecurrentStack([_layer]);
     }
 
     /// <summary>GEMM floating-point operations of one step (forward + backward ≈ 3 × the forward GEMMs).</summary>

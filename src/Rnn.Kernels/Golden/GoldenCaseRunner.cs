@@ -76,7 +76,7 @@ public sealed class GoldenCaseRunner(IComputeBackend backend)
             var layout = new ParameterLayout();
             var layers = new List<RecurrentLayer>();
             for (var l = 0; l < depth; l++)
-                layers.Add(CreateLayer(cell, layout, l, l == 0 ? input : hidden, hidden, compute));
+                layers.Add(RecurrentLayer.Create(cell, layout, l, l == 0 ? input : hidden, hidden, compute));
             var parameters = LoadParameters(file, layout);
             var lstm = layers[0].StateCount == 2;
             var stateLength = depth * batch * hidden;
@@ -155,14 +155,6 @@ public sealed class GoldenCaseRunner(IComputeBackend backend)
             descriptors?.Dispose();
         }
     }
-
-    private static RecurrentLayer CreateLayer(RecurrentCell cell, ParameterLayout layout, int index, int input, int hidden,
-        CpuCompute compute) => cell switch
-    {
-        RecurrentCell.Lstm => new LstmLayer(layout, index, input, hidden, compute),
-        RecurrentCell.Gru => new GruLayer(layout, index, input, hidden, compute),
-        _ => new SimpleRnnLayer(layout, index, input, hidden, compute),
-    };
 
     private static float[] LoadParameters(SafetensorsFile file, ParameterLayout layout)
     {

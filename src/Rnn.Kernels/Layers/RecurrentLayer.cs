@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Rnn.Kernels.Compute;
+using Rnn.Kernels.Models;
 using Rnn.Kernels.Tensors;
 
 namespace Rnn.Kernels.Layers;
@@ -13,6 +14,16 @@ namespace Rnn.Kernels.Layers;
 public abstract class RecurrentLayer
 {
     private protected readonly CpuCompute Compute;
+
+    /// <summary>Layer <paramref name="index"/> of a stack (PyTorch's _l{index} names) for <paramref name="cell"/>.</summary>
+    public static RecurrentLayer Create(RecurrentCell cell, ParameterLayout layout, int index, int inputSize,
+        int hiddenSize, CpuCompute compute) => cell switch
+    {
+        RecurrentCell.SimpleRnn => new SimpleRnnLayer(layout, index, inputSize, hiddenSize, compute),
+        RecurrentCell.Lstm => new LstmLayer(layout, index, inputSize, hiddenSize, compute),
+        RecurrentCell.Gru => new GruLayer(layout, index, inputSize, hiddenSize, compute),
+        _ => throw new ArgumentOutOfRangeException(nameof(cell), cell, "unknown cell"),
+    };
 
     protected RecurrentLayer(ParameterLayout layout, int index, int inputSize, int hiddenSize, int gateCount,
         CpuCompute compute)

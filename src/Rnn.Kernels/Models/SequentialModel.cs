@@ -56,13 +56,7 @@ public sealed class SequentialModel
     {
         var inputSize = CurrentSize();
         if (!CurrentIsSequence()) throw new InvalidOperationException("a recurrent layer needs a sequence: the layer before it must return sequences");
-        RecurrentLayer layer = cell switch
-        {
-            RecurrentCell.SimpleRnn => new SimpleRnnLayer(Layout, _recurrentCount, inputSize, units, _compute),
-            RecurrentCell.Lstm => new LstmLayer(Layout, _recurrentCount, inputSize, units, _compute),
-            RecurrentCell.Gru => new GruLayer(Layout, _recurrentCount, inputSize, units, _compute),
-            _ => throw new ArgumentOutOfRangeException(nameof(cell), cell, "unknown cell"),
-        };
+        var layer = RecurrentLayer.Create(cell, Layout, _recurrentCount, inputSize, units, _compute);
         _recurrentCount++;
         return AddStage(layer, units, returnSequences);
     }

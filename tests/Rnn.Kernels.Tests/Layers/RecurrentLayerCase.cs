@@ -13,12 +13,7 @@ internal sealed class RecurrentLayerCase
     public RecurrentLayerCase(RecurrentCell cell, int input, int hidden, CpuCompute compute)
     {
         var layout = new ParameterLayout();
-        Layer = cell switch
-        {
-            RecurrentCell.Lstm => new LstmLayer(layout, 0, input, hidden, compute),
-            RecurrentCell.Gru => new GruLayer(layout, 0, input, hidden, compute),
-            _ => new SimpleRnnLayer(layout, 0, input, hidden, compute),
-        };
+        Layer = RecurrentLayer.Create(cell, layout, 0, input, hidden, compute);
         Parameters = new float[layout.TotalLength];
         Layer.Initialize(Parameters, new DeterministicRandom(3));
     }

@@ -16,12 +16,7 @@ internal sealed class RecurrentStack
         for (var l = 0; l < depth; l++)
         {
             var input = l == 0 ? inputSize : hiddenSize;
-            Layers.Add(cell switch
-            {
-                RecurrentCell.Lstm => new LstmLayer(Layout, l, input, hiddenSize, compute),
-                RecurrentCell.Gru => new GruLayer(Layout, l, input, hiddenSize, compute),
-                _ => new SimpleRnnLayer(Layout, l, input, hiddenSize, compute),
-            });
+            Layers.Add(RecurrentLayer.Create(cell, Layout, l, input, hiddenSize, compute));
         }
     }
 

@@ -25,6 +25,9 @@ public sealed class DataSplit
 
     public int[] Test { get; }
 
+    /// <summary>A split computed elsewhere (chronological windows); each list ascending, no index in two lists.</summary>
+    public static DataSplit Of(int[] train, int[] validation, int[] test) => new(train, validation, test);
+
     /// <summary>The whole source is one split's data (separate files per split): every index trains.</summary>
     public static DataSplit Whole(int count) => new(Enumerable.Range(0, count).ToArray(), [], []);
 

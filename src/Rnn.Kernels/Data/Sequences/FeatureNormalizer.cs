@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -26,7 +27,12 @@ public sealed class FeatureNormalizer
     public int Width => Mean.Count;
 
     /// <summary>Fits on <paramref name="rows"/>, [rows, width], in a fixed order (two passes in double).</summary>
-    public static FeatureNormalizer Fit(ReadOnlySpan<float> rows, int width)
+    public static FeatureNormalizer Fit(ReadOnlySpan<float> rows, int width) => Fit<float>(rows, width);
+
+    /// <summary>Fits on values still in double (a table's column before it becomes float32).</summary>
+    public static FeatureNormalizer Fit(ReadOnlySpan<double> rows, int width) => Fit<double>(rows, width);
+
+    private static FeatureNormalizer Fit<T>(ReadOnlySpan<T> rows, int width) where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(width);
         if (rows.Length == 0 || rows.Length % width != 0)
@@ -35,13 +41,13 @@ public sealed class FeatureNormalizer
         var mean = new double[width];
         var std = new double[width];
         for (var r = 0; r < count; r++)
-            for (var c = 0; c < width; c++) mean[c] += rows[r * width + c];
+            for (var c = 0; c < width; c++) mean[c] += double.CreateTruncating(rows[r * width + c]);
         for (var c = 0; c < width; c++) mean[c] /= count;
         // Two passes rather than a sum of squares: no cancellation for columns far from zero (CO2 near 350 ppm).
         for (var r = 0; r < count; r++)
             for (var c = 0; c < width; c++)
             {
-                var d = rows[r * width + c] - mean[c];
+                var d = double.CreateTruncating(rows[r * width + c]) - mean[c];
                 std[c] += d * d;
             }
         for (var c = 0; c < width; c++)
@@ -91,6 +97,9 @@ public sealed class FeatureNormalizer
             rows[i] = (float)(rows[i] * Std[c] + Mean[c]);
         }
     }
+
+    /// <summary>One value of column <paramref name="column"/> scaled.</summary>
+    public double Transform(int column, double value) => (value - Mean[column]) / Std[column];
 
     /// <summary>One scaled value of column <paramref name="column"/> in the data's units.</summary>
     public double Inverse(int column, double value) => value * Std[column] + Mean[column];

@@ -7,8 +7,8 @@ namespace Rnn.Kernels.Data.Sequences;
 public sealed record SplitDatasets(SequenceDataset Train, SequenceDataset? Validation, SequenceDataset? Test)
 {
     /// <summary>
-    /// String classes: the classes that occur in <paramref name="train"/>, sorted by ordinal comparison, become
-    /// 0..C-1 in all three sets (matched by name, so the sets may come from separate files). Integer classes keep
+    /// String classes: the classes that occur in <paramref name="train"/> become
+    /// 0..C-1 in all three sets, in <see cref="ClassNameOrder"/> (matched by name, so the sets may come from separate files). Integer classes keep
     /// their values. Either way a validation or test class absent from training is an error naming the sequence.
     /// </summary>
     public static SplitDatasets FromTraining(SequenceDataset train, SequenceDataset? validation, SequenceDataset? test)
@@ -25,7 +25,7 @@ public sealed record SplitDatasets(SequenceDataset Train, SequenceDataset? Valid
             return new SplitDatasets(train, validation, test);
         }
 
-        var names = trainClasses.Select(c => train.ClassNames[c]).Order(StringComparer.Ordinal).ToArray();
+        var names = ClassNameOrder.Sort(trainClasses.Select(c => train.ClassNames[c]));
         var newIndex = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < names.Length; i++) newIndex[names[i]] = i;
         return new SplitDatasets(Remap(train, "training", names, newIndex)!, Remap(validation, "validation", names, newIndex),

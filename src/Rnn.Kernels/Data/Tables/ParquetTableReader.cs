@@ -42,8 +42,8 @@ internal static class ParquetTableReader
             wanted.Add(field);
         }
 
-        var texts = wanted.Where(f => f.ClrType == typeof(string)).ToDictionary(f => f.Name, _ => new List<string?>());
-        var numbers = wanted.Where(f => f.ClrType != typeof(string)).ToDictionary(f => f.Name, _ => new List<double?>());
+        var texts = wanted.Where(IsText).ToDictionary(f => f.Name, _ => new List<string?>());
+        var numbers = wanted.Where(f => !IsText(f)).ToDictionary(f => f.Name, _ => new List<double?>());
         long rows = 0;
         for (var g = 0; g < reader.RowGroupCount; g++)
         {
@@ -52,7 +52,7 @@ internal static class ParquetTableReader
             rows += count;
             foreach (var field in wanted)
             {
-                if (field.ClrType == typeof(string))
+                if (IsText(field))
                 {
                     var buffer = new string?[count];
                     await group.ReadAsync(field, buffer.AsMemory());
@@ -66,6 +66,10 @@ internal static class ParquetTableReader
         return new ColumnTable(fullPath, (int)rows, texts.ToDictionary(p => p.Key, p => p.Value.ToArray()),
             numbers.ToDictionary(p => p.Key, p => p.Value.ToArray()), null);
     }
+
+    /// <summary>Byte-array columns (Parquet.Net types them as memory of bytes or chars) are read as UTF-8 text.</summary>
+    private static bool IsText(DataField field) =>
+        field.ClrType == typeof(string) || field.ClrType == typeof(ReadOnlyMemory<char>) || field.ClrType == typeof(ReadOnlyMemory<byte>);
 
     private static Task<double?[]> ReadNumbersAsync(ParquetRowGroupReader group, DataField field, int count, string fullPath)
     {

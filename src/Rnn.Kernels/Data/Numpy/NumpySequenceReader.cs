@@ -28,11 +28,13 @@ public sealed class NumpySequenceReader : IDisposable
         if (IsTokens && !x.Dtype.IsInteger)
             throw new DataFormatException(x.Name,
                 $"x is [N, T] of {x.Dtype.Name}: two dimensions mean integer tokens; give float features as [N, T, F] (reshape to [N, T, 1] for one feature)");
-        Count = checked((int)x.Rows);
+        if (x.Rows > Array.MaxLength || x.Shape[1] > Array.MaxLength || (x.Shape.Count == 3 && x.Shape[2] > Array.MaxLength))
+            throw new DataFormatException(x.Name, $"x has shape {x.Header.ShapeText}; each dimension must stay below {Array.MaxLength}");
+        Count = (int)x.Rows;
         if (Count == 0) throw new DataFormatException(x.Name, "x has no samples (its first dimension is 0)");
-        Steps = checked((int)x.Shape[1]);
+        Steps = (int)x.Shape[1];
         if (Steps == 0) throw new DataFormatException(x.Name, "x has 0 time steps (its second dimension is 0)");
-        Features = IsTokens ? 0 : checked((int)x.Shape[2]);
+        Features = IsTokens ? 0 : (int)x.Shape[2];
         if (!IsTokens && Features == 0) throw new DataFormatException(x.Name, "x has 0 features (its third dimension is 0)");
         TargetWidth = CheckTargets(y, kind);
         if (lengths is not null)

@@ -31,7 +31,7 @@ public static class WideTimeSeries
         if (trainRows < (long)w + h || (testFraction > 0 && testRows < h) || (validationFraction > 0 && validationRows < h))
             throw new DataFormatException(table.Source,
                 $"has {rows} rows: {trainRows} train, {validationRows} validation, {testRows} test; window {w} + horizon {h} needs at " +
-                $"least {w + h} training rows and {h} rows in each held-out part");
+                $"least {w + h} training rows and {h} row(s) in each held-out part");
 
         var features = spec.FeatureColumns.Select(table.Numbers).ToArray();
         var featureNormalizer = normalize ? FeatureNormalizer.Fit(RowBlock(features, trainRows), features.Length) : null;

@@ -141,4 +141,30 @@ public sealed class SequenceSplitTests
         Assert.Equal(14.0, normalizer.Mean[0], 12);
         Assert.Equal((float)(-14 / normalizer.Std[0]), data.FeaturesOf(0)[0]);
     }
+
+    [Fact]
+    public void Separate_files_are_matched_to_training_classes_by_name()
+    {
+        var train = Named("sv", "en", "de");
+        var test = Named("en", "sv");
+
+        var split = SplitDatasets.FromTraining(train, null, test);
+
+        Assert.Equal(["de", "en", "sv"], split.Test!.ClassNames);
+        Assert.Equal([1, 2], Enumerable.Range(0, 2).Select(split.Test.ClassOf));
+    }
+
+    [Fact]
+    public void Regression_targets_normalise_and_invert_to_original_units()
+    {
+        var data = new SequenceDataset("/data/y.npy", "sample", [0, 1, 2, 3], [1f, 2, 3], 1, [], SequenceTargetKind.ValuesPerSequence, 1,
+            [], [350f, 360, 370], null, [0, 1, 2]);
+        var targets = FeatureNormalizer.FitTargets(data);
+        targets.ApplyToTargets(data);
+
+        Assert.Equal(360.0, targets.Mean[0], 10);
+        Assert.Equal((float)(-10 / Math.Sqrt(200.0 / 3)), data.ValuesOf(0)[0]);
+        // An RMSE of a in scaled units is a · std in the data's units.
+        Assert.Equal(0.5 * targets.Std[0], targets.Inverse(0, 0.5) - targets.Inverse(0, 0), 10);
+    }
 }

@@ -7,7 +7,11 @@ namespace Rnn.Kernels.Data.Numpy;
 /// classes, [N] or [N,K] values, [N,T] per-step classes, [N,T] or [N,T,K] per-step values; optional lengths [N]
 /// (1..T: the steps after a sequence's length are padding and never read). Opening checks the headers only; <see
 /// cref="Read"/> reads just the samples asked for (a shard's partition), from memory-mapped .npy files or from an
-/// .npz archive's members. Every error names the file, the array and the sample.
+/// .npz archive's members. Every error names the file, the array and the sample. Dispose the reader once the
+/// partition is read: while the file is mapped, the kernel's fault-around maps cached neighbouring pages too, so the
+/// process's file-backed RSS can approach the file's size (reclaimable page cache, but it shows in RSS); after
+/// disposal a shard holds only its copy. Measured on a 1.02 GB float32 file (250,000 × 32 × 32), shard 0 of 4:
+/// 237 MB anonymous + 30 MB file-backed RSS after disposal, against 915 MB for one shard of all of it.
 /// </summary>
 public sealed class NumpySequenceReader : IDisposable
 {

@@ -14,17 +14,22 @@ public sealed class FeatureNormalizer
 {
     private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true };
 
+    private readonly double[] _mean;
+    private readonly double[] _std;
+
     private FeatureNormalizer(double[] mean, double[] std)
     {
-        Mean = mean;
-        Std = std;
+        _mean = mean;
+        _std = std;
+        Mean = Array.AsReadOnly(mean);
+        Std = Array.AsReadOnly(std);
     }
 
     public IReadOnlyList<double> Mean { get; }
 
     public IReadOnlyList<double> Std { get; }
 
-    public int Width => Mean.Count;
+    public int Width => _mean.Length;
 
     /// <summary>Fits on <paramref name="rows"/>, [rows, width], in a fixed order (two passes in double).</summary>
     public static FeatureNormalizer Fit(ReadOnlySpan<float> rows, int width) => Fit<float>(rows, width);
@@ -83,7 +88,7 @@ public sealed class FeatureNormalizer
         for (var i = 0; i < rows.Length; i++)
         {
             var c = i % width;
-            rows[i] = (float)((rows[i] - Mean[c]) / Std[c]);
+            rows[i] = (float)((rows[i] - _mean[c]) / _std[c]);
         }
     }
 
@@ -94,15 +99,15 @@ public sealed class FeatureNormalizer
         for (var i = 0; i < rows.Length; i++)
         {
             var c = i % width;
-            rows[i] = (float)(rows[i] * Std[c] + Mean[c]);
+            rows[i] = (float)(rows[i] * _std[c] + _mean[c]);
         }
     }
 
     /// <summary>One value of column <paramref name="column"/> scaled.</summary>
-    public double Transform(int column, double value) => (value - Mean[column]) / Std[column];
+    public double Transform(int column, double value) => (value - _mean[column]) / _std[column];
 
     /// <summary>One scaled value of column <paramref name="column"/> in the data's units.</summary>
-    public double Inverse(int column, double value) => value * Std[column] + Mean[column];
+    public double Inverse(int column, double value) => value * _std[column] + _mean[column];
 
     public void ApplyToFeatures(SequenceDataset data)
     {
@@ -116,7 +121,7 @@ public sealed class FeatureNormalizer
         Apply(data.MutableValues);
     }
 
-    public string ToJson() => JsonSerializer.Serialize(new Saved(Mean.ToArray(), Std.ToArray()), JsonOptions);
+    public string ToJson() => JsonSerializer.Serialize(new Saved(_mean, _std), JsonOptions);
 
     /// <summary>Restores a saved normaliser; <paramref name="source"/> names the file in errors.</summary>
     public static FeatureNormalizer FromJson(string json, string source)

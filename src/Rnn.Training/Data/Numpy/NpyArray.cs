@@ -7,25 +7,25 @@ namespace Rnn.Training.Data.Numpy;
 /// memory-mapped: only the pages of the rows read are touched, so a shard that reads its partition of a large file
 /// holds about that partition in memory, never the whole file. An .npz member lies in memory (see
 /// <see cref="NpzReader"/>). Rows come out in C order whatever the file's order: a Fortran-order array is gathered
-/// element by element (correct, but strided: prefer C order for large files).
+/// element by element (correct, but strided: prefer C order for large files). Reads go through one scratch
+/// buffer, so an instance serves one thread at a time (a shard loading its partition).
 /// </summary>
-public sealed unsafe class NpyArray : IDisposable
+public sealed class NpyArray : IDisposable
 {
     private readonly MemoryMappedFile? _file;
     private readonly MemoryMappedViewAccessor? _view;
-    private readonly byte* _pointer;
+    private byte[] _scratch = [];
     private readonly byte[]? _bytes;
     private readonly long _length;
     private readonly long _rowElements;
     private bool _disposed;
 
-    private NpyArray(string name, byte[]? bytes, MemoryMappedFile? file, MemoryMappedViewAccessor? view, byte* pointer, long length)
+    private NpyArray(string name, byte[]? bytes, MemoryMappedFile? file, MemoryMappedViewAccessor? view, long length)
     {
         Name = name;
         _bytes = bytes;
         _file = file;
         _view = view;
-        _pointer = pointer;
         _length = length;
         var preamble = Bytes(0, (int)Math.Min(length, NpyHeader.PreambleLength));
         var headerLength = NpyHeader.HeaderLength(preamble, name);
@@ -61,7 +61,6 @@ public sealed unsafe class NpyArray : IDisposable
         var fullPath = DataFileReader.RequireFile(path, "NumPy file");
         MemoryMappedFile? file = null;
         MemoryMappedViewAccessor? view = null;
-        var acquired = false;
         try
         {
             var length = new FileInfo(fullPath).Length;
@@ -69,25 +68,22 @@ public sealed unsafe class NpyArray : IDisposable
                 throw new DataFormatException(fullPath, $"has {length} bytes: too short for a .npy file");
             file = MemoryMappedFile.CreateFromFile(fullPath, FileMode.Open, null, 0, MemoryMappedFileAccess.Read);
             view = file.CreateViewAccessor(0, 0, MemoryMappedFileAccess.Read);
-            byte* pointer = null;
-            view.SafeMemoryMappedViewHandle.AcquirePointer(ref pointer);
-            acquired = true;
-            return new NpyArray(fullPath, null, file, view, pointer + view.PointerOffset, length);
+            return new NpyArray(fullPath, null, file, view, length);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            Release(acquired ? view : null, file, view);
+            Release(view, file);
             throw new DataFormatException(fullPath, $"cannot be read: {e.Message}", innerException: e);
         }
         catch
         {
-            Release(acquired ? view : null, file, view);
+            Release(view, file);
             throw;
         }
     }
 
     /// <summary>An array held in memory (an .npz member), named <paramref name="name"/> in messages.</summary>
-    public static NpyArray FromBytes(byte[] bytes, string name) => new(name, bytes, null, null, null, bytes.LongLength);
+    public static NpyArray FromBytes(byte[] bytes, string name) => new(name, bytes, null, null, bytes.LongLength);
 
     /// <summary>Row <paramref name="row"/> as floats: <see cref="RowElements"/> values in C order.</summary>
     public void ReadRow(long row, Span<float> destination)
@@ -107,7 +103,7 @@ public sealed unsafe class NpyArray : IDisposable
     {
         if (_disposed) return;
         _disposed = true;
-        Release(_view, _file, _view);
+        Release(_view, _file);
     }
 
     private ReadOnlySpan<byte> RawRow(long row, int count)
@@ -143,13 +139,17 @@ public sealed unsafe class NpyArray : IDisposable
         return gathered;
     }
 
-    private ReadOnlySpan<byte> Bytes(long offset, int count) =>
-        _bytes is not null ? _bytes.AsSpan(checked((int)offset), count) : new ReadOnlySpan<byte>(_pointer + offset, count);
-
-    /// <param name="pinned">The view whose pointer was acquired (to release), or null.</param>
-    private static void Release(MemoryMappedViewAccessor? pinned, MemoryMappedFile? file, MemoryMappedViewAccessor? view)
+    /// <summary>Bytes [offset, offset + count): a slice of the member in memory, or a copy out of the mapped view.</summary>
+    private ReadOnlySpan<byte> Bytes(long offset, int count)
     {
-        pinned?.SafeMemoryMappedViewHandle.ReleasePointer();
+        if (_bytes is not null) return _bytes.AsSpan(checked((int)offset), count);
+        if (_scratch.Length < count) _scratch = new byte[count];
+        _view!.ReadArray(offset, _scratch, 0, count);
+        return _scratch.AsSpan(0, count);
+    }
+
+    private static void Release(MemoryMappedViewAccessor? view, MemoryMappedFile? file)
+    {
         view?.Dispose();
         file?.Dispose();
     }

@@ -115,6 +115,17 @@ public sealed class LongTableSequencesTests
         Assert.Equal($"{path}: row 3, column 'load': is empty (null)", error.Message);
     }
 
+    [Fact]
+    public void Per_step_string_classes_share_one_sorted_class_list()
+    {
+        using var folder = new TemporaryFolder();
+        var path = folder.WriteText("steps.csv", "id,x,tag\nq,1,verb\nq,2,noun\nr,3,adj\n");
+        var data = LongTableSequences.Read(path, new LongTableSpec("id", null, ["x"], ["tag"], SequenceTargetKind.ClassPerStep));
+        Assert.Equal(["adj", "noun", "verb"], data.ClassNames);
+        Assert.Equal([2, 1], data.StepClassesOf(0).ToArray());
+        Assert.Equal([0], data.StepClassesOf(1).ToArray());
+    }
+
     /// <summary>The rows of <see cref="Sessions"/> in two row groups; load is a nullable double column.</summary>
     private static async Task WriteSessionsParquet(string path, double?[] load)
     {

@@ -120,9 +120,10 @@ public sealed class NumpySequenceReader : IDisposable
                     throw new DataFormatException(_lengths.Name, $"lengths, sample {p}: length {lengthRow[0]} is outside 1..{Steps} (T of x)");
                 lengths[i] = (int)lengthRow[0];
             }
-            offsets[i + 1] = offsets[i] + lengths[i] <= Array.MaxLength / Math.Max(1, Features)
+            // One array holds every step's features: past Array.MaxLength values, a shard's partition is too large.
+            offsets[i + 1] = (long)offsets[i] + lengths[i] <= Array.MaxLength / Math.Max(1, Features)
                 ? offsets[i] + lengths[i]
-                : throw new DataFormatException(_x.Name, $"the {positions.Count} samples asked for hold more steps than one process can; use more shards");
+                : throw new DataFormatException(_x.Name, $"the {positions.Count} samples asked for hold more steps than one array can; use more shards");
         }
         var total = offsets[^1];
         var features = IsTokens ? [] : new float[(long)total * Features];

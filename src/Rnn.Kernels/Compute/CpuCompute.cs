@@ -227,9 +227,8 @@ public sealed unsafe class CpuCompute : IDisposable
         for (var p0 = 0; p0 < k; p0 += kcMax)
         {
             var kc = Math.Min(kcMax, k - p0);
-            for (var i = 0; i < rows; i += MR)
-                GemmMicroKernel.Run(_kernel, kc, panels + (nint)i * k + p0 * MR, b + (nint)p0 * Lanes,
-                    c + (nint)i * Lanes, Lanes, Math.Min(MR, rows - i), Lanes, overwrite: p0 == 0);
+            GemmMicroKernel.RunPanels(_kernel, kc, panels + p0 * MR, (nint)MR * k, rows, b + (nint)p0 * Lanes, c,
+                Lanes, Lanes, overwrite: p0 == 0);
         }
         GC.KeepAlive(a);
     }

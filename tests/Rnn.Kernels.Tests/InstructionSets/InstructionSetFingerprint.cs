@@ -2,11 +2,11 @@ using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Security.Cryptography;
 using Rnn.Kernels.Compute;
-using Rnn.Kernels.Jobs;
-using Rnn.Kernels.Models;
+using Rnn.Kernels.Layers;
 using Rnn.Kernels.Tensors;
 using Rnn.Kernels.Tests.Layers;
-using Rnn.Kernels.Training;
+using Rnn.Training.Jobs;
+using Rnn.Training.Steps;
 
 namespace Rnn.Kernels.Tests.InstructionSets;
 

@@ -8,7 +8,8 @@ namespace Rnn.Kernels.Compute;
 /// Picks the register tile for one 6×16 block of C: C[mr ≤ 6, nr ≤ 16] (=|+=) Σ_p Apanel[p,0..6) ⊗ Bpanel[p,0..16)
 /// over one depth block of packed, zero-padded panels. Full tiles write C directly; edge tiles run a full-width
 /// kernel into a scratch tile and merge the valid part with one add per element, which is exactly the arithmetic a
-/// full tile does, so an element's bits never depend on where tile edges fall.
+/// full tile does, so an element's bits never depend on where tile edges fall. With AVX-512 two full panels run as
+/// one 12×16 Vector512 tile (<see cref="RunPanels"/>), each element still the same chain of FMAs.
 /// </summary>
 internal static unsafe class GemmMicroKernel
 {

@@ -6,7 +6,7 @@ using System.Runtime.Intrinsics.X86;
 namespace Rnn.Kernels.Layers;
 
 /// <summary>
-/// Vectorised gate nonlinearities. Every element, the tail of a row included, goes through the same Vector256 code
+/// Vectorised gate nonlinearities. Every element, the tail of a row included, goes through the same vector code
 /// (a short tail is padded into a vector), so a value's result never depends on where it sits in a row or on how
 /// rows are split between threads. The exponential is our own (Cephes' expf polynomial), so results are the same on
 /// every x86 machine with FMA (and on every one without); Vector256.Exp was 8× slower (13 ns an element).
@@ -96,8 +96,8 @@ internal static class Activations
     }
 
     /// <summary>
-    /// True where the 512-bit gate math runs: AVX-512F with FMA (every AVX-512 CPU has both). Tests and a process
-    /// started with DOTNET_EnableAVX512F=0 take the 256-bit path, which gives the same bits.
+    /// True where the 512-bit gate math runs: AVX-512F (every AVX-512 CPU has FMA too). A process started with
+    /// DOTNET_EnableAVX512=0, or a CPU without AVX-512, takes the 256-bit path, which gives the same bits.
     /// </summary>
     public static bool Use512 => Vector512.IsHardwareAccelerated && Avx512F.IsSupported;
 

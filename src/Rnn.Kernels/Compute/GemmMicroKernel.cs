@@ -50,7 +50,8 @@ internal static unsafe class GemmMicroKernel
 
     /// <summary>
     /// C rows [0, rows) × one 16-column panel: the six-row A panels <paramref name="panelStride"/> floats apart, each
-    /// as <see cref="Run"/> would; the 512-bit kernel takes two full panels at a time (twelve chains in flight).
+    /// as <see cref="Run"/> would; the 512-bit kernel takes two full panels at a time (twelve chains in flight), and
+    /// the last sixteen rows at once where that many are left.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void RunPanels(GemmKernelKind kind, int kc, float* a, nint panelStride, int rows, float* b, float* c,
@@ -60,7 +61,16 @@ internal static unsafe class GemmMicroKernel
         if (kind == GemmKernelKind.Fma512 && nr == NR)
         {
             for (; i + 2 * MR <= rows; i += 2 * MR, a += 2 * panelStride)
+            {
+                if (rows - i == 16)
+                {
+                    // 12 + 4 rows left: one 16-row tile over the two panels and the third's first four rows.
+                    GemmVectorKernels512.Tile16x16(kc, a, a + panelStride, a + 2 * panelStride, b, c + i * ldc, ldc,
+                        overwrite);
+                    return;
+                }
                 GemmVectorKernels512.Tile12x16(kc, a, a + panelStride, b, c + i * ldc, ldc, overwrite);
+            }
         }
         for (; i < rows; i += MR, a += panelStride) Run(kind, kc, a, b, c + i * ldc, ldc, Math.Min(MR, rows - i), nr, overwrite);
     }

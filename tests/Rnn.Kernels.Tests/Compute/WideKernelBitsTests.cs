@@ -4,7 +4,7 @@ namespace Rnn.Kernels.Tests.Compute;
 
 /// <summary>
 /// The 512-bit FMA kernel gives exactly the bits of the 256-bit one, so machines with and without AVX-512 agree: the
-/// ordinary GEMM (paired 12-row tiles, lone 6- and 4-row panels, column edges, two depth blocks), the lane product of
+/// ordinary GEMM (paired 12-row tiles, 16-row tiles, lone 6- and 4-row panels, column edges, two depth blocks), the lane product of
 /// the recurrent layers and the lane-major weight-gradient GEMM. On a CPU without AVX-512 there is nothing to compare
 /// and the checks are skipped (the child-process test in InstructionSets covers the whole stack there too).
 /// </summary>
@@ -13,7 +13,8 @@ public unsafe class WideKernelBitsTests
     private const int Lanes = LaneTranspose.Lanes;
 
     [Theory]
-    [InlineData(64, 40, 300, false, false)]
+    [InlineData(64, 40, 300, false, false)] // four 12-row tiles and a 16-row one
+    [InlineData(16, 100, 300, false, true)]  // one 16-row tile, as a GRU piece's step
     [InlineData(70, 90, 300, true, false)]
     [InlineData(13, 17, 5, false, true)]
     [InlineData(30, 2048, 64, true, true)]

@@ -151,15 +151,21 @@ public static class QuickThroughput
         return values[values.Length / 2];
     }
 
-    /// <summary>One FMA-peak sample: every thread runs the FMA loop; GFLOP/s of all threads together.</summary>
+    /// <summary>
+    /// One FMA-peak sample: every thread runs the FMA loop of the width the GEMM kernels use (512-bit on AVX-512);
+    /// GFLOP/s of all threads together.
+    /// </summary>
     private sealed class PeakSampler(CpuCompute compute, long iterationsPerThread)
     {
         private readonly float[] _sink = new float[compute.Threads];
+        private readonly bool _wide = compute.UsesVector512;
 
         public double Sample()
         {
-            var seconds = Seconds(() => compute.ParallelFor(compute.Threads, t => _sink[t] = FmaPeak.Run(iterationsPerThread)));
-            return (double)FmaPeak.FlopsPerIteration * iterationsPerThread * compute.Threads / seconds / 1e9;
+            var seconds = Seconds(() => compute.ParallelFor(compute.Threads,
+                t => _sink[t] = _wide ? FmaPeak.Run512(iterationsPerThread) : FmaPeak.Run(iterationsPerThread)));
+            var flopsPerIteration = _wide ? FmaPeak.FlopsPerIteration512 : FmaPeak.FlopsPerIteration;
+            return (double)flopsPerIteration * iterationsPerThread * compute.Threads / seconds / 1e9;
         }
     }
 

@@ -51,14 +51,29 @@ internal sealed class BenchCommand
             if (BackendOption.Describe(backend) is { } device) _context.Out.WriteLine(device);
             using var bench = new RecurrentStepBenchmark(backend, cell, input, hidden, seq, batch, threads);
             var seconds = bench.MedianSeconds(warmups: 3, repeats: parse.GetValue(_repeats));
+            var gflops = bench.Flops / seconds / 1e9;
             _context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"bench {cellName} I={input} H={hidden} T={seq} B={batch} threads={threads} backend={backendName}: median {seconds * 1000:F2} ms, {bench.Flops / seconds / 1e9:F1} GFLOP/s"));
+                $"bench {cellName} I={input} H={hidden} T={seq} B={batch} threads={threads} backend={backendName}: median {seconds * 1000:F2} ms, {gflops:F1} GFLOP/s"));
+            if (bench.InstructionSet is { } isa) _context.Out.WriteLine(PeakLine(isa, bench.UsesVector512, threads, gflops));
             return ExitCodes.Success;
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             return ErrorReporter.Report(e, _context.Error, parse.GetValue(_verbose));
         }
+    }
+
+    /// <summary>
+    /// The CPU run's instruction set and its GFLOP/s against the FMA peak of the same width, measured right after on
+    /// one core and on the run's threads (a shared machine's peak drifts, so it is never a constant).
+    /// </summary>
+    private static string PeakLine(string isa, bool vector512, int threads, double gflops)
+    {
+        var one = FmaPeak.MeasureGflops(1, vector512: vector512);
+        var all = threads == 1 ? one : FmaPeak.MeasureGflops(threads, vector512: vector512);
+        var width = vector512 ? 512 : 256;
+        return string.Create(CultureInfo.InvariantCulture,
+            $"isa={isa}: {width}-bit FMA peak {one:F1} GFLOP/s on 1 core, {all:F1} on {threads}; this step ran at {100 * gflops / all:F1}% of the {threads}-thread peak");
     }
 
     private static Option<int> Positive(string name, string description, int defaultValue)

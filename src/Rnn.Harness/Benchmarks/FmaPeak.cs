@@ -8,9 +8,10 @@ using Rnn.Kernels.Compute;
 namespace Rnn.Harness.Benchmarks;
 
 /// <summary>
-/// The machine's attainable Vector256 multiply-add rate, measured rather than read off a spec sheet: ten independent
-/// accumulator chains per thread (more than latency × FMA ports on current cores) with no memory traffic. GEMM
-/// efficiency is quoted against this, measured in the same run, because shared machines drift by tens of percent.
+/// The machine's attainable Vector256 or Vector512 multiply-add rate, measured rather than read off a spec sheet: ten
+/// independent accumulator chains per thread (more than latency × FMA ports on current cores) with no memory
+/// traffic. GEMM efficiency is quoted against this, measured in the same run and at the width the GEMM ran, because
+/// shared machines drift by tens of percent (and some AVX-512 cores have one 512-bit FMA port, others two).
 /// </summary>
 public static class FmaPeak
 {
@@ -18,6 +19,12 @@ public static class FmaPeak
     /// Floating-point operations one call of <see cref="Run"/> performs per iteration (10 × 8 lanes × 2).
     /// </summary>
     public const int FlopsPerIteration = 10 * 8 * 2;
+
+    /// <summary>Floating-point operations one call of <see cref="Run512"/> performs per iteration (10 × 16 lanes × 2).</summary>
+    public const int FlopsPerIteration512 = 10 * 16 * 2;
+
+    /// <summary>True where <see cref="Run512"/> runs in hardware (AVX-512F, not switched off by DOTNET_EnableAVX512=0).</summary>
+    public static bool Vector512Available => Avx512F.IsSupported && Vector512.IsHardwareAccelerated;
 
     /// <summary>
     /// Runs <paramref name="iterations"/> rounds of ten Vector256 multiply-adds on the calling thread and returns a
@@ -55,16 +62,39 @@ public static class FmaPeak
         return Vector256.Sum(sum);
     }
 
+    /// <summary><see cref="Run"/> with ten Vector512 fused multiply-adds per iteration; needs <see cref="Vector512Available"/>.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    public static float Run512(long iterations)
+    {
+        if (!Vector512Available) throw new PlatformNotSupportedException("the 512-bit FMA peak needs AVX-512F");
+        var x = Vector512.Create(0.999999f);
+        var y = Vector512.Create(1e-6f);
+        Vector512<float> a0 = Vector512.Create(1f), a1 = a0, a2 = a0, a3 = a0, a4 = a0;
+        Vector512<float> a5 = a0, a6 = a0, a7 = a0, a8 = a0, a9 = a0;
+        for (var i = 0L; i < iterations; i++)
+        {
+            a0 = Avx512F.FusedMultiplyAdd(a0, x, y); a1 = Avx512F.FusedMultiplyAdd(a1, x, y);
+            a2 = Avx512F.FusedMultiplyAdd(a2, x, y); a3 = Avx512F.FusedMultiplyAdd(a3, x, y);
+            a4 = Avx512F.FusedMultiplyAdd(a4, x, y); a5 = Avx512F.FusedMultiplyAdd(a5, x, y);
+            a6 = Avx512F.FusedMultiplyAdd(a6, x, y); a7 = Avx512F.FusedMultiplyAdd(a7, x, y);
+            a8 = Avx512F.FusedMultiplyAdd(a8, x, y); a9 = Avx512F.FusedMultiplyAdd(a9, x, y);
+        }
+        var sum = a0 + a1 + a2 + a3 + a4 + a5 + a6 + a7 + a8 + a9;
+        return Vector512.Sum(sum);
+    }
+
     /// <summary>
     /// Measured peak in GFLOP/s with <paramref name="threads"/> threads of one <see cref="CpuCompute"/> each running
-    /// <see cref="Run"/>: the median of several timed rounds.
+    /// <see cref="Run"/> (or <see cref="Run512"/> when <paramref name="vector512"/>): the median of several timed rounds.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static double MeasureGflops(int threads, long iterationsPerThread = 2_000_000)
+    public static double MeasureGflops(int threads, long iterationsPerThread = 2_000_000, bool vector512 = false)
     {
+        if (vector512 && !Vector512Available) throw new PlatformNotSupportedException("the 512-bit FMA peak needs AVX-512F");
         using var compute = new CpuCompute(threads);
         var sink = new float[threads];
-        void Piece(int t) => sink[t] = Run(iterationsPerThread);
+        var flopsPerIteration = vector512 ? FlopsPerIteration512 : FlopsPerIteration;
+        void Piece(int t) => sink[t] = vector512 ? Run512(iterationsPerThread) : Run(iterationsPerThread);
         compute.ParallelFor(threads, Piece); // JIT and wake-up
         var rounds = new double[7];
         for (var r = 0; r < rounds.Length; r++)
@@ -72,7 +102,7 @@ public static class FmaPeak
             var start = Stopwatch.GetTimestamp();
             compute.ParallelFor(threads, Piece);
             var seconds = (Stopwatch.GetTimestamp() - start) / (double)Stopwatch.Frequency;
-            rounds[r] = (double)FlopsPerIteration * iterationsPerThread * threads / seconds / 1e9;
+            rounds[r] = (double)flopsPerIteration * iterationsPerThread * threads / seconds / 1e9;
         }
         Array.Sort(rounds);
         return rounds[rounds.Length / 2];

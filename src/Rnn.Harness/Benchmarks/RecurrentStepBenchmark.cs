@@ -69,6 +69,12 @@ public sealed class RecurrentStepBenchmark : IDisposable
     /// <summary>GEMM floating-point operations of one step (forward + backward ≈ 3 × the forward GEMMs).</summary>
     public double Flops { get; }
 
+    /// <summary>The CPU kernels' instruction set (see <see cref="CpuCompute.InstructionSet"/>); null on a device backend.</summary>
+    public string? InstructionSet => _executor is null ? _compute.InstructionSet : null;
+
+    /// <summary>True when the CPU kernels run on Vector512, so their peak is <see cref="FmaPeak"/>'s 512-bit one.</summary>
+    public bool UsesVector512 => _executor is null && _compute.UsesVector512;
+
     public void RunStep()
     {
         Array.Clear(_gradients);

@@ -48,6 +48,21 @@ public sealed unsafe class CpuCompute : IDisposable
     public int Threads { get; }
 
     /// <summary>
+    /// The instruction set of this instance's kernels: "avx512" (Vector512 FMA), "avx2" (Vector256 FMA), "avx"
+    /// (Vector256 multiply then add) or "scalar". avx512 and avx2 give the same bits.
+    /// </summary>
+    public string InstructionSet => _kernel switch
+    {
+        GemmKernelKind.Fma512 => "avx512",
+        GemmKernelKind.Fma => "avx2",
+        GemmKernelKind.Avx => "avx",
+        _ => "scalar",
+    };
+
+    /// <summary>True when the kernels run on Vector512 (the FMA peak to compare them with is the 512-bit one).</summary>
+    public bool UsesVector512 => _kernel == GemmKernelKind.Fma512;
+
+    /// <summary>
     /// C[m,n] = (accumulate ? C : 0) + op(A)·op(B), all row-major. op(A) is [m,k]: A is stored [m,k], or [k,m] when
     /// transA. op(B) is [k,n]: B is stored [k,n], or [n,k] when transB.
     /// </summary>
@@ -227,9 +242,8 @@ public sealed unsafe class CpuCompute : IDisposable
         for (var p0 = 0; p0 < k; p0 += kcMax)
         {
             var kc = Math.Min(kcMax, k - p0);
-            for (var i = 0; i < rows; i += MR)
-                GemmMicroKernel.Run(_kernel, kc, panels + (nint)i * k + p0 * MR, b + (nint)p0 * Lanes,
-                    c + (nint)i * Lanes, Lanes, Math.Min(MR, rows - i), Lanes, overwrite: p0 == 0);
+            GemmMicroKernel.RunPanels(_kernel, kc, panels + p0 * MR, (nint)MR * k, rows, b + (nint)p0 * Lanes, c,
+                Lanes, Lanes, overwrite: p0 == 0);
         }
         GC.KeepAlive(a);
     }

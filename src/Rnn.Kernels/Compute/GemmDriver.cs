@@ -77,12 +77,7 @@ internal static unsafe class GemmDriver
             var nr = Math.Min(NR, nc - jr);
             var bPanel = bBlock + (nint)jr * kc;
             var cColumn = problem.C + (nint)i0 * ldc + j0 + jr;
-            for (var ir = 0; ir < mc; ir += MR)
-            {
-                var mr = Math.Min(MR, mc - ir);
-                GemmMicroKernel.Run(kernel, kc, aBlock + (nint)ir * kc, bPanel, cColumn + ir * ldc, ldc, mr, nr,
-                    overwrite);
-            }
+            GemmMicroKernel.RunPanels(kernel, kc, aBlock, (nint)MR * kc, mc, bPanel, cColumn, ldc, nr, overwrite);
         }
     }
 }

@@ -14,4 +14,10 @@ internal enum GemmKernelKind
 
     /// <summary>Vector256 fused multiply-add (AVX2-era x64).</summary>
     Fma,
+
+    /// <summary>
+    /// Vector512 fused multiply-add (AVX-512F): the same chain of FMAs per element as <see cref="Fma"/>, so the same
+    /// bits; only more of them run per instruction.
+    /// </summary>
+    Fma512,
 }

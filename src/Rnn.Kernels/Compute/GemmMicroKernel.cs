@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
 namespace Rnn.Kernels.Compute;
@@ -7,20 +8,27 @@ namespace Rnn.Kernels.Compute;
 /// Picks the register tile for one 6×16 block of C: C[mr ≤ 6, nr ≤ 16] (=|+=) Σ_p Apanel[p,0..6) ⊗ Bpanel[p,0..16)
 /// over one depth block of packed, zero-padded panels. Full tiles write C directly; edge tiles run a full-width
 /// kernel into a scratch tile and merge the valid part with one add per element, which is exactly the arithmetic a
-/// full tile does, so an element's bits never depend on where tile edges fall.
+/// full tile does, so an element's bits never depend on where tile edges fall. With AVX-512 two full panels run as
+/// one 12×16 Vector512 tile (<see cref="RunPanels"/>), each element still the same chain of FMAs.
 /// </summary>
 internal static unsafe class GemmMicroKernel
 {
     public const int MR = 6;
     public const int NR = 16;
 
+    /// <summary>
+    /// The widest kernel the CPU runs well. Fma512 and Fma give the same bits, so machines with and without AVX-512
+    /// (or a process started with DOTNET_EnableAVX512F=0) agree.
+    /// </summary>
     public static GemmKernelKind BestKind =>
-        Fma.IsSupported && Avx.IsSupported ? GemmKernelKind.Fma
+        IsSupported(GemmKernelKind.Fma512) ? GemmKernelKind.Fma512
+        : Fma.IsSupported && Avx.IsSupported ? GemmKernelKind.Fma
         : Avx.IsSupported ? GemmKernelKind.Avx
         : GemmKernelKind.Scalar;
 
     public static bool IsSupported(GemmKernelKind kind) => kind switch
     {
+        GemmKernelKind.Fma512 => Avx512F.IsSupported && Vector512.IsHardwareAccelerated,
         GemmKernelKind.Fma => Fma.IsSupported && Avx.IsSupported,
         GemmKernelKind.Avx => Avx.IsSupported,
         _ => true,
@@ -34,9 +42,55 @@ internal static unsafe class GemmMicroKernel
     public static void Run(GemmKernelKind kind, int kc, float* a, float* b, float* c, nint ldc, int mr, int nr,
         bool overwrite)
     {
-        if (kind == GemmKernelKind.Fma) Run<FusedMultiplyAdd>(kc, a, b, c, ldc, mr, nr, overwrite);
+        if (kind == GemmKernelKind.Fma512) Run512(kc, a, b, c, ldc, mr, nr, overwrite);
+        else if (kind == GemmKernelKind.Fma) Run<FusedMultiplyAdd>(kc, a, b, c, ldc, mr, nr, overwrite);
         else if (kind == GemmKernelKind.Avx) Run<SeparateMultiplyAdd>(kc, a, b, c, ldc, mr, nr, overwrite);
         else RunScalar(kc, a, b, c, ldc, mr, nr, overwrite);
+    }
+
+    /// <summary>
+    /// C rows [0, rows) × one 16-column panel: the six-row A panels <paramref name="panelStride"/> floats apart, each
+    /// as <see cref="Run"/> would; the 512-bit kernel takes two full panels at a time (twelve chains in flight), and
+    /// the last sixteen rows at once where that many are left.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void RunPanels(GemmKernelKind kind, int kc, float* a, nint panelStride, int rows, float* b, float* c,
+        nint ldc, int nr, bool overwrite)
+    {
+        var i = 0;
+        if (kind == GemmKernelKind.Fma512 && nr == NR)
+        {
+            for (; i + 2 * MR <= rows; i += 2 * MR, a += 2 * panelStride)
+            {
+                if (rows - i == 16)
+                {
+                    // 12 + 4 rows left: one 16-row tile over the two panels and the third's first four rows.
+                    GemmVectorKernels512.Tile16x16(kc, a, a + panelStride, a + 2 * panelStride, b, c + i * ldc, ldc,
+                        overwrite);
+                    return;
+                }
+                GemmVectorKernels512.Tile12x16(kc, a, a + panelStride, b, c + i * ldc, ldc, overwrite);
+            }
+        }
+        for (; i < rows; i += MR, a += panelStride) Run(kind, kc, a, b, c + i * ldc, ldc, Math.Min(MR, rows - i), nr, overwrite);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Run512(int kc, float* a, float* b, float* c, nint ldc, int mr, int nr, bool overwrite)
+    {
+        if (nr == NR && mr == MR) GemmVectorKernels512.Tile6x16(kc, a, b, c, ldc, overwrite);
+        else if (nr == NR && mr == 4) GemmVectorKernels512.Tile4x16(kc, a, b, c, ldc, overwrite);
+        else RunIntoScratch512(kc, a, b, c, ldc, mr, nr, overwrite);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void RunIntoScratch512(int kc, float* a, float* b, float* c, nint ldc, int mr, int nr,
+        bool overwrite)
+    {
+        var scratch = stackalloc float[MR * NR];
+        if (mr <= 4) GemmVectorKernels512.Tile4x16(kc, a, b, scratch, NR, overwrite: true);
+        else GemmVectorKernels512.Tile6x16(kc, a, b, scratch, NR, overwrite: true);
+        Merge(scratch, c, ldc, mr, nr, overwrite);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
 namespace Rnn.Kernels.Compute;
@@ -45,11 +46,7 @@ internal static unsafe class GemmPackingB
             var panel = dst + (nint)p * NR;
             for (var s = 0; s < fullPanels; s++, src += NR, panel += panelStride)
             {
-                for (var r = 0; r < Band; r++)
-                {
-                    Avx.StoreAligned(panel + r * NR, Avx.LoadVector256(src + r * ldb));
-                    Avx.StoreAligned(panel + r * NR + 8, Avx.LoadVector256(src + r * ldb + 8));
-                }
+                for (var r = 0; r < Band; r++) CopyRun(src + r * ldb, panel + r * NR);
             }
             if (tail != 0) CopyTail(src, ldb, panel, Band, tail);
         }
@@ -57,13 +54,22 @@ internal static unsafe class GemmPackingB
         {
             var src = b + (p0 + p) * ldb + j0;
             var panel = dst + (nint)p * NR;
-            for (var s = 0; s < fullPanels; s++, src += NR, panel += panelStride)
-            {
-                Avx.StoreAligned(panel, Avx.LoadVector256(src));
-                Avx.StoreAligned(panel + 8, Avx.LoadVector256(src + 8));
-            }
+            for (var s = 0; s < fullPanels; s++, src += NR, panel += panelStride) CopyRun(src, panel);
             if (tail != 0) CopyTail(src, ldb, panel, 1, tail);
         }
+    }
+
+    /// <summary>One 16-float run into a panel row: one ZMM move with AVX-512, else two aligned YMM moves.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void CopyRun(float* src, float* panel)
+    {
+        if (Vector512.IsHardwareAccelerated && Avx512F.IsSupported)
+        {
+            Avx512F.Store(panel, Avx512F.LoadVector512(src));
+            return;
+        }
+        Avx.StoreAligned(panel, Avx.LoadVector256(src));
+        Avx.StoreAligned(panel + 8, Avx.LoadVector256(src + 8));
     }
 
     /// <summary>Transposed B: stored row j holds op(B)[.., j]; 8×8 register transposes, scalar at the edges.</summary>

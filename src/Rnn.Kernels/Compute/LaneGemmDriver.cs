@@ -37,7 +37,15 @@ internal static unsafe class LaneGemmDriver
                         var mr = Math.Min(MR, mc - ir);
                         var rows = aBlock + (nint)ir * Lanes;
                         var cTile = c + (nint)(i0 + ir) * n + jr;
-                        if (mr == MR && nr == NR && kernel == GemmKernelKind.Fma)
+                        if (mc - ir >= 2 * MR && nr == NR && kernel == GemmKernelKind.Fma512)
+                        {
+                            // Two panels' rows at once; the loop's own step skips the second.
+                            GemmVectorKernels512.Tile12x16Lanes(kc / Lanes, rows, stepStride, bPanel, cTile, n, overwrite);
+                            ir += MR;
+                        }
+                        else if (mr == MR && nr == NR && kernel == GemmKernelKind.Fma512)
+                            GemmVectorKernels512.Tile6x16Lanes(kc / Lanes, rows, stepStride, bPanel, cTile, n, overwrite);
+                        else if (mr == MR && nr == NR && kernel == GemmKernelKind.Fma)
                             GemmVectorKernels.Tile6x16Lanes<FusedMultiplyAdd>(kc / Lanes, rows, stepStride, bPanel, cTile, n, overwrite);
                         else if (mr == MR && nr == NR && kernel == GemmKernelKind.Avx)
                             GemmVectorKernels.Tile6x16Lanes<SeparateMultiplyAdd>(kc / Lanes, rows, stepStride, bPanel, cTile, n, overwrite);

@@ -90,7 +90,9 @@ public sealed class GruLayer(ParameterLayout layout, int index, int inputSize, i
                 var gx = gxT.Slice(b * gh, gh);
                 var ghh = ghT.Slice(b * gh, gh);
                 var o0 = b * hs;
-                for (var j = 0; j < full; j += Width) ForwardUnits<FullVector>(gx, ghh, hPrev, hNext, hs, j, o0 + j, Width);
+                var j = 0;
+                if (Use512) for (; j + Width512 <= full; j += Width512) GateMath512.GruForward(gx, ghh, hPrev, hNext, hs, j, o0 + j);
+                for (; j < full; j += Width) ForwardUnits<FullVector>(gx, ghh, hPrev, hNext, hs, j, o0 + j, Width);
                 if (full < hs) ForwardUnits<PartialVector>(gx, ghh, hPrev, hNext, hs, full, o0 + full, hs - full);
             }
         }
@@ -135,7 +137,10 @@ public sealed class GruLayer(ParameterLayout layout, int index, int inputSize, i
                 var dgx = dGxT.Slice(b * gh, gh);
                 var dgh = dGhT.Slice(b * gh, gh);
                 var o0 = b * hs;
-                for (var j = 0; j < full; j += Width)
+                var j = 0;
+                if (Use512)
+                    for (; j + Width512 <= full; j += Width512) GateMath512.GruBackward(g, ghh, dgx, dgh, dh, dyT, hPrev, hs, j, o0 + j);
+                for (; j < full; j += Width)
                     BackwardUnits<FullVector>(g, ghh, dgx, dgh, dh, dyT, hPrev, hs, j, o0 + j, Width);
                 if (full < hs)
                     BackwardUnits<PartialVector>(g, ghh, dgx, dgh, dh, dyT, hPrev, hs, full, o0 + full, hs - full);

@@ -181,7 +181,9 @@ public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, 
             SigmoidInPlace(gates[..(2 * unitSize)]);
             TanhInPlace(gates.Slice(2 * unitSize, unitSize));
             SigmoidInPlace(gates.Slice(3 * unitSize, unitSize));
-            for (var at = 0; at < unitSize; at += Width) CellLanes(gates, unitSize, at, cPrev, cNext, tanhC, hNext);
+            var at = 0;
+            if (Use512) for (; at < unitSize; at += Width512) GateMath512.LstmCell(gates, unitSize, at, cPrev, cNext, tanhC, hNext);
+            for (; at < unitSize; at += Width) CellLanes(gates, unitSize, at, cPrev, cNext, tanhC, hNext);
             FromLanes(hNext, rows, hs, Rows(_y, t * bh + b0 * hs, rows, hs), hs);
         }
         FromLanes(hLastT, rows, hs, Rows(_stateT, b0 * hs, rows, hs), hs);
@@ -273,7 +275,9 @@ public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, 
             var cPrev = cT.Slice(t * unitSize, unitSize);
             var tanhC = tanhCT.Slice(t * unitSize, unitSize);
             var dG = gateGradients.Span.Slice(t * gateSize, gateSize);
-            for (var at = 0; at < unitSize; at += Width) BackwardLanes(gates, unitSize, at, dG, dxh, dyT, tanhC, cPrev, dc);
+            var at = 0;
+            if (Use512) for (; at < unitSize; at += Width512) GateMath512.LstmBackward(gates, unitSize, at, dG, dxh, dyT, tanhC, cPrev, dc);
+            for (; at < unitSize; at += Width) BackwardLanes(gates, unitSize, at, dG, dxh, dyT, tanhC, cPrev, dc);
             ToPackedRows(_xhT!.Span.Slice((piece * steps + t) * JoinedWidth * Lanes, JoinedWidth * Lanes), inputs, t * Lanes);
             // [dh_{t-1} | dx_t | …] = [W_hh | W_ih | …]ᵀ · dG_t (only the first width rows); at t = 0 only for the
             // initial state's gradient and dx_0, when wanted

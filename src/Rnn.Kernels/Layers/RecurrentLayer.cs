@@ -95,6 +95,10 @@ public abstract class RecurrentLayer
         Span<float> dx, Span<float> dState0, Span<float> gradients);
 
     private PackedMatrix? _hhTransposed, _hh;
+    private ParallelRowPasses? _rowPasses;
+
+    /// <summary>The bias fill and bias-gradient sums over the window, split over the threads (same bits as serial).</summary>
+    private ParallelRowPasses RowPasses => _rowPasses ??= new ParallelRowPasses(Compute);
 
     /// <summary>Batch rows per piece of the recurrence: fixed, so results do not depend on the thread count.</summary>
     private protected const int RowsPerPiece = 16;
@@ -121,7 +125,7 @@ public abstract class RecurrentLayer
         int rows, ReadOnlySpan<float> bias)
     {
         var gh = GateCount * HiddenSize;
-        for (var r = 0; r < rows; r++) bias.CopyTo(gates.Slice(r * gh, gh));
+        RowPasses.FillRows(bias, gates, rows);
         Compute.Gemm(false, true, rows, gh, InputSize, x[..(rows * InputSize)], WeightIh.Of(parameters), gates, true);
     }
 
@@ -138,8 +142,8 @@ public abstract class RecurrentLayer
         var dGh = dGatesHidden[..(rows * gh)];
         Compute.Gemm(true, false, gh, InputSize, rows, dGx, x[..(rows * InputSize)], WeightIh.Of(gradients), true);
         Compute.Gemm(true, false, gh, HiddenSize, rows, dGh, hPrev[..(rows * HiddenSize)], WeightHh.Of(gradients), true);
-        ElementwiseSum.AddRows(dGx, rows, gh, BiasIh.Of(gradients));
-        ElementwiseSum.AddRows(dGh, rows, gh, BiasHh.Of(gradients));
+        RowPasses.AddRows(dGx, rows, gh, BiasIh.Of(gradients));
+        RowPasses.AddRows(dGh, rows, gh, BiasHh.Of(gradients));
         if (!dx.IsEmpty) Compute.Gemm(false, false, rows, InputSize, gh, dGx, WeightIh.Of(parameters), dx, false);
     }
 

@@ -64,7 +64,9 @@ public sealed class SimpleRnnLayer(ParameterLayout layout, int index, int inputS
             var dyT = dy.Slice(t * bh, bh);
             // dA_t = (dh + dy_t) ⊙ (1 - h_t²) ; dh_prev = dA_t·W_hh
             var full = FullVectors(bh);
-            for (var k = 0; k < full; k += Width) BackwardUnits<FullVector>(h, dh, dyT, dA, k, Width);
+            var k = 0;
+            if (Use512) for (; k + Width512 <= full; k += Width512) GateMath512.RnnBackward(h, dh, dyT, dA, k);
+            for (; k < full; k += Width) BackwardUnits<FullVector>(h, dh, dyT, dA, k, Width);
             if (full < bh) BackwardUnits<PartialVector>(h, dh, dyT, dA, full, bh - full);
             // at t = 0 only the initial state's gradient, when wanted
             if (t > 0 || !dState0.IsEmpty) Compute.Gemm(false, batch, dA, wHh, dh, false);

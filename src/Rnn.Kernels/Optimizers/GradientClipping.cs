@@ -60,6 +60,13 @@ public static class GradientClipping
         if (scale == 1f) return;
         ref var g0 = ref MemoryMarshal.GetReference(gradients);
         var i = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            var s = Vector512.Create(scale);
+            // g[i..i+16) *= s: one rounding per element, as below
+            for (; i <= gradients.Length - Vector512<float>.Count; i += Vector512<float>.Count)
+                (Vector512.LoadUnsafe(ref g0, (nuint)i) * s).StoreUnsafe(ref g0, (nuint)i);
+        }
         if (Vector256.IsHardwareAccelerated)
         {
             var s = Vector256.Create(scale);
@@ -77,6 +84,14 @@ public static class GradientClipping
     {
         ref var g0 = ref MemoryMarshal.GetReference(gradients);
         var i = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            for (; i <= gradients.Length - Vector512<float>.Count; i += Vector512<float>.Count)
+            {
+                var x = Vector512.LoadUnsafe(ref g0, (nuint)i);
+                if (!Vector512.EqualsAll(x - x, Vector512<float>.Zero)) return false;
+            }
+        }
         if (Vector256.IsHardwareAccelerated)
         {
             // x − x is 0 for a finite x and NaN for NaN or ±∞

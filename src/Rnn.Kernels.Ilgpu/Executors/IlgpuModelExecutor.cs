@@ -36,6 +36,7 @@ public sealed class IlgpuModelExecutor : IModelExecutor
         if (model.TokenInput) throw new NotSupportedException("the ILGPU backend does not run token (embedding) models yet; use backend cpu");
         _stages = model.Stages;
         if (_stages.Count == 0) throw new ArgumentException("the model has no layers", nameof(model));
+        if (model.IsBidirectional) throw new NotSupportedException("the ILGPU backend does not run bidirectional layers yet; use backend cpu");
         _layers = _stages.Select(s => s.Layer switch
         {
             RecurrentLayer r => (object)IlgpuRecurrentLayer.Create(device, r),
@@ -83,6 +84,8 @@ public sealed class IlgpuModelExecutor : IModelExecutor
             throw new ArgumentException($"parameters hold {parameters.Length} floats; the model has {Model.Layout.TotalLength}", nameof(parameters));
         if (state is not null && state.Batch != batch.Batch)
             throw new ArgumentException($"carried state is for {state.Batch} streams but the batch has {batch.Batch}", nameof(state));
+        if (batch.Lengths.Length > 0)
+            throw new NotSupportedException("the ILGPU backend does not run per-sample lengths yet; use backend cpu");
         (_steps, _batch) = (batch.Steps, batch.Batch);
         int rows = _steps * _batch, recurrent = 0;
         _parameterView = _parameters.Upload(parameters);

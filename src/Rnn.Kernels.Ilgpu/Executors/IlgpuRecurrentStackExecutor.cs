@@ -23,6 +23,8 @@ public sealed class IlgpuRecurrentStackExecutor : IRecurrentStackExecutor
     public IlgpuRecurrentStackExecutor(IlgpuDevice device, IReadOnlyList<RecurrentLayer> layers)
     {
         RecurrentStackShape.Check(layers);
+        if (layers.Any(l => l.IsReverse))
+            throw new NotSupportedException("the ilgpu backends do not run bidirectional layers yet; use the cpu backend for them");
         _device = device;
         Layers = layers;
         _layers = layers.Select(l => IlgpuRecurrentLayer.Create(device, l)).ToArray();
@@ -34,8 +36,14 @@ public sealed class IlgpuRecurrentStackExecutor : IRecurrentStackExecutor
     public IReadOnlyList<RecurrentLayer> Layers { get; }
 
     public void Forward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> x, ReadOnlySpan<float> state0,
-        Span<float> y, Span<float> stateT, int steps, int batch)
+        Span<float> y, Span<float> stateT, int steps, int batch) =>
+        Forward(parameters, x, state0, y, stateT, steps, batch, default);
+
+    public void Forward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> x, ReadOnlySpan<float> state0,
+        Span<float> y, Span<float> stateT, int steps, int batch, ReadOnlySpan<int> lengths)
     {
+        if (!lengths.IsEmpty)
+            throw new NotSupportedException("the ilgpu backends do not run per-sample lengths yet; use the cpu backend for them");
         _device.BindToCurrentThread();
         var shape = new RecurrentStackShape(Layers, batch);
         shape.CheckStates(state0.Length, stateT.Length);

@@ -1,3 +1,5 @@
+using Rnn.Kernels.Layers;
+
 namespace Rnn.Kernels.Jobs;
 
 /// <summary>One entry of <c>model.layers</c>. Fields that do not apply to <see cref="Type"/> are null/default.</summary>
@@ -19,6 +21,15 @@ public sealed record LayerSpec
 
     /// <summary>Recurrent: emit the output of every step (true) or only the last (false, the default).</summary>
     public bool ReturnSequences { get; init; }
+
+    /// <summary>
+    /// Recurrent: also run the layer backward in time (Keras Bidirectional, PyTorch bidirectional=True), the two
+    /// directions joined by <see cref="Merge"/>. Not read from job files yet.
+    /// </summary>
+    public bool Bidirectional { get; init; }
+
+    /// <summary>Recurrent and <see cref="Bidirectional"/>: how the two directions join (Keras merge_mode; concat by default).</summary>
+    public BidirectionalMerge Merge { get; init; } = BidirectionalMerge.Concat;
 
     /// <summary>Dense: "linear" (default) or "softmax". Recurrent: "tanh". Null for embedding and dropout.</summary>
     public string? Activation { get; init; }

@@ -115,9 +115,9 @@ public sealed class TrainingSetup
             switch (layer.Type)
             {
                 case LayerTypes.Embedding: model.AddEmbedding(layer.Units!.Value); break;
-                case LayerTypes.SimpleRnn: model.AddRecurrent(RecurrentCell.SimpleRnn, layer.Units!.Value, layer.ReturnSequences); break;
-                case LayerTypes.Lstm: model.AddRecurrent(RecurrentCell.Lstm, layer.Units!.Value, layer.ReturnSequences); break;
-                case LayerTypes.Gru: model.AddRecurrent(RecurrentCell.Gru, layer.Units!.Value, layer.ReturnSequences); break;
+                case LayerTypes.SimpleRnn: model.AddRecurrent(RecurrentCell.SimpleRnn, layer.Units!.Value, layer.ReturnSequences, layer.Bidirectional, layer.Merge); break;
+                case LayerTypes.Lstm: model.AddRecurrent(RecurrentCell.Lstm, layer.Units!.Value, layer.ReturnSequences, layer.Bidirectional, layer.Merge); break;
+                case LayerTypes.Gru: model.AddRecurrent(RecurrentCell.Gru, layer.Units!.Value, layer.ReturnSequences, layer.Bidirectional, layer.Merge); break;
                 case LayerTypes.Dense: model.AddDense(layer.Units!.Value); break;
                 case LayerTypes.Dropout: model.AddDropout((float)layer.Rate!.Value); break;
                 default: throw new JobValidationException(job.Name, [new JobValidationError("model.layers", $"unknown layer type '{layer.Type}'")]);

@@ -1,6 +1,6 @@
 using System.Text;
 using Grpc.Core;
-using Rnn.Kernels.Jobs;
+using Rnn.Training.Jobs;
 
 namespace Rnn.Silo.Api;
 

@@ -1,4 +1,5 @@
 using Rnn.Contracts.Messages;
+using Rnn.Kernels.Losses;
 using V1 = Rnn.Contracts.Api.V1;
 
 namespace Rnn.Silo.Api;

@@ -1,5 +1,6 @@
 using Rnn.Kernels.Backends;
 using Rnn.Kernels.Compute;
+using Rnn.Kernels.Layers;
 using Rnn.Kernels.Models;
 using Rnn.Kernels.Tensors;
 

@@ -56,7 +56,7 @@ public sealed class SequentialModel
     public IReadOnlyList<RecurrentBlock> RecurrentBlocks => _stages.Select(s => s.Layer).OfType<RecurrentBlock>().ToArray();
 
     /// <summary>True when a recurrent layer runs in both directions (then no state can be carried between windows).</summary>
-    public bool IsBidirectional => RecurrentBlocks.Any(b => b.Directions == 2);
+    public bool IsBidirectional { get; private set; }
 
     public SequentialModel AddEmbedding(int dimension)
     {
@@ -79,6 +79,7 @@ public sealed class SequentialModel
         var reverse = bidirectional ? RecurrentLayer.Create(cell, Layout, _recurrentCount, inputSize, units, _compute, reverse: true) : null;
         _recurrentCount++;
         var block = new RecurrentBlock(layer, reverse, merge);
+        IsBidirectional |= bidirectional;
         return AddStage(block, block.OutputSize, returnSequences);
     }
 

@@ -91,6 +91,32 @@ public class BidirectionalModelTests
     }
 
     [Fact]
+    public void PackedBidirectionalModelStepAllocatesNothingAfterWarmUp()
+    {
+        const int steps = 6, batch = 19, input = 3;
+        using var compute = new CpuCompute(1);
+        var model = new SequentialModel(input, false, compute)
+            .AddRecurrent(RecurrentCell.Lstm, 5, true, bidirectional: true)
+            .AddRecurrent(RecurrentCell.Gru, 4, false, bidirectional: true, BidirectionalMerge.Sum).AddDense(3);
+        var p = new float[model.Layout.TotalLength];
+        model.Initialize(p, 1);
+        var x = PackedBidirectionalGradientCheckTests.Fill(new DeterministicRandom(3), steps * batch * input, 1f);
+        var lengths = Enumerable.Range(0, batch).Select(b => 1 + b % steps).ToArray();
+        var dOutput = new float[batch * 3];
+        var gradients = new float[p.Length];
+        void Step()
+        {
+            model.Forward(p, x, default, steps, batch, null, true, 0, lengths);
+            model.Backward(p, dOutput, gradients);
+        }
+        Step();
+        Step();
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 3; i++) Step();
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Fact]
     public void BidirectionalModelRefusesCarriedState()
     {
         using var compute = new CpuCompute(1);

@@ -57,14 +57,14 @@ public class PackedSequenceTests
         {
             var n = lengths[b];
             using var alone = new CpuRecurrentStackExecutor(layers);
-            var xb = Rows(x, steps, batch, input, b, n);
-            var s0b = Rows(s0, states, batch, hidden, b, states);
+            var xb = Rows(x, batch, input, b, n);
+            var s0b = Rows(s0, batch, hidden, b, states);
             var yb = new float[n * d * hidden];
             var sTb = new float[s0b.Length];
             alone.Forward(p, xb, s0b, yb, sTb, n, 1);
             var dxb = new float[xb.Length];
             var ds0b = new float[s0b.Length];
-            alone.Backward(p, Rows(gy, steps, batch, d * hidden, b, n), Rows(gs, states, batch, hidden, b, states), dxb, ds0b, dpAlone);
+            alone.Backward(p, Rows(gy, batch, d * hidden, b, n), Rows(gs, batch, hidden, b, states), dxb, ds0b, dpAlone);
             AssertRows("y", y, yb, steps, batch, d * hidden, b, n);
             AssertRows("h_n", sT, sTb, states, batch, hidden, b, states);
             AssertRows("dx", dx, dxb, steps, batch, input, b, n);
@@ -85,12 +85,11 @@ public class PackedSequenceTests
         return (layers, layout);
     }
 
-    /// <summary>Rows [0, n) of sample b of a tensor [blocks, B, width], as a batch of one.</summary>
-    private static float[] Rows(float[] a, int blocks, int batch, int width, int b, int n)
+    /// <summary>Rows [0, n) of sample b of a tensor [·, B, width], as a batch of one.</summary>
+    private static float[] Rows(float[] a, int batch, int width, int b, int n)
     {
         var r = new float[n * width];
         for (var t = 0; t < n; t++) Array.Copy(a, (t * batch + b) * width, r, t * width, width);
-        _ = blocks;
         return r;
     }
 

@@ -25,11 +25,11 @@ public sealed class IlgpuModelExecutor : IModelExecutor
     private readonly DeviceBuffer<float> _parameters, _x, _gradients, _dOutput, _lossTerms, _targets, _sequenceGradient,
         _stateGradient, _stateScratch;
     private readonly DeviceBuffer<float>[] _stageGradients;
-    private readonly DeviceBuffer<int> _labels, _identity;
+    private readonly DeviceBuffer<int> _labels, _identity, _rowMask;
     private readonly DeviceBuffer<float>[] _lastOutputs;
     private readonly PackedBatchOrder _order = new();
     private float[] _sortedFeatures = [], _sortedTargets = [], _sortedState = [];
-    private int[] _sortedLabels = [], _identityHost = [];
+    private int[] _sortedLabels = [], _identityHost = [], _rowMaskHost = [];
     private ArrayView<float> _parameterView, _outputView;
     private float[] _output = [], _terms = [];
     private int _steps, _batch;
@@ -55,6 +55,7 @@ public sealed class IlgpuModelExecutor : IModelExecutor
         (_targets, _sequenceGradient, _stateGradient, _stateScratch) = (new(a), new(a), new(a), new(a));
         _labels = new DeviceBuffer<int>(a);
         _identity = new DeviceBuffer<int>(a);
+        _rowMask = new DeviceBuffer<int>(a);
         _lastOutputs = _stages.Select(_ => new DeviceBuffer<float>(a)).ToArray();
     }
 
@@ -143,6 +144,10 @@ public sealed class IlgpuModelExecutor : IModelExecutor
         {
             if (_sortedLabels.Length < rows) _sortedLabels = new int[rows];
             _order.Gather(labels, _sortedLabels, rows / _batch);
+            // A per-step output counts only at each sample's valid steps (as LossHead on the CPU).
+            if (MasksSteps(rows))
+                for (var row = 0; row < rows; row++)
+                    if (!IsValidRow(row)) _sortedLabels[row] = SoftmaxCrossEntropy.IgnoreLabel;
             labels = _sortedLabels.AsSpan(0, rows);
         }
         for (var row = 0; row < rows; row++) LossArguments.IsCounted(labels[row], row, classes);
@@ -152,7 +157,21 @@ public sealed class IlgpuModelExecutor : IModelExecutor
         if (_output.Length < rows * classes) _output = new float[rows * classes];
         DeviceCopy.ToHost(_outputView, _output.AsSpan(0, rows * classes));
         var correct = Accuracy.CountCorrect(_output.AsSpan(0, rows * classes), rows, classes, labels);
-        return new ShardStepResult((float)sum, rows, correct, rows);
+        var counted = MasksSteps(rows) ? ValidRows(rows) : rows;
+        return new ShardStepResult((float)sum, counted, correct, counted);
+    }
+
+    /// <summary>The output is per step and the samples have lengths: rows past a sample's length do not count.</summary>
+    private bool MasksSteps(int rows) => !_order.IsIdentity && _steps > 1 && rows == _steps * _batch;
+
+    /// <summary>Row t·B + i of the sorted batch is one of sample i's valid steps.</summary>
+    private bool IsValidRow(int row) => row / _batch < _order.SortedLengths[row % _batch];
+
+    private int ValidRows(int rows)
+    {
+        var count = 0;
+        for (var row = 0; row < rows; row++) if (IsValidRow(row)) count++;
+        return count;
     }
 
     private ShardStepResult MeanSquaredError(SequenceBatch batch, int length, ArrayView<float> dOutput)
@@ -160,7 +179,16 @@ public sealed class IlgpuModelExecutor : IModelExecutor
         var terms = _lossTerms.Ensure(length);
         var targets = Sorted(batch.Targets.AsSpan(0, length), length / (_batch * Model.OutputSize), Model.OutputSize, ref _sortedTargets);
         _device.Kernels.MeanSquaredError(length, _outputView, _targets.Upload(targets), dOutput, terms);
-        return new ShardStepResult((float)SumTerms(terms, length), length, 0, length / Model.OutputSize);
+        var rows = length / Model.OutputSize;
+        if (!MasksSteps(rows)) return new ShardStepResult((float)SumTerms(terms, length), length, 0, rows);
+        // Rows past a sample's length: no loss, no gradient (zeroed in place through a row mask).
+        if (_rowMaskHost.Length < rows) _rowMaskHost = new int[rows];
+        for (var row = 0; row < rows; row++) _rowMaskHost[row] = IsValidRow(row) ? row : -1;
+        var mask = _rowMask.Upload(_rowMaskHost.AsSpan(0, rows));
+        _device.Kernels.CopyRows(rows, dOutput, dOutput, mask, Kernels.RowCopy.Rows(Model.OutputSize));
+        _device.Kernels.CopyRows(rows, terms, terms, mask, Kernels.RowCopy.Rows(Model.OutputSize));
+        var valid = ValidRows(rows);
+        return new ShardStepResult((float)SumTerms(terms, length), valid * Model.OutputSize, 0, valid);
     }
 
     /// <summary>Σ terms in index order, in double (deterministic for any device).</summary>
@@ -275,5 +303,6 @@ public sealed class IlgpuModelExecutor : IModelExecutor
             buffer.Dispose();
         _labels.Dispose();
         _identity.Dispose();
+        _rowMask.Dispose();
     }
 }

@@ -11,8 +11,25 @@ public class IlgpuGoldenCaseTests(IlgpuCpuFixture fixture, ITestOutputHelper out
 
     public static TheoryData<string> Cases() => GoldenCaseFiles.Names();
 
+    public static TheoryData<string> CasesV2() => GoldenCaseFiles.NamesV2();
+
     [Fact]
     public void AllNineCasesAreFound() => Assert.Equal(9, Cases().Count);
+
+    [Fact]
+    public void AllFifteenBidirectionalAndPackedCasesAreFound() => Assert.Equal(15, CasesV2().Count);
+
+    [Theory]
+    [MemberData(nameof(CasesV2))]
+    public void IlgpuKernelsMatchLibtorchPackedAndBidirectional(string file)
+    {
+        var runner = new GoldenCaseRunner(fixture.Backend);
+        var result = runner.Run(Path.Combine(GoldenCaseFiles.FolderV2, file));
+        output.WriteLine(result.Summary());
+        Assert.True(result.Passed, result.Summary());
+        if (file.Contains("_bi", StringComparison.Ordinal))
+            Assert.Contains(result.Comparisons, c => c.Name == "dweight_hh_l0_reverse");
+    }
 
     [Theory]
     [MemberData(nameof(Cases))]

@@ -41,6 +41,51 @@ public class IlgpuModelGradientTests(IlgpuCpuFixture fixture)
         AssertSameAsCpu(model, compute, batch, LossKind.MeanSquaredError, carryState: true);
     }
 
+    [Fact]
+    public void BidirectionalSequenceClassifierWithLengthsMatchesCpu()
+    {
+        using var compute = new CpuCompute(1);
+        var model = new SequentialModel(3, false, compute)
+            .AddRecurrent(RecurrentCell.Gru, 4, returnSequences: true, bidirectional: true)
+            .AddRecurrent(RecurrentCell.Lstm, 3, returnSequences: false, bidirectional: true)
+            .AddDense(3);
+        var batch = new SequenceBatch(5, 4, 3, tokens: false, labelRows: 4, targetsPerRow: 0);
+        Fill(batch.Features, 31);
+        int[] labels = [2, 0, 1, 1];
+        labels.CopyTo(batch.Labels, 0);
+        batch.Lengths = [3, 5, 1, 4];
+        AssertSameAsCpu(model, compute, batch, LossKind.SparseCategoricalCrossEntropy, carryState: false);
+    }
+
+    [Fact]
+    public void SequenceRegressorWithLengthsAndCarriedStateMatchesCpu()
+    {
+        using var compute = new CpuCompute(1);
+        var model = new SequentialModel(2, false, compute)
+            .AddRecurrent(RecurrentCell.SimpleRnn, 4, returnSequences: true)
+            .AddDense(2);
+        var batch = new SequenceBatch(4, 3, 2, tokens: false, labelRows: 12, targetsPerRow: 2);
+        Fill(batch.Features, 41);
+        Fill(batch.Targets, 42);
+        batch.Lengths = [2, 4, 1];
+        AssertSameAsCpu(model, compute, batch, LossKind.MeanSquaredError, carryState: true);
+    }
+
+    [Fact]
+    public void PerStepClassifierWithLengthsCountsOnlyValidStepsAsTheCpuDoes()
+    {
+        using var compute = new CpuCompute(1);
+        var model = new SequentialModel(3, false, compute)
+            .AddRecurrent(RecurrentCell.Lstm, 4, returnSequences: true, bidirectional: true)
+            .AddDense(3);
+        var batch = new SequenceBatch(4, 3, 3, tokens: false, labelRows: 12, targetsPerRow: 0);
+        Fill(batch.Features, 51);
+        int[] labels = [0, 1, 2, 2, 1, 0, 1, 1, 2, 0, 0, 1];
+        labels.CopyTo(batch.Labels, 0);
+        batch.Lengths = [4, 1, 2];
+        AssertSameAsCpu(model, compute, batch, LossKind.SparseCategoricalCrossEntropy, carryState: false);
+    }
+
     private const int SoftmaxCrossEntropyIgnore = Losses.SoftmaxCrossEntropy.IgnoreLabel;
 
     private void AssertSameAsCpu(SequentialModel model, CpuCompute compute, SequenceBatch batch, LossKind loss, bool carryState)

@@ -9,7 +9,9 @@ namespace Rnn.Client.Commands;
 /// <summary>
 /// <c>rnn bench</c>: the median time of one training step of one recurrent layer (forward over T steps, loss = sum
 /// of the outputs, backward) and its GFLOP/s — the measurement torchref's <c>bench</c> makes of libtorch, so the two
-/// can be run one right after the other and compared as a ratio.
+/// can be run one right after the other and compared as a ratio. <c>--lengths uniform</c> gives the samples lengths
+/// uniform in 1..T (fixed seed) and times the packed step (only the samples still running at each step) right
+/// beside the same batch padded to T.
 /// </summary>
 internal sealed class BenchCommand
 {
@@ -23,15 +25,21 @@ internal sealed class BenchCommand
     private readonly Option<int> _repeats = Positive("--repeats", "Timed steps (the median is reported), after 3 warm-ups", 10);
     private readonly Option<int> _threads = CommonOptions.Threads();
     private readonly Option<string> _backend = BackendOption.Create();
+    private readonly Option<string> _lengths = new("--lengths")
+    {
+        Description = "full (every sample T steps) or uniform (lengths uniform in 1..T from a fixed seed: packed time beside padded time)",
+        DefaultValueFactory = _ => "full",
+    };
 
     public BenchCommand(CliContext context, Option<bool> verbose)
     {
         _context = context;
         _verbose = verbose;
         _cell.AcceptOnlyFromAmong("lstm", "gru", "rnn");
+        _lengths.AcceptOnlyFromAmong("full", "uniform");
         Command = new Command("bench", "Time one training step of one recurrent layer (median ms and GFLOP/s)")
         {
-            _cell, _input, _hidden, _seq, _batch, _repeats, _threads, _backend,
+            _cell, _input, _hidden, _seq, _batch, _repeats, _threads, _backend, _lengths,
         };
         Command.SetAction(Invoke);
     }
@@ -49,12 +57,22 @@ internal sealed class BenchCommand
             var backendName = parse.GetRequiredValue(_backend);
             using var backend = BackendOption.Open(backendName, threads);
             if (BackendOption.Describe(backend) is { } device) _context.Out.WriteLine(device);
+            var repeats = parse.GetValue(_repeats);
             using var bench = new RecurrentStepBenchmark(backend, cell, input, hidden, seq, batch, threads);
-            var seconds = bench.MedianSeconds(warmups: 3, repeats: parse.GetValue(_repeats));
+            var seconds = bench.MedianSeconds(warmups: 3, repeats: repeats);
             var gflops = bench.Flops / seconds / 1e9;
+            var label = $"bench {cellName} I={input} H={hidden} T={seq} B={batch} threads={threads} backend={backendName}";
+            if (parse.GetRequiredValue(_lengths) == "full")
+            {
+                _context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{label}: median {seconds * 1000:F2} ms, {gflops:F1} GFLOP/s"));
+                if (bench.InstructionSet is { } isa) _context.Out.WriteLine(PeakLine(isa, bench.UsesVector512, threads, gflops));
+                return ExitCodes.Success;
+            }
+            var lengths = RecurrentStepBenchmark.UniformLengths(seq, batch);
+            using var packed = new RecurrentStepBenchmark(backend, cell, input, hidden, seq, batch, threads, lengths);
+            var packedSeconds = packed.MedianSeconds(warmups: 3, repeats: repeats);
             _context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"bench {cellName} I={input} H={hidden} T={seq} B={batch} threads={threads} backend={backendName}: median {seconds * 1000:F2} ms, {gflops:F1} GFLOP/s"));
-            if (bench.InstructionSet is { } isa) _context.Out.WriteLine(PeakLine(isa, bench.UsesVector512, threads, gflops));
+                $"{label} lengths=uniform(1..{seq}, sum {lengths.Sum()} of {seq * batch} steps): padded median {seconds * 1000:F2} ms, packed median {packedSeconds * 1000:F2} ms, packed {seconds / packedSeconds:F2}x faster"));
             return ExitCodes.Success;
         }
         catch (Exception e) when (e is not OutOfMemoryException)

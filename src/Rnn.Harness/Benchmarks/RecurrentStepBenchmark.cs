@@ -12,7 +12,9 @@ namespace Rnn.Harness.Benchmarks;
 /// One training step of one recurrent layer, as torchref's bench measures libtorch: forward over T steps from a zero
 /// state, loss = sum of the outputs (dy = 1, no gradient on the final state), backward to every parameter; like
 /// libtorch there (x and the initial state do not require grad) the CPU layer computes neither's gradient. Buffers are allocated once;
-/// on the CPU backend <see cref="RunStep"/> allocates nothing after the first call.
+/// on the CPU backend <see cref="RunStep"/> allocates nothing after the first call. With lengths the same step runs
+/// as a packed batch (sample b only lengths[b] steps, the batch in length order, longest first), so its time can be
+/// set against the same batch padded to T.
 /// </summary>
 public sealed class RecurrentStepBenchmark : IDisposable
 {
@@ -22,10 +24,24 @@ public sealed class RecurrentStepBenchmark : IDisposable
     private readonly IRecurrentStackExecutor? _executor;
     private readonly float[] _parameters, _gradients, _x, _y, _dy, _state0, _stateT, _dStateT;
     private readonly int _steps, _batch;
+    private readonly int[] _lengths = [];
 
-    public RecurrentStepBenchmark(RecurrentCell cell, int input, int hidden, int steps, int batch, int threads)
-        : this(null, cell, input, hidden, steps, batch, threads)
+    public RecurrentStepBenchmark(RecurrentCell cell, int input, int hidden, int steps, int batch, int threads,
+        int[]? lengths = null)
+        : this(null, cell, input, hidden, steps, batch, threads, lengths)
     {
+    }
+
+    /// <summary>
+    /// B lengths uniform in 1..T from a fixed seed, sorted longest first (the packed order); the same every run.
+    /// </summary>
+    public static int[] UniformLengths(int steps, int batch)
+    {
+        var random = new DeterministicRandom(20);
+        var lengths = new int[batch];
+        for (var b = 0; b < batch; b++) lengths[b] = 1 + random.NextInt(steps);
+        Array.Sort(lengths, (a, b) => b.CompareTo(a));
+        return lengths;
     }
 
     /// <summary>
@@ -35,7 +51,7 @@ public sealed class RecurrentStepBenchmark : IDisposable
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public RecurrentStepBenchmark(IComputeBackend? backend, RecurrentCell cell, int input, int hidden, int steps,
-        int batch, int threads)
+        int batch, int threads, int[]? lengths = null)
     {
         _ownsCompute = backend is not CpuBackend;
         _compute = backend is CpuBackend cpu ? cpu.Compute : new CpuCompute(threads);
@@ -49,7 +65,15 @@ public sealed class RecurrentStepBenchmark : IDisposable
         var random = new DeterministicRandom(2);
         _x = new float[steps * batch * input];
         for (var i = 0; i < _x.Length; i++) _x[i] = 2f * random.NextFloat() - 1f;
-        Flops = 6.0 * steps * batch * _layer.GateCount * hidden * (input + hidden);
+        if (lengths is not null)
+        {
+            if (backend is not null and not CpuBackend)
+                throw new NotSupportedException($"packed lengths run on the cpu backend only for now, not on {backend.Name}");
+            _lengths = lengths;
+        }
+        // Packed: only each sample's own steps count.
+        var sampleSteps = lengths is null ? (double)steps * batch : lengths.Sum(n => (double)n);
+        Flops = 6.0 * sampleSteps * _layer.GateCount * hidden * (input + hidden);
         if (backend is not null and not CpuBackend)
         {
             // y, dy and the states live on the device there: no host copies of them.
@@ -66,7 +90,7 @@ public sealed class RecurrentStepBenchmark : IDisposable
         _dStateT = new float[state];
     }
 
-    /// <summary>GEMM floating-point operations of one step (forward + backward ≈ 3 × the forward GEMMs).</summary>
+    /// <summary>GEMM floating-point operations of one step (forward + backward ≈ 3 × the forward GEMMs) over the valid steps.</summary>
     public double Flops { get; }
 
     /// <summary>The CPU kernels' instruction set (see <see cref="CpuCompute.InstructionSet"/>); null on a device backend.</summary>
@@ -83,7 +107,7 @@ public sealed class RecurrentStepBenchmark : IDisposable
             _executor.StepWithSumLoss(_parameters, _x, _steps, _batch, _gradients);
             return;
         }
-        _layer.Forward(_parameters, _x, _state0, _y, _stateT, _steps, _batch);
+        _layer.Forward(_parameters, _x, _state0, _y, _stateT, _steps, _batch, _lengths);
         _layer.Backward(_parameters, _dy, _dStateT, [], [], _gradients);
     }
 

@@ -12,7 +12,8 @@ namespace Rnn.Harness.Golden;
 
 /// <summary>
 /// Checks the kernels against libtorch reference cases (safetensors files whose __metadata__ says what they are:
-/// kind = layer | model, cell, T, B, I, H, L and C). The file name is never trusted. The cases run on any
+/// kind = layer | model, cell, T, B, I, H, L and C; bidirectional = true... for two directions per layer; a
+/// <c>lengths</c> tensor [B] for packed, variable-length samples). The file name is never trusted. The cases run on any
 /// <see cref="IComputeBackend"/>: a layer case through its recurrent-stack executor, a model case through its model
 /// executor and Adam. The runner does not own the backend.
 /// </summary>
@@ -37,12 +38,13 @@ public sealed class GoldenCaseRunner(IComputeBackend backend)
             var kind = Required(meta, "kind");
             var cell = ParseCell(Required(meta, "cell"));
             int steps = Int(meta, "T"), batch = Int(meta, "B"), input = Int(meta, "I"), hidden = Int(meta, "H"), depth = Int(meta, "L");
-            var description = $"{kind} {Required(meta, "cell")} T={steps} B={batch} I={input} H={hidden} L={depth}";
+            var shape = new CaseShape(cell, steps, batch, input, hidden, depth, Directions(meta), Lengths(file, steps, batch));
+            var description = $"{kind} {Required(meta, "cell")}{(shape.Directions == 2 ? " bidirectional" : "")}{(shape.Lengths.Length > 0 ? " lengths" : "")} T={steps} B={batch} I={input} H={hidden} L={depth}";
             return kind switch
             {
-                "layer" => new GoldenCaseResult(path, description, RunLayerCase(file, cell, steps, batch, input, hidden, depth), null),
+                "layer" => new GoldenCaseResult(path, description, RunLayerCase(file, shape), null),
                 "model" => new GoldenCaseResult(path, description + $" C={Int(meta, "C")}",
-                    RunModelCase(file, cell, steps, batch, input, hidden, depth, Int(meta, "C")), null),
+                    RunModelCase(file, shape, Int(meta, "C")), null),
                 _ => Failed(path, $"metadata 'kind' is '{kind}'; expected 'layer' or 'model'"),
             };
         }
@@ -66,20 +68,27 @@ public sealed class GoldenCaseRunner(IComputeBackend backend)
 
     private static GoldenCaseResult Failed(string path, string reason) => new(path, "unreadable", [], reason);
 
-    private List<TensorComparison> RunLayerCase(SafetensorsFile file, RecurrentCell cell, int steps, int batch,
-        int input, int hidden, int depth)
+    /// <summary>What a case's metadata says: sizes, directions D and the samples' lengths (empty: all T).</summary>
+    private sealed record CaseShape(RecurrentCell Cell, int Steps, int Batch, int Input, int Hidden, int Depth,
+        int Directions, int[] Lengths);
+
+    private List<TensorComparison> RunLayerCase(SafetensorsFile file, CaseShape shape)
     {
+        var (cell, steps, batch, input, hidden, depth) = (shape.Cell, shape.Steps, shape.Batch, shape.Input, shape.Hidden, shape.Depth);
+        var directions = shape.Directions;
         var descriptors = _backend is CpuBackend ? null : new CpuCompute(1);
         try
         {
             var compute = descriptors ?? ((CpuBackend)_backend).Compute;
             var layout = new ParameterLayout();
             var layers = new List<RecurrentLayer>();
+            // PyTorch's order: l0, l0_reverse, l1, ...; a level above the first reads D·H features.
             for (var l = 0; l < depth; l++)
-                layers.Add(RecurrentLayer.Create(cell, layout, l, l == 0 ? input : hidden, hidden, compute));
+                for (var d = 0; d < directions; d++)
+                    layers.Add(RecurrentLayer.Create(cell, layout, l, l == 0 ? input : directions * hidden, hidden, compute, reverse: d == 1));
             var parameters = LoadParameters(file, layout);
             var lstm = layers[0].StateCount == 2;
-            var stateLength = depth * batch * hidden;
+            var stateLength = directions * depth * batch * hidden;
             var results = new List<TensorComparison>();
             using var stack = _backend.CreateRecurrentStack(layers);
 
@@ -87,8 +96,8 @@ public sealed class GoldenCaseRunner(IComputeBackend backend)
             var x = Floats(file, "x", steps * batch * input);
             var state0 = lstm ? [.. Floats(file, "h0", stateLength), .. Floats(file, "c0", stateLength)] : Floats(file, "h0", stateLength);
             var stateT = new float[state0.Length];
-            var y = new float[steps * batch * hidden];
-            stack.Forward(parameters, x, state0, y, stateT, steps, batch);
+            var y = new float[steps * batch * directions * hidden];
+            stack.Forward(parameters, x, state0, y, stateT, steps, batch, shape.Lengths);
             results.Add(Compare(file, "y", y));
             results.Add(Compare(file, "h_n", stateT.AsSpan(0, stateLength)));
             if (lstm) results.Add(Compare(file, "c_n", stateT.AsSpan(stateLength)));
@@ -112,14 +121,15 @@ public sealed class GoldenCaseRunner(IComputeBackend backend)
         }
     }
 
-    private List<TensorComparison> RunModelCase(SafetensorsFile file, RecurrentCell cell, int steps, int batch,
-        int input, int hidden, int depth, int classes)
+    private List<TensorComparison> RunModelCase(SafetensorsFile file, CaseShape shape, int classes)
     {
+        var (cell, steps, batch, input, hidden, depth) = (shape.Cell, shape.Steps, shape.Batch, shape.Input, shape.Hidden, shape.Depth);
         var descriptors = _backend is CpuBackend ? null : new CpuCompute(1);
         try
         {
             var model = new SequentialModel(input, false, descriptors ?? ((CpuBackend)_backend).Compute);
-            for (var l = 0; l < depth; l++) model.AddRecurrent(cell, hidden, returnSequences: l < depth - 1);
+            for (var l = 0; l < depth; l++)
+                model.AddRecurrent(cell, hidden, returnSequences: l < depth - 1, bidirectional: shape.Directions == 2);
             model.AddDense(classes);
             var parameters = LoadParameters(file, model.Layout);
             var data = new SequenceBatch(steps, batch, input, tokens: false, labelRows: batch, targetsPerRow: 0);
@@ -127,6 +137,7 @@ public sealed class GoldenCaseRunner(IComputeBackend backend)
             var labels = file["labels"].ToInt64().Select(v => (int)v).ToArray();
             if (labels.Length != batch) throw new GoldenCaseException($"tensor 'labels' has {labels.Length} values; expected B = {batch}");
             labels.CopyTo(data.Labels, 0);
+            data.Lengths = shape.Lengths;
             var results = new List<TensorComparison>();
             using var executor = _backend.CreateModelExecutor(model);
 
@@ -174,6 +185,26 @@ public sealed class GoldenCaseRunner(IComputeBackend backend)
         if (values.Length != expectedLength)
             throw new GoldenCaseException($"tensor '{name}' has {values.Length} values; the metadata implies {expectedLength}");
         return values;
+    }
+
+    /// <summary>2 when the metadata's 'bidirectional' says true (its text goes on to explain the layout), else 1.</summary>
+    private static int Directions(IReadOnlyDictionary<string, string> meta) =>
+        meta.TryGetValue("bidirectional", out var text) && text.StartsWith("true", StringComparison.OrdinalIgnoreCase) ? 2 : 1;
+
+    /// <summary>The optional 'lengths' tensor [B] (I64, each in 1..T); empty when the case has none.</summary>
+    private static int[] Lengths(SafetensorsFile file, int steps, int batch)
+    {
+        if (!file.TryGet("lengths", out var tensor)) return [];
+        var values = tensor.ToInt64();
+        if (values.Length != batch) throw new GoldenCaseException($"tensor 'lengths' has {values.Length} values; expected B = {batch}");
+        var lengths = new int[batch];
+        for (var b = 0; b < batch; b++)
+        {
+            if (values[b] < 1 || values[b] > steps)
+                throw new GoldenCaseException($"tensor 'lengths' gives sample {b} length {values[b]}; lengths must be in 1..T = {steps}");
+            lengths[b] = (int)values[b];
+        }
+        return lengths;
     }
 
     private static string Required(IReadOnlyDictionary<string, string> meta, string key) =>

@@ -25,6 +25,7 @@ public sealed class IlgpuKernels
     private readonly Action<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, int> _softmaxCrossEntropy;
     private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>> _meanSquaredError;
     private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, AdamStepCoefficients> _adam;
+    private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<int>, RowCopy> _copyRows;
 
     public IlgpuKernels(Accelerator accelerator)
     {
@@ -40,6 +41,7 @@ public sealed class IlgpuKernels
         _rnnBackward = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>>(SimpleRnnCellKernels.Backward);
         _softmaxCrossEntropy = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, int>(LossKernels.SoftmaxCrossEntropy);
         _meanSquaredError = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>>(LossKernels.MeanSquaredError);
+        _copyRows = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<int>, RowCopy>(RowCopyKernels.CopyRows);
         _adam = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, AdamStepCoefficients>(AdamKernels.Step);
     }
 
@@ -56,6 +58,12 @@ public sealed class IlgpuKernels
     public void Copy(ArrayView<float> src, ArrayView<float> dst, int length)
     {
         if (length > 0) _copy(length, src, dst);
+    }
+
+    /// <summary>dst row r (+)= src row map[r] (zero where map[r] &lt; 0), for <paramref name="rows"/> rows (see <see cref="RowCopy"/>).</summary>
+    public void CopyRows(int rows, ArrayView<float> src, ArrayView<float> dst, ArrayView<int> map, RowCopy copy)
+    {
+        if (rows * copy.Width > 0) _copyRows(rows * copy.Width, src, dst, map, copy);
     }
 
     public void Zero(ArrayView<float> dst, int length) => Fill(dst, 0f, length);

@@ -11,13 +11,14 @@ public sealed class CpuModelExecutor(SequentialModel model) : IModelExecutor
     public SequentialModel Model { get; } = model;
 
     public ReadOnlySpan<float> Forward(ReadOnlySpan<float> parameters, SequenceBatch batch, CarriedState? state) =>
-        Model.Forward(parameters, batch.Features, batch.Tokens, batch.Steps, batch.Batch, state, training: false, dropoutSeed: 0);
+        Model.Forward(parameters, batch.Features, batch.Tokens, batch.Steps, batch.Batch, state, training: false, dropoutSeed: 0,
+            batch.Lengths);
 
     public ShardStepResult ComputeGradient(ReadOnlySpan<float> parameters, SequenceBatch batch, CarriedState? state,
         LossKind loss, ulong dropoutSeed, Span<float> gradientSum)
     {
         var output = Model.Forward(parameters, batch.Features, batch.Tokens, batch.Steps, batch.Batch, state,
-            training: true, dropoutSeed);
+            training: true, dropoutSeed, batch.Lengths);
         var rows = Model.SequenceOutput ? batch.Steps * batch.Batch : batch.Batch;
         if (_dOutput.Length < output.Length) _dOutput = new float[output.Length];
         var dOutput = _dOutput.AsSpan(0, output.Length);

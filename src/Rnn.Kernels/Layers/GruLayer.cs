@@ -11,30 +11,33 @@ namespace Rnn.Kernels.Layers;
 /// GRU with PyTorch's gate order r, z, n (Keras reset_after=True): r,z = σ(W_i* x + b_i* + W_h* h + b_h*),
 /// n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn)), h' = (1 - z) ⊙ n + z ⊙ h.
 /// </summary>
-public sealed class GruLayer(ParameterLayout layout, int index, int inputSize, int hiddenSize, CpuCompute compute)
-    : RecurrentLayer(layout, index, inputSize, hiddenSize, 3, compute)
+public sealed class GruLayer(ParameterLayout layout, int index, int inputSize, int hiddenSize, CpuCompute compute,
+    bool reverse = false)
+    : RecurrentLayer(layout, index, inputSize, hiddenSize, 3, compute, reverse)
 {
-    // _gx: input projections, then r, z, n after activation; _gh: W_hh h + b_hh of every step (n needs its own part).
+    // Packed rows by step slot (see PackedSteps): _gx: input projections, then r, z, n after activation; _gh: W_hh h +
+    // b_hh of every step (n needs its own part); _h [h0 | h_0 | ...].
     private float[]? _x, _gx, _gh, _h, _dGx, _dGh, _dh, _dy, _biasHh;
     private PackedMatrix? _packedForward, _packedBackward;
     private Action<int>? _forwardPiece, _backwardPiece;
     private bool _needsInitialStateGradient;
 
     public override void Forward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> x, ReadOnlySpan<float> state0,
-        Span<float> y, Span<float> stateT, int steps, int batch)
+        Span<float> y, Span<float> stateT, int steps, int batch, ReadOnlySpan<int> sortedLengths)
     {
-        CheckShapes(x, state0, y, stateT, steps, batch);
-        int hs = HiddenSize, gh = 3 * hs, bh = batch * hs, rows = steps * batch;
+        CheckShapes(x, state0, y, stateT, steps, batch, sortedLengths);
+        var packed = Packed;
+        int hs = HiddenSize, gh = 3 * hs, bh = batch * hs, rows = packed.Rows;
         Compute.WakeWorkers();
         _x = Grow(_x, rows * InputSize);
         _gx = Grow(_gx, rows * gh);
         _gh = Grow(_gh, rows * gh);
-        _h = Grow(_h, (steps + 1) * bh);
+        _h = Grow(_h, packed.StateRows * hs);
         LastSteps = steps;
         LastBatch = batch;
 
-        x[..(rows * InputSize)].CopyTo(_x);
-        ProjectInputs(parameters, x, _gx, rows, BiasIh.Of(parameters));
+        packed.GatherInputs(x, _x, InputSize);
+        ProjectInputs(parameters, _x, _gx, rows, BiasIh.Of(parameters));
         state0[..bh].CopyTo(_h);
         // Fixed pieces of batch rows over the threads, one hand-off per window (see RecurrentLayer.RowsPerPiece).
         _packedForward = PackRecurrentWeights(parameters);
@@ -43,24 +46,27 @@ public sealed class GruLayer(ParameterLayout layout, int index, int inputSize, i
         _forwardPiece ??= ForwardPiece;
         Compute.ParallelFor(PieceCount(batch), _forwardPiece);
 
-        _h.AsSpan(bh, steps * bh).CopyTo(y);
-        _h.AsSpan(steps * bh, bh).CopyTo(stateT);
+        packed.ScatterOutputs(_h, y, hs);
+        packed.GatherFinalStates(_h, stateT, hs);
     }
 
     public override void Backward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> dy, ReadOnlySpan<float> dStateT,
         Span<float> dx, Span<float> dState0, Span<float> gradients)
     {
-        int steps = LastSteps, batch = LastBatch, hs = HiddenSize, gh = 3 * hs, bh = batch * hs, rows = steps * batch;
+        int steps = LastSteps, batch = LastBatch, hs = HiddenSize, gh = 3 * hs, bh = batch * hs, rows = Packed.Rows;
         Compute.WakeWorkers();
         if (_gx is null || _gh is null || _h is null || _x is null)
             throw new InvalidOperationException("Backward needs a Forward first");
         _dGx = Grow(_dGx, rows * gh);
         _dGh = Grow(_dGh, rows * gh);
+        // Rows of samples that have ended stay zero, so the window-wide weight gradients skip them.
+        Packed.ClearEndedRows(_dGx, gh);
+        Packed.ClearEndedRows(_dGh, gh);
         _dh = Grow(_dh, bh);
         var dh = _dh.AsSpan(0, bh);
         dStateT[..bh].CopyTo(dh);
-        _dy = Grow(_dy, rows * hs);
-        dy[..(rows * hs)].CopyTo(_dy);
+        _dy = Grow(_dy, steps * bh);
+        dy[..(steps * bh)].CopyTo(_dy);
         _packedBackward = PackRecurrentWeightsForBackward(parameters);
         _needsInitialStateGradient = !dState0.IsEmpty;
         _backwardPiece ??= BackwardPiece;
@@ -73,15 +79,20 @@ public sealed class GruLayer(ParameterLayout layout, int index, int inputSize, i
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ForwardPiece(int piece)
     {
-        int steps = LastSteps, batch = LastBatch, hs = HiddenSize, gh = 3 * hs, bh = batch * hs;
-        var (b0, rows) = PieceRows(piece, batch);
+        int steps = LastSteps, batch = LastBatch, hs = HiddenSize, gh = 3 * hs;
+        var (b0, pieceRows) = PieceRows(piece, batch);
         var bHh = _biasHh.AsSpan(0, gh);
+        var packed = Packed;
         for (var t = 0; t < steps; t++)
         {
-            var gxT = _gx.AsSpan((t * batch + b0) * gh, rows * gh);
-            var ghT = _gh.AsSpan((t * batch + b0) * gh, rows * gh);
-            var hPrev = _h.AsSpan(t * bh + b0 * hs, rows * hs);
-            var hNext = _h.AsSpan((t + 1) * bh + b0 * hs, rows * hs);
+            // The piece's samples still running at step t (a prefix, as the batch is sorted by length).
+            var rows = Math.Min(pieceRows, packed.Active(t) - b0);
+            if (rows <= 0) break;
+            int at = packed.Offset(t) + b0, next = packed.Offset(t + 1) + b0;
+            var gxT = _gx.AsSpan(at * gh, rows * gh);
+            var ghT = _gh.AsSpan(at * gh, rows * gh);
+            var hPrev = _h.AsSpan(at * hs, rows * hs);
+            var hNext = _h.AsSpan(next * hs, rows * hs);
             for (var b = 0; b < rows; b++) bHh.CopyTo(ghT.Slice(b * gh, gh));
             Compute.Gemm(false, rows, hPrev, _packedForward!, ghT, true);
             var full = FullVectors(hs);
@@ -119,15 +130,20 @@ public sealed class GruLayer(ParameterLayout layout, int index, int inputSize, i
     private void BackwardPiece(int piece)
     {
         int steps = LastSteps, batch = LastBatch, hs = HiddenSize, gh = 3 * hs, bh = batch * hs;
-        var (b0, rows) = PieceRows(piece, batch);
-        var dh = _dh.AsSpan(b0 * hs, rows * hs);
+        var (b0, pieceRows) = PieceRows(piece, batch);
+        var packed = Packed;
+        // A sample's rows of dh hold its final state's gradient until its own last step is reached.
+        var dh = _dh.AsSpan(b0 * hs, pieceRows * hs);
         for (var t = steps - 1; t >= 0; t--)
         {
-            var gxT = _gx.AsSpan((t * batch + b0) * gh, rows * gh);
-            var ghT = _gh.AsSpan((t * batch + b0) * gh, rows * gh);
-            var dGxT = _dGx.AsSpan((t * batch + b0) * gh, rows * gh);
-            var dGhT = _dGh.AsSpan((t * batch + b0) * gh, rows * gh);
-            var hPrev = _h.AsSpan(t * bh + b0 * hs, rows * hs);
+            var rows = Math.Min(pieceRows, packed.Active(t) - b0);
+            if (rows <= 0) continue;
+            var at = packed.Offset(t) + b0;
+            var gxT = _gx.AsSpan(at * gh, rows * gh);
+            var ghT = _gh.AsSpan(at * gh, rows * gh);
+            var dGxT = _dGx.AsSpan(at * gh, rows * gh);
+            var dGhT = _dGh.AsSpan(at * gh, rows * gh);
+            var hPrev = _h.AsSpan(at * hs, rows * hs);
             var dyT = _dy.AsSpan(t * bh + b0 * hs, rows * hs);
             var full = FullVectors(hs);
             for (var b = 0; b < rows; b++)
@@ -146,7 +162,7 @@ public sealed class GruLayer(ParameterLayout layout, int index, int inputSize, i
                     BackwardUnits<PartialVector>(g, ghh, dgx, dgh, dh, dyT, hPrev, hs, full, o0 + full, hs - full);
             }
             // dh_prev = dh ⊙ z + dGh_t·W_hh (at t = 0 only the initial state's gradient, when wanted)
-            if (t > 0 || _needsInitialStateGradient) Compute.Gemm(false, rows, dGhT, _packedBackward!, dh, true);
+            if (t > 0 || _needsInitialStateGradient) Compute.Gemm(false, rows, dGhT, _packedBackward!, dh[..(rows * hs)], true);
         }
     }
 

@@ -20,9 +20,13 @@ namespace Rnn.Kernels.Layers;
 /// Backward's Wᵀ·dG_t yields dh_{t-1} (and dx_t when wanted) the same way, and each piece's weight gradient dGᵀ·XH
 /// over its T·16 lanes is one GEMM on operands written straight into panel layout, while they are still in cache.
 /// Lanes past a short last piece carry zeros (and finite values derived from them) and never leave the piece.
+/// With per-sample lengths (sorted longest first) a piece runs only as many steps as its first sample; the lanes of
+/// samples that have ended keep computing finite values that never leave the piece: their outputs are written as
+/// zeros, their final state is taken at their own last step, and backward zeroes their gate gradients.
 /// </remarks>
-public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, int hiddenSize, CpuCompute compute)
-    : RecurrentLayer(layout, index, inputSize, hiddenSize, 4, compute)
+public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, int hiddenSize, CpuCompute compute,
+    bool reverse = false)
+    : RecurrentLayer(layout, index, inputSize, hiddenSize, 4, compute, reverse)
 {
     // Lane-major, per piece: _xhT [T, JoinedWidth, 16] step inputs; _gatesT [T, 4H, 16] i,f,g,o after each step;
     // _cT [T+1, H, 16] cell states; _tanhCT [T, H, 16] tanh(c_t); _hLastT [H, 16] h_T. Backward, one step each:
@@ -36,7 +40,8 @@ public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, 
     private JoinedWeights? _weights;
     // Per gradient group (see GradientGroups): the gate gradients of its current piece, lane-major [T, 4H, 16] (the
     // weight-gradient GEMM reads them as they lie), the piece's joined inputs [T·16, JoinedWidth] packed, and the
-    // group's weight gradient [4H, JoinedWidth].
+    // group's weight gradient [4H, JoinedWidth]. The packed inputs come in depths of whole 16-step blocks (a piece
+    // uses the smallest that holds its steps), [group, block count - 1].
     private AlignedFloats?[] _groupGateGradients = [];
     private PackedMatrix?[] _groupInputs = [];
     private float[]? _groupWeightGradients;
@@ -55,9 +60,9 @@ public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, 
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override unsafe void Forward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> x, ReadOnlySpan<float> state0,
-        Span<float> y, Span<float> stateT, int steps, int batch)
+        Span<float> y, Span<float> stateT, int steps, int batch, ReadOnlySpan<int> sortedLengths)
     {
-        CheckShapes(x, state0, y, stateT, steps, batch);
+        CheckShapes(x, state0, y, stateT, steps, batch, sortedLengths);
         // The worker wakes while this thread packs the weights (a sleeping thread takes ~0.2 ms to get its core back).
         Compute.WakeWorkers();
         int hs = HiddenSize, k = JoinedWidth, gh = 4 * hs, pieces = PieceCount(batch);
@@ -109,11 +114,8 @@ public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, 
         var (groups, _) = GradientGroups(pieces);
         var weightSize = gh * JoinedWidth;
         _groupWeightGradients = Grow(_groupWeightGradients, groups * weightSize);
-        if (_groupGateGradients.Length < groups)
-        {
-            Array.Resize(ref _groupGateGradients, groups);
-            Array.Resize(ref _groupInputs, groups);
-        }
+        if (_groupGateGradients.Length < groups) Array.Resize(ref _groupGateGradients, groups);
+        if (_groupInputs.Length < groups * DepthBlocks(LastSteps)) Array.Resize(ref _groupInputs, groups * DepthBlocks(LastSteps));
         _backwardGroup ??= BackwardGroup;
         fixed (float* pdy = dy, pdt = dStateT, pdx = dx, pd0 = dState0)
         {
@@ -142,6 +144,9 @@ public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, 
         int steps = LastSteps, batch = LastBatch, input = InputSize, hs = HiddenSize, k = JoinedWidth, gh = 4 * hs;
         int bh = batch * hs;
         var (b0, rows) = PieceRows(piece, batch);
+        var packed = Packed;
+        // The piece's first sample is its longest; past its length the piece only writes zero outputs.
+        var pieceSteps = packed.Length(b0);
         int xhSize = k * Lanes, gateSize = gh * Lanes, unitSize = hs * Lanes;
         var xhT = _xhT!.Span.Slice(piece * steps * xhSize, steps * xhSize);
         var gatesT = _gatesT!.Span.Slice(piece * steps * gateSize, steps * gateSize);
@@ -156,10 +161,11 @@ public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, 
         // Joined inputs [h_{t-1} | x_t | 1 | 0…] in lanes: h of step 0 is the initial state, later ones come from the
         // gate math.
         ToLanes(Rows(_state0, b0 * hs, rows, hs), hs, rows, hs, xhT);
-        for (var t = 0; t < steps; t++)
+        for (var t = 0; t < pieceSteps; t++)
         {
             var slot = xhT.Slice(t * xhSize, xhSize);
-            ToLanes(Rows(_x, (t * batch + b0) * input, rows, input), input, rows, input, slot[(hs * Lanes)..]);
+            var active = RunningRows(t, b0, rows);
+            ToLanes(Rows(_x, (t * batch + b0) * input, active, input), input, active, input, slot[(hs * Lanes)..]);
             slot.Slice((hs + input) * Lanes, rows).Fill(1f);
             slot[((hs + input + 1) * Lanes)..].Clear();
         }
@@ -167,7 +173,7 @@ public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, 
 
         var xhBase = _xhT.Pointer + (nint)piece * steps * xhSize;
         var gatesBase = _gatesT.Pointer + (nint)piece * steps * gateSize;
-        for (var t = 0; t < steps; t++)
+        for (var t = 0; t < pieceSteps; t++)
         {
             // gates_t [4H, 16] = W_joined · xh_t [JoinedWidth, 16]
             Compute.MultiplyLanes(Weights.Forward, gh, xhBase + (nint)t * xhSize, gatesBase + (nint)t * gateSize);
@@ -184,11 +190,25 @@ public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, 
             var at = 0;
             if (Use512) for (; at < unitSize; at += Width512) GateMath512.LstmCell(gates, unitSize, at, cPrev, cNext, tanhC, hNext);
             for (; at < unitSize; at += Width) CellLanes(gates, unitSize, at, cPrev, cNext, tanhC, hNext);
-            FromLanes(hNext, rows, hs, Rows(_y, t * bh + b0 * hs, rows, hs), hs);
+            var active = RunningRows(t, b0, rows);
+            FromLanes(hNext, active, hs, Rows(_y, t * bh + b0 * hs, active, hs), hs);
+            Rows(_y, t * bh + (b0 + active) * hs, rows - active, hs).Clear();
+            // Samples [ended, active) of the piece take their last step now: their final state is this step's.
+            var ended = RunningRows(t + 1, b0, rows);
+            if (ended < active)
+            {
+                FromLanes(hNext[ended..], active - ended, hs, Rows(_stateT, (b0 + ended) * hs, active - ended, hs), hs);
+                FromLanes(cNext[ended..], active - ended, hs, Rows(_stateT, bh + (b0 + ended) * hs, active - ended, hs), hs);
+            }
         }
-        FromLanes(hLastT, rows, hs, Rows(_stateT, b0 * hs, rows, hs), hs);
-        FromLanes(cT.Slice(steps * unitSize, unitSize), rows, hs, Rows(_stateT, bh + b0 * hs, rows, hs), hs);
+        for (var t = pieceSteps; t < steps; t++) Rows(_y, t * bh + b0 * hs, rows, hs).Clear();
     }
+
+    /// <summary>Rows of the piece from <paramref name="b0"/> still running at step t: a prefix of its rows.</summary>
+    private int RunningRows(int t, int b0, int rows) => Math.Clamp(Packed.Active(t) - b0, 0, rows);
+
+    /// <summary>16-step depth blocks of the weight-gradient GEMM for a window of T steps.</summary>
+    private static int DepthBlocks(int steps) => (steps + Lanes - 1) / Lanes;
 
     /// <summary><paramref name="rows"/> rows of <paramref name="width"/> floats of a pinned span, from <paramref name="offset"/>.</summary>
     private static unsafe Span<float> Rows(float* pinned, int offset, int rows, int width) =>
@@ -227,20 +247,28 @@ public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private unsafe void BackwardGroup(int group)
     {
-        int steps = LastSteps, gh = 4 * HiddenSize, k = JoinedWidth, depth = steps * Lanes;
+        int steps = LastSteps, gh = 4 * HiddenSize, k = JoinedWidth, gateSize = gh * Lanes;
         var pieces = PieceCount(LastBatch);
         var (_, perGroup) = GradientGroups(pieces);
         var gateGradients = _groupGateGradients[group] = AlignedFloats.Grow(_groupGateGradients[group], steps * gh * Lanes);
-        var inputs = _groupInputs[group];
-        if (inputs is null || inputs.K != depth || inputs.N != k) _groupInputs[group] = inputs = new PackedMatrix(depth, k);
         var weightGradient = _groupWeightGradients.AsSpan(group * gh * k, gh * k);
         var first = group * perGroup;
         var end = Math.Min(first + perGroup, pieces);
         for (var piece = first; piece < end; piece++)
         {
+            // The GEMM's depth: the piece's steps rounded up to a whole 16-step block (at most T); the steps past its
+            // length get zero gate gradients.
+            var pieceSteps = Packed.Length(piece * RowsPerPiece);
+            var blocks = DepthBlocks(pieceSteps);
+            var depthSteps = Math.Min(steps, blocks * Lanes);
+            var slot = group * DepthBlocks(steps) + blocks - 1;
+            var inputs = _groupInputs[slot];
+            if (inputs is null || inputs.K != depthSteps * Lanes || inputs.N != k)
+                _groupInputs[slot] = inputs = new PackedMatrix(depthSteps * Lanes, k);
+            gateGradients.Span.Slice(pieceSteps * gateSize, (depthSteps - pieceSteps) * gateSize).Clear();
             BackwardPiece(piece, gateGradients, inputs);
-            // dW (+)= dGᵀ·XH over the piece's T·16 lanes; the unused lanes of a short piece have dG = 0 exactly.
-            Compute.GemmLaneMajorA(gateGradients.Pointer, gh, steps, gh * Lanes, inputs, weightGradient, accumulate: piece > first);
+            // dW (+)= dGᵀ·XH over the piece's steps·16 lanes; the unused lanes of a short piece have dG = 0 exactly.
+            Compute.GemmLaneMajorA(gateGradients.Pointer, gh, depthSteps, gateSize, inputs, weightGradient, accumulate: piece > first);
         }
     }
 
@@ -250,6 +278,7 @@ public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, 
         int steps = LastSteps, batch = LastBatch, hs = HiddenSize, input = InputSize, gh = 4 * hs, bh = batch * hs;
         int width = GradientWidth;
         var (b0, rows) = PieceRows(piece, batch);
+        var pieceSteps = Packed.Length(b0);
         int gateSize = gh * Lanes, unitSize = hs * Lanes;
         var gatesT = _gatesT!.Span.Slice(piece * steps * gateSize, steps * gateSize);
         var cT = _cT.AsSpan(piece * (steps + 1) * unitSize, (steps + 1) * unitSize);
@@ -264,13 +293,18 @@ public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, 
             dc.Clear();
             dyT.Clear();
         }
-        // The gradient on h_T sits where each step's product leaves the gradient on h_{t-1}.
-        ToLanes(Rows(_dStateT, b0 * hs, rows, hs), hs, rows, hs, dxh);
-        ToLanes(Rows(_dStateT, bh + b0 * hs, rows, hs), hs, rows, hs, dc);
+        // Past the piece's steps its input gradient is zero.
+        if (_wantsDx)
+            for (var t = pieceSteps; t < steps; t++) Rows(_dx, (t * batch + b0) * input, rows, input).Clear();
         var dxhPointer = _dxhT.Pointer + (nint)piece * width * Lanes;
-        for (var t = steps - 1; t >= 0; t--)
+        for (var t = pieceSteps - 1; t >= 0; t--)
         {
-            ToLanes(Rows(_dy, (t * batch + b0) * hs, rows, hs), hs, rows, hs, dyT);
+            // Samples [ended, active) take their last step at t: the gradient on their final state enters here, where
+            // each step's product leaves the gradient on h_{t-1}.
+            int active = RunningRows(t, b0, rows), ended = RunningRows(t + 1, b0, rows);
+            ToLanes(Rows(_dStateT, (b0 + ended) * hs, active - ended, hs), hs, active - ended, hs, dxh[ended..]);
+            ToLanes(Rows(_dStateT, bh + (b0 + ended) * hs, active - ended, hs), hs, active - ended, hs, dc[ended..]);
+            ToLanes(Rows(_dy, (t * batch + b0) * hs, active, hs), hs, active, hs, dyT);
             var gates = gatesT.Slice(t * gateSize, gateSize);
             var cPrev = cT.Slice(t * unitSize, unitSize);
             var tanhC = tanhCT.Slice(t * unitSize, unitSize);
@@ -278,6 +312,9 @@ public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, 
             var at = 0;
             if (Use512) for (; at < unitSize; at += Width512) GateMath512.LstmBackward(gates, unitSize, at, dG, dxh, dyT, tanhC, cPrev, dc);
             for (; at < unitSize; at += Width) BackwardLanes(gates, unitSize, at, dG, dxh, dyT, tanhC, cPrev, dc);
+            // Samples that ended before t take no part: zero gate gradients (so no weight gradient, and zero dh, dx).
+            if (active < rows)
+                for (var u = 0; u < gh; u++) dG.Slice(u * Lanes + active, rows - active).Clear();
             ToPackedRows(_xhT!.Span.Slice((piece * steps + t) * JoinedWidth * Lanes, JoinedWidth * Lanes), inputs, t * Lanes);
             // [dh_{t-1} | dx_t | …] = [W_hh | W_ih | …]ᵀ · dG_t (only the first width rows); at t = 0 only for the
             // initial state's gradient and dx_0, when wanted

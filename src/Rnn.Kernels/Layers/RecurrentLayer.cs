@@ -2,12 +2,17 @@ using System.Runtime.CompilerServices;
 using Rnn.Kernels.Compute;
 using Rnn.Kernels.Models;
 using Rnn.Kernels.Tensors;
+using static Rnn.Kernels.Tensors.ReusableBuffer;
 
 namespace Rnn.Kernels.Layers;
 
 /// <summary>
 /// One recurrent layer (PyTorch layout): weight_ih_l{k} [G·H, I], weight_hh_l{k} [G·H, H], bias_ih_l{k}, bias_hh_l{k}.
 /// Activations are time-major: x [T,B,I], y [T,B,H]; states [S,B,H] with S = 1 (h) or 2 (h, c for LSTM).
+/// With per-sample lengths (PyTorch's packed sequences) sample b runs steps 0..lengths[b]-1 only: its final state is
+/// the state after its own last step, y is zero past it, and no gradient flows through the steps past it. A layer
+/// always runs forward in time; the reverse direction of a bidirectional layer (<see cref="IsReverse"/>, parameters
+/// named ..._reverse) is the same layer run over each sample's steps in reverse order (<see cref="RecurrentBlock"/>).
 /// Forward keeps what backward needs in buffers owned by the layer, grown on first use and then reused, so the
 /// steady state allocates nothing.
 /// </summary>
@@ -17,16 +22,16 @@ public abstract class RecurrentLayer
 
     /// <summary>Layer <paramref name="index"/> of a stack (PyTorch's _l{index} names) for <paramref name="cell"/>.</summary>
     public static RecurrentLayer Create(RecurrentCell cell, ParameterLayout layout, int index, int inputSize,
-        int hiddenSize, CpuCompute compute) => cell switch
+        int hiddenSize, CpuCompute compute, bool reverse = false) => cell switch
     {
-        RecurrentCell.SimpleRnn => new SimpleRnnLayer(layout, index, inputSize, hiddenSize, compute),
-        RecurrentCell.Lstm => new LstmLayer(layout, index, inputSize, hiddenSize, compute),
-        RecurrentCell.Gru => new GruLayer(layout, index, inputSize, hiddenSize, compute),
+        RecurrentCell.SimpleRnn => new SimpleRnnLayer(layout, index, inputSize, hiddenSize, compute, reverse),
+        RecurrentCell.Lstm => new LstmLayer(layout, index, inputSize, hiddenSize, compute, reverse),
+        RecurrentCell.Gru => new GruLayer(layout, index, inputSize, hiddenSize, compute, reverse),
         _ => throw new ArgumentOutOfRangeException(nameof(cell), cell, "unknown cell"),
     };
 
     protected RecurrentLayer(ParameterLayout layout, int index, int inputSize, int hiddenSize, int gateCount,
-        CpuCompute compute)
+        CpuCompute compute, bool reverse)
     {
         if (inputSize < 1) throw new ArgumentOutOfRangeException(nameof(inputSize), inputSize, "must be positive");
         if (hiddenSize < 1) throw new ArgumentOutOfRangeException(nameof(hiddenSize), hiddenSize, "must be positive");
@@ -35,13 +40,22 @@ public abstract class RecurrentLayer
         HiddenSize = hiddenSize;
         GateCount = gateCount;
         Compute = compute;
-        WeightIh = layout.Add($"weight_ih_l{index}", gateCount * hiddenSize, inputSize);
-        WeightHh = layout.Add($"weight_hh_l{index}", gateCount * hiddenSize, hiddenSize);
-        BiasIh = layout.Add($"bias_ih_l{index}", gateCount * hiddenSize);
-        BiasHh = layout.Add($"bias_hh_l{index}", gateCount * hiddenSize);
+        IsReverse = reverse;
+        // PyTorch's names: weight_ih_l0, ..., and weight_ih_l0_reverse ... for the reverse direction.
+        var suffix = reverse ? $"l{index}_reverse" : $"l{index}";
+        WeightIh = layout.Add($"weight_ih_{suffix}", gateCount * hiddenSize, inputSize);
+        WeightHh = layout.Add($"weight_hh_{suffix}", gateCount * hiddenSize, hiddenSize);
+        BiasIh = layout.Add($"bias_ih_{suffix}", gateCount * hiddenSize);
+        BiasHh = layout.Add($"bias_hh_{suffix}", gateCount * hiddenSize);
     }
 
     public int Index { get; }
+
+    /// <summary>The reverse direction of a bidirectional layer (its parameters are named ..._reverse).</summary>
+    public bool IsReverse { get; }
+
+    /// <summary>The step layout of the last forward pass (which rows run at each step), which backward reuses.</summary>
+    private protected PackedSteps Packed { get; } = new();
 
     public int InputSize { get; }
 
@@ -82,11 +96,22 @@ public abstract class RecurrentLayer
     /// Runs T steps from state0 [S,B,H]. Writes y [T,B,H] and the final state [S,B,H]; keeps activations for
     /// <see cref="Backward"/>.
     /// </summary>
-    public abstract void Forward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> x, ReadOnlySpan<float> state0,
-        Span<float> y, Span<float> stateT, int steps, int batch);
+    public void Forward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> x, ReadOnlySpan<float> state0,
+        Span<float> y, Span<float> stateT, int steps, int batch) =>
+        Forward(parameters, x, state0, y, stateT, steps, batch, default);
 
     /// <summary>
-    /// Backward through the last forward window. Inputs: dy [T,B,H] and the gradient on the final state [S,B,H].
+    /// Runs sample b over steps 0..lengths[b]-1 from state0 [S,B,H]: y [T,B,H] (zero past each length) and each
+    /// sample's state after its own last step [S,B,H]. <paramref name="sortedLengths"/> is empty (all T) or B values
+    /// in 1..T sorted longest first (<see cref="PackedBatchOrder"/> sorts a batch); only the samples still running are
+    /// computed at each step. Keeps activations for <see cref="Backward"/>.
+    /// </summary>
+    public abstract void Forward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> x, ReadOnlySpan<float> state0,
+        Span<float> y, Span<float> stateT, int steps, int batch, ReadOnlySpan<int> sortedLengths);
+
+    /// <summary>
+    /// Backward through the last forward window. Inputs: dy [T,B,H] (ignored past each sample's length) and the
+    /// gradient on the final state [S,B,H].
     /// Outputs dx [T,B,I] and the gradient on the initial state [S,B,H], each an empty span when the caller has no
     /// use for it (it is then not computed); parameter gradients are ADDED into <paramref name="gradients"/> (same
     /// layout as the parameters).
@@ -144,11 +169,23 @@ public abstract class RecurrentLayer
         Compute.Gemm(true, false, gh, HiddenSize, rows, dGh, hPrev[..(rows * HiddenSize)], WeightHh.Of(gradients), true);
         RowPasses.AddRows(dGx, rows, gh, BiasIh.Of(gradients));
         RowPasses.AddRows(dGh, rows, gh, BiasHh.Of(gradients));
-        if (!dx.IsEmpty) Compute.Gemm(false, false, rows, InputSize, gh, dGx, WeightIh.Of(parameters), dx, false);
+        if (dx.IsEmpty) return;
+        if (Packed.IsFull)
+        {
+            Compute.Gemm(false, false, rows, InputSize, gh, dGx, WeightIh.Of(parameters), dx, false);
+            return;
+        }
+        // Packed rows first, then out to [T,B,I] with zeros past each length.
+        _packedDx = Grow(_packedDx, rows * InputSize);
+        Compute.Gemm(false, false, rows, InputSize, gh, dGx, WeightIh.Of(parameters), _packedDx, false);
+        Packed.ScatterInputs(_packedDx, dx, InputSize);
     }
 
+    private float[]? _packedDx;
+
+    /// <summary>Checks the spans and sets <see cref="Packed"/> for the window.</summary>
     private protected void CheckShapes(ReadOnlySpan<float> x, ReadOnlySpan<float> state0, Span<float> y,
-        Span<float> stateT, int steps, int batch)
+        Span<float> stateT, int steps, int batch, ReadOnlySpan<int> sortedLengths)
     {
         if (steps < 1 || batch < 1) throw new ArgumentException($"steps ({steps}) and batch ({batch}) must be positive");
         var states = StateCount * batch * HiddenSize;
@@ -156,6 +193,7 @@ public abstract class RecurrentLayer
         if (state0.Length < states) throw new ArgumentException($"state0 holds {state0.Length} floats; needs {states}", nameof(state0));
         if (y.Length < steps * batch * HiddenSize) throw new ArgumentException($"y holds {y.Length} floats; needs {steps * batch * HiddenSize}", nameof(y));
         if (stateT.Length < states) throw new ArgumentException($"stateT holds {stateT.Length} floats; needs {states}", nameof(stateT));
+        Packed.Set(sortedLengths, steps, batch);
     }
 
     /// <summary>Backward's spans against the last forward's shape; empty dx / dState0 mean "not wanted".</summary>

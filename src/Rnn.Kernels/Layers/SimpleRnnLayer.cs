@@ -8,68 +8,83 @@ using static Rnn.Kernels.Tensors.ReusableBuffer;
 namespace Rnn.Kernels.Layers;
 
 /// <summary>Elman RNN: h' = tanh(W_ih x + b_ih + W_hh h + b_hh).</summary>
-public sealed class SimpleRnnLayer(ParameterLayout layout, int index, int inputSize, int hiddenSize, CpuCompute compute)
-    : RecurrentLayer(layout, index, inputSize, hiddenSize, 1, compute)
+public sealed class SimpleRnnLayer(ParameterLayout layout, int index, int inputSize, int hiddenSize, CpuCompute compute,
+    bool reverse = false)
+    : RecurrentLayer(layout, index, inputSize, hiddenSize, 1, compute, reverse)
 {
-    private float[]? _x, _h, _bias, _dA, _dh;
+    // Packed rows (see PackedSteps): _x and _a [Rows, ·] by input slot, _h [StateRows, H] = [h0 | h_0 | ... ].
+    private float[]? _x, _a, _h, _bias, _dA, _dh;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Forward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> x, ReadOnlySpan<float> state0,
-        Span<float> y, Span<float> stateT, int steps, int batch)
+        Span<float> y, Span<float> stateT, int steps, int batch, ReadOnlySpan<int> sortedLengths)
     {
-        CheckShapes(x, state0, y, stateT, steps, batch);
-        int hs = HiddenSize, bh = batch * hs, rows = steps * batch;
+        CheckShapes(x, state0, y, stateT, steps, batch, sortedLengths);
+        var packed = Packed;
+        int hs = HiddenSize, bh = batch * hs, rows = packed.Rows;
         _x = Grow(_x, rows * InputSize);
-        _h = Grow(_h, (steps + 1) * bh);
+        _a = Grow(_a, rows * hs);
+        _h = Grow(_h, packed.StateRows * hs);
         _bias = Grow(_bias, hs);
         LastSteps = steps;
         LastBatch = batch;
 
-        x[..(rows * InputSize)].CopyTo(_x);
+        packed.GatherInputs(x, _x, InputSize);
         var bias = _bias.AsSpan(0, hs);
         var bIh = BiasIh.Of(parameters);
         var bHh = BiasHh.Of(parameters);
         for (var j = 0; j < hs; j++) bias[j] = bIh[j] + bHh[j];
-        // Rows 1..T of _h first hold the input projections, then become h_1..h_T in place.
-        ProjectInputs(parameters, x, _h.AsSpan(bh, rows * hs), rows, bias);
+        ProjectInputs(parameters, _x, _a, rows, bias);
         state0[..bh].CopyTo(_h);
         var wHh = PackRecurrentWeights(parameters);
         for (var t = 0; t < steps; t++)
         {
-            var a = _h.AsSpan((t + 1) * bh, bh);
+            // Only the samples still running: the prefix of Active(t) rows.
+            var active = packed.Active(t);
+            if (active == 0) break;
+            var a = _a.AsSpan(packed.Offset(t) * hs, active * hs);
             // a_t += h_{t-1}·W_hhᵀ ; h_t = tanh(a_t)
-            Compute.Gemm(false, batch, _h.AsSpan(t * bh, bh), wHh, a, true);
+            Compute.Gemm(false, active, _h.AsSpan(packed.Offset(t) * hs, active * hs), wHh, a, true);
             TanhInPlace(a);
+            a.CopyTo(_h.AsSpan(packed.Offset(t + 1) * hs, active * hs));
         }
 
-        _h.AsSpan(bh, steps * bh).CopyTo(y);
-        _h.AsSpan(steps * bh, bh).CopyTo(stateT);
+        packed.ScatterOutputs(_h, y, hs);
+        packed.GatherFinalStates(_h, stateT, hs);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Backward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> dy, ReadOnlySpan<float> dStateT,
         Span<float> dx, Span<float> dState0, Span<float> gradients)
     {
-        int steps = LastSteps, batch = LastBatch, hs = HiddenSize, bh = batch * hs, rows = steps * batch;
-        if (_h is null || _x is null) throw new InvalidOperationException("Backward needs a Forward first");
+        int steps = LastSteps, batch = LastBatch, hs = HiddenSize, bh = batch * hs;
+        if (_h is null || _x is null || _a is null) throw new InvalidOperationException("Backward needs a Forward first");
+        var packed = Packed;
+        var rows = packed.Rows;
         _dA = Grow(_dA, rows * hs);
         _dh = Grow(_dh, bh);
         var dh = _dh.AsSpan(0, bh);
+        // A sample's rows of dh hold its final state's gradient until its own last step is reached.
         dStateT[..bh].CopyTo(dh);
+        packed.ClearEndedRows(_dA, hs);
         var wHh = PackRecurrentWeightsForBackward(parameters);
         for (var t = steps - 1; t >= 0; t--)
         {
-            var h = _h.AsSpan((t + 1) * bh, bh);
-            var dA = _dA.AsSpan(t * bh, bh);
-            var dyT = dy.Slice(t * bh, bh);
+            var active = packed.Active(t);
+            if (active == 0) continue;
+            var n = active * hs;
+            var h = _a.AsSpan(packed.Offset(t) * hs, n);
+            var dA = _dA.AsSpan(packed.Offset(t) * hs, n);
+            var dyT = dy.Slice(t * bh, n);
+            var dhT = dh[..n];
             // dA_t = (dh + dy_t) ⊙ (1 - h_t²) ; dh_prev = dA_t·W_hh
-            var full = FullVectors(bh);
+            var full = FullVectors(n);
             var k = 0;
-            if (Use512) for (; k + Width512 <= full; k += Width512) GateMath512.RnnBackward(h, dh, dyT, dA, k);
-            for (; k < full; k += Width) BackwardUnits<FullVector>(h, dh, dyT, dA, k, Width);
-            if (full < bh) BackwardUnits<PartialVector>(h, dh, dyT, dA, full, bh - full);
+            if (Use512) for (; k + Width512 <= full; k += Width512) GateMath512.RnnBackward(h, dhT, dyT, dA, k);
+            for (; k < full; k += Width) BackwardUnits<FullVector>(h, dhT, dyT, dA, k, Width);
+            if (full < n) BackwardUnits<PartialVector>(h, dhT, dyT, dA, full, n - full);
             // at t = 0 only the initial state's gradient, when wanted
-            if (t > 0 || !dState0.IsEmpty) Compute.Gemm(false, batch, dA, wHh, dh, false);
+            if (t > 0 || !dState0.IsEmpty) Compute.Gemm(false, active, dA, wHh, dhT, false);
         }
 
         if (!dState0.IsEmpty) dh.CopyTo(dState0);

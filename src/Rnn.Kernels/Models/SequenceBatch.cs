@@ -18,6 +18,12 @@ public sealed class SequenceBatch(int steps, int batch, int features, bool token
 
     public float[] Targets { get; } = targetsPerRow > 0 ? new float[labelRows * targetsPerRow] : [];
 
+    /// <summary>
+    /// Steps of each sample [B], 1..T, when samples have different lengths (the recurrent layers then run them as
+    /// PyTorch's packed sequences); empty when every sample runs all T steps.
+    /// </summary>
+    public int[] Lengths { get; set; } = [];
+
     /// <summary>Rows of the loss: B for last-step outputs, T·B for sequence outputs.</summary>
     public int LossRows { get; } = labelRows;
 }

@@ -10,8 +10,11 @@ namespace Rnn.Kernels.Models;
 /// A stack of layers like a Keras Sequential model over time-major batches: an optional embedding, recurrent layers
 /// (each returning all steps or only the last), dropout, and dense layers (applied per step while the activations
 /// are still sequences). Every parameter lives in one flat buffer described by <see cref="Layout"/>; recurrent
-/// layers are named weight_ih_l{k}... in stack order, dense layers dense, dense_1, ..., the embedding embedding.
-/// Build it with the Add* methods, then call Forward/Backward with buffers of any T and B.
+/// layers are named weight_ih_l{k}... in stack order (a bidirectional layer's reverse direction weight_ih_l{k}_reverse
+/// ..., as PyTorch), dense layers dense, dense_1, ..., the embedding embedding.
+/// Build it with the Add* methods, then call Forward/Backward with buffers of any T and B. With per-sample lengths
+/// the batch runs in length order (longest first, see <see cref="PackedBatchOrder"/>) from input to output and the
+/// output comes back in the caller's order.
 /// </summary>
 public sealed class SequentialModel
 {
@@ -21,6 +24,9 @@ public sealed class SequentialModel
     private int _steps, _batch;
     private float[] _zeroState = [];
     private float[] _inputCopy = [];
+    private int[] _tokenCopy = [];
+    private float[] _callerOrderOutput = [], _sortedState = [];
+    private readonly PackedBatchOrder _order = new();
 
     public SequentialModel(int inputSize, bool tokenInput, CpuCompute compute)
     {
@@ -42,9 +48,15 @@ public sealed class SequentialModel
     public bool SequenceOutput => _stages.Count == 0 || _stages[^1].SequenceOut;
 
     /// <summary>The layers in order with their shapes, for backends that run the model on their own kernels.</summary>
-    public IReadOnlyList<ModelStage> Stages => _stages.Select(s => new ModelStage(s.Layer, s.SequenceIn, s.SequenceOut, s.OutputSize)).ToArray();
+    public IReadOnlyList<ModelStage> Stages => _stages.Select(s => s.Layer is RecurrentBlock block
+        ? new ModelStage(block.ForwardLayer, s.SequenceIn, s.SequenceOut, s.OutputSize, block.ReverseLayer, block.Merge)
+        : new ModelStage(s.Layer, s.SequenceIn, s.SequenceOut, s.OutputSize)).ToArray();
 
-    public IReadOnlyList<RecurrentLayer> RecurrentLayers => _stages.Select(s => s.Layer).OfType<RecurrentLayer>().ToArray();
+    /// <summary>The recurrent layers, one block (one or two directions) per recurrent layer of the model.</summary>
+    public IReadOnlyList<RecurrentBlock> RecurrentBlocks => _stages.Select(s => s.Layer).OfType<RecurrentBlock>().ToArray();
+
+    /// <summary>True when a recurrent layer runs in both directions (then no state can be carried between windows).</summary>
+    public bool IsBidirectional { get; private set; }
 
     public SequentialModel AddEmbedding(int dimension)
     {
@@ -52,13 +64,23 @@ public sealed class SequentialModel
         return AddStage(new EmbeddingLayer(Layout, "embedding", InputSize, dimension), dimension, sequenceOut: true);
     }
 
-    public SequentialModel AddRecurrent(RecurrentCell cell, int units, bool returnSequences)
+    /// <summary>
+    /// A recurrent layer; <paramref name="bidirectional"/> adds its reverse direction (Keras Bidirectional, PyTorch
+    /// bidirectional=True), whose outputs join the forward ones by <paramref name="merge"/>. Without
+    /// <paramref name="returnSequences"/> the output is each sample's last valid step (for two directions: the forward
+    /// output there and the reverse output at step 0, merged).
+    /// </summary>
+    public SequentialModel AddRecurrent(RecurrentCell cell, int units, bool returnSequences, bool bidirectional = false,
+        BidirectionalMerge merge = BidirectionalMerge.Concat)
     {
         var inputSize = CurrentSize();
         if (!CurrentIsSequence()) throw new InvalidOperationException("a recurrent layer needs a sequence: the layer before it must return sequences");
         var layer = RecurrentLayer.Create(cell, Layout, _recurrentCount, inputSize, units, _compute);
+        var reverse = bidirectional ? RecurrentLayer.Create(cell, Layout, _recurrentCount, inputSize, units, _compute, reverse: true) : null;
         _recurrentCount++;
-        return AddStage(layer, units, returnSequences);
+        var block = new RecurrentBlock(layer, reverse, merge);
+        IsBidirectional |= bidirectional;
+        return AddStage(block, block.OutputSize, returnSequences);
     }
 
     public SequentialModel AddDense(int units)
@@ -78,7 +100,10 @@ public sealed class SequentialModel
             var random = DeterministicRandom.Derive(seed, 1, i);
             switch (_stages[i].Layer)
             {
-                case RecurrentLayer r: r.Initialize(parameters, random); break;
+                case RecurrentBlock r:
+                    r.ForwardLayer.Initialize(parameters, random);
+                    r.ReverseLayer?.Initialize(parameters, random);
+                    break;
                 case DenseLayer d: d.Initialize(parameters, random); break;
                 case EmbeddingLayer e: e.Initialize(parameters, random); break;
             }
@@ -87,33 +112,46 @@ public sealed class SequentialModel
 
     /// <summary>Zero state for <paramref name="batch"/> streams, in the shape <see cref="Forward"/> carries.</summary>
     public CarriedState CreateState(int batch) =>
-        new(RecurrentLayers.Select(r => new float[r.StateCount * batch * r.HiddenSize]).ToArray(), batch);
+        new(RecurrentBlocks.Select(r => new float[r.StateLength(batch)]).ToArray(), batch);
 
     /// <summary>
     /// Forward over a window: features [T,B,I] (or tokens [T,B]). When <paramref name="state"/> is given the
     /// recurrent layers start from it and it is overwritten with their final states; otherwise they start at zero.
     /// Returns the output, [T·B, C] or [B, C] (see <see cref="SequenceOutput"/>), valid until the next call.
+    /// <paramref name="lengths"/>: empty (every sample runs T steps) or B lengths in 1..T, any order; the recurrent
+    /// layers then stop each sample at its own last step (PyTorch's packed sequences).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public ReadOnlySpan<float> Forward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> features,
-        ReadOnlySpan<int> tokens, int steps, int batch, CarriedState? state, bool training, ulong dropoutSeed)
+        ReadOnlySpan<int> tokens, int steps, int batch, CarriedState? state, bool training, ulong dropoutSeed,
+        ReadOnlySpan<int> lengths = default)
     {
         if (_stages.Count == 0) throw new InvalidOperationException("the model has no layers");
         if (state is not null && state.Batch != batch)
             throw new ArgumentException($"carried state is for {state.Batch} streams but the batch has {batch}", nameof(state));
+        if (state is not null && IsBidirectional)
+            throw new ArgumentException("a bidirectional layer cannot carry state from one window to the next (its reverse pass runs backward in time); drop 'bidirectional' or the carried state", nameof(state));
         _steps = steps;
         _batch = batch;
+        _order.Set(lengths, steps, batch);
         var rows = steps * batch;
         if (!TokenInput)
         {
             if (features.Length < rows * InputSize)
                 throw new ArgumentException($"features hold {features.Length} floats; [T={steps},B={batch},I={InputSize}] needs {rows * InputSize}", nameof(features));
             _inputCopy = Grow(_inputCopy, rows * InputSize);
-            features[..(rows * InputSize)].CopyTo(_inputCopy);
+            if (_order.IsIdentity) features[..(rows * InputSize)].CopyTo(_inputCopy);
+            else _order.Gather(features, _inputCopy, steps, InputSize);
         }
         else if (tokens.Length < rows)
         {
             throw new ArgumentException($"tokens hold {tokens.Length}; [T={steps},B={batch}] needs {rows}", nameof(tokens));
+        }
+        else if (!_order.IsIdentity)
+        {
+            if (_tokenCopy.Length < rows) _tokenCopy = new int[rows];
+            _order.Gather(tokens, _tokenCopy, steps);
+            tokens = _tokenCopy.AsSpan(0, rows);
         }
 
         ReadOnlySpan<float> current = _inputCopy;
@@ -129,28 +167,35 @@ public sealed class SequentialModel
                     stage.Output = Grow(stage.Output, rows * e.Dimension);
                     e.Forward(parameters, tokens, stage.Output, rows);
                     break;
-                case RecurrentLayer r:
-                    var stateLength = r.StateCount * batch * r.HiddenSize;
-                    stage.Sequence = Grow(stage.Sequence, rows * r.HiddenSize);
+                case RecurrentBlock r:
+                    var stateLength = r.StateLength(batch);
+                    stage.Sequence = Grow(stage.Sequence, rows * r.OutputSize);
                     stage.FinalState = Grow(stage.FinalState, stateLength);
                     ReadOnlySpan<float> state0;
-                    if (state is not null) state0 = state.Layers[recurrentIndex];
+                    if (state is not null && _order.IsIdentity) state0 = state.Layers[recurrentIndex];
+                    else if (state is not null)
+                    {
+                        _sortedState = Grow(_sortedState, stateLength);
+                        _order.Gather(state.Layers[recurrentIndex], _sortedState, r.StateCount, r.HiddenSize);
+                        state0 = _sortedState;
+                    }
                     else
                     {
                         _zeroState = Grow(_zeroState, stateLength);
                         Array.Clear(_zeroState);
                         state0 = _zeroState;
                     }
-                    r.Forward(parameters, current, state0, stage.Sequence, stage.FinalState, steps, batch);
-                    if (state is not null) stage.FinalState.AsSpan(0, stateLength).CopyTo(state.Layers[recurrentIndex]);
+                    r.Forward(parameters, current, state0, stage.Sequence, stage.FinalState, steps, batch, _order.SortedLengths);
+                    if (state is not null && _order.IsIdentity) stage.FinalState.AsSpan(0, stateLength).CopyTo(state.Layers[recurrentIndex]);
+                    else if (state is not null) _order.Scatter(stage.FinalState, state.Layers[recurrentIndex], r.StateCount, r.HiddenSize);
                     recurrentIndex++;
                     stage.Output = stage.Sequence;
                     if (!stage.SequenceOut)
                     {
-                        // The last step's h: rows (T-1)·B .. T·B of y.
-                        stage.Output = Grow(stage.LastStep, batch * r.HiddenSize);
+                        // Each sample's last valid step: the final h of each direction (merged).
+                        stage.Output = Grow(stage.LastStep, batch * r.OutputSize);
                         stage.LastStep = stage.Output;
-                        stage.Sequence.AsSpan((steps - 1) * batch * r.HiddenSize, batch * r.HiddenSize).CopyTo(stage.Output);
+                        r.LastOutput(stage.FinalState, stage.Output, batch);
                     }
                     break;
                 case DropoutLayer dr:
@@ -166,7 +211,12 @@ public sealed class SequentialModel
             current = stage.Output;
         }
         var last = _stages[^1];
-        return last.Output.AsSpan(0, (last.SequenceOut ? rows : batch) * last.OutputSize);
+        var output = last.Output.AsSpan(0, (last.SequenceOut ? rows : batch) * last.OutputSize);
+        if (_order.IsIdentity) return output;
+        // Back into the caller's batch order.
+        _callerOrderOutput = Grow(_callerOrderOutput, output.Length);
+        _order.Scatter(output, _callerOrderOutput, last.SequenceOut ? steps : 1, last.OutputSize);
+        return _callerOrderOutput.AsSpan(0, output.Length);
     }
 
     /// <summary>
@@ -180,7 +230,8 @@ public sealed class SequentialModel
         int steps = _steps, batch = _batch, rows = steps * batch;
         var last = _stages[^1];
         last.Gradient = Grow(last.Gradient, dOutput.Length);
-        dOutput.CopyTo(last.Gradient);
+        if (_order.IsIdentity) dOutput.CopyTo(last.Gradient);
+        else _order.Gather(dOutput, last.Gradient, last.SequenceOut ? steps : 1, last.OutputSize);
         for (var i = _stages.Count - 1; i >= 0; i--)
         {
             var stage = _stages[i];
@@ -197,20 +248,19 @@ public sealed class SequentialModel
                 case EmbeddingLayer e:
                     e.Backward(stage.Gradient, gradients);
                     break;
-                case RecurrentLayer r:
-                    var bh = batch * r.HiddenSize;
-                    var stateLength = r.StateCount * bh;
+                case RecurrentBlock r:
+                    var stateLength = r.StateLength(batch);
                     ReadOnlySpan<float> dy = stage.Gradient;
-                    if (!stage.SequenceOut)
-                    {
-                        // Only the last step's output was used: dy is zero except at t = T-1.
-                        stage.SequenceGradient = Grow(stage.SequenceGradient, rows * r.HiddenSize);
-                        Array.Clear(stage.SequenceGradient, 0, (steps - 1) * bh);
-                        stage.Gradient.AsSpan(0, bh).CopyTo(stage.SequenceGradient.AsSpan((steps - 1) * bh, bh));
-                        dy = stage.SequenceGradient;
-                    }
                     _zeroState = Grow(_zeroState, stateLength);
                     Array.Clear(_zeroState);
+                    if (!stage.SequenceOut)
+                    {
+                        // Only each sample's final h was used: its gradient goes on the final state, dy is zero.
+                        stage.SequenceGradient = Grow(stage.SequenceGradient, rows * r.OutputSize);
+                        Array.Clear(stage.SequenceGradient, 0, rows * r.OutputSize);
+                        dy = stage.SequenceGradient;
+                        r.LastOutputGradient(stage.Gradient, stage.FinalState, _zeroState, batch);
+                    }
                     // Truncated BPTT: the initial state's gradient has no use, nor has the first layer's input
                     // gradient (the inputs are data); neither is computed.
                     r.Backward(parameters, dy, _zeroState, dx, [], gradients);

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Rnn.Kernels.Layers;
 
 namespace Rnn.Training.Jobs;
 
@@ -24,6 +25,15 @@ public sealed record LayerSpec
 
     /// <summary>Recurrent: emit the output of every step (true) or only the last (false, the default).</summary>
     [Id(3)] public bool ReturnSequences { get; init; }
+
+    /// <summary>
+    /// Recurrent: also run the layer backward in time (Keras Bidirectional, PyTorch bidirectional=True), the two
+    /// directions joined by <see cref="Merge"/>. Not read from job files yet.
+    /// </summary>
+    [Id(6)] public bool Bidirectional { get; init; }
+
+    /// <summary>Recurrent and <see cref="Bidirectional"/>: how the two directions join (Keras merge_mode; concat by default).</summary>
+    [Id(7)] public BidirectionalMerge Merge { get; init; } = BidirectionalMerge.Concat;
 
     /// <summary>Dense: "linear" (default) or "softmax". Recurrent: "tanh". Null for embedding and dropout.</summary>
     [Id(4)] public string? Activation { get; init; }

@@ -5,7 +5,7 @@ namespace Rnn.Training.Jobs;
 
 /// <summary>
 /// One layer of a resolved job: its kind and its final width (a dense <c>"units": "vocab"</c> layer has the data's
-/// vocabulary size here; dropout has 0 units and its rate).
+/// vocabulary size here; dropout has 0 units and its rate; a recurrent layer may run both ways in time).
 /// </summary>
 [GenerateSerializer]
 [Alias("Rnn.ResolvedLayer")]
@@ -14,7 +14,9 @@ public sealed record ResolvedLayer(
     [property: Id(0)] LayerKind Kind,
     [property: Id(1)] int Units,
     [property: Id(2)] bool ReturnSequences,
-    [property: Id(3)] double DropoutRate)
+    [property: Id(3)] double DropoutRate,
+    [property: Id(4)] bool Bidirectional = false,
+    [property: Id(5)] BidirectionalMerge Merge = BidirectionalMerge.Concat)
 {
     /// <summary>The recurrent cell of a recurrent layer; null for the others.</summary>
     [JsonIgnore]
@@ -30,8 +32,8 @@ public sealed record ResolvedLayer(
     public static IReadOnlyList<ResolvedLayer> From(ModelSpec model)
     {
         ArgumentNullException.ThrowIfNull(model);
-        return model.Layers.Select(l => new ResolvedLayer(KindOf(l.Type), l.Units ?? 0, l.ReturnSequences, l.Rate ?? 0))
-            .ToArray();
+        return model.Layers.Select(l =>
+            new ResolvedLayer(KindOf(l.Type), l.Units ?? 0, l.ReturnSequences, l.Rate ?? 0, l.Bidirectional, l.Merge)).ToArray();
     }
 
     private static LayerKind KindOf(string type) => type switch

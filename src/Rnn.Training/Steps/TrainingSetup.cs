@@ -121,7 +121,7 @@ public sealed class TrainingSetup
                 case LayerKind.Embedding: model.AddEmbedding(layer.Units); break;
                 case LayerKind.Dense: model.AddDense(layer.Units); break;
                 case LayerKind.Dropout: model.AddDropout((float)layer.DropoutRate); break;
-                default: model.AddRecurrent(layer.Cell!.Value, layer.Units, layer.ReturnSequences); break;
+                default: model.AddRecurrent(layer.Cell!.Value, layer.Units, layer.ReturnSequences, layer.Bidirectional, layer.Merge); break;
             }
         }
         return model;

@@ -28,6 +28,26 @@ public class BenchCommandTests
     }
 
     [Fact]
+    public async Task UniformLengthsPrintPackedBesidePaddedTime()
+    {
+        var run = await CliRun.Of("bench", "--cell", "lstm", "--input", "5", "--hidden", "8", "--seq", "6", "--batch", "20",
+            "--repeats", "1", "--threads", "2", "--lengths", "uniform");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Matches(@"^bench lstm I=5 H=8 T=6 B=20 threads=2 backend=cpu lengths=uniform\(1\.\.6, sum \d+ of 120 steps\): padded median \d+\.\d\d ms, packed median \d+\.\d\d ms, packed \d+\.\d\dx faster$",
+            run.OutLines.Single());
+    }
+
+    [Fact]
+    public async Task UnknownLengthsIsAUsageError()
+    {
+        var run = await CliRun.Of("bench", "--lengths", "random");
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("random", run.Error);
+    }
+
+    [Fact]
     public async Task SizeOutOfRangeIsAUsageErrorNamingTheOption()
     {
         var run = await CliRun.Of("bench", "--hidden", "0");

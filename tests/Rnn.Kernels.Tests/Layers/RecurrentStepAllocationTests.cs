@@ -29,6 +29,52 @@ public sealed class RecurrentStepAllocationTests
     }
 
     [Theory]
+    [InlineData(RecurrentCell.Lstm)]
+    [InlineData(RecurrentCell.Gru)]
+    [InlineData(RecurrentCell.SimpleRnn)]
+    public void PackedTrainingStepAllocatesNothingAfterWarmUp(RecurrentCell cell)
+    {
+        using var bench = new RecurrentStepBenchmark(cell, 12, 20, 9, 37, threads: 1, RecurrentStepBenchmark.UniformLengths(9, 37));
+        bench.RunStep();
+        bench.RunStep();
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 5; i++) bench.RunStep();
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Theory]
+    [InlineData(RecurrentCell.Lstm)]
+    [InlineData(RecurrentCell.Gru)]
+    [InlineData(RecurrentCell.SimpleRnn)]
+    public void PackedBidirectionalStackOnTwoThreadsAllocatesNothingAfterWarmUp(RecurrentCell cell)
+    {
+        const int threads = 2, steps = 9, batch = 37, input = 12, hidden = 20;
+        using var compute = new CpuCompute(threads);
+        var (layers, layout) = PackedSequenceTests.Stack(cell, bidirectional: true, input, hidden, 2, compute);
+        using var stack = new CpuRecurrentStackExecutor(layers);
+        // Unsorted lengths (the executor sorts them), one of each batch drawn anew every step from a fixed set.
+        int[][] lengthSets = [[.. RecurrentStepBenchmark.UniformLengths(steps, batch).Reverse()], RecurrentStepBenchmark.UniformLengths(steps, batch)];
+        var parameters = new float[layout.TotalLength];
+        var x = new float[steps * batch * input];
+        var states = new float[layers[0].StateCount * layers.Count * batch * hidden];
+        var (stateT, dStateT, dState0) = (new float[states.Length], new float[states.Length], new float[states.Length]);
+        var y = new float[steps * batch * 2 * hidden];
+        var dx = new float[x.Length];
+        var gradients = new float[parameters.Length];
+        void Step(int i)
+        {
+            stack.Forward(parameters, x, states, y, stateT, steps, batch, lengthSets[i % 2]);
+            stack.Backward(parameters, y, dStateT, dx, dState0, gradients);
+        }
+        var probe = new ThreadAllocationProbe(threads);
+        for (var i = 0; i < 3; i++) Step(i);
+        compute.ParallelFor(threads, probe.Before);
+        for (var i = 0; i < 5; i++) Step(i);
+        compute.ParallelFor(threads, probe.After);
+        Assert.All(probe.AllocatedPerThread(), bytes => Assert.Equal(0, bytes));
+    }
+
+    [Theory]
     [InlineData(RecurrentCell.Lstm, 64, 256, 8, 32)]
     [InlineData(RecurrentCell.Lstm, 28, 128, 6, 64)]
     [InlineData(RecurrentCell.Gru, 28, 128, 6, 64)]

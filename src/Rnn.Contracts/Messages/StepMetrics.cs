@@ -18,4 +18,9 @@ public sealed record StepMetrics(
     [property: Id(7)] double LearningRate,
     [property: Id(8)] double Seconds,
     [property: Id(9)] IReadOnlyList<ShardComputeTime> Shards,
-    [property: Id(10)] string? SkipReason);
+    [property: Id(10)] string? SkipReason)
+{
+    /// <summary>When the job finished the step (UTC), for the watch lag; null where the producer does not stamp it.</summary>
+    [Id(11)]
+    public DateTime? CompletedUtc { get; init; }
+}

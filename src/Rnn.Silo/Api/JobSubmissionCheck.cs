@@ -1,5 +1,6 @@
 using System.Text;
 using Grpc.Core;
+using Rnn.Contracts.Messages;
 using Rnn.Kernels.Jobs;
 
 namespace Rnn.Silo.Api;
@@ -7,7 +8,7 @@ namespace Rnn.Silo.Api;
 /// <summary>
 /// The API's checks of a submitted job file before the job grain sees it: size, parse (the same parser as the grain,
 /// so field errors read the same), and the configured limits. Every refusal is an RpcException whose message names the
-/// field, or the limit's config key.
+/// field, or the limit's config key, with the same problems as google.rpc details (<see cref="ApiErrors"/>).
 /// </summary>
 public static class JobSubmissionCheck
 {
@@ -15,11 +16,11 @@ public static class JobSubmissionCheck
     {
         ArgumentNullException.ThrowIfNull(limits);
         if (string.IsNullOrWhiteSpace(jobJson))
-            throw Invalid("job_json: the job file is empty; send the job's JSON text");
+            throw ApiErrors.Invalid("job_json", "the job file is empty; send the job's JSON text");
         var bytes = Encoding.UTF8.GetByteCount(jobJson);
         if (bytes > limits.MaxJobFileBytes)
-            throw new RpcException(new Status(StatusCode.ResourceExhausted,
-                $"job_json: the job file is {bytes} bytes; the limit {ApiLimits.Section}:{nameof(ApiLimits.MaxJobFileBytes)} is {limits.MaxJobFileBytes}"));
+            throw ApiErrors.OverLimit(new LimitBreach("job_json", Key(nameof(ApiLimits.MaxJobFileBytes)), limits.MaxJobFileBytes,
+                $"job_json: the job file is {bytes} bytes; the limit {Key(nameof(ApiLimits.MaxJobFileBytes))} is {limits.MaxJobFileBytes}"));
 
         JobSpec spec;
         try
@@ -28,10 +29,10 @@ public static class JobSubmissionCheck
         }
         catch (JobValidationException e)
         {
-            throw Invalid(string.Join("\n", e.Errors.Select(x => $"{x.Field}: {x.Message}")));
+            throw ApiErrors.InvalidFields(e.Errors.Select(x => new JobFieldError(x.Field, x.Message)).ToArray());
         }
 
-        var problems = new List<string>();
+        var problems = new List<(JobFieldError Error, LimitBreach Limit)>();
         for (var i = 0; i < spec.Model.Layers.Count; i++)
             if (spec.Model.Layers[i].Units is { } units && units > limits.MaxLayerUnits)
                 problems.Add(OverLimit($"model.layers[{i}].units", units, nameof(ApiLimits.MaxLayerUnits), limits.MaxLayerUnits));
@@ -41,12 +42,24 @@ public static class JobSubmissionCheck
             problems.Add(OverLimit("training.epochs", epochs, nameof(ApiLimits.MaxEpochs), limits.MaxEpochs));
         if (spec.Training.Shards > limits.MaxShards)
             problems.Add(OverLimit("training.shards", spec.Training.Shards, nameof(ApiLimits.MaxShards), limits.MaxShards));
-        if (problems.Count > 0) throw Invalid(string.Join("\n", problems));
+        if (problems.Count > 0)
+            throw ApiErrors.InvalidFields(problems.Select(p => p.Error).ToArray(), problems.Select(p => p.Limit).ToArray());
         return spec;
     }
 
-    public static RpcException Invalid(string message) => new(new Status(StatusCode.InvalidArgument, message));
+    /// <summary>INVALID_ARGUMENT for one problem written "field: what is wrong" (the field becomes the violation's).</summary>
+    public static RpcException Invalid(string message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var colon = message.IndexOf(": ", StringComparison.Ordinal);
+        return colon > 0 ? ApiErrors.Invalid(message[..colon], message[(colon + 2)..]) : ApiErrors.Invalid("", message);
+    }
 
-    private static string OverLimit(string field, long value, string limit, int max) =>
-        $"{field}: {value} is over this silo's limit {ApiLimits.Section}:{limit} = {max}";
+    private static (JobFieldError, LimitBreach) OverLimit(string field, long value, string limit, int max)
+    {
+        var error = new JobFieldError(field, $"{value} is over this silo's limit {Key(limit)} = {max}");
+        return (error, new LimitBreach(field, Key(limit), max, error.ToString()));
+    }
+
+    private static string Key(string limit) => $"{ApiLimits.Section}:{limit}";
 }

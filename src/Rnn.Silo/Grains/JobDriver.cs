@@ -92,7 +92,7 @@ public sealed class JobDriver : IDisposable
     public async Task<StepOutcome> RunStepAsync()
     {
         using var span = TrainingTracing.StartStep(Definition.JobId, Step);
-        var metrics = await _coordinator.RunStepAsync(Step);
+        var metrics = await _coordinator.RunStepAsync(Step) with { CompletedUtc = DateTime.UtcNow };
         Step++;
         var setup = _runtime.Setup;
         TrainingMetrics.StepCompleted(metrics, setup.Job.Training.BatchSize);

@@ -15,7 +15,12 @@ buf=$tools/node_modules/.bin/buf
 fail() { echo "proto-check: FAIL: $*" >&2; exit 1; }
 
 if [[ ! -x $buf || $("$buf" --version 2>/dev/null) != "$version" ]]; then
-  command -v npm >/dev/null || fail "npm is needed to install @bufbuild/buf $version (apt-get install npm)"
+  if ! command -v npm >/dev/null; then
+    echo "proto-check: installing npm from Debian" >&2
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq >/dev/null && apt-get install -y -qq --no-install-recommends npm >/dev/null \
+      || fail "npm is needed to install @bufbuild/buf $version (apt-get install npm)"
+  fi
   echo "proto-check: installing @bufbuild/buf@$version into $tools" >&2
   mkdir -p "$tools"
   npm install --prefix "$tools" --no-save --no-audit --no-fund --silent "@bufbuild/buf@$version" >&2

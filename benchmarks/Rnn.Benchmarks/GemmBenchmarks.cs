@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using Rnn.Kernels.Compute;
 using Rnn.Kernels.Tensors;
+using Rnn.Harness.Benchmarks;
 
 namespace Rnn.Benchmarks;
 
@@ -37,7 +38,7 @@ public class GemmBenchmarks : IDisposable
     public void Setup()
     {
         _compute = new CpuCompute(Threads);
-        _peakPiece = t => _peakSink[t] = Kernels.Compute.FmaPeak.Run(PeakIterations);
+        _peakPiece = t => _peakSink[t] = Rnn.Harness.Benchmarks.FmaPeak.Run(PeakIterations);
         var random = new DeterministicRandom(42);
         _targetA = Random(random, 64 * 512);
         _targetB = Random(random, 512 * 2048);
@@ -82,7 +83,7 @@ public class GemmBenchmarks : IDisposable
         nameof(Gemm_64x512x2048) or nameof(GemmPacked_64x512x2048) => 2.0 * 64 * 2048 * 512,
         nameof(RecurrentStep_64x512x128) or nameof(RecurrentStepPacked_64x512x128) => 2.0 * 64 * 512 * 128,
         nameof(WeightGradient_512x128x1792) => 2.0 * 512 * 128 * 1792,
-        nameof(FmaPeak) => (double)Kernels.Compute.FmaPeak.FlopsPerIteration * PeakIterations * threads,
+        nameof(FmaPeak) => (double)Rnn.Harness.Benchmarks.FmaPeak.FlopsPerIteration * PeakIterations * threads,
         _ => double.NaN,
     };
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Rnn.Kernels.Compute;
 using Rnn.Kernels.Tensors;
+using Rnn.Harness.Benchmarks;
 
 namespace Rnn.Benchmarks;
 

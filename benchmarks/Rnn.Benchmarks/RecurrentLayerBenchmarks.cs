@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Attributes;
-using Rnn.Kernels.Benchmarks;
+using Rnn.Harness.Benchmarks;
 using Rnn.Kernels.Models;
+using Rnn.Kernels.Layers;
 
 namespace Rnn.Benchmarks;
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
+using Rnn.Harness.Benchmarks;
 
 namespace Rnn.Benchmarks;
 

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
-using Rnn.Kernels.Jobs;
-using Rnn.Kernels.Training;
+using Rnn.Training.Jobs;
+using Rnn.Training.Steps;
 
 namespace Rnn.Benchmarks;
 

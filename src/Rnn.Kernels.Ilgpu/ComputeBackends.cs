@@ -1,6 +1,5 @@
 using Rnn.Kernels.Backends;
 using Rnn.Kernels.Compute;
-using Rnn.Kernels.Jobs;
 
 namespace Rnn.Kernels.Ilgpu;
 

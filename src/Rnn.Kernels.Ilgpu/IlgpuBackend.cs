@@ -2,7 +2,6 @@ using Rnn.Kernels.Backends;
 using Rnn.Kernels.Ilgpu.Executors;
 using Rnn.Kernels.Ilgpu.Optimizers;
 using Rnn.Kernels.Ilgpu.Runtime;
-using Rnn.Kernels.Jobs;
 using Rnn.Kernels.Layers;
 using Rnn.Kernels.Models;
 using Rnn.Kernels.Optimizers;

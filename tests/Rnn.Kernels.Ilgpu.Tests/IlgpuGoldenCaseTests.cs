@@ -1,4 +1,4 @@
-using Rnn.Kernels.Golden;
+using Rnn.Harness.Golden;
 using Xunit.Abstractions;
 
 namespace Rnn.Kernels.Ilgpu.Tests;

@@ -1,9 +1,10 @@
 using Rnn.Kernels.Backends;
 using Rnn.Kernels.Compute;
-using Rnn.Kernels.Golden;
+using Rnn.Harness.Golden;
 using Rnn.Kernels.Models;
 using Rnn.Kernels.Tensors;
-using Rnn.Kernels.Training;
+using Rnn.Kernels.Layers;
+using Rnn.Kernels.Losses;
 
 namespace Rnn.Kernels.Ilgpu.Tests;
 

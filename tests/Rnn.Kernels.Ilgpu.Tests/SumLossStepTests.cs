@@ -1,6 +1,6 @@
 using Rnn.Kernels.Backends;
 using Rnn.Kernels.Compute;
-using Rnn.Kernels.Golden;
+using Rnn.Harness.Golden;
 using Rnn.Kernels.Layers;
 using Rnn.Kernels.Models;
 using Rnn.Kernels.Tensors;

@@ -3,9 +3,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Orleans.Runtime.MembershipService.SiloMetadata;
 using Rnn.Contracts.Grains;
 using Rnn.Contracts.Messages;
-using Rnn.Kernels.Serialization;
-using Rnn.Kernels.Training;
+using Rnn.Training.Safetensors;
 using Rnn.Silo.Placement;
+using Rnn.Training.Runs;
 
 namespace Rnn.Silo.Tests;
 

@@ -2,6 +2,7 @@ using Orleans.TestingHost;
 using Rnn.Contracts;
 using Rnn.Contracts.Grains;
 using Rnn.Contracts.Messages;
+using Rnn.Training.Steps;
 
 namespace Rnn.Silo.Tests;
 

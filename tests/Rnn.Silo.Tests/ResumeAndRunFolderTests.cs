@@ -3,10 +3,11 @@ using Orleans.Streams;
 using Rnn.Contracts;
 using Rnn.Contracts.Grains;
 using Rnn.Contracts.Messages;
-using Rnn.Kernels.Checkpoints;
-using Rnn.Kernels.Jobs;
+using Rnn.Training.Checkpoints;
+using Rnn.Training.Jobs;
 using Rnn.Kernels.Tensors;
-using Rnn.Kernels.Training;
+using Rnn.Training.Runs;
+using Rnn.Training.Steps;
 
 namespace Rnn.Silo.Tests;
 

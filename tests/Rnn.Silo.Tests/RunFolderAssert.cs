@@ -1,5 +1,5 @@
-using Rnn.Kernels.Checkpoints;
-using Rnn.Kernels.Training;
+using Rnn.Training.Checkpoints;
+using Rnn.Training.Runs;
 
 namespace Rnn.Silo.Tests;
 

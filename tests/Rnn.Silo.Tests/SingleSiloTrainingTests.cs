@@ -3,6 +3,7 @@ using Orleans.Streams;
 using Rnn.Contracts;
 using Rnn.Contracts.Grains;
 using Rnn.Contracts.Messages;
+using Rnn.Kernels.Losses;
 
 namespace Rnn.Silo.Tests;
 

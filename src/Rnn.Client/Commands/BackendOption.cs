@@ -1,7 +1,7 @@
 using System.CommandLine;
 using Rnn.Kernels.Backends;
 using Rnn.Kernels.Ilgpu;
-using Rnn.Kernels.Jobs;
+using Rnn.Training.Jobs;
 
 namespace Rnn.Client.Commands;
 

@@ -1,7 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
-using Rnn.Kernels.Benchmarks;
+using Rnn.Harness.Benchmarks;
 using Rnn.Kernels.Models;
+using Rnn.Kernels.Layers;
 
 namespace Rnn.Client.Commands;
 

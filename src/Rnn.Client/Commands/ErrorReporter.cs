@@ -1,8 +1,8 @@
 using Rnn.Client.Remote;
-using Rnn.Kernels.Data;
-using Rnn.Kernels.Jobs;
-using Rnn.Kernels.Serialization;
-using Rnn.Kernels.Training;
+using Rnn.Training.Data;
+using Rnn.Training.Jobs;
+using Rnn.Training.Safetensors;
+using Rnn.Training.Steps;
 
 namespace Rnn.Client.Commands;
 

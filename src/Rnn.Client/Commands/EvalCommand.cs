@@ -1,9 +1,10 @@
 using System.CommandLine;
 using Rnn.Client.Console;
 using Rnn.Kernels.Compute;
-using Rnn.Kernels.Jobs;
+using Rnn.Training.Jobs;
 using Rnn.Kernels.Tensors;
-using Rnn.Kernels.Training;
+using Rnn.Training.Runs;
+using Rnn.Training.Steps;
 
 namespace Rnn.Client.Commands;
 

@@ -3,10 +3,11 @@ using System.Globalization;
 using Rnn.Client.Console;
 using Rnn.Client.Inference;
 using Rnn.Kernels.Compute;
-using Rnn.Kernels.Data;
-using Rnn.Kernels.Jobs;
-using Rnn.Kernels.Serialization;
-using Rnn.Kernels.Training;
+using Rnn.Training.Data;
+using Rnn.Training.Jobs;
+using Rnn.Training.Safetensors;
+using Rnn.Training.Runs;
+using Rnn.Training.Steps;
 
 namespace Rnn.Client.Commands;
 

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Rnn.Kernels.Golden;
+using Rnn.Harness.Golden;
 
 namespace Rnn.Client.Commands;
 

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using Rnn.Client.Console;
 using Rnn.Client.Training;
-using Rnn.Kernels.Jobs;
+using Rnn.Training.Jobs;
 
 namespace Rnn.Client.Commands;
 

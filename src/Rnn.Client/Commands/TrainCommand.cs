@@ -3,8 +3,8 @@ using Rnn.Client.Console;
 using Rnn.Client.Plots;
 using Rnn.Client.Training;
 using Rnn.Contracts.Messages;
-using Rnn.Kernels.Jobs;
-using Rnn.Kernels.Training;
+using Rnn.Training.Jobs;
+using Rnn.Training.Steps;
 
 namespace Rnn.Client.Commands;
 

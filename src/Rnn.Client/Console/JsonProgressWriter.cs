@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Rnn.Client.Commands;
 using Rnn.Client.Training;
+using Rnn.Kernels.Losses;
 
 namespace Rnn.Client.Console;
 

@@ -1,5 +1,5 @@
 using System.Text;
-using Rnn.Kernels.Data;
+using Rnn.Training.Data;
 using Rnn.Kernels.Models;
 using Rnn.Kernels.Tensors;
 

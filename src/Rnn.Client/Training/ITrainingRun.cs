@@ -1,3 +1,5 @@
+using Rnn.Training.Jobs;
+
 namespace Rnn.Client.Training;
 
 /// <summary>
@@ -11,7 +13,7 @@ internal interface ITrainingRun : IAsyncDisposable
     int StepsPerEpoch { get; }
 
     /// <summary>
-    /// Submits the job and follows it to its end. A rejected job throws <see cref="Rnn.Kernels.Jobs.JobValidationException"/>
+    /// Submits the job and follows it to its end. A rejected job throws <see cref="Rnn.Training.Jobs.JobValidationException"/>
     /// naming the fields. On <paramref name="cancellation"/> the job is asked to stop, and the call still returns
     /// once it has (state Cancelled).
     /// </summary>

@@ -4,7 +4,8 @@ using Rnn.Client.Local;
 using Rnn.Contracts;
 using Rnn.Contracts.Grains;
 using Rnn.Contracts.Messages;
-using Rnn.Kernels.Jobs;
+using Rnn.Training.Jobs;
+using Rnn.Kernels.Losses;
 
 namespace Rnn.Client.Training;
 

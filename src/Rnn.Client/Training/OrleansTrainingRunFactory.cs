@@ -1,5 +1,5 @@
 using Rnn.Client.Local;
-using Rnn.Kernels.Training;
+using Rnn.Training.Steps;
 
 namespace Rnn.Client.Training;
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Rnn.Kernels.Losses;
 
 namespace Rnn.Client.Training;
 

@@ -1,4 +1,4 @@
-using Rnn.Kernels.Jobs;
+using Rnn.Training.Jobs;
 
 namespace Rnn.Client.Training;
 

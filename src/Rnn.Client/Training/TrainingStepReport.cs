@@ -1,3 +1,6 @@
+using Rnn.Kernels.Losses;
+using Rnn.Training.Steps;
+
 namespace Rnn.Client.Training;
 
 /// <summary>

@@ -5,7 +5,6 @@ using Rnn.Kernels.Ilgpu.Runtime;
 using Rnn.Kernels.Layers;
 using Rnn.Kernels.Losses;
 using Rnn.Kernels.Models;
-using Rnn.Kernels.Training;
 
 namespace Rnn.Kernels.Ilgpu.Executors;
 

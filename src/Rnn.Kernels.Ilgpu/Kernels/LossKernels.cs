@@ -1,4 +1,5 @@
 using ILGPU;
+using Rnn.Kernels.Losses;
 
 namespace Rnn.Kernels.Ilgpu.Kernels;
 

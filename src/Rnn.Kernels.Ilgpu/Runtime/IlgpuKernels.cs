@@ -2,6 +2,7 @@ using ILGPU;
 using ILGPU.Runtime;
 using Rnn.Kernels.Ilgpu.Kernels;
 using Rnn.Kernels.Optimizers;
+using Rnn.Kernels.Losses;
 
 namespace Rnn.Kernels.Ilgpu.Runtime;
 

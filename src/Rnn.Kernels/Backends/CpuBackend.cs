@@ -1,5 +1,4 @@
 using Rnn.Kernels.Compute;
-using Rnn.Kernels.Jobs;
 using Rnn.Kernels.Layers;
 using Rnn.Kernels.Models;
 using Rnn.Kernels.Optimizers;

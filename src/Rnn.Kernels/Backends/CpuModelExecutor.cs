@@ -1,5 +1,5 @@
 using Rnn.Kernels.Models;
-using Rnn.Kernels.Training;
+using Rnn.Kernels.Losses;
 
 namespace Rnn.Kernels.Backends;
 

@@ -12,7 +12,7 @@ namespace Rnn.Kernels.Backends;
 /// </summary>
 public interface IComputeBackend : IDisposable
 {
-    /// <summary>The backend's name as a job names it (<see cref="Jobs.BackendNames"/>).</summary>
+    /// <summary>The backend's name as a job names it (<see cref="BackendNames"/>).</summary>
     string Name { get; }
 
     /// <summary>An executor for a stack of recurrent layers, the first reading x and each next the one below.</summary>

@@ -1,7 +1,7 @@
 using System.Text;
 using Grpc.Core;
 using Rnn.Contracts.Messages;
-using Rnn.Kernels.Jobs;
+using Rnn.Training.Jobs;
 
 namespace Rnn.Silo.Api;
 

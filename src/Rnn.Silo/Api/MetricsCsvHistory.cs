@@ -1,4 +1,7 @@
 using System.Globalization;
+using Rnn.Kernels.Losses;
+using Rnn.Training.Runs;
+using Rnn.Training.Steps;
 using V1 = Rnn.Contracts.Api.V1;
 
 namespace Rnn.Silo.Api;

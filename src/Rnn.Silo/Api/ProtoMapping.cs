@@ -1,5 +1,6 @@
 using Google.Protobuf.WellKnownTypes;
 using Rnn.Contracts.Messages;
+using Rnn.Kernels.Losses;
 using V1 = Rnn.Contracts.Api.V1;
 
 namespace Rnn.Silo.Api;

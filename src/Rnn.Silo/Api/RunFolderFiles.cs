@@ -1,6 +1,7 @@
 using Grpc.Core;
 using Rnn.Contracts.Messages;
 using Rnn.Silo.Jobs;
+using Rnn.Training.Runs;
 
 namespace Rnn.Silo.Api;
 

@@ -1,4 +1,4 @@
-using Rnn.Kernels.Jobs;
+using Rnn.Training.Jobs;
 using Rnn.Silo.Jobs;
 
 namespace Rnn.Silo.Api;

@@ -3,13 +3,15 @@ using System.Globalization;
 using Rnn.Contracts.Messages;
 using Rnn.Kernels.Compute;
 using Rnn.Kernels.Tensors;
-using Rnn.Kernels.Training;
 using Rnn.Silo.Compute;
 using Rnn.Silo.Hosting;
 using Rnn.Silo.Jobs;
 using Rnn.Silo.Recovery;
 using Rnn.Silo.Telemetry;
-using KernelStepMetrics = Rnn.Kernels.Training.StepMetrics;
+using Rnn.Kernels.Losses;
+using Rnn.Training.Runs;
+using Rnn.Training.Steps;
+using KernelStepMetrics = Rnn.Training.Steps.StepMetrics;
 
 namespace Rnn.Silo.Grains;
 

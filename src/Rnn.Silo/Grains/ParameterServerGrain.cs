@@ -2,12 +2,12 @@ using Rnn.Contracts;
 using Rnn.Contracts.Grains;
 using Rnn.Contracts.Messages;
 using Rnn.Kernels.Optimizers;
-using Rnn.Kernels.Training;
 using Rnn.Silo.Compute;
 using Rnn.Silo.Jobs;
 using Rnn.Silo.Placement;
 using Rnn.Silo.Recovery;
 using Rnn.Silo.Telemetry;
+using Rnn.Training.Steps;
 
 namespace Rnn.Silo.Grains;
 

@@ -6,15 +6,15 @@ using Rnn.Contracts.Messages;
 using Rnn.Kernels.Backends;
 using Rnn.Kernels.Compute;
 using Rnn.Kernels.Ilgpu;
-using Rnn.Kernels.Jobs;
+using Rnn.Training.Jobs;
 using Rnn.Kernels.Optimizers;
-using Rnn.Kernels.Training;
 using Rnn.Silo.Compute;
 using Rnn.Silo.Hosting;
 using Rnn.Silo.Jobs;
 using Rnn.Silo.Placement;
 using Rnn.Silo.Recovery;
 using Rnn.Silo.Telemetry;
+using Rnn.Training.Steps;
 
 namespace Rnn.Silo.Grains;
 

@@ -2,13 +2,14 @@ using System.Diagnostics;
 using Rnn.Contracts;
 using Rnn.Contracts.Grains;
 using Rnn.Contracts.Messages;
-using Rnn.Kernels.Jobs;
-using Rnn.Kernels.Training;
+using Rnn.Training.Jobs;
 using Rnn.Silo.Hosting;
 using Rnn.Silo.Jobs;
 using Rnn.Silo.Placement;
 using Rnn.Silo.Recovery;
 using Rnn.Silo.Telemetry;
+using Rnn.Kernels.Losses;
+using Rnn.Training.Steps;
 using StepMetrics = Rnn.Contracts.Messages.StepMetrics;
 
 namespace Rnn.Silo.Grains;

@@ -1,7 +1,7 @@
 using Rnn.Kernels.Compute;
-using Rnn.Kernels.Jobs;
+using Rnn.Training.Jobs;
 using Rnn.Kernels.Tensors;
-using Rnn.Kernels.Training;
+using Rnn.Training.Steps;
 
 namespace Rnn.Silo.Jobs;
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
-using Rnn.Kernels.Checkpoints;
+using Rnn.Training.Checkpoints;
+using Rnn.Training.Runs;
 
 namespace Rnn.Silo.Jobs;
 

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
-using Rnn.Kernels.Jobs;
+using Rnn.Training.Jobs;
+using Rnn.Kernels.Backends;
 
 namespace Rnn.Silo.Jobs;
 

@@ -2,6 +2,7 @@ using Orleans.Placement;
 using Rnn.Contracts;
 using Rnn.Contracts.Grains;
 using Rnn.Contracts.Messages;
+using Rnn.Kernels.Backends;
 
 namespace Rnn.Silo.Placement;
 
@@ -27,7 +28,7 @@ public sealed class GpuShardPlacement : PlacementStrategy
     {
         ArgumentNullException.ThrowIfNull(grains);
         ArgumentNullException.ThrowIfNull(job);
-        if (job.Backend == Kernels.Jobs.BackendNames.Cuda) RequestContext.Set(RequestKey, true);
+        if (job.Backend == Kernels.Backends.BackendNames.Cuda) RequestContext.Set(RequestKey, true);
         return grains.GetGrain<IShardGrain>(GrainKeys.Shard(job.JobId, shard));
     }
 }

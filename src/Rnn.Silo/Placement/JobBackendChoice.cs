@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
-using Rnn.Kernels.Jobs;
+using Rnn.Training.Jobs;
+using Rnn.Kernels.Backends;
 
 namespace Rnn.Silo.Placement;
 

@@ -1,7 +1,7 @@
 using Rnn.Contracts;
 using Rnn.Contracts.Grains;
 using Rnn.Contracts.Messages;
-using Rnn.Kernels.Checkpoints;
+using Rnn.Training.Checkpoints;
 using Rnn.Kernels.Models;
 using Rnn.Silo.Compute;
 using Rnn.Silo.Hosting;

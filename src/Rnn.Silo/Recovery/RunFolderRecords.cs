@@ -1,7 +1,7 @@
 using Rnn.Contracts.Messages;
-using Rnn.Kernels.Training;
 using Rnn.Silo.Grains;
 using Rnn.Silo.Jobs;
+using Rnn.Training.Runs;
 
 namespace Rnn.Silo.Recovery;
 

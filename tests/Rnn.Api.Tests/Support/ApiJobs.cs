@@ -1,7 +1,8 @@
 using System.Text.Json;
-using Rnn.Kernels.Jobs;
+using Rnn.Training.Jobs;
 using Rnn.Kernels.Tensors;
-using Rnn.Kernels.Training;
+using Rnn.Training.Runs;
+using Rnn.Training.Steps;
 
 namespace Rnn.Api.Tests.Support;
 

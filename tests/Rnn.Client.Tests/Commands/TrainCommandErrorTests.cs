@@ -1,8 +1,7 @@
 using System.Text.Json.Nodes;
 using Rnn.Client.Tests.Support;
-using Rnn.Kernels.Data;
-using Rnn.Kernels.Serialization;
-using Rnn.Kernels.Training;
+using Rnn.Training.Data;
+using Rnn.Training.Safetensors;
 
 namespace Rnn.Client.Tests.Commands;
 

@@ -1,8 +1,8 @@
 using System.Text.Json.Nodes;
 using Rnn.Client.Tests.Support;
-using Rnn.Kernels.Jobs;
+using Rnn.Training.Jobs;
 using Rnn.Kernels.Tensors;
-using Rnn.Kernels.Training;
+using Rnn.Training.Steps;
 
 namespace Rnn.Client.Tests.Commands;
 

@@ -1,8 +1,9 @@
 using Rnn.Client.Remote;
 using Rnn.Client.Tests.Support;
-using Rnn.Kernels.Jobs;
+using Rnn.Training.Jobs;
 using Rnn.Kernels.Tensors;
-using Rnn.Kernels.Training;
+using Rnn.Training.Runs;
+using Rnn.Training.Steps;
 using V1 = Rnn.Contracts.Api.V1;
 
 namespace Rnn.Client.Tests.Remote;

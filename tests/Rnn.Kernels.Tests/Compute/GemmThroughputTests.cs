@@ -1,4 +1,5 @@
 using Rnn.Kernels.Compute;
+using Rnn.Harness.Benchmarks;
 
 namespace Rnn.Kernels.Tests.Compute;
 

@@ -1,5 +1,5 @@
 using Rnn.Kernels.Compute;
-using Rnn.Kernels.Golden;
+using Rnn.Harness.Golden;
 
 namespace Rnn.Kernels.Tests.Golden;
 

@@ -1,5 +1,6 @@
 using Rnn.Kernels.Compute;
 using Rnn.Kernels.Models;
+using Rnn.Kernels.Layers;
 
 namespace Rnn.Kernels.Tests.Layers;
 

@@ -1,8 +1,9 @@
 using Rnn.Kernels.Backends;
-using Rnn.Kernels.Benchmarks;
+using Rnn.Harness.Benchmarks;
 using Rnn.Kernels.Compute;
 using Rnn.Kernels.Models;
 using Rnn.Kernels.Tests.Compute;
+using Rnn.Kernels.Layers;
 
 namespace Rnn.Kernels.Tests.Layers;
 

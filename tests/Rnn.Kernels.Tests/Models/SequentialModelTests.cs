@@ -1,6 +1,7 @@
 using Rnn.Kernels.Compute;
 using Rnn.Kernels.Models;
 using Rnn.Kernels.Tensors;
+using Rnn.Kernels.Layers;
 
 namespace Rnn.Kernels.Tests.Models;
 

@@ -1,9 +1,0 @@
-namespace Rnn.Kernels.Models;
-
-/// <summary>The recurrent cell types, named as in job files and golden-case metadata.</summary>
-public enum RecurrentCell
-{
-    SimpleRnn,
-    Lstm,
-    Gru,
-}

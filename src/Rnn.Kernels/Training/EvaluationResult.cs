@@ -1,4 +1,0 @@
-namespace Rnn.Kernels.Training;
-
-/// <summary>Test-split metrics by name: loss, accuracy, bits_per_char, rmse, baseline_rmse as they apply.</summary>
-public sealed record EvaluationResult(IReadOnlyDictionary<string, double> Metrics);

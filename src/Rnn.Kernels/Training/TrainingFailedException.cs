@@ -1,4 +1,0 @@
-namespace Rnn.Kernels.Training;
-
-/// <summary>Training stopped on purpose, e.g. a non-finite gradient under nan_policy "fail"; the message says where.</summary>
-public sealed class TrainingFailedException(string message) : Exception(message);

@@ -1,0 +1,42 @@
+using System.IO.Compression;
+
+namespace Rnn.Training.Data;
+
+/// <summary>Opening data files the same way for every reader: clear not-found errors and transparent gzip.</summary>
+internal static class DataFileReader
+{
+    private const byte GzipMagic0 = 0x1f;
+    private const byte GzipMagic1 = 0x8b;
+
+    /// <summary>The full path of an existing file, or a <see cref="FileNotFoundException"/> saying what was sought.</summary>
+    public static string RequireFile(string path, string description)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        var fullPath = Path.GetFullPath(path);
+        if (!File.Exists(fullPath))
+            throw new FileNotFoundException($"{description} '{fullPath}' does not exist", fullPath);
+        return fullPath;
+    }
+
+    /// <summary>
+    /// All bytes of the file, gunzipped when it starts with the gzip magic (1f 8b). Detection is by content, not by
+    /// name, because data sets are often renamed or decompressed by hand while keeping the other's name.
+    /// </summary>
+    public static (byte[] Bytes, bool WasGzip) ReadAllBytesDecompressed(string fullPath)
+    {
+        var raw = File.ReadAllBytes(fullPath);
+        if (raw.Length < 2 || raw[0] != GzipMagic0 || raw[1] != GzipMagic1) return (raw, false);
+        try
+        {
+            using var gzip = new GZipStream(new MemoryStream(raw, writable: false), CompressionMode.Decompress);
+            using var decompressed = new MemoryStream(capacity: raw.Length * 4);
+            gzip.CopyTo(decompressed);
+            return (decompressed.ToArray(), true);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new DataFormatException(fullPath, $"starts like gzip (1f 8b) but is not valid gzip data: {e.Message}",
+                innerException: e);
+        }
+    }
+}

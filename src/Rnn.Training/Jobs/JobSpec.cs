@@ -1,0 +1,93 @@
+using Rnn.Kernels.Backends;
+
+namespace Rnn.Training.Jobs;
+
+/// <summary>
+/// A validated job file (see docs/job-format.md). Build one with <see cref="JobSpecParser"/>: the parser enforces
+/// the rules that make a job runnable, which constructing the record directly does not.
+/// </summary>
+public sealed record JobSpec
+{
+    /// <summary>Letters, digits, '.', '_' and '-'; used in run folders and metric attributes.</summary>
+    public required string Name { get; init; }
+
+    /// <summary>With the job file, determines every parameter bit of a sync run.</summary>
+    public required ulong Seed { get; init; }
+
+    public required DataSpec Data { get; init; }
+
+    public required ModelSpec Model { get; init; }
+
+    /// <summary>One of <see cref="LossNames"/>.</summary>
+    public required string Loss { get; init; }
+
+    /// <summary>Names from <see cref="MetricNames"/>; empty when the job file has none.</summary>
+    public IReadOnlyList<string> Metrics { get; init; } = [];
+
+    public required OptimizerSpec Optimizer { get; init; }
+
+    public required TrainingSpec Training { get; init; }
+
+    /// <summary>One of <see cref="BackendNames"/>.</summary>
+    public string Backend { get; init; } = BackendNames.Auto;
+
+    /// <summary>
+    /// The full path of <c>data.path</c>. A relative path is tried against the current directory first, then against
+    /// the job file's directory and each of its parents, so <c>rnn train examples/x.json</c> finds <c>data/...</c>
+    /// from the repository root and from inside examples/. Throws <see cref="JobValidationException"/> listing every
+    /// place tried when none holds the data (a folder for mnist-rows, a file otherwise).
+    /// </summary>
+    public string ResolveDataPath(string? jobFileDirectory)
+    {
+        var tried = new List<string>();
+        foreach (var candidate in DataPathCandidates(jobFileDirectory))
+        {
+            if (tried.Contains(candidate, StringComparer.Ordinal)) continue;
+            tried.Add(candidate);
+            if (DataExistsAt(candidate)) return candidate;
+        }
+
+        var wanted = Data.Kind == DataKinds.MnistRows ? "folder" : "file";
+        var error = new JobValidationError(
+            "data.path",
+            $"{Data.Kind} data {wanted} '{Data.Path}' not found; looked in {string.Join(", ", tried)}; " +
+            "fix the path (relative paths are tried from the current directory, then from the job file's folder and its parents)");
+        throw new JobValidationException(Name, [error]);
+    }
+
+    /// <summary>
+    /// A copy whose <c>"units": "vocab"</c> layers have <paramref name="vocabularySize"/> units; call it once the text
+    /// data is read. Specs without such layers come back unchanged.
+    /// </summary>
+    public JobSpec WithVocabularySize(int vocabularySize)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(vocabularySize, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(vocabularySize, LayerSpec.MaxUnits);
+        if (!Model.Layers.Any(l => l.UnitsFromVocabulary)) return this;
+
+        var layers = Model.Layers
+            .Select(l => l.UnitsFromVocabulary ? l with { Units = vocabularySize } : l)
+            .ToArray();
+        return this with { Model = Model with { Layers = Array.AsReadOnly(layers) } };
+    }
+
+    private IEnumerable<string> DataPathCandidates(string? jobFileDirectory)
+    {
+        if (System.IO.Path.IsPathRooted(Data.Path))
+        {
+            yield return System.IO.Path.GetFullPath(Data.Path);
+            yield break;
+        }
+
+        yield return System.IO.Path.GetFullPath(Data.Path);
+        if (string.IsNullOrEmpty(jobFileDirectory)) yield break;
+
+        for (var dir = new DirectoryInfo(System.IO.Path.GetFullPath(jobFileDirectory)); dir is not null; dir = dir.Parent)
+        {
+            yield return System.IO.Path.GetFullPath(System.IO.Path.Combine(dir.FullName, Data.Path));
+        }
+    }
+
+    private bool DataExistsAt(string fullPath) =>
+        Data.Kind == DataKinds.MnistRows ? Directory.Exists(fullPath) : File.Exists(fullPath);
+}

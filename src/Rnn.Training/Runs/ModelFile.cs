@@ -1,0 +1,51 @@
+using System.Globalization;
+using Rnn.Training.Safetensors;
+using Rnn.Kernels.Tensors;
+using Rnn.Training.Steps;
+
+namespace Rnn.Training.Runs;
+
+/// <summary>
+/// model.safetensors: every parameter under its PyTorch name (F32), with metadata that makes the file usable on its
+/// own: the job name, the step, the character vocabulary of a text model, the normalisation of a forecaster.
+/// </summary>
+public static class ModelFile
+{
+    public static void Write(string path, TrainingSetup setup, ParameterLayout layout, ReadOnlySpan<float> parameters, long step)
+    {
+        var tensors = new List<SafetensorsTensor>();
+        foreach (var view in layout.Views)
+            tensors.Add(SafetensorsTensor.FromFloat32(view.Name, view.Shape, view.Of(parameters)));
+        var metadata = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["job"] = setup.Job.Name,
+            ["step"] = step.ToString(CultureInfo.InvariantCulture),
+            ["format"] = "rnn-distributed model; tensors named as torch.nn.LSTM/GRU/RNN (weight_ih_l0 ...) and nn.Linear (dense.weight)",
+            ["parameters_sha256"] = ParameterHash.Sha256(layout, parameters),
+        };
+        if (setup.Vocabulary is { } vocabulary)
+            metadata["vocabulary"] = string.Join(',', vocabulary.CodePoints.Select(c => c.ToString(CultureInfo.InvariantCulture)));
+        if (setup.Windows is { } windows)
+        {
+            metadata["normalization_mean"] = windows.Mean.ToString("R", CultureInfo.InvariantCulture);
+            metadata["normalization_std"] = windows.Std.ToString("R", CultureInfo.InvariantCulture);
+        }
+        SafetensorsWriter.Write(path, tensors, metadata);
+    }
+
+    /// <summary>Reads parameters back into a layout; every tensor must be present with the right shape.</summary>
+    public static float[] ReadParameters(string path, ParameterLayout layout)
+    {
+        var file = SafetensorsFile.Read(path);
+        var parameters = new float[layout.TotalLength];
+        foreach (var view in layout.Views)
+        {
+            var tensor = file[view.Name];
+            if (!tensor.Shape.SequenceEqual(view.Shape))
+                throw new SafetensorsFormatException(path, view.Name,
+                    $"{path}: tensor '{view.Name}' has shape [{string.Join(',', tensor.Shape)}] but the job's model needs [{string.Join(',', view.Shape)}]; was the model trained with another job file?");
+            tensor.ToFloat32().CopyTo(view.Of(parameters.AsSpan()));
+        }
+        return parameters;
+    }
+}

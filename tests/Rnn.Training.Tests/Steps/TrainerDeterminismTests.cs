@@ -1,0 +1,58 @@
+using Rnn.Training.Jobs;
+using Rnn.Kernels.Tensors;
+using Rnn.Training.Runs;
+using Rnn.Training.Safetensors;
+using Rnn.Training.Steps;
+
+namespace Rnn.Training.Tests.Steps;
+
+public class TrainerDeterminismTests
+{
+    private const string Job = """
+        { "name": "determinism", "seed": 11,
+          "data": { "kind": "mnist-rows", "path": "data/mnist", "limit": 512 },
+          "model": { "layers": [ { "type": "gru", "units": 40, "return_sequences": true }, { "type": "dropout", "rate": 0.2 },
+                                 { "type": "lstm", "units": 24 }, { "type": "dense", "units": 10 } ] },
+          "loss": "sparse_categorical_crossentropy",
+          "optimizer": { "type": "adam", "lr": 0.003, "clip_norm": 1.0 },
+          "training": { "steps": 6, "batch_size": 32, "shards": 2 } }
+        """;
+
+    private static string TrainAndHash(int threads)
+    {
+        var setup = TrainingSetup.Load(JobSpecParser.Parse(Job, "determinism"), RepositoryPaths.Root);
+        using var trainer = new Trainer(setup, threads);
+        while (trainer.Step < trainer.TotalSteps) trainer.RunStep();
+        return ParameterHash.Sha256(trainer.Layout, trainer.Parameters);
+    }
+
+    [Fact]
+    public void OneAndTwoThreadsGiveBitIdenticalParameters() => Assert.Equal(TrainAndHash(1), TrainAndHash(2));
+
+    [Fact]
+    public void SameJobAndSeedGiveBitIdenticalParameters() => Assert.Equal(TrainAndHash(2), TrainAndHash(2));
+
+    [Fact]
+    public void ModelFileRoundTripsParametersUnderPyTorchNames()
+    {
+        var folder = Directory.CreateTempSubdirectory("model");
+        try
+        {
+            var setup = TrainingSetup.Load(JobSpecParser.Parse(Job, "determinism"), RepositoryPaths.Root);
+            using var trainer = new Trainer(setup, 1);
+            trainer.RunStep();
+            var path = Path.Combine(folder.FullName, "model.safetensors");
+            ModelFile.Write(path, setup, trainer.Layout, trainer.Parameters, trainer.Step);
+            var model = setup.CreateModel(new Rnn.Kernels.Compute.CpuCompute(1));
+            var parameters = ModelFile.ReadParameters(path, model.Layout);
+            Assert.Equal(ParameterHash.Sha256(trainer.Layout, trainer.Parameters), ParameterHash.Sha256(model.Layout, parameters));
+            var file = Rnn.Training.Safetensors.SafetensorsFile.Read(path);
+            Assert.Equal([120, 28], file["weight_ih_l0"].Shape);
+            Assert.Equal("1", file.Metadata["step"]);
+        }
+        finally
+        {
+            folder.Delete(true);
+        }
+    }
+}

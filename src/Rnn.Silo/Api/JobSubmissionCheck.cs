@@ -1,5 +1,4 @@
 using System.Text;
-using Grpc.Core;
 using Rnn.Contracts.Messages;
 using Rnn.Training.Jobs;
 
@@ -45,14 +44,6 @@ public static class JobSubmissionCheck
         if (problems.Count > 0)
             throw ApiErrors.InvalidFields(problems.Select(p => p.Error).ToArray(), problems.Select(p => p.Limit).ToArray());
         return spec;
-    }
-
-    /// <summary>INVALID_ARGUMENT for one problem written "field: what is wrong" (the field becomes the violation's).</summary>
-    public static RpcException Invalid(string message)
-    {
-        ArgumentNullException.ThrowIfNull(message);
-        var colon = message.IndexOf(": ", StringComparison.Ordinal);
-        return colon > 0 ? ApiErrors.Invalid(message[..colon], message[(colon + 2)..]) : ApiErrors.Invalid("", message);
     }
 
     private static (JobFieldError, LimitBreach) OverLimit(string field, long value, string limit, int max)

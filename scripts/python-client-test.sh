@@ -5,7 +5,8 @@
 # refused. Cleans up every process it starts.
 #
 # Usage: scripts/python-client-test.sh            (needs root for apt-get, or the packages installed)
-# Env:   LAG_JOB=examples/seq-mnist-lstm.json also measures the watch lag on that job (clients/python/tools/watch_lag.py)
+# Env:   LAG_JOB=examples/seq-mnist-lstm.json also measures the watch lag on that job (clients/python/tools/watch_lag.py;
+#        LAG_CSV=FILE writes each live step's lag there)
 #        WAIT_SECONDS (default 60) bounds the silo's start.
 set -euo pipefail
 
@@ -83,6 +84,6 @@ log "silo up: gRPC 127.0.0.1:$grpc_port"
 export PYTHONPATH=$repo/clients/python/src RNN_ENDPOINT=127.0.0.1:$grpc_port RNN_TOKEN=$token RNN_DATA=$repo/data/mnist
 "$python" "$repo/clients/python/tests/test_silo.py"
 if [[ -n ${LAG_JOB:-} ]]; then
-  "$python" "$repo/clients/python/tools/watch_lag.py" --endpoint "$RNN_ENDPOINT" --token "$token" "$LAG_JOB"
+  "$python" "$repo/clients/python/tools/watch_lag.py" --endpoint "$RNN_ENDPOINT" --token "$token" ${LAG_CSV:+--csv "$LAG_CSV"} "$LAG_JOB"
 fi
 log "OK in $((SECONDS - started))s"

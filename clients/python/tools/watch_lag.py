@@ -30,11 +30,13 @@ def main() -> int:
     parser.add_argument("--endpoint", required=True)
     parser.add_argument("--token", required=True)
     parser.add_argument("--name", help="job name to submit under (default: the file's, with -lag appended)")
+    parser.add_argument("--csv", help="also write step,lag_ms per live step to this file")
     args = parser.parse_args()
     with open(args.job, encoding="utf-8") as f:
         job = json.load(f)
     job["name"] = args.name or job["name"] + "-lag"
     lags_ms = []
+    by_step = []
     replayed = 0
     with rnn_client.connect(args.endpoint, args.token) as client:
         handle = client.submit(job)
@@ -44,10 +46,14 @@ def main() -> int:
                     replayed += 1
                 else:
                     lags_ms.append((datetime.now(timezone.utc) - event.completed_at).total_seconds() * 1000)
+                    by_step.append((event.step, lags_ms[-1]))
         info = handle.info()
     if not lags_ms:
         print(f"watch-lag: no live steps (job {info.state}, {replayed} replayed)", file=sys.stderr)
         return 1
+    if args.csv:
+        with open(args.csv, "w", encoding="utf-8") as f:
+            f.write("step,lag_ms\n" + "".join(f"{step},{lag:.3f}\n" for step, lag in by_step))
     lags_ms.sort()
     print(f"watch-lag: job {handle.id} {info.state} after {info.step} steps; {len(lags_ms)} live steps, {replayed} "
           f"filled from the run folder; lag p50 {percentile(lags_ms, 50):.1f} ms, p99 {percentile(lags_ms, 99):.1f} ms, "

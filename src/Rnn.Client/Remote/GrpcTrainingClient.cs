@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Security.Cryptography;
 using Grpc.Core;
 using Grpc.Net.Client;
 using V1 = Rnn.Contracts.Api.V1;
@@ -56,17 +57,26 @@ public sealed class GrpcTrainingClient : ITrainingClient
         {
             using var call = _service.DownloadCheckpoint(new V1.DownloadCheckpointRequest { JobId = jobId, File = file }, _headers,
                 cancellationToken: cancellation);
+            using var sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
             long written = 0;
+            var expected = "";
             await foreach (var chunk in call.ResponseStream.ReadAllAsync(cancellation))
             {
                 if (chunk.Offset != written)
                     throw new TrainingClientException(TrainingErrorKind.Failed,
                         $"{file}: the server sent bytes from offset {chunk.Offset} after {written}");
                 chunk.Data.WriteTo(destination);
+                sha256.AppendData(chunk.Data.Span);
                 written += chunk.Data.Length;
                 if (chunk.TotalSize < written)
                     throw new TrainingClientException(TrainingErrorKind.Failed, $"{file}: more bytes than its size {chunk.TotalSize}");
+                if (chunk.Sha256.Length > 0) expected = chunk.Sha256;
             }
+            // The server sends the file's SHA-256 on the last chunk; an older server sends none.
+            var actual = Convert.ToHexStringLower(sha256.GetHashAndReset());
+            if (expected.Length > 0 && !string.Equals(expected, actual, StringComparison.OrdinalIgnoreCase))
+                throw new TrainingClientException(TrainingErrorKind.Failed,
+                    $"{file}: the bytes received hash to {actual}, the server's SHA-256 is {expected}; download it again");
             return written;
         });
     }

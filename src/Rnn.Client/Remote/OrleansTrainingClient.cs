@@ -59,7 +59,7 @@ public sealed class OrleansTrainingClient(IClusterClient client, string tenant, 
 
     private async IAsyncEnumerable<V1.JobEvent> OpenWatchAsync(string jobId, long fromStep, [EnumeratorCancellation] CancellationToken cancellation)
     {
-        if (fromStep < 0) throw RpcErrors.ToClientException(JobSubmissionCheck.Invalid($"from_step: must be 0 or more, got {fromStep}"));
+        if (fromStep < 0) throw RpcErrors.ToClientException(ApiErrors.Invalid("from_step", $"must be 0 or more, got {fromStep}"));
         await CallAsync(() => OwnedStatusAsync(jobId));
         var events = Channel.CreateUnbounded<V1.JobEvent>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);

@@ -5,8 +5,8 @@ namespace Rnn.Client.Remote;
 
 /// <summary>
 /// A watch that survives lost connections: when the event stream breaks (or ends before the job's final state), it is
-/// opened again with from_step = last step seen + 1, so no step is missed and none is seen twice. Evaluations and
-/// states that the server replays on reconnecting are dropped when already seen. Both clients use it.
+/// opened again with from_step = last step seen + 1, so no step is missed and none is seen twice. Evaluations,
+/// checkpoints and states that the server replays on reconnecting are dropped when already seen. Both clients use it.
 /// </summary>
 public static class ResumableWatch
 {
@@ -25,6 +25,7 @@ public static class ResumableWatch
         var delay = retryDelay ?? TimeSpan.FromMilliseconds(200);
         var nextStep = fromStep;
         var lastEvaluation = -1L;
+        var lastCheckpoint = -1L;
         V1.JobState? lastState = null;
         var failures = 0;
         var connected = false; // a first call that fails is an answer (wrong address, token, id), not a lost connection
@@ -59,6 +60,10 @@ public static class ResumableWatch
                         case V1.JobEvent.EventOneofCase.Evaluation:
                             if (item.Evaluation.Step <= lastEvaluation) continue;
                             lastEvaluation = item.Evaluation.Step;
+                            break;
+                        case V1.JobEvent.EventOneofCase.Checkpoint:
+                            if (item.Checkpoint.Step <= lastCheckpoint) continue;
+                            lastCheckpoint = item.Checkpoint.Step;
                             break;
                         case V1.JobEvent.EventOneofCase.State:
                             ended = IsFinal(item.State.State);

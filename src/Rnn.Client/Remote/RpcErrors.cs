@@ -1,4 +1,6 @@
+using Google.Rpc;
 using Grpc.Core;
+using Rnn.Contracts.Messages;
 
 namespace Rnn.Client.Remote;
 
@@ -20,7 +22,12 @@ internal static class RpcErrors
             StatusCode.Unavailable or StatusCode.DeadlineExceeded => TrainingErrorKind.Unavailable,
             _ => TrainingErrorKind.Failed,
         };
-        return new TrainingClientException(kind, Describe(kind, e, endpoint), e);
+        var details = e.GetRpcStatus();
+        return new TrainingClientException(kind, Describe(kind, e, endpoint), e)
+        {
+            Details = details,
+            FieldErrors = details?.GetDetail<BadRequest>()?.FieldViolations.Select(v => new JobFieldError(v.Field, v.Description)).ToArray() ?? [],
+        };
     }
 
     /// <summary>Whether a watch should reconnect after this: the connection went, not the request.</summary>

@@ -1,6 +1,11 @@
+using Rnn.Contracts.Messages;
+
 namespace Rnn.Client.Remote;
 
-/// <summary>A call to the training cluster failed; <see cref="Kind"/> says how, the message says what to fix.</summary>
+/// <summary>
+/// A call to the training cluster failed; <see cref="Kind"/> says how, the message says what to fix, and
+/// <see cref="FieldErrors"/> and <see cref="Details"/> say it for programs (the server's google.rpc error details).
+/// </summary>
 public sealed class TrainingClientException : Exception
 {
     public TrainingClientException()
@@ -22,4 +27,10 @@ public sealed class TrainingClientException : Exception
     }
 
     public TrainingErrorKind Kind { get; }
+
+    /// <summary>Every problem with the job file or request, by field (google.rpc.BadRequest); empty when none came.</summary>
+    public IReadOnlyList<JobFieldError> FieldErrors { get; init; } = [];
+
+    /// <summary>The server's google.rpc.Status with all its details (QuotaFailure, ResourceInfo, ...), when it sent one.</summary>
+    public Google.Rpc.Status? Details { get; init; }
 }

@@ -1,5 +1,5 @@
 using System.Text;
-using Grpc.Core;
+using Rnn.Contracts.Messages;
 using Rnn.Training.Data;
 using Rnn.Training.Jobs;
 
@@ -9,7 +9,8 @@ namespace Rnn.Silo.Api;
 /// The API's edge for a submitted job file: size, parse (the one job parser, so field errors read as they do for
 /// <c>rnn train</c>), the configured limits, then resolution against this silo's data (<see cref="JobResolver"/>),
 /// so a missing or malformed data file is refused here rather than met in training. Every refusal is an
-/// RpcException whose message names the field, or the limit's config key.
+/// RpcException whose message names the field, or the limit's config key, with the same problems as google.rpc
+/// details (<see cref="ApiErrors"/>).
 /// </summary>
 public static class JobSubmissionCheck
 {
@@ -17,11 +18,11 @@ public static class JobSubmissionCheck
     {
         ArgumentNullException.ThrowIfNull(limits);
         if (string.IsNullOrWhiteSpace(jobJson))
-            throw Invalid("job_json: the job file is empty; send the job's JSON text");
+            throw ApiErrors.Invalid("job_json", "the job file is empty; send the job's JSON text");
         var bytes = Encoding.UTF8.GetByteCount(jobJson);
         if (bytes > limits.MaxJobFileBytes)
-            throw new RpcException(new Status(StatusCode.ResourceExhausted,
-                $"job_json: the job file is {bytes} bytes; the limit {ApiLimits.Section}:{nameof(ApiLimits.MaxJobFileBytes)} is {limits.MaxJobFileBytes}"));
+            throw ApiErrors.OverLimit(new LimitBreach("job_json", Key(nameof(ApiLimits.MaxJobFileBytes)), limits.MaxJobFileBytes,
+                $"job_json: the job file is {bytes} bytes; the limit {Key(nameof(ApiLimits.MaxJobFileBytes))} is {limits.MaxJobFileBytes}"));
 
         JobSpec spec;
         try
@@ -30,10 +31,10 @@ public static class JobSubmissionCheck
         }
         catch (JobValidationException e)
         {
-            throw Invalid(string.Join("\n", e.Errors.Select(x => $"{x.Field}: {x.Message}")));
+            throw ApiErrors.InvalidFields(e.Errors.Select(x => new JobFieldError(x.Field, x.Message)).ToArray());
         }
 
-        var problems = new List<string>();
+        var problems = new List<(JobFieldError Error, LimitBreach Limit)>();
         for (var i = 0; i < spec.Model.Layers.Count; i++)
             if (spec.Model.Layers[i].Units is { } units && units > limits.MaxLayerUnits)
                 problems.Add(OverLimit($"model.layers[{i}].units", units, nameof(ApiLimits.MaxLayerUnits), limits.MaxLayerUnits));
@@ -43,7 +44,8 @@ public static class JobSubmissionCheck
             problems.Add(OverLimit("training.epochs", epochs, nameof(ApiLimits.MaxEpochs), limits.MaxEpochs));
         if (spec.Training.Shards > limits.MaxShards)
             problems.Add(OverLimit("training.shards", spec.Training.Shards, nameof(ApiLimits.MaxShards), limits.MaxShards));
-        if (problems.Count > 0) throw Invalid(string.Join("\n", problems));
+        if (problems.Count > 0)
+            throw ApiErrors.InvalidFields(problems.Select(p => p.Error).ToArray(), problems.Select(p => p.Limit).ToArray());
         return Resolve(spec);
     }
 
@@ -55,17 +57,20 @@ public static class JobSubmissionCheck
         }
         catch (JobValidationException e)
         {
-            throw Invalid(string.Join("\n", e.Errors.Select(x => $"{x.Field}: {x.Message}")));
+            throw ApiErrors.InvalidFields(e.Errors.Select(x => new JobFieldError(x.Field, x.Message)).ToArray());
         }
         catch (Exception e) when (e is DataFormatException or FileNotFoundException or DirectoryNotFoundException or
             UnauthorizedAccessException)
         {
-            throw Invalid($"data.path: {e.Message}");
+            throw ApiErrors.Invalid("data.path", e.Message);
         }
     }
 
-    public static RpcException Invalid(string message) => new(new Status(StatusCode.InvalidArgument, message));
+    private static (JobFieldError, LimitBreach) OverLimit(string field, long value, string limit, int max)
+    {
+        var error = new JobFieldError(field, $"{value} is over this silo's limit {Key(limit)} = {max}");
+        return (error, new LimitBreach(field, Key(limit), max, error.ToString()));
+    }
 
-    private static string OverLimit(string field, long value, string limit, int max) =>
-        $"{field}: {value} is over this silo's limit {ApiLimits.Section}:{limit} = {max}";
+    private static string Key(string limit) => $"{ApiLimits.Section}:{limit}";
 }

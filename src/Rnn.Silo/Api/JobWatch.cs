@@ -3,24 +3,40 @@ using System.Diagnostics;
 using Grpc.Core;
 using Rnn.Contracts.Grains;
 using Rnn.Contracts.Messages;
+using Rnn.Silo.Jobs;
 using V1 = Rnn.Contracts.Api.V1;
 
 namespace Rnn.Silo.Api;
 
 /// <summary>
-/// One WatchJob call: the job's current state, its step history from metrics.csv from the requested step on, then live
-/// events until the job ends. Steps go out strictly in order, each once: a live step that was already sent (history,
-/// or a replay after a rollback) is dropped, and a gap (a lost stream item) is filled from metrics.csv, which the
-/// driver appends at least every second (a gap waits for the rows, it is never skipped). The job's status is polled
-/// as well, so a watch also ends when no stream item comes.
+/// One WatchJob call: the job's events in the order they happened, each with its <see cref="WatchSequence"/> number,
+/// from the requested one on: QUEUED, RUNNING, then per step its metrics, the evaluation and the checkpoint after it,
+/// and the final state. History comes from metrics.csv and the job's status, live events from its Orleans streams.
+/// Those streams are two (steps, evaluations), best effort, and repeat steps replayed after a rollback, so nothing goes
+/// out as it arrives: a step waits for the steps before it (a lost one is read back from metrics.csv, which the driver
+/// appends at least every second) and for the evaluation due before it; anything at or below the last sequence sent
+/// is dropped. State changes come from polling the job's status, placed by sequence like every other event.
 /// </summary>
-public sealed class JobWatch(IClusterClient client, string jobId, long fromStep, IServerStreamWriter<V1.JobEvent> output)
+public sealed class JobWatch(IClusterClient client, string jobId, long fromStep, IServerStreamWriter<V1.JobEvent> output, long fromSequence = 0)
 {
-    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(250);
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
 
-    private long _nextStep = Math.Max(0, fromStep);
-    private long _lastEvaluationStep = -1;
-    private JobState? _lastState;
+    /// <summary>How long the stream holds back for an event that should come (a due evaluation, the last rows) before going on without it.</summary>
+    private static readonly TimeSpan HoldLimit = TimeSpan.FromSeconds(3);
+
+    private static readonly TimeSpan FileReadInterval = TimeSpan.FromMilliseconds(50);
+
+    private readonly long _from = Math.Max(Math.Max(0, fromSequence), WatchSequence.FromStep(Math.Max(0, fromStep)));
+    private readonly SortedDictionary<long, V1.StepMetrics> _steps = [];
+    private readonly SortedDictionary<long, EvaluationMetrics> _evaluations = [];
+    private long _lastSent = -1;
+    private long _nextStep;
+    private int? _lastEpoch;
+    private long _eventsSentAfter = -1;
+    private long _holdingSince;
+    private long _fileReadAt;
+    private JobStatus _status = null!;
+    private WatchSchedule? _schedule;
     private string _metricsFile = "";
 
     public async Task RunAsync(CancellationToken cancellation)
@@ -28,83 +44,131 @@ public sealed class JobWatch(IClusterClient client, string jobId, long fromStep,
         var job = client.GetGrain<IJobGrain>(jobId);
         // Subscribe before reading the history, so no step falls between the file and the stream.
         await using var live = await LiveJobEvents.SubscribeAsync(client, jobId);
-        var status = await job.GetStatusAsync();
-        _metricsFile = Path.Combine(status.JobFolder ?? "", "metrics.csv");
-        if (!status.IsFinished) await SendStateAsync(status);
+        _status = await job.GetStatusAsync();
+        _metricsFile = Path.Combine(_status.JobFolder ?? "", "metrics.csv");
+        _schedule = WatchSchedule.Read(_status.JobFolder);
+        _nextStep = WatchSequence.FirstStepAtOrAfter(_from);
+        await SendAsync(WatchSequence.Queued, State(V1.JobState.Queued, 0, null));
         var polled = Stopwatch.StartNew();
-        while (true)
+        while (!await AdvanceAsync())
         {
-            await CatchUpFromFileAsync(long.MaxValue);
-            if (status.LastEvaluation is { } evaluation) await SendEvaluationAsync(evaluation);
-            if (status.IsFinished)
-            {
-                await SendStateAsync(status);
-                return;
-            }
-            await SendStateAsync(status);
-
-            // Live items until the next poll of the job's status.
-            while (polled.Elapsed < PollInterval)
+            var left = PollInterval - polled.Elapsed;
+            if (left > TimeSpan.Zero)
             {
                 using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
-                wait.CancelAfter(PollInterval - polled.Elapsed);
+                wait.CancelAfter(left);
                 try
                 {
-                    if (!await live.Items.WaitToReadAsync(wait.Token)) break;
+                    if (await live.Items.WaitToReadAsync(wait.Token))
+                        while (live.Items.TryRead(out var item)) Accept(item);
+                    continue;
                 }
                 catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
                 {
-                    break;
+                    // The poll is due.
                 }
-                while (live.Items.TryRead(out var item)) await HandleLiveAsync(item);
             }
             polled.Restart();
-            status = await job.GetStatusAsync();
+            _status = await job.GetStatusAsync();
         }
     }
 
-    private async Task HandleLiveAsync(object item)
+    private void Accept(object item)
     {
         switch (item)
         {
-            case StepMetrics step:
-                if (step.Step > _nextStep) await CatchUpFromFileAsync(step.Step);
-                // Still a gap: the file lags (or was rewritten by a rollback); the next poll catches up in order.
-                if (step.Step == _nextStep) await SendStepAsync(step.ToProto());
+            case StepMetrics step when step.Step >= _nextStep:
+                _steps[step.Step] = step.ToProto();
                 break;
-            case EvaluationMetrics evaluation:
-                await SendEvaluationAsync(evaluation);
+            case EvaluationMetrics evaluation when evaluation.Step > _eventsSentAfter:
+                _evaluations[evaluation.Step] = evaluation;
                 break;
         }
     }
 
-    private async Task CatchUpFromFileAsync(long until)
+    /// <summary>Sends every event that may go now, in order; true once the final state went.</summary>
+    private async Task<bool> AdvanceAsync()
     {
-        foreach (var row in MetricsCsvHistory.Read(_metricsFile, _nextStep, until))
+        var status = _status;
+        if (status.LastEvaluation is { } latest && latest.Step > _eventsSentAfter) _evaluations.TryAdd(latest.Step, latest);
+        if (HasRun(status)) await SendAsync(WatchSequence.Running, State(V1.JobState.Running, 0, null));
+        while (NextStep(status) is { } step)
         {
-            if (row.Step != _nextStep) break; // a hole in the file: wait for it to fill rather than skip a step
-            await SendStepAsync(row);
+            if (!await SendEventsAfterAsync(_nextStep, step.Epoch)) return false;
+            await SendAsync(WatchSequence.Running, State(V1.JobState.Running, 0, null));
+            await SendAsync(WatchSequence.Step(step.Step), new V1.JobEvent { Step = step });
+            _steps.Remove(step.Step);
+            _nextStep = step.Step + 1;
+            _lastEpoch = step.Epoch;
+            _holdingSince = 0;
         }
+        if (!status.IsFinished) return false;
+        // A cancelled or failed job's last rows reach metrics.csv just after its state changed.
+        if (_nextStep < status.Step && !HoldExpired()) return false;
+        if (!await SendEventsAfterAsync(status.Step, null)) return false;
+        await SendAsync(WatchSequence.Final(status.Step), ProtoMapping.StateEvent(status));
+        return true;
     }
 
-    private async Task SendStepAsync(V1.StepMetrics step)
+    /// <summary>Step <see cref="_nextStep"/> from the stream, else from metrics.csv (history, or a stream item lost).</summary>
+    private V1.StepMetrics? NextStep(JobStatus status)
     {
-        await output.WriteAsync(new V1.JobEvent { Step = step });
-        _nextStep = step.Step + 1;
+        if (_steps.TryGetValue(_nextStep, out var step)) return step;
+        // Read the file only when the job is known to be past this step: not on every live item.
+        var behind = status.Step > _nextStep || _steps.Count > 0;
+        if (!behind || Stopwatch.GetElapsedTime(_fileReadAt) < FileReadInterval) return null;
+        _fileReadAt = Stopwatch.GetTimestamp();
+        foreach (var row in MetricsCsvHistory.Read(_metricsFile, _nextStep)) _steps.TryAdd(row.Step, row);
+        return _steps.GetValueOrDefault(_nextStep);
     }
 
-    /// <summary>Evaluations carry the number of steps done; only those at or after the requested step, each once.</summary>
-    private async Task SendEvaluationAsync(EvaluationMetrics evaluation)
+    /// <summary>
+    /// The evaluation and checkpoint after <paramref name="stepsDone"/> steps, before step stepsDone goes (or the final
+    /// state). False while an evaluation that the driver ran then has not arrived yet: it was published right after the
+    /// step, so it comes soon, or shows in the next status poll; one older than the job's latest evaluation is history
+    /// the run folder does not keep, and is not waited for.
+    /// </summary>
+    private async Task<bool> SendEventsAfterAsync(long stepsDone, int? epochAfter)
     {
-        if (evaluation.Step < fromStep || evaluation.Step <= _lastEvaluationStep) return;
-        _lastEvaluationStep = evaluation.Step;
-        await output.WriteAsync(new V1.JobEvent { Evaluation = evaluation.ToProto() });
+        if (stepsDone <= _eventsSentAfter) return true;
+        var total = _status.TotalSteps;
+        if (_evaluations.Remove(stepsDone, out var evaluation))
+        {
+            await SendAsync(WatchSequence.Evaluation(stepsDone), new V1.JobEvent { Evaluation = evaluation.ToProto() });
+        }
+        else if (_schedule?.EvaluationAfter(stepsDone, total, _lastEpoch, epochAfter) == true
+                 && (_status.LastEvaluation?.Step ?? -1) < stepsDone && !HoldExpired())
+        {
+            return false;
+        }
+        if (_schedule?.CheckpointAfter(stepsDone, total) == true)
+            await SendAsync(WatchSequence.Checkpoint(stepsDone), new V1.JobEvent { Checkpoint = new V1.Checkpoint { Step = stepsDone } });
+        _eventsSentAfter = stepsDone;
+        foreach (var stale in _evaluations.Keys.Where(k => k <= stepsDone).ToArray()) _evaluations.Remove(stale);
+        _holdingSince = 0;
+        return true;
     }
 
-    private async Task SendStateAsync(JobStatus status)
+    private async Task SendAsync(long sequence, V1.JobEvent item)
     {
-        if (_lastState == status.State) return;
-        _lastState = status.State;
-        await output.WriteAsync(ProtoMapping.StateEvent(status));
+        if (sequence < _from || sequence <= _lastSent) return;
+        item.Sequence = sequence;
+        await output.WriteAsync(item);
+        _lastSent = sequence;
     }
+
+    /// <summary>Whether the job got past QUEUED: a job that failed or was cancelled before its first step may not have.</summary>
+    private bool HasRun(JobStatus status) =>
+        status.State is JobState.Running or JobState.Completed || status.Step > 0 || _nextStep > 0 || _steps.Count > 0
+        || (status.IsFinished && status.JobFolder is { Length: > 0 } folder && new RunFolder(folder).HasCheckpoint);
+
+    /// <summary>Starts the hold on its first call; true once it has lasted <see cref="HoldLimit"/>.</summary>
+    private bool HoldExpired()
+    {
+        if (_holdingSince == 0) _holdingSince = Stopwatch.GetTimestamp();
+        return Stopwatch.GetElapsedTime(_holdingSince) >= HoldLimit;
+    }
+
+    private static V1.JobEvent State(V1.JobState state, long step, string? reason) =>
+        new() { State = new V1.StateChange { State = state, Step = step, FailureReason = reason ?? "" } };
 }

@@ -1,3 +1,4 @@
+using Google.Protobuf.WellKnownTypes;
 using Rnn.Training.Steps;
 using Rnn.Contracts.Messages;
 using Rnn.Kernels.Losses;
@@ -47,6 +48,7 @@ public static class ProtoMapping
             SamplesPerSecond = m.SamplesPerSecond, Seconds = m.Seconds, Skipped = m.SkipReason is not null,
         };
         if (m.Accuracy is { } accuracy) proto.Accuracy = accuracy;
+        if (m.CompletedUtc is { } completed) proto.CompletedAt = Timestamp.FromDateTime(DateTime.SpecifyKind(completed, DateTimeKind.Utc));
         return proto;
     }
 

@@ -20,12 +20,12 @@ public static class RunFolderFiles
     {
         ArgumentNullException.ThrowIfNull(status);
         if (!Names.Contains(name, StringComparer.Ordinal))
-            throw JobSubmissionCheck.Invalid($"file: '{name}' is not downloadable; use one of {string.Join(", ", Names)}");
-        if (status.JobFolder is not { Length: > 0 } path) throw NotFound($"job '{status.JobId}' has no run folder");
+            throw ApiErrors.Invalid("file", $"'{name}' is not downloadable; use one of {string.Join(", ", Names)}");
+        if (status.JobFolder is not { Length: > 0 } path) throw NotFound(status.JobId, name, $"job '{status.JobId}' has no run folder");
         var folder = new RunFolder(path);
         // A later job of the same name reuses the folder once this one has ended: never serve another job's files.
         if (folder.ReadRunInfo() is not { } info || info.JobId != status.JobId)
-            throw NotFound($"the run folder of job '{status.JobId}' now holds another job's run");
+            throw NotFound(status.JobId, name, $"the run folder of job '{status.JobId}' now holds another job's run");
         var file = name switch
         {
             "model.safetensors" => folder.ModelFile,
@@ -34,10 +34,11 @@ public static class RunFolderFiles
             _ => folder.SummaryFile,
         };
         if (!File.Exists(file))
-            throw NotFound($"{name} of job '{status.JobId}' does not exist yet (job {status.State.ToString().ToLowerInvariant()}" +
+            throw NotFound(status.JobId, name, $"{name} of job '{status.JobId}' does not exist yet (job {status.State.ToString().ToLowerInvariant()}" +
                 (name is "model.safetensors" or "summary.json" ? "; it is written when the job completes)" : ")"));
         return file;
     }
 
-    public static RpcException NotFound(string message) => new(new Status(StatusCode.NotFound, message));
+    private static RpcException NotFound(string jobId, string name, string message) =>
+        ApiErrors.NotFound(ApiErrors.FileResource, $"{jobId}/{name}", message);
 }

@@ -1,4 +1,3 @@
-using Grpc.Core;
 using Rnn.Contracts.Grains;
 using Rnn.Contracts.Messages;
 using Rnn.Silo.Jobs;
@@ -25,14 +24,16 @@ public sealed class TenantJobs(IGrainFactory grains, string tenant, ApiLimits li
         var jobId = Guid.NewGuid().ToString("N");
         var admission = await Registry.AdmitAsync(jobId, limits.MaxConcurrentJobsPerTenant);
         if (!admission.Admitted)
-            throw new RpcException(new Status(StatusCode.ResourceExhausted,
-                $"tenant '{tenant}' has {admission.ActiveJobs} queued or running jobs; the limit " +
-                $"{ApiLimits.Section}:{nameof(ApiLimits.MaxConcurrentJobsPerTenant)} is {limits.MaxConcurrentJobsPerTenant}"));
+        {
+            const string key = $"{ApiLimits.Section}:{nameof(ApiLimits.MaxConcurrentJobsPerTenant)}";
+            throw ApiErrors.OverLimit(new LimitBreach($"tenant:{tenant}", key, limits.MaxConcurrentJobsPerTenant,
+                $"tenant '{tenant}' has {admission.ActiveJobs} queued or running jobs; the limit {key} is {limits.MaxConcurrentJobsPerTenant}"));
+        }
         var accepted = false;
         try
         {
             var result = await grains.GetGrain<IJobGrain>(jobId).SubmitAsync(new JobSubmission(job, jobJson));
-            if (!result.Accepted) throw JobSubmissionCheck.Invalid(result.Message);
+            if (!result.Accepted) throw ApiErrors.InvalidFields(result.Errors.ToArray());
             accepted = true;
         }
         finally
@@ -52,8 +53,8 @@ public sealed class TenantJobs(IGrainFactory grains, string tenant, ApiLimits li
     /// <summary>The job's status when this tenant owns it; NotFound for another tenant's id and for no job.</summary>
     public async Task<JobStatus> OwnedStatusAsync(string jobId)
     {
-        if (string.IsNullOrWhiteSpace(jobId)) throw JobSubmissionCheck.Invalid("job_id: must not be empty");
-        if (!await Registry.OwnsAsync(jobId)) throw RunFolderFiles.NotFound($"no job '{jobId}'");
+        if (string.IsNullOrWhiteSpace(jobId)) throw ApiErrors.Invalid("job_id", "must not be empty");
+        if (!await Registry.OwnsAsync(jobId)) throw ApiErrors.NotFound(ApiErrors.JobResource, jobId, $"no job '{jobId}'");
         return await grains.GetGrain<IJobGrain>(jobId).GetStatusAsync();
     }
 
@@ -63,9 +64,9 @@ public sealed class TenantJobs(IGrainFactory grains, string tenant, ApiLimits li
     /// </summary>
     private async Task CheckFolderNotOthersAsync(string name)
     {
-        if (RunFolder.ValidateName(name) is { } bad) throw JobSubmissionCheck.Invalid($"name: {bad}");
+        if (RunFolder.ValidateName(name) is { } bad) throw ApiErrors.Invalid("name", bad);
         var info = RunFolder.For(runsRoot, name).ReadRunInfo();
         if (info is not null && !await Registry.OwnsAsync(info.JobId))
-            throw JobSubmissionCheck.Invalid($"name: the run folder '{name}' belongs to another job; give this job another name");
+            throw ApiErrors.Invalid("name", $"the run folder '{name}' belongs to another job; give this job another name");
     }
 }

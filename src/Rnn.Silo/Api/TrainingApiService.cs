@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Grpc.Core;
 using Microsoft.Extensions.Logging;
 using Rnn.Contracts.Grains;
@@ -55,15 +56,16 @@ public sealed class TrainingApiService(
     public override async Task WatchJob(V1.WatchJobRequest request, IServerStreamWriter<V1.JobEvent> responseStream, ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (request.FromStep < 0) throw JobSubmissionCheck.Invalid($"from_step: must be 0 or more, got {request.FromStep}");
+        if (request.FromStep < 0) throw ApiErrors.Invalid("from_step", $"must be 0 or more, got {request.FromStep}");
+        if (request.FromSequence < 0) throw ApiErrors.Invalid("from_sequence", $"must be 0 or more, got {request.FromSequence}");
         await OwnedStatusAsync(request.JobId, context);
         try
         {
-            await new JobWatch(client, request.JobId, request.FromStep, responseStream).RunAsync(context.CancellationToken);
+            await new JobWatch(client, request.JobId, request.FromStep, responseStream, request.FromSequence).RunAsync(context.CancellationToken);
         }
         catch (OperationCanceledException) when (context.CancellationToken.IsCancellationRequested)
         {
-            // The client went away; it reconnects with from_step = last step seen + 1.
+            // The client went away; it reconnects with from_sequence = last sequence seen + 1.
         }
     }
 
@@ -79,17 +81,23 @@ public sealed class TrainingApiService(
             RunFolderFiles.ChunkBytes, useAsync: true);
         var total = file.Length;
         var buffer = new byte[RunFolderFiles.ChunkBytes];
+        // Hashed as sent, so the checksum is of exactly these bytes even if the file is replaced meanwhile.
+        using var sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         long offset = 0;
-        do
+        while (true)
         {
-            var read = await file.ReadAsync(buffer, context.CancellationToken);
-            if (read == 0 && offset > 0) break;
-            await responseStream.WriteAsync(new V1.FileChunk
+            var read = await file.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, Math.Max(0, total - offset))), context.CancellationToken);
+            sha256.AppendData(buffer, 0, read);
+            var chunk = new V1.FileChunk
             {
                 File = request.File, Offset = offset, TotalSize = total, Data = Google.Protobuf.ByteString.CopyFrom(buffer, 0, read),
-            });
+            };
             offset += read;
-        } while (offset < total);
+            var last = read == 0 || offset >= total;
+            if (last) chunk.Sha256 = Convert.ToHexStringLower(sha256.GetHashAndReset());
+            await responseStream.WriteAsync(chunk);
+            if (last) break;
+        }
     }
 
     private TenantJobs Jobs(ServerCallContext context) =>

@@ -90,11 +90,16 @@ public sealed class JobDriver : IDisposable
             lastEvaluation?.Step <= checkpoint.Step ? lastEvaluation : null);
     }
 
-    /// <summary>Runs the next step and the work due after it; any exception but TrainingFailedException means roll back.</summary>
-    public async Task<StepOutcome> RunStepAsync()
+    /// <summary>
+    /// Runs the next step and the work due after it; any exception but TrainingFailedException means roll back.
+    /// <paramref name="stepDone"/> gets the step's metrics as soon as the step is computed, before its checkpoint and
+    /// evaluation, so watchers see the step without waiting for them (a step replayed after a rollback has the same bits).
+    /// </summary>
+    public async Task<StepOutcome> RunStepAsync(Func<StepMetrics, Task>? stepDone = null)
     {
         using var span = TrainingTracing.StartStep(Definition.JobId, Step);
-        var metrics = await _coordinator.RunStepAsync(Step);
+        var metrics = await _coordinator.RunStepAsync(Step) with { CompletedUtc = DateTime.UtcNow };
+        if (stepDone is not null) await stepDone(metrics);
         Step++;
         var setup = _runtime.Setup;
         TrainingMetrics.StepCompleted(Definition.JobId, metrics, setup.Job.Training.BatchSize);

@@ -227,7 +227,7 @@ public sealed class JobGrain(
     private async Task StepAsync(JobDriver driver)
     {
         var r = record.State;
-        var outcome = await driver.RunStepAsync();
+        var outcome = await driver.RunStepAsync(metrics => PublishAsync(StreamNames.MetricsNamespace, metrics));
         r.Step = driver.Step;
         r.LastMetrics = outcome.Metrics;
         if (outcome.Metrics.SkipReason is not null) r.SkippedSteps++;
@@ -243,7 +243,6 @@ public sealed class JobGrain(
             _lastSavedUtc = _lastProgressUtc;
             await SaveAsync();
         }
-        await PublishAsync(StreamNames.MetricsNamespace, outcome.Metrics);
         if (outcome.Evaluation is { } evaluation) await PublishAsync(StreamNames.EvaluationNamespace, evaluation);
     }
 

@@ -22,5 +22,8 @@ public sealed record StepMetrics(
 {
     [Id(9)] public IReadOnlyList<ShardComputeTime> Shards { get; init; } = [];
 
+    /// <summary>When the job finished the step (UTC), for the watch lag; null where the producer does not stamp it.</summary>
+    [Id(10)] public DateTime? CompletedUtc { get; init; }
+
     public double SamplesPerSecond => Seconds > 0 ? Samples / Seconds : 0;
 }

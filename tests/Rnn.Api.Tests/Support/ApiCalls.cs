@@ -9,12 +9,13 @@ internal static class ApiCalls
     public static async Task<string> SubmitAsync(this TrainingService.TrainingServiceClient client, string token, string jobJson) =>
         (await client.SubmitJobAsync(new SubmitJobRequest { JobJson = jobJson }, ApiServerFixture.Auth(token))).JobId;
 
-    /// <summary>Every event from <paramref name="fromStep"/> until the server ends the stream (the job ended).</summary>
+    /// <summary>Every event from <paramref name="fromStep"/> (or sequence) until the server ends the stream (the job ended).</summary>
     public static async Task<List<JobEvent>> WatchToEndAsync(this TrainingService.TrainingServiceClient client, string token,
-        string jobId, long fromStep = 0)
+        string jobId, long fromStep = 0, long fromSequence = 0)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        using var call = client.WatchJob(new WatchJobRequest { JobId = jobId, FromStep = fromStep }, ApiServerFixture.Auth(token),
+        using var call = client.WatchJob(new WatchJobRequest { JobId = jobId, FromStep = fromStep, FromSequence = fromSequence },
+            ApiServerFixture.Auth(token),
             cancellationToken: timeout.Token);
         var events = new List<JobEvent>();
         await foreach (var e in call.ResponseStream.ReadAllAsync(timeout.Token)) events.Add(e);

@@ -14,7 +14,11 @@ public class BenchCommandTests
             "--repeats", "3", "--threads", "2");
 
         Assert.True(run.ExitCode == 0, run.ToString());
-        Assert.Matches($@"^bench {cell} I=5 H=8 T=4 B=3 threads=2 backend=cpu: median \d+\.\d\d ms, \d+\.\d GFLOP/s$", run.OutLines.Single());
+        Assert.Equal(2, run.OutLines.Length);
+        Assert.Matches($@"^bench {cell} I=5 H=8 T=4 B=3 threads=2 backend=cpu: median \d+\.\d\d ms, \d+\.\d GFLOP/s$", run.OutLines[0]);
+        // The instruction set it ran and the FMA peak of that width, measured beside it.
+        Assert.Matches(@"^isa=avx(512|2): (512|256)-bit FMA peak [\d.]+ GFLOP/s on 1 core, [\d.]+ on 2; this step ran at [\d.]+% of the 2-thread peak$",
+            run.OutLines[1]);
     }
 
     [Fact]

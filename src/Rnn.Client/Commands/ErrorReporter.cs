@@ -3,6 +3,7 @@ using Rnn.Training.Data;
 using Rnn.Training.Jobs;
 using Rnn.Training.Safetensors;
 using Rnn.Training.Steps;
+using Rnn.Client;
 
 namespace Rnn.Client.Commands;
 

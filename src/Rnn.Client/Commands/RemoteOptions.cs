@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Rnn.Client.Console;
 using Rnn.Client.Remote;
+using Rnn.Client;
 
 namespace Rnn.Client.Commands;
 

@@ -4,7 +4,6 @@ using Grpc.Core;
 using Rnn.Contracts.Grains;
 using Rnn.Contracts.Messages;
 using Rnn.Silo.Api;
-using Rnn.Silo.Jobs;
 using V1 = Rnn.Contracts.Api.V1;
 
 namespace Rnn.Client.Remote;

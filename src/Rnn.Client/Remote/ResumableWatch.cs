@@ -13,6 +13,11 @@ public static class ResumableWatch
     /// <summary>Reconnections in a row without an event before the watch gives up.</summary>
     public const int MaxAttemptsWithoutProgress = 8;
 
+    /// <summary>A client's watch: reconnects after <see cref="TrainingErrorKind.Unavailable"/> (the cluster was lost), ends on any other error.</summary>
+    public static IAsyncEnumerable<V1.JobEvent> RunAsync(
+        Func<long, CancellationToken, IAsyncEnumerable<V1.JobEvent>> open, long fromStep, CancellationToken cancellation) =>
+        RunAsync(open, e => e is TrainingClientException { Kind: TrainingErrorKind.Unavailable }, fromStep, cancellation: cancellation);
+
     /// <param name="open">Opens the server's stream from a step.</param>
     /// <param name="isConnectionLoss">True for failures worth reconnecting after; others end the watch with their exception.</param>
     /// <param name="retryDelay">Wait before reconnecting (doubled per attempt without progress); default 200 ms.</param>

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Rnn.Client.Console;
 using Rnn.Client.Remote;
 using Rnn.Client;
+using Rnn.Contracts.Clients;
 
 namespace Rnn.Client.Commands;
 

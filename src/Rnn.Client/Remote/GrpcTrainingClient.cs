@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using Grpc.Core;
 using Grpc.Net.Client;
+using Rnn.Contracts.Clients;
 using V1 = Rnn.Contracts.Api.V1;
 
 namespace Rnn.Client.Remote;

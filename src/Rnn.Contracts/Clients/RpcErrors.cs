@@ -1,12 +1,12 @@
 using Grpc.Core;
 
-namespace Rnn.Client.Remote;
+namespace Rnn.Contracts.Clients;
 
 /// <summary>
 /// gRPC statuses → <see cref="TrainingClientException"/>. Both clients use it: the Orleans client runs the silo's own
 /// request checks, which throw the same RpcExceptions the gRPC service would send.
 /// </summary>
-internal static class RpcErrors
+public static class RpcErrors
 {
     public static TrainingClientException ToClientException(RpcException e, string? endpoint = null)
     {

@@ -3,10 +3,10 @@ using System.Threading.Channels;
 using Grpc.Core;
 using Rnn.Contracts.Grains;
 using Rnn.Contracts.Messages;
-using Rnn.Silo.Api;
+using Rnn.Contracts.Clients;
 using V1 = Rnn.Contracts.Api.V1;
 
-namespace Rnn.Client.Remote;
+namespace Rnn.Silo.Api;
 
 /// <summary>
 /// <see cref="ITrainingClient"/> for .NET programs inside the cluster network: calls the grains through an Orleans

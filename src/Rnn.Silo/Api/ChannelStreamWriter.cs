@@ -1,7 +1,7 @@
 using System.Threading.Channels;
 using Grpc.Core;
 
-namespace Rnn.Client.Remote;
+namespace Rnn.Silo.Api;
 
 /// <summary>
 /// Lets the silo's own watch logic (<c>Rnn.Silo.Api.JobWatch</c>, which writes to a gRPC response stream) write into

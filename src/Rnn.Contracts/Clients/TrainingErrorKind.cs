@@ -1,4 +1,4 @@
-namespace Rnn.Client.Remote;
+namespace Rnn.Contracts.Clients;
 
 /// <summary>What kind of failure a <see cref="TrainingClientException"/> is: callers (and rnn's exit codes) branch on it.</summary>
 public enum TrainingErrorKind

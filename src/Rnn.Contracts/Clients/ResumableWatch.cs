@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using V1 = Rnn.Contracts.Api.V1;
 
-namespace Rnn.Client.Remote;
+namespace Rnn.Contracts.Clients;
 
 /// <summary>
 /// A watch that survives lost connections: when the event stream breaks (or ends before the job's final state), it is

@@ -1,6 +1,5 @@
-using Rnn.Silo.Api;
 
-namespace Rnn.Client.Remote;
+namespace Rnn.Silo.Api;
 
 /// <summary>What <see cref="OrleansTrainingClient"/> needs besides the cluster client and the tenant.</summary>
 public sealed class OrleansTrainingClientOptions

@@ -1,4 +1,4 @@
-namespace Rnn.Client.Remote;
+namespace Rnn.Contracts.Clients;
 
 /// <summary>A call to the training cluster failed; <see cref="Kind"/> says how, the message says what to fix.</summary>
 public sealed class TrainingClientException : Exception

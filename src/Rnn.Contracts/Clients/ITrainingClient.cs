@@ -1,11 +1,11 @@
 using V1 = Rnn.Contracts.Api.V1;
 
-namespace Rnn.Client.Remote;
+namespace Rnn.Contracts.Clients;
 
 /// <summary>
 /// The training cluster as a .NET program sees it: the calls of the public API (docs/api.md) over one tenant's jobs.
-/// Two implementations with the same semantics: <see cref="GrpcTrainingClient"/> for anyone who can reach a silo's gRPC
-/// endpoint, and <see cref="OrleansTrainingClient"/> for programs inside the cluster network that hold an Orleans
+/// Two implementations with the same semantics: <c>GrpcTrainingClient</c> (the rnn tool) for anyone who can reach a silo's gRPC
+/// endpoint, and <c>OrleansTrainingClient</c> (Rnn.Silo) for programs inside the cluster network that hold an Orleans
 /// <c>IClusterClient</c>. The messages are the public contract's (<c>rnn.v1</c>), so results read the same whichever
 /// way they came. Every failure is a <see cref="TrainingClientException"/> whose <see cref="TrainingErrorKind"/> says
 /// what went wrong (not found, not authenticated, cannot connect, ...).

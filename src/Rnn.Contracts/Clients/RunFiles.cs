@@ -1,4 +1,4 @@
-namespace Rnn.Client.Remote;
+namespace Rnn.Contracts.Clients;
 
 /// <summary>The files of a job's run folder that can be downloaded (the API's DownloadCheckpoint names).</summary>
 public static class RunFiles

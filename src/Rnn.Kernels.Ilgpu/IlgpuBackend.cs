@@ -35,8 +35,8 @@ public sealed class IlgpuBackend : IComputeBackend
 
     public IModelExecutor CreateModelExecutor(SequentialModel model) => new IlgpuModelExecutor(Device, model);
 
-    public IOptimizer CreateAdam(int length, float beta1 = 0.9f, float beta2 = 0.999f, float epsilon = 1e-8f,
-        float weightDecay = 0f) => new IlgpuAdamOptimizer(Device, length, beta1, beta2, epsilon, weightDecay);
+    public IOptimizer CreateAdam(int length, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-8,
+        double weightDecay = 0) => new IlgpuAdamOptimizer(Device, length, beta1, beta2, epsilon, weightDecay);
 
     public void Dispose() => Device.Dispose();
 }

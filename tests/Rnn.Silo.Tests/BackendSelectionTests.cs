@@ -25,7 +25,7 @@ public sealed class BackendSelectionTests(SingleSiloFixture fixture) : IClassFix
     public async Task ACudaJobIsRefusedWhileNoSiloAdvertisesAGpu()
     {
         var json = WithBackend(TestJobs.Mnist(shards: 1, steps: 2), "cuda");
-        var result = await fixture.Client.GetGrain<IJobGrain>("cuda-without-gpu").SubmitAsync(json);
+        var result = await TestJobs.SubmitAsync(fixture.Client.GetGrain<IJobGrain>("cuda-without-gpu"), json);
         Assert.False(result.Accepted);
         var error = Assert.Single(result.Errors);
         Assert.Equal("backend", error.Field);

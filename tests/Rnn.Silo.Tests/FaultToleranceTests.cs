@@ -73,7 +73,7 @@ public sealed class FaultToleranceTests : IAsyncLifetime
     {
         var client = Cluster.Client;
         var job = client.GetGrain<IJobGrain>(jobId);
-        var submitted = await job.SubmitAsync(json);
+        var submitted = await TestJobs.SubmitAsync(job, json);
         Assert.True(submitted.Accepted, submitted.Message);
         var before = await TestClusters.WaitForStepAsync(client, jobId, 8);
         var psSilo = await client.GetGrain<IParameterServerGrain>(GrainKeys.ParameterServer(jobId, 0)).GetSiloAsync();

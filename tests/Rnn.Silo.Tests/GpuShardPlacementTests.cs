@@ -40,7 +40,7 @@ public sealed class GpuShardPlacementTests(OneGpuSiloFixture fixture) : IClassFi
         // reason at once, well before the fixture's 40 s stall timeout would end it.
         await WaitForOneGpuSiloAsync();
         var json = TestJobs.Co2("claimed-gpu", "cuda", steps: 1);
-        var submitted = await fixture.Client.GetGrain<IJobGrain>("claimed-gpu").SubmitAsync(json);
+        var submitted = await TestJobs.SubmitAsync(fixture.Client.GetGrain<IJobGrain>("claimed-gpu"), json);
         Assert.True(submitted.Accepted, submitted.Message);
         var status = await TestClusters.WaitForEndAsync(fixture.Client, "claimed-gpu", TimeSpan.FromSeconds(20));
         Assert.Equal(Contracts.Messages.JobState.Failed, status.State);

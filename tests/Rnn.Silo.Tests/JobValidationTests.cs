@@ -14,7 +14,7 @@ public sealed class JobValidationTests(SingleSiloFixture fixture) : IClassFixtur
     {
         var json = TestJobs.Mnist(shards: 4, steps: 6).Replace(from, to, StringComparison.Ordinal);
         Assert.Contains(to, json, StringComparison.Ordinal);
-        var result = await fixture.Client.GetGrain<IJobGrain>("invalid-" + field).SubmitAsync(json);
+        var result = await TestJobs.SubmitAsync(fixture.Client.GetGrain<IJobGrain>("invalid-" + field), json);
         Assert.False(result.Accepted);
         Assert.Contains(result.Errors, e => e.Field.Contains(field, StringComparison.Ordinal));
         Assert.Contains(field, result.Message, StringComparison.Ordinal);
@@ -26,7 +26,7 @@ public sealed class JobValidationTests(SingleSiloFixture fixture) : IClassFixtur
     public async Task MissingDataFolderIsRejectedBeforeAnythingStarts()
     {
         var json = TestJobs.Mnist(shards: 2, steps: 3).Replace("mnist\"", "no-such-mnist\"", StringComparison.Ordinal);
-        var result = await fixture.Client.GetGrain<IJobGrain>("missing-data").SubmitAsync(json);
+        var result = await TestJobs.SubmitAsync(fixture.Client.GetGrain<IJobGrain>("missing-data"), json);
         Assert.False(result.Accepted);
         Assert.Contains(result.Errors, e => e.Field == "data.path");
     }

@@ -24,7 +24,7 @@ public sealed class ResumeAndRunFolderTests
             var first = await TestClusters.StartAsync(2, root);
             try
             {
-                var submitted = await first.Client.GetGrain<IJobGrain>("resumed").SubmitAsync(json);
+                var submitted = await TestJobs.SubmitAsync(first.Client.GetGrain<IJobGrain>("resumed"), json);
                 Assert.True(submitted.Accepted, submitted.Message);
                 await TestClusters.WaitForStepAsync(first.Client, "resumed", 12);
             }

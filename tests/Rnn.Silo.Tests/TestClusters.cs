@@ -58,7 +58,7 @@ internal static class TestClusters
     /// <summary>Submits <paramref name="json"/> as <paramref name="jobId"/> and waits for the end (60 s at most).</summary>
     public static async Task<JobStatus> RunToEndAsync(IClusterClient client, string jobId, string json)
     {
-        var submitted = await client.GetGrain<IJobGrain>(jobId).SubmitAsync(json);
+        var submitted = await TestJobs.SubmitAsync(client.GetGrain<IJobGrain>(jobId), json);
         Assert.True(submitted.Accepted, submitted.Message);
         return await WaitForEndAsync(client, jobId, TimeSpan.FromSeconds(60));
     }

@@ -1,8 +1,11 @@
 using System.Text.Json;
+using Rnn.Contracts.Grains;
+using Rnn.Contracts.Messages;
 using Rnn.Training.Jobs;
 using Rnn.Kernels.Tensors;
 using Rnn.Training.Steps;
 using Rnn.Training.SingleProcess;
+using Rnn.Training.Resolution;
 
 namespace Rnn.Silo.Tests;
 
@@ -57,5 +60,23 @@ internal static class TestJobs
         using var trainer = new Trainer(setup, threads: 1);
         while (trainer.Step < trainer.TotalSteps) trainer.RunStep();
         return ParameterHash.Sha256(trainer.Layout, trainer.Parameters);
+    }
+
+    /// <summary>
+    /// Submits <paramref name="json"/> as a client would: parsed and resolved at the edge, then given to the job grain.
+    /// A job file the edge refuses comes back as the grain's refusals do, field by field.
+    /// </summary>
+    public static async Task<SubmitResult> SubmitAsync(IJobGrain grain, string json)
+    {
+        ResolvedJob job;
+        try
+        {
+            job = JobResolver.Resolve(JobSpecParser.Parse(json, "test job"), jobFileDirectory: null);
+        }
+        catch (JobValidationException e)
+        {
+            return new SubmitResult(false, e.Errors.Select(x => new JobFieldError(x.Field, x.Message)).ToArray());
+        }
+        return await grain.SubmitAsync(new JobSubmission(job, json));
     }
 }

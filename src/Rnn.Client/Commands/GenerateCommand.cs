@@ -88,7 +88,8 @@ internal sealed class GenerateCommand
             var vocabulary = ReadVocabulary(modelPath, codes);
 
             using var compute = new CpuCompute(1);
-            var model = TrainingSetup.BuildModel(spec.WithVocabularySize(vocabulary.Size), vocabulary.Size, tokenInput: true, compute);
+            var layers = ResolvedLayer.From(spec.WithVocabularySize(vocabulary.Size).Model);
+            var model = TrainingSetup.BuildModel(layers, vocabulary.Size, tokenInput: true, compute);
             var parameters = ModelFile.ReadParameters(modelPath, model.Layout);
             var prime = parse.GetValue(_prime)!;
             var temperature = parse.GetValue(_temperature);

@@ -136,33 +136,25 @@ internal sealed class TrainCommand
     }
 
     /// <summary>
-    /// The validated job and its text, with --steps applied; everything wrong with it is reported before any data
-    /// is read. No path: the embedded main example.
+    /// The job parsed once (every problem reported before any data is read), with --steps applied, and the file's
+    /// text as submitted (kept as the run's job.json). No path: the embedded main example.
     /// </summary>
-    private static (JobSpec Job, string Json) LoadJob(string? path, int? steps)
+    private static (JobSpec Job, string Text) LoadJob(string? path, int? steps)
     {
-        string json;
-        string source;
+        string text;
+        JobSpec job;
         if (path is null)
         {
-            json = EmbeddedJobs.Read(EmbeddedJobs.MainExample);
-            source = $"{EmbeddedJobs.MainExample} (embedded)";
+            text = EmbeddedJobs.Read(EmbeddedJobs.MainExample);
+            job = JobSpecParser.Parse(text, $"{EmbeddedJobs.MainExample} (embedded)");
         }
         else
         {
             // Load checks that the file exists and names the path when it does not.
-            JobSpecParser.Load(path);
-            json = File.ReadAllText(path);
-            source = path;
-        }
-        if (steps is { } n)
-        {
-            // --steps makes the job a job of N steps rather than cutting it short: the learning-rate schedule spans
-            // the N steps, and the run reads as complete.
-            json = JobSubmission.WithSteps(json, n);
+            job = JobSpecParser.Load(path);
+            text = File.ReadAllText(path);
         }
         // The backend is the cluster's to check: it refuses "cuda" while no silo has a GPU, naming the field.
-        var job = JobSpecParser.Parse(json, source);
-        return (job, json);
+        return (steps is { } n ? job.WithSteps(n) : job, text);
     }
 }

@@ -1,3 +1,4 @@
+using Rnn.Training.Steps;
 using System.Threading.Channels;
 using Orleans.Streams;
 using Rnn.Client.Local;
@@ -17,7 +18,7 @@ namespace Rnn.Client.Training;
 /// only by polling is shown; the steps it skipped over are not).
 /// </summary>
 internal sealed class OrleansTrainingRun(
-    LocalCluster cluster, TrainingRequest request, string jobJson, long totalSteps, int stepsPerEpoch) : ITrainingRun
+    LocalCluster cluster, TrainingRequest request, JobSubmission submission) : ITrainingRun
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(200);
     // How long the stream may lag behind the polled status before the poll's last step is shown instead.
@@ -33,9 +34,9 @@ internal sealed class OrleansTrainingRun(
     private DateTime? _pollAheadSince; // since when the polled status has shown a step the stream has not
     private bool _chaosDone;
 
-    public long TotalSteps => totalSteps;
+    public long TotalSteps => submission.Job.TotalSteps;
 
-    public int StepsPerEpoch => stepsPerEpoch;
+    public int StepsPerEpoch => submission.Job.StepsPerEpoch;
 
     private string JobId => request.Job.Name;
 
@@ -47,7 +48,7 @@ internal sealed class OrleansTrainingRun(
         Func<Task>[] unsubscribe = [steps.UnsubscribeAsync, evaluations.UnsubscribeAsync];
         try
         {
-            var submitted = await job.SubmitAsync(jobJson).ConfigureAwait(false);
+            var submitted = await job.SubmitAsync(submission).ConfigureAwait(false);
             if (!submitted.Accepted)
             {
                 throw new JobValidationException(request.Job.Name,

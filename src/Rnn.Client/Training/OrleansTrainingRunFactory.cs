@@ -1,5 +1,6 @@
 using Rnn.Client.Local;
-using Rnn.Training.Steps;
+using Rnn.Contracts.Messages;
+using Rnn.Training.Resolution;
 
 namespace Rnn.Client.Training;
 
@@ -8,13 +9,12 @@ internal sealed class OrleansTrainingRunFactory : ITrainingRunFactory
 {
     public async Task<ITrainingRun> OpenAsync(TrainingRequest request, CancellationToken cancellation)
     {
-        // Reads (and checks) the data here first, so that a bad data file gets its own exit code and message
-        // before any silo starts; it also gives the run's length for the display before the first step.
-        var setup = TrainingSetup.Load(request.Job, request.JobFileDirectory);
-        var dataPath = request.Job.ResolveDataPath(request.JobFileDirectory);
-        var jobJson = JobSubmission.WithDataPath(request.JobJson, dataPath);
+        // The job enters here: resolved once (data path made absolute from the job file's folder, the data's shape
+        // read from its headers), so a bad data file gets its own exit code and message before any silo starts; the
+        // data itself is read by the silo that trains, once.
+        var job = JobResolver.Resolve(request.Job, request.JobFileDirectory);
         var cluster = await LocalCluster.StartAsync(request.Silos, request.Threads, request.RunsRoot, cancellation)
             .ConfigureAwait(false);
-        return new OrleansTrainingRun(cluster, request, jobJson, setup.TotalSteps, setup.StepsPerEpoch);
+        return new OrleansTrainingRun(cluster, request, new JobSubmission(job, request.JobFileText));
     }
 }

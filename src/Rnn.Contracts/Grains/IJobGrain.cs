@@ -1,3 +1,4 @@
+using Rnn.Training.Steps;
 using Orleans.Concurrency;
 using Rnn.Contracts.Messages;
 
@@ -13,7 +14,7 @@ public interface IJobGrain : IGrainWithStringKey
 {
     /// <summary>Validates the job file; when valid, queues the job and starts it. Never waits for training.</summary>
     [Alias("Submit")]
-    Task<SubmitResult> SubmitAsync(string jobJson);
+    Task<SubmitResult> SubmitAsync(JobSubmission submission);
 
     // Status and cancel interleave with a running step so that they answer at once.
     [AlwaysInterleave]

@@ -31,7 +31,7 @@ public interface IParameterServerGrain : IGrainWithStringKey
 
     /// <summary>Clips the reduced gradient by <paramref name="clipScale"/> and takes the optimizer step: version step+1.</summary>
     [Alias("Apply")]
-    Task<long> ApplyAsync(long step, float clipScale, float learningRate);
+    Task<long> ApplyAsync(long step, float clipScale, double learningRate);
 
     /// <summary>Drops step <paramref name="step"/>'s gradients without changing the parameters: version step+1.</summary>
     [Alias("SkipStep")]

@@ -1,8 +1,10 @@
+using Rnn.Training.Jobs;
+
 namespace Rnn.Contracts.Messages;
 
 /// <summary>
 /// Everything a shard or parameter-server grain needs to rebuild a job's setup on whatever silo it lands: the job id
-/// and the validated job file text. Sent with requests rather than held only in memory so that a grain reactivated
+/// and the resolved job (caches key on its content hash). Sent with requests rather than held only in memory so that a grain reactivated
 /// on another silo can carry on. <see cref="RunId"/> is new for every submission, so grains left from an earlier
 /// run of the same job id start afresh instead of continuing the old run. <see cref="Generation"/> grows by one each
 /// time the job grain (re)starts driving the run from a checkpoint (after a fault or on another silo): shards and
@@ -14,10 +16,20 @@ namespace Rnn.Contracts.Messages;
 public sealed record JobDefinition(
     [property: Id(0)] string JobId,
     [property: Id(1)] string RunId,
-    [property: Id(2)] string JobJson)
+    [property: Id(2)] ResolvedJob Job)
 {
     [Id(3)] public long Generation { get; init; }
 
     /// <summary>The backend the shards run (cpu, ilgpu-cpu or cuda), resolved once at submission and kept in run.json.</summary>
     [Id(4)] public string Backend { get; init; } = "cpu";
+
+    /// <summary>
+    /// Two definitions are the same run's when id, run, generation, backend and the resolved job's content hash agree.
+    /// (The resolved job's lists compare by reference, and a deserialised copy is a new object on every call.)
+    /// </summary>
+    public bool Equals(JobDefinition? other) =>
+        other is not null && JobId == other.JobId && RunId == other.RunId && Generation == other.Generation &&
+        Backend == other.Backend && Job.ContentHash == other.Job.ContentHash;
+
+    public override int GetHashCode() => HashCode.Combine(JobId, RunId, Generation, Backend, Job.ContentHash);
 }

@@ -1,3 +1,4 @@
+using Rnn.Training.Steps;
 namespace Rnn.Contracts.Messages;
 
 /// <summary>

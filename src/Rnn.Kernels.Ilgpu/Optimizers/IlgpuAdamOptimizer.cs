@@ -17,8 +17,8 @@ public sealed class IlgpuAdamOptimizer : IOptimizer, IDisposable
     private readonly DeviceBuffer<float> _parameters, _gradients, _firstMoment, _secondMoment;
     private readonly AdamHyperparameters _hyperparameters;
 
-    public IlgpuAdamOptimizer(IlgpuDevice device, int length, float beta1 = 0.9f, float beta2 = 0.999f,
-        float epsilon = 1e-8f, float weightDecay = 0f)
+    public IlgpuAdamOptimizer(IlgpuDevice device, int length, double beta1 = 0.9, double beta2 = 0.999,
+        double epsilon = 1e-8, double weightDecay = 0)
     {
         HyperparameterCheck.Length(length, nameof(length));
         _hyperparameters = new AdamHyperparameters(beta1, beta2, epsilon, weightDecay);
@@ -44,7 +44,7 @@ public sealed class IlgpuAdamOptimizer : IOptimizer, IDisposable
 
     public float WeightDecay => _hyperparameters.WeightDecay;
 
-    public void Step(Span<float> parameters, ReadOnlySpan<float> gradients, float learningRate)
+    public void Step(Span<float> parameters, ReadOnlySpan<float> gradients, double learningRate)
     {
         HyperparameterCheck.Spans(Length, parameters.Length, gradients.Length);
         HyperparameterCheck.NonNegativeFinite(learningRate, nameof(learningRate));

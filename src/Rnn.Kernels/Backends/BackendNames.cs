@@ -12,4 +12,14 @@ public static class BackendNames
     public const string Cuda = "cuda";
 
     public static IReadOnlyList<string> All { get; } = [Auto, Cpu, IlgpuCpu, Cuda];
+
+    /// <summary>The kind a name stands for; the job parser has checked the name is one of <see cref="All"/>.</summary>
+    public static BackendKind KindOf(string name) => name switch
+    {
+        Auto => BackendKind.Auto,
+        Cpu => BackendKind.Cpu,
+        IlgpuCpu => BackendKind.IlgpuCpu,
+        Cuda => BackendKind.Cuda,
+        _ => throw new ArgumentOutOfRangeException(nameof(name), name, $"not a backend; use one of {string.Join(", ", All)}"),
+    };
 }

@@ -21,8 +21,8 @@ public sealed class CpuBackend(CpuCompute compute, bool ownsCompute = false) : I
 
     public IModelExecutor CreateModelExecutor(SequentialModel model) => new CpuModelExecutor(model);
 
-    public IOptimizer CreateAdam(int length, float beta1 = 0.9f, float beta2 = 0.999f, float epsilon = 1e-8f,
-        float weightDecay = 0f) => new AdamOptimizer(length, beta1, beta2, epsilon, weightDecay);
+    public IOptimizer CreateAdam(int length, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-8,
+        double weightDecay = 0) => new AdamOptimizer(length, beta1, beta2, epsilon, weightDecay);
 
     public void Dispose()
     {

@@ -22,5 +22,5 @@ public interface IComputeBackend : IDisposable
     IModelExecutor CreateModelExecutor(SequentialModel model);
 
     /// <summary>An Adam optimizer over <paramref name="length"/> parameters with the semantics of <see cref="AdamOptimizer"/>.</summary>
-    IOptimizer CreateAdam(int length, float beta1 = 0.9f, float beta2 = 0.999f, float epsilon = 1e-8f, float weightDecay = 0f);
+    IOptimizer CreateAdam(int length, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-8, double weightDecay = 0);
 }

@@ -15,8 +15,8 @@ namespace Rnn.Kernels.Optimizers;
 /// denom = sqrt(v) / sqrt(1 - beta2^t) + eps        (eps after the square root)
 /// p = p + (-(lr / (1 - beta1^t)) * m) / denom      (param.addcdiv_(exp_avg, denom, value=-step_size))
 /// </code>
-/// The scalar coefficients are computed in double from the hyper-parameters read as decimals (see
-/// <see cref="DecimalWidening"/>), then rounded to float once, as torch rounds a Python scalar to the tensor's dtype.
+/// The scalar coefficients are computed in double from the job's double hyper-parameters, then rounded to float
+/// once, as torch rounds a Python scalar to the tensor's dtype.
 /// No fused multiply-add anywhere, so the Vector256 body and the scalar tail give identical bits and any block split
 /// gives the same result as the whole vector. (torch's own AVX2 lerp and add-with-alpha use an FMA; from the second
 /// step on an element may therefore differ from torch's vectorised CPU path by an ulp. Step one does not.)
@@ -31,8 +31,8 @@ public sealed class AdamOptimizer : IOptimizer
     private readonly float[] _secondMoment;
     private readonly AdamHyperparameters _hyperparameters;
 
-    public AdamOptimizer(int length, float beta1 = 0.9f, float beta2 = 0.999f, float epsilon = 1e-8f,
-        float weightDecay = 0f)
+    public AdamOptimizer(int length, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-8,
+        double weightDecay = 0)
     {
         HyperparameterCheck.Length(length, nameof(length));
         _hyperparameters = new AdamHyperparameters(beta1, beta2, epsilon, weightDecay);
@@ -60,7 +60,7 @@ public sealed class AdamOptimizer : IOptimizer
     /// <summary>The second moment (exp_avg_sq) of this block, read-only.</summary>
     public ReadOnlySpan<float> SecondMoment => _secondMoment;
 
-    public void Step(Span<float> parameters, ReadOnlySpan<float> gradients, float learningRate)
+    public void Step(Span<float> parameters, ReadOnlySpan<float> gradients, double learningRate)
     {
         HyperparameterCheck.Spans(Length, parameters.Length, gradients.Length);
         HyperparameterCheck.NonNegativeFinite(learningRate, nameof(learningRate));

@@ -8,15 +8,15 @@ internal static class HyperparameterCheck
         if (length < 0) throw new ArgumentOutOfRangeException(name, length, "length must not be negative");
     }
 
-    public static void NonNegativeFinite(float value, string name)
+    public static void NonNegativeFinite(double value, string name)
     {
-        if (!float.IsFinite(value) || value < 0f)
+        if (!double.IsFinite(value) || value < 0)
             throw new ArgumentOutOfRangeException(name, value, $"{name} must be finite and >= 0");
     }
 
-    public static void InUnitInterval(float value, string name)
+    public static void InUnitInterval(double value, string name)
     {
-        if (!(value >= 0f && value < 1f))
+        if (!(value >= 0 && value < 1))
             throw new ArgumentOutOfRangeException(name, value, $"{name} must be in [0, 1)");
     }
 

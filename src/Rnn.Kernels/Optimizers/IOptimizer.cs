@@ -17,7 +17,8 @@ public interface IOptimizer
     long StepCount { get; }
 
     /// <summary>Updates <paramref name="parameters"/> in place from <paramref name="gradients"/>. No allocation.</summary>
-    void Step(Span<float> parameters, ReadOnlySpan<float> gradients, float learningRate);
+    /// <paramref name="learningRate"/> stays a double until the optimizer's float arithmetic, as a Python float does in torch.
+    void Step(Span<float> parameters, ReadOnlySpan<float> gradients, double learningRate);
 
     /// <summary>A deep copy of the state, for checkpoints; importing it into a fresh instance resumes bit-exactly.</summary>
     OptimizerState ExportState();

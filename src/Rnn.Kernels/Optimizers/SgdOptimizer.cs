@@ -21,19 +21,20 @@ public sealed class SgdOptimizer : IOptimizer
 
     private readonly float[] _momentumBuffer;
 
-    public SgdOptimizer(int length, float momentum = 0f, bool nesterov = false, float weightDecay = 0f)
+    /// <summary>The hyper-parameters are the job's doubles, rounded to float once (torch's Python scalars).</summary>
+    public SgdOptimizer(int length, double momentum = 0, bool nesterov = false, double weightDecay = 0)
     {
         HyperparameterCheck.Length(length, nameof(length));
         HyperparameterCheck.NonNegativeFinite(momentum, nameof(momentum));
         HyperparameterCheck.NonNegativeFinite(weightDecay, nameof(weightDecay));
-        if (nesterov && momentum == 0f)
+        if (nesterov && momentum == 0)
             throw new ArgumentException("Nesterov momentum needs momentum > 0", nameof(nesterov));
         Length = length;
-        Momentum = momentum;
+        Momentum = (float)momentum;
         Nesterov = nesterov;
-        WeightDecay = weightDecay;
+        WeightDecay = (float)weightDecay;
         // Plain SGD keeps no state beyond the step count, like torch's momentum_buffer = None.
-        _momentumBuffer = momentum != 0f ? new float[length] : [];
+        _momentumBuffer = Momentum != 0f ? new float[length] : [];
     }
 
     public string Kind => KindName;
@@ -48,13 +49,13 @@ public sealed class SgdOptimizer : IOptimizer
 
     public float WeightDecay { get; }
 
-    public void Step(Span<float> parameters, ReadOnlySpan<float> gradients, float learningRate)
+    public void Step(Span<float> parameters, ReadOnlySpan<float> gradients, double learningRate)
     {
         HyperparameterCheck.Spans(Length, parameters.Length, gradients.Length);
         HyperparameterCheck.NonNegativeFinite(learningRate, nameof(learningRate));
         var firstStep = StepCount == 0;
         StepCount++;
-        Update(parameters, gradients, _momentumBuffer, firstStep, -learningRate);
+        Update(parameters, gradients, _momentumBuffer, firstStep, (float)-learningRate);
     }
 
     public OptimizerState ExportState()

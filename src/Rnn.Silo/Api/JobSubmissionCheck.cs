@@ -1,17 +1,20 @@
 using System.Text;
 using Grpc.Core;
+using Rnn.Training.Data;
 using Rnn.Training.Jobs;
+using Rnn.Training.Resolution;
 
 namespace Rnn.Silo.Api;
 
 /// <summary>
-/// The API's checks of a submitted job file before the job grain sees it: size, parse (the same parser as the grain,
-/// so field errors read the same), and the configured limits. Every refusal is an RpcException whose message names the
-/// field, or the limit's config key.
+/// The API's edge for a submitted job file: size, parse (the one job parser, so field errors read as they do for
+/// <c>rnn train</c>), the configured limits, then resolution against this silo's data (<see cref="JobResolver"/>),
+/// so a missing or malformed data file is refused here rather than met in training. Every refusal is an
+/// RpcException whose message names the field, or the limit's config key.
 /// </summary>
 public static class JobSubmissionCheck
 {
-    public static JobSpec Check(string jobJson, ApiLimits limits)
+    public static ResolvedJob Check(string jobJson, ApiLimits limits)
     {
         ArgumentNullException.ThrowIfNull(limits);
         if (string.IsNullOrWhiteSpace(jobJson))
@@ -42,7 +45,24 @@ public static class JobSubmissionCheck
         if (spec.Training.Shards > limits.MaxShards)
             problems.Add(OverLimit("training.shards", spec.Training.Shards, nameof(ApiLimits.MaxShards), limits.MaxShards));
         if (problems.Count > 0) throw Invalid(string.Join("\n", problems));
-        return spec;
+        return Resolve(spec);
+    }
+
+    private static ResolvedJob Resolve(JobSpec spec)
+    {
+        try
+        {
+            return JobResolver.Resolve(spec, jobFileDirectory: null);
+        }
+        catch (JobValidationException e)
+        {
+            throw Invalid(string.Join("\n", e.Errors.Select(x => $"{x.Field}: {x.Message}")));
+        }
+        catch (Exception e) when (e is DataFormatException or FileNotFoundException or DirectoryNotFoundException or
+            UnauthorizedAccessException)
+        {
+            throw Invalid($"data.path: {e.Message}");
+        }
     }
 
     public static RpcException Invalid(string message) => new(new Status(StatusCode.InvalidArgument, message));

@@ -1,3 +1,4 @@
+using Rnn.Training.Steps;
 using System.Diagnostics;
 using Grpc.Core;
 using Rnn.Contracts.Grains;

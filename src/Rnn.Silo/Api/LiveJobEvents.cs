@@ -1,3 +1,4 @@
+using Rnn.Training.Steps;
 using System.Threading.Channels;
 using Orleans.Streams;
 using Rnn.Contracts;

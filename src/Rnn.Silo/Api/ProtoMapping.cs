@@ -1,3 +1,4 @@
+using Rnn.Training.Steps;
 using Rnn.Contracts.Messages;
 using Rnn.Kernels.Losses;
 using V1 = Rnn.Contracts.Api.V1;

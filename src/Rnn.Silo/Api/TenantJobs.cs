@@ -18,7 +18,8 @@ public sealed class TenantJobs(IGrainFactory grains, string tenant, ApiLimits li
     /// <summary>Checks, admits and submits a job; returns its new id and name.</summary>
     public async Task<(string JobId, string Name)> SubmitAsync(string jobJson)
     {
-        var spec = JobSubmissionCheck.Check(jobJson, limits);
+        var job = JobSubmissionCheck.Check(jobJson, limits);
+        var spec = job.Spec;
         await CheckFolderNotOthersAsync(spec.Name);
 
         var jobId = Guid.NewGuid().ToString("N");
@@ -30,7 +31,7 @@ public sealed class TenantJobs(IGrainFactory grains, string tenant, ApiLimits li
         var accepted = false;
         try
         {
-            var result = await grains.GetGrain<IJobGrain>(jobId).SubmitAsync(jobJson);
+            var result = await grains.GetGrain<IJobGrain>(jobId).SubmitAsync(new JobSubmission(job, jobJson));
             if (!result.Accepted) throw JobSubmissionCheck.Invalid(result.Message);
             accepted = true;
         }

@@ -1,3 +1,4 @@
+using Rnn.Training.Jobs;
 using System.Diagnostics;
 using System.Globalization;
 using Rnn.Contracts.Messages;
@@ -11,7 +12,6 @@ using Rnn.Kernels.Losses;
 using Rnn.Training.Runs;
 using Rnn.Training.Steps;
 using Rnn.Silo.Configuration;
-using KernelStepMetrics = Rnn.Training.Steps.StepMetrics;
 
 namespace Rnn.Silo.Coordination;
 
@@ -35,7 +35,7 @@ public sealed class JobDriver : IDisposable
     private readonly CpuCompute _evaluationCompute;
     private readonly TestEvaluator _evaluator;
     private EvaluationMetrics? _lastEvaluation;
-    private readonly List<KernelStepMetrics> _pendingRows = [];
+    private readonly List<StepMetrics> _pendingRows = [];
     private long _lastRowFlush = Stopwatch.GetTimestamp();
 
     /// <summary>Longest time a finished step's metrics.csv row waits in memory (opening the file per step cost ~0.3 ms).</summary>
@@ -68,15 +68,15 @@ public sealed class JobDriver : IDisposable
 
     /// <summary>Takes the next generation and restores every grain of the job from its checkpoint.</summary>
     public static async Task<JobDriver> BeginAsync(IGrainFactory grains, JobRuntimeCache runtimes, ComputeExecutor executor,
-        RnnTrainingOptions options, string jobId, string runId, string jobJson, RunFolder folder, EvaluationMetrics? lastEvaluation)
+        RnnTrainingOptions options, string jobId, string runId, ResolvedJob job, RunFolder folder, EvaluationMetrics? lastEvaluation)
     {
-        var runtime = await runtimes.GetAsync(new JobDefinition(jobId, runId, jobJson));
+        var runtime = await runtimes.GetAsync(new JobDefinition(jobId, runId, job));
         var info = folder.ReadRunInfo() ?? throw new DriverSupersededException($"{folder.RunFile} is missing");
         if (info.RunId != runId || info.JobId != jobId)
             throw new DriverSupersededException($"{folder.Path} now holds run {info.RunId} of job '{info.JobId}'");
         var generation = info.Generation + 1;
         folder.WriteRunInfo(info with { Generation = generation });
-        var definition = new JobDefinition(jobId, runId, jobJson) { Generation = generation, Backend = info.Backend };
+        var definition = new JobDefinition(jobId, runId, job) { Generation = generation, Backend = info.Backend };
 
         var checkpointer = new JobCheckpointer(grains, runtime, definition, folder, executor, options);
         var checkpoint = folder.HasCheckpoint ? await checkpointer.ReadAsync() : JobCheckpointer.Initial(runtime);
@@ -97,8 +97,8 @@ public sealed class JobDriver : IDisposable
         var metrics = await _coordinator.RunStepAsync(Step);
         Step++;
         var setup = _runtime.Setup;
-        TrainingMetrics.StepCompleted(metrics, setup.Job.Training.BatchSize);
-        var row = new KernelStepMetrics(metrics.Step, metrics.Epoch, metrics.Loss, metrics.Accuracy, metrics.GradNorm,
+        TrainingMetrics.StepCompleted(Definition.JobId, metrics, setup.Job.Training.BatchSize);
+        var row = new StepMetrics(metrics.Step, metrics.Epoch, metrics.Loss, metrics.Accuracy, metrics.GradNorm,
             metrics.LearningRate, metrics.Seconds, setup.Job.Training.BatchSize, metrics.SkipReason);
         _pendingRows.Add(row);
         var checkpointDue = Step % setup.Job.Training.CheckpointEvery == 0 || Step == TotalSteps;

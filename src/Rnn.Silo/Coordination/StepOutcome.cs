@@ -1,3 +1,4 @@
+using Rnn.Training.Steps;
 using Rnn.Contracts.Messages;
 
 namespace Rnn.Silo.Coordination;

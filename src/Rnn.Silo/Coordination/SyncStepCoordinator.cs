@@ -2,16 +2,13 @@ using System.Diagnostics;
 using Rnn.Contracts;
 using Rnn.Contracts.Grains;
 using Rnn.Contracts.Messages;
-using Rnn.Training.Jobs;
 using Rnn.Silo.Jobs;
 using Rnn.Silo.Placement;
 using Rnn.Silo.Recovery;
 using Rnn.Silo.Telemetry;
 using Rnn.Kernels.Losses;
 using Rnn.Training.Steps;
-using Rnn.Silo.Grains;
 using Rnn.Silo.Configuration;
-using StepMetrics = Rnn.Contracts.Messages.StepMetrics;
 
 namespace Rnn.Silo.Coordination;
 
@@ -25,6 +22,8 @@ namespace Rnn.Silo.Coordination;
 /// </summary>
 public sealed class SyncStepCoordinator(IGrainFactory grains, JobRuntime runtime, JobDefinition job, RnnTrainingOptions options)
 {
+    private readonly SyncStepProtocol _protocol = new(runtime.Setup);
+
     private TrainingSetup Setup => runtime.Setup;
 
     private IShardGrain ShardGrain(int k) => GpuShardPlacement.Shard(grains, job, k);
@@ -43,33 +42,21 @@ public sealed class SyncStepCoordinator(IGrainFactory grains, JobRuntime runtime
         var reports = await Task.WhenAll(Enumerable.Range(0, Setup.Shards).Select(k => barrier.Track(k, ComputeShardAsync(k, request))));
         barrier.AllReported();
 
-        // Summed in shard order, as the Trainer does, so the reported loss has the same bits too.
-        var total = new ShardStepResult();
-        foreach (var r in reports.OrderBy(r => r.Shard)) total += new ShardStepResult(r.LossSum, r.LossCount, r.Correct, r.Rows);
-        var loss = total.LossSum / total.LossCount;
-        double? accuracy = Setup.Loss == LossKind.SparseCategoricalCrossEntropy ? (double)total.Correct / total.Rows : null;
-        var learningRate = Setup.LearningRate(step);
-        var epoch = (int)(step / Setup.StepsPerEpoch);
         var shardTimes = reports.OrderBy(r => r.Shard).Select(r => new ShardComputeTime(r.Shard, r.Silo, r.ComputeSeconds)).ToArray();
-
-        if (reports.Where(r => !r.GradientFinite).OrderBy(r => r.Shard).FirstOrDefault() is { } bad)
+        var verdict = _protocol.Reduce(step, reports.Select(r =>
+            new ShardGradientOutcome(r.Shard, new ShardStepResult(r.LossSum, r.LossCount, r.Correct, r.Rows), r.GradientFinite)));
+        if (verdict.SkipReason is not null)
         {
-            var reason = $"the gradient of shard {bad.Shard} at step {step} is not finite (NaN or Inf)";
-            if (Setup.Job.Training.NanPolicy == NanPolicies.Fail)
-                throw new TrainingFailedException($"{reason}; training.nan_policy is 'fail'");
             await ForEachBlockAsync(j => BlockGrain(j).SkipStepAsync(step), "skipping step");
-            return Metrics(step, epoch, loss, accuracy, double.NaN, learningRate, clock, shardTimes,
-                reason + "; step skipped (training.nan_policy 'skip_step')");
+            return _protocol.Metrics(verdict, double.NaN, clock.Elapsed.TotalSeconds, shardTimes);
         }
 
         using var applyPhase = PhaseTimer.Apply(job.JobId, step);
         var reductions = await Task.WhenAll(Enumerable.Range(0, runtime.Blocks.Count)
-            .Select(j => ReduceBlockAsync(j, request, total.LossCount)));
-        var norms = reductions.OrderBy(r => r.Block).Select(r => r.NormSquared).ToArray();
-        var norm = GradientAggregation.GlobalNorm(norms);
-        var clipScale = GradientAggregation.ClipScale(norm, Setup.ClipNorm);
-        await ForEachBlockAsync(j => BlockGrain(j).ApplyAsync(step, clipScale, learningRate), "applying step");
-        return Metrics(step, epoch, loss, accuracy, norm, learningRate, clock, shardTimes, null);
+            .Select(j => ReduceBlockAsync(j, request, verdict.LossCount)));
+        var (norm, clipScale) = _protocol.Clip(reductions.OrderBy(r => r.Block).Select(r => r.NormSquared).ToArray());
+        await ForEachBlockAsync(j => BlockGrain(j).ApplyAsync(step, clipScale, verdict.LearningRate), "applying step");
+        return _protocol.Metrics(verdict, norm, clock.Elapsed.TotalSeconds, shardTimes);
     }
 
     /// <summary>The whole parameter vector at <paramref name="version"/>, gathered from every block.</summary>
@@ -137,14 +124,5 @@ public sealed class SyncStepCoordinator(IGrainFactory grains, JobRuntime runtime
                 throw new StepInterruptedException($"{what} failed {attempt} times (deadline {options.StepCallDeadline.TotalSeconds} s): {e.Message}", e);
             }
         }
-    }
-
-    private StepMetrics Metrics(long step, int epoch, double loss, double? accuracy, double norm, double learningRate,
-        Stopwatch clock, IReadOnlyList<ShardComputeTime> shards, string? skipReason)
-    {
-        var seconds = clock.Elapsed.TotalSeconds;
-        var batch = Setup.Job.Training.BatchSize;
-        return new StepMetrics(job.JobId, step, epoch, loss, accuracy, seconds > 0 ? batch / seconds : 0, norm,
-            learningRate, seconds, shards, skipReason);
     }
 }

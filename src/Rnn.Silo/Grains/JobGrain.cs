@@ -14,7 +14,6 @@ using Rnn.Training.Steps;
 using Rnn.Silo.Configuration;
 using Rnn.Silo.Records;
 using Rnn.Silo.Coordination;
-using StepMetrics = Rnn.Contracts.Messages.StepMetrics;
 
 namespace Rnn.Silo.Grains;
 
@@ -79,26 +78,15 @@ public sealed class JobGrain(
         }
     }
 
-    public async Task<SubmitResult> SubmitAsync(string jobJson)
+    public async Task<SubmitResult> SubmitAsync(JobSubmission submission)
     {
-        ArgumentNullException.ThrowIfNull(jobJson);
+        ArgumentNullException.ThrowIfNull(submission);
+        var job = submission.Job;
+        var spec = job.Spec;
         if (GrainKeys.ValidateJobId(JobId) is { } badId) return Reject("job_id", badId);
         if (record.RecordExists && record.State.IsActive)
             return Reject("job_id", $"job '{JobId}' is already {record.State.State.ToString().ToLowerInvariant()}; cancel it or use another id");
 
-        JobSpec spec;
-        try
-        {
-            spec = JobSpecParser.Parse(jobJson, $"job '{JobId}'");
-            // Cheap existence checks only: the data itself is read by the first timer tick, never in this call.
-            spec.ResolveDataPath(jobFileDirectory: null);
-        }
-        catch (JobValidationException e)
-        {
-            return new SubmitResult(false, e.Errors.Select(x => new JobFieldError(x.Field, x.Message)).ToArray());
-        }
-        if (spec.Training.Mode != TrainingModes.Sync)
-            return Reject("training.mode", $"only 'sync' runs on the cluster so far, got '{spec.Training.Mode}'");
         // A job must not silently run elsewhere than it asked; auto is resolved here, once for the whole run.
         var active = gpuSilos.Active();
         if (!JobBackendChoice.TryResolve(spec, active.Count(gpuSilos.HasGpu), active.Count, out var backend, out var refusal))
@@ -109,10 +97,10 @@ public sealed class JobGrain(
             return Reject("name", $"the run folder {folder.Path} belongs to unfinished job '{other.JobId}'; give this job another name");
 
         var runId = Guid.NewGuid().ToString("N");
-        folder.StartNewRun(jobJson, new RunInfo(JobId, runId, 0, DateTime.UtcNow, backend));
+        folder.StartNewRun(submission.JobFileText, job, new RunInfo(JobId, runId, 0, DateTime.UtcNow, backend));
         record.State = new JobRecord
         {
-            JobJson = jobJson, RunId = runId, TotalSteps = spec.Training.Steps ?? 0, JobFolder = folder.Path,
+            Job = job, RunId = runId, TotalSteps = job.TotalSteps, JobFolder = folder.Path,
         };
         await SaveAsync();
         DropDriver();
@@ -128,11 +116,10 @@ public sealed class JobGrain(
         if (!folder.IsUnfinished || folder.ReadRunInfo() is not { } info || info.JobId != JobId) return;
         // This activation ended that very run already (only the outcome file went missing): nothing to resume.
         if (record.RecordExists && record.State.RunId == info.RunId) return;
-        var jobJson = folder.ReadJobJson();
-        var spec = JobSpecParser.Parse(jobJson, folder.JobFile);
+        var job = folder.ReadResolvedJob();
         record.State = new JobRecord
         {
-            JobJson = jobJson, RunId = info.RunId, State = JobState.Running, TotalSteps = spec.Training.Steps ?? 0,
+            Job = job, RunId = info.RunId, State = JobState.Running, TotalSteps = job.TotalSteps,
             JobFolder = folder.Path, Generation = info.Generation,
         };
         logger.LogInformation("Job {JobId} resumes from {Folder}", JobId, folder.Path);
@@ -229,7 +216,7 @@ public sealed class JobGrain(
     private async Task<JobDriver> BeginDriverAsync()
     {
         var r = record.State;
-        var driver = await JobDriver.BeginAsync(GrainFactory, runtimes, executor, Options, JobId, r.RunId, r.JobJson,
+        var driver = await JobDriver.BeginAsync(GrainFactory, runtimes, executor, Options, JobId, r.RunId, r.Job!,
             new RunFolder(r.JobFolder), r.LastEvaluation);
         r.Generation = driver.Definition.Generation;
         r.Step = driver.Step;

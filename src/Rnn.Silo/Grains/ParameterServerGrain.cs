@@ -120,7 +120,7 @@ public sealed class ParameterServerGrain(ComputeExecutor executor, JobRuntimeCac
         return new BlockReduction(Block, step, true, norm, []);
     }
 
-    public async Task<long> ApplyAsync(long step, float clipScale, float learningRate)
+    public async Task<long> ApplyAsync(long step, float clipScale, double learningRate)
     {
         RequireInitialized();
         if (step == _version - 1) return _version; // already applied: a retry

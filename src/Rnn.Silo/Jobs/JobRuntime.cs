@@ -6,7 +6,7 @@ using Rnn.Training.Steps;
 namespace Rnn.Silo.Jobs;
 
 /// <summary>
-/// A job as one silo knows it, made once per silo from the job file: the training setup (data, model factory,
+/// A job as one silo knows it, made once per silo from the resolved job: the training setup (data, model factory,
 /// optimizer, schedule), the parameter layout, the fixed block split and the seeded initial parameters. Shared by
 /// every grain of the job on this silo; read-only after construction.
 /// </summary>
@@ -34,10 +34,9 @@ public sealed class JobRuntime
     public ReadOnlySpan<float> InitialParameters => _initialParameters;
 
     /// <summary>Reads the data and initialises the model (heavy: run it on the compute executor).</summary>
-    public static JobRuntime Load(string jobId, string jobJson)
+    public static JobRuntime Load(ResolvedJob job)
     {
-        var job = JobSpecParser.Parse(jobJson, $"job '{jobId}'");
-        var setup = TrainingSetup.Load(job, jobFileDirectory: null);
+        var setup = TrainingSetup.Load(job);
         var model = setup.CreateModel(new CpuCompute(1));
         var parameters = new float[model.Layout.TotalLength];
         model.Initialize(parameters, setup.Job.Seed);

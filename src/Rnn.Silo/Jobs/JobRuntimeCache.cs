@@ -7,7 +7,7 @@ namespace Rnn.Silo.Jobs;
 /// <summary>
 /// One <see cref="JobRuntime"/> per job per silo, loaded on the compute executor the first time any grain of the job
 /// on this silo needs it (a data set is read once per silo, not once per shard). Entries are keyed by job id and
-/// the job text, so a resubmitted job with the same id but a different file never sees the old data.
+/// the resolved job's content hash, so a resubmitted job with the same id but another content never sees the old data.
 /// </summary>
 public sealed class JobRuntimeCache(ComputeExecutor executor)
 {
@@ -16,9 +16,9 @@ public sealed class JobRuntimeCache(ComputeExecutor executor)
     public async Task<JobRuntime> GetAsync(JobDefinition job)
     {
         ArgumentNullException.ThrowIfNull(job);
-        var key = job.JobId + "\n" + job.JobJson;
+        var key = job.JobId + "\n" + job.Job.ContentHash;
         var entry = _entries.GetOrAdd(key, _ => new Lazy<Task<JobRuntime>>(
-            () => executor.RunAsync(() => JobRuntime.Load(job.JobId, job.JobJson))));
+            () => executor.RunAsync(() => JobRuntime.Load(job.Job))));
         try
         {
             return await entry.Value.ConfigureAwait(false);

@@ -1,3 +1,4 @@
+using Rnn.Training.Jobs;
 using System.Text.Json;
 using Rnn.Training.Checkpoints;
 using Rnn.Training.Runs;
@@ -22,7 +23,11 @@ public sealed class RunFolder
 
     public string Path { get; }
 
+    /// <summary>The job file as it was submitted, for people and for <c>rnn eval</c>; never read by the silo.</summary>
     public string JobFile => Combine("job.json");
+
+    /// <summary>The resolved job (<see cref="ResolvedJobFile"/>): what a job whose grain state was lost resumes from.</summary>
+    public string ResolvedJobPath => Combine(ResolvedJobFile.FileName);
 
     public string RunFile => Combine("run.json");
 
@@ -49,7 +54,7 @@ public sealed class RunFolder
     public bool HasCheckpoint => CheckpointStore.Exists(CheckpointFolder);
 
     /// <summary>Started (job.json, run.json and a checkpoint) and not ended (no outcome.json, no summary.json).</summary>
-    public bool IsUnfinished => File.Exists(JobFile) && File.Exists(RunFile) && HasCheckpoint
+    public bool IsUnfinished => File.Exists(ResolvedJobPath) && File.Exists(RunFile) && HasCheckpoint
         && !File.Exists(OutcomeFile) && !File.Exists(SummaryFile);
 
     public RunInfo? ReadRunInfo()
@@ -85,22 +90,27 @@ public sealed class RunFolder
     /// <summary>Records the job's tenant (atomically: a reader sees the old file or the new one, never a part).</summary>
     public void WriteOwner(RunOwner owner) => WriteAtomically(OwnerFile, JsonSerializer.Serialize(owner, Json));
 
-    public string ReadJobJson() => File.ReadAllText(JobFile);
+    /// <exception cref="InvalidDataException">The file is damaged (its content hash does not match).</exception>
+    public ResolvedJob ReadResolvedJob() => ResolvedJobFile.Read(ResolvedJobPath);
 
     public RunOutcome? ReadOutcome() =>
         File.Exists(OutcomeFile) ? JsonSerializer.Deserialize<RunOutcome>(File.ReadAllText(OutcomeFile), Json) : null;
 
     public void WriteOutcome(RunOutcome outcome) => WriteAtomically(OutcomeFile, JsonSerializer.Serialize(outcome, Json));
 
-    /// <summary>Empties the folder of an earlier run's results and records a new run: job.json and run.json.</summary>
-    public void StartNewRun(string jobJson, RunInfo info)
+    /// <summary>
+    /// Empties the folder of an earlier run's results and records a new run: job.json (the submitted text),
+    /// resolved-job.json and run.json.
+    /// </summary>
+    public void StartNewRun(string jobFileText, ResolvedJob job, RunInfo info)
     {
         Directory.CreateDirectory(Path);
         foreach (var folder in new[] { CheckpointFolder, CheckpointFolder + ".tmp", CheckpointFolder + ".old" })
             if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
         foreach (var file in new[] { MetricsFile, ModelFile, SummaryFile, OutcomeFile })
             File.Delete(file);
-        WriteAtomically(JobFile, jobJson);
+        WriteAtomically(JobFile, jobFileText);
+        WriteAtomically(ResolvedJobPath, ResolvedJobFile.Serialize(job));
         WriteRunInfo(info);
     }
 

@@ -1,16 +1,19 @@
+using Rnn.Training.Jobs;
+using Rnn.Training.Steps;
 using Rnn.Contracts.Messages;
 
 namespace Rnn.Silo.Records;
 
 /// <summary>
-/// A job grain's persisted state (memory storage): the job file and its run, its progress and how it ended. It may be
+/// A job grain's persisted state (memory storage): the resolved job and its run, its progress and how it ended. It may be
 /// lost with a silo; the job folder on disk is the durable truth it is rebuilt from.
 /// </summary>
 [GenerateSerializer]
 [Alias("Rnn.JobRecord")]
 public sealed class JobRecord
 {
-    [Id(0)] public string JobJson { get; set; } = "";
+    /// <summary>The job being run; null for a record rebuilt from a finished run's folder.</summary>
+    [Id(0)] public ResolvedJob? Job { get; set; }
 
     [Id(1)] public string RunId { get; set; } = "";
 

@@ -30,7 +30,7 @@ internal static class RunFolderRecords
         var summary = File.Exists(folder.SummaryFile) ? RunSummary.Read(folder.SummaryFile) : null;
         return new JobRecord
         {
-            JobJson = folder.ReadJobJson(), RunId = info.RunId, State = outcome.State, Step = outcome.Step,
+            RunId = info.RunId, State = outcome.State, Step = outcome.Step,
             TotalSteps = summary?.Steps ?? outcome.Step, FailureReason = outcome.Reason, JobFolder = folder.Path,
             Generation = info.Generation, ParametersSha256 = summary?.ParametersSha256,
             SkippedSteps = summary?.SkippedSteps ?? 0,

@@ -1,3 +1,4 @@
+using Rnn.Training.Steps;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Rnn.Contracts.Messages;
@@ -63,10 +64,10 @@ public static class TrainingMetrics
         Staleness.Record(versionsBehind, new TagList { { TelemetryNames.JobId, jobId }, { TelemetryNames.Block, block } });
 
     /// <summary>A finished step: counters and the loss, gradient-norm and learning-rate gauges (a skipped step has no norm).</summary>
-    public static void StepCompleted(StepMetrics metrics, int batchSize)
+    public static void StepCompleted(string jobId, StepMetrics metrics, int batchSize)
     {
         ArgumentNullException.ThrowIfNull(metrics);
-        var job = new KeyValuePair<string, object?>(TelemetryNames.JobId, metrics.JobId);
+        var job = new KeyValuePair<string, object?>(TelemetryNames.JobId, jobId);
         StepsCounter.Add(1, job);
         SamplesCounter.Add(batchSize, job);
         Loss.Record(metrics.Loss, job);

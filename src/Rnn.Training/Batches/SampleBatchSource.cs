@@ -24,10 +24,18 @@ public sealed class SampleBatchSource : ShardBatchSource
         _seed = seed;
         _shard = shard;
         _owned = Enumerable.Range(0, samples.Count / shards).Select(i => i * shards + shard).ToArray();
-        StepsPerEpoch = _owned.Length / shardBatch;
-        if (StepsPerEpoch < 1)
+        StepsPerEpoch = StepsPerEpochFor(samples.Count, shards, shardBatch);
+    }
+
+    /// <summary>Steps of an epoch for <paramref name="samples"/> samples; throws when a shard cannot fill one batch.</summary>
+    public static int StepsPerEpochFor(int samples, int shards, int shardBatch)
+    {
+        var owned = samples / shards;
+        var steps = owned / shardBatch;
+        if (steps < 1)
             throw new ArgumentException(
-                $"{samples.Count} training samples over {shards} shards leave {_owned.Length} per shard, fewer than the per-shard batch of {shardBatch}; use a smaller batch_size or fewer shards");
+                $"{samples} training samples over {shards} shards leave {owned} per shard, fewer than the per-shard batch of {shardBatch}; use a smaller batch_size or fewer shards");
+        return steps;
     }
 
     public override int StepsPerEpoch { get; }

@@ -21,10 +21,18 @@ public sealed class StreamBatchSource : ShardBatchSource
         var shardLength = tokens.Length / shards;
         _start = shard * shardLength;
         _streamLength = shardLength / shardBatch;
-        StepsPerEpoch = (_streamLength - 1) / window;
-        if (StepsPerEpoch < 1)
+        StepsPerEpoch = StepsPerEpochFor(tokens.Length, shards, shardBatch, window);
+    }
+
+    /// <summary>Steps of an epoch for <paramref name="tokens"/> characters; throws when a stream is shorter than a window.</summary>
+    public static int StepsPerEpochFor(int tokens, int shards, int shardBatch, int window)
+    {
+        var streamLength = tokens / shards / shardBatch;
+        var steps = (streamLength - 1) / window;
+        if (steps < 1)
             throw new ArgumentException(
-                $"{tokens.Length} training characters over {shards} shards and {shardBatch} streams per shard give streams of {_streamLength}, shorter than one window of {window} plus one; use a smaller window or batch_size");
+                $"{tokens} training characters over {shards} shards and {shardBatch} streams per shard give streams of {streamLength}, shorter than one window of {window} plus one; use a smaller window or batch_size");
+        return steps;
     }
 
     public override int StepsPerEpoch { get; }

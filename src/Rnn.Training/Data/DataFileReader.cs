@@ -39,4 +39,25 @@ internal static class DataFileReader
                 innerException: e);
         }
     }
+
+    /// <summary>The first <paramref name="count"/> bytes of the file's content (gunzipped when it is gzip), or fewer.</summary>
+    public static (byte[] Bytes, bool WasGzip) ReadHeaderDecompressed(string fullPath, int count)
+    {
+        using var file = File.OpenRead(fullPath);
+        var magic = new byte[2];
+        var isGzip = file.Read(magic) == 2 && magic[0] == GzipMagic0 && magic[1] == GzipMagic1;
+        file.Position = 0;
+        try
+        {
+            using Stream content = isGzip ? new GZipStream(file, CompressionMode.Decompress, leaveOpen: true) : file;
+            var header = new byte[count];
+            var read = content.ReadAtLeast(header, count, throwOnEndOfStream: false);
+            return (header[..read], isGzip);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new DataFormatException(fullPath, $"starts like gzip (1f 8b) but is not valid gzip data: {e.Message}",
+                innerException: e);
+        }
+    }
 }

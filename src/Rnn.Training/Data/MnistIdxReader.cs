@@ -38,6 +38,35 @@ public static class MnistIdxReader
         return new MnistDataset(images.Rows, images.Cols, images.Pixels, labels);
     }
 
+    /// <summary>
+    /// The image count and size of a split from the headers alone (16 + 8 bytes, gunzipped as needed): what a job's
+    /// resolution needs without reading the pixels. The counts of images and labels must agree.
+    /// </summary>
+    public static (int Count, int Rows, int Cols) ReadSplitShape(string folder, string split)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(folder);
+        var imagesPath = FindSplitFile(folder, $"{split}-images-idx3-ubyte", $"MNIST {split} images");
+        var labelsPath = FindSplitFile(folder, $"{split}-labels-idx1-ubyte", $"MNIST {split} labels");
+        var (images, imagesGzip) = DataFileReader.ReadHeaderDecompressed(imagesPath, ImagesHeaderBytes);
+        CheckMagic(imagesPath, images, imagesGzip, ImagesHeaderBytes, ImagesMagic, "images", LabelsMagic, "labels");
+        RequireHeader(imagesPath, images, imagesGzip, ImagesHeaderBytes, "images");
+        var (labels, labelsGzip) = DataFileReader.ReadHeaderDecompressed(labelsPath, LabelsHeaderBytes);
+        CheckMagic(labelsPath, labels, labelsGzip, LabelsHeaderBytes, LabelsMagic, "labels", ImagesMagic, "images");
+        RequireHeader(labelsPath, labels, labelsGzip, LabelsHeaderBytes, "labels");
+
+        var count = ReadHeaderInt(imagesPath, images, 4, "image count");
+        var rows = ReadHeaderInt(imagesPath, images, 8, "row count");
+        var cols = ReadHeaderInt(imagesPath, images, 12, "column count");
+        if (rows == 0 || cols == 0)
+            throw new DataFormatException(imagesPath, $"header says images are {rows}x{cols}; both must be positive");
+        var labelCount = ReadHeaderInt(labelsPath, labels, 4, "label count");
+        if (labelCount != count)
+            throw new DataFormatException(labelsPath,
+                $"count mismatch: this labels file has {labelCount} labels but the images file '{imagesPath}' " +
+                $"has {count} images; both files of a split must hold the same number of items");
+        return (count, rows, cols);
+    }
+
     /// <summary>Reads an IDX images file; pixels become floats in [0, 1] (byte / 255f).</summary>
     public static MnistImages ReadImages(string path)
     {

@@ -6,30 +6,33 @@ namespace Rnn.Training.Jobs;
 /// A validated job file (see docs/job-format.md). Build one with <see cref="JobSpecParser"/>: the parser enforces
 /// the rules that make a job runnable, which constructing the record directly does not.
 /// </summary>
+[GenerateSerializer]
+[Alias("Rnn.JobSpec")]
+[Immutable]
 public sealed record JobSpec
 {
     /// <summary>Letters, digits, '.', '_' and '-'; used in run folders and metric attributes.</summary>
-    public required string Name { get; init; }
+    [Id(0)] public required string Name { get; init; }
 
     /// <summary>With the job file, determines every parameter bit of a sync run.</summary>
-    public required ulong Seed { get; init; }
+    [Id(1)] public required ulong Seed { get; init; }
 
-    public required DataSpec Data { get; init; }
+    [Id(2)] public required DataSpec Data { get; init; }
 
-    public required ModelSpec Model { get; init; }
+    [Id(3)] public required ModelSpec Model { get; init; }
 
     /// <summary>One of <see cref="LossNames"/>.</summary>
-    public required string Loss { get; init; }
+    [Id(4)] public required string Loss { get; init; }
 
     /// <summary>Names from <see cref="MetricNames"/>; empty when the job file has none.</summary>
-    public IReadOnlyList<string> Metrics { get; init; } = [];
+    [Id(5)] public IReadOnlyList<string> Metrics { get; init; } = [];
 
-    public required OptimizerSpec Optimizer { get; init; }
+    [Id(6)] public required OptimizerSpec Optimizer { get; init; }
 
-    public required TrainingSpec Training { get; init; }
+    [Id(7)] public required TrainingSpec Training { get; init; }
 
     /// <summary>One of <see cref="BackendNames"/>.</summary>
-    public string Backend { get; init; } = BackendNames.Auto;
+    [Id(8)] public string Backend { get; init; } = BackendNames.Auto;
 
     /// <summary>
     /// The full path of <c>data.path</c>. A relative path is tried against the current directory first, then against
@@ -53,6 +56,16 @@ public sealed record JobSpec
             $"{Data.Kind} data {wanted} '{Data.Path}' not found; looked in {string.Join(", ", tried)}; " +
             "fix the path (relative paths are tried from the current directory, then from the job file's folder and its parents)");
         throw new JobValidationException(Name, [error]);
+    }
+
+    /// <summary>
+    /// A copy that is a job of <paramref name="steps"/> steps (training.steps set, training.epochs cleared), as
+    /// <c>rnn train --steps</c> asks: the learning-rate schedule spans those steps and the run reads as complete.
+    /// </summary>
+    public JobSpec WithSteps(int steps)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(steps, 1);
+        return this with { Training = Training with { Steps = steps, Epochs = null } };
     }
 
     /// <summary>

@@ -1,30 +1,36 @@
+using System.Text.Json.Serialization;
+
 namespace Rnn.Training.Jobs;
 
 /// <summary>One entry of <c>model.layers</c>. Fields that do not apply to <see cref="Type"/> are null/default.</summary>
+[GenerateSerializer]
+[Alias("Rnn.LayerSpec")]
+[Immutable]
 public sealed record LayerSpec
 {
     public const int MaxUnits = 65536;
 
     /// <summary>One of <see cref="LayerTypes"/>.</summary>
-    public required string Type { get; init; }
+    [Id(0)] public required string Type { get; init; }
 
     /// <summary>
     /// Output width: hidden size (recurrent), output size (dense), vector size (embedding). Null for dropout, and for
     /// a dense layer written <c>"units": "vocab"</c> until <see cref="JobSpec.WithVocabularySize"/> fills it in.
     /// </summary>
-    public int? Units { get; init; }
+    [Id(1)] public int? Units { get; init; }
 
     /// <summary>True for a text-model dense layer whose width is the data's vocabulary size (<c>"units": "vocab"</c>).</summary>
-    public bool UnitsFromVocabulary { get; init; }
+    [Id(2)] public bool UnitsFromVocabulary { get; init; }
 
     /// <summary>Recurrent: emit the output of every step (true) or only the last (false, the default).</summary>
-    public bool ReturnSequences { get; init; }
+    [Id(3)] public bool ReturnSequences { get; init; }
 
     /// <summary>Dense: "linear" (default) or "softmax". Recurrent: "tanh". Null for embedding and dropout.</summary>
-    public string? Activation { get; init; }
+    [Id(4)] public string? Activation { get; init; }
 
     /// <summary>Dropout: the fraction of inputs zeroed during training, in [0, 1).</summary>
-    public double? Rate { get; init; }
+    [Id(5)] public double? Rate { get; init; }
 
+    [JsonIgnore]
     public bool IsRecurrent => LayerTypes.IsRecurrent(Type);
 }

@@ -4,22 +4,25 @@ namespace Rnn.Training.Jobs;
 /// <c>optimizer.schedule</c>: how the learning rate changes with the optimizer step. Steps count optimizer updates
 /// from 0. A warm-up, if any, ramps linearly up to the base rate first; the schedule proper starts after it.
 /// </summary>
+[GenerateSerializer]
+[Alias("Rnn.ScheduleSpec")]
+[Immutable]
 public sealed record ScheduleSpec
 {
     /// <summary>One of <see cref="ScheduleTypes"/>.</summary>
-    public required string Type { get; init; }
+    [Id(0)] public required string Type { get; init; }
 
     /// <summary>step: multiply the rate by <see cref="Gamma"/> every StepSize steps.</summary>
-    public int? StepSize { get; init; }
+    [Id(1)] public int? StepSize { get; init; }
 
     /// <summary>step: the decay factor, in (0, 1].</summary>
-    public double? Gamma { get; init; }
+    [Id(2)] public double? Gamma { get; init; }
 
     /// <summary>Steps of linear warm-up before the schedule; 0 = none.</summary>
-    public int WarmupSteps { get; init; }
+    [Id(3)] public int WarmupSteps { get; init; }
 
     /// <summary>cosine: the rate reached at the last step, in [0, lr).</summary>
-    public double? MinLr { get; init; }
+    [Id(4)] public double? MinLr { get; init; }
 
     /// <summary>
     /// The rate for optimizer step <paramref name="step"/> (0-based) of a run of <paramref name="totalSteps"/>.

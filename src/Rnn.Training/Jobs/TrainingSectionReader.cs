@@ -82,19 +82,14 @@ internal static class TrainingSectionReader
     {
         var text = training.String(Mode, required: false);
         if (text is null) return null;
-        if (text is TrainingModes.Sync or TrainingModes.Async) return text;
-
-        if (text.StartsWith(TrainingModes.SspPrefix, StringComparison.Ordinal))
-        {
-            var bound = text[TrainingModes.SspPrefix.Length..];
-            if (int.TryParse(bound, NumberStyles.None, CultureInfo.InvariantCulture, out var k) && k >= 1) return text;
-            training.Errors.Add(training.FieldPath(Mode),
-                $"'{text}' needs a staleness bound K >= 1 after \"ssp:\", e.g. \"ssp:2\" (for K = 0 use \"sync\")");
-            return null;
-        }
-
+        if (text is TrainingModes.Sync) return text;
+        // Asynchronous modes are not built (docs/design.md): refuse them here rather than parse a path nothing runs.
+        var what = text is "async" || text.StartsWith("ssp:", StringComparison.Ordinal)
+            ? $"training mode '{text}' is not supported"
+            : $"unknown training mode '{text}'";
         training.Errors.Add(training.FieldPath(Mode),
-            $"unknown training mode '{text}'; use one of {string.Join(", ", TrainingModes.All)}{NameSuggester.Hint(text, TrainingModes.All)}");
+            $"{what}; the only mode is \"sync\" (every step waits for all shards, so results are deterministic) — " +
+            $"remove \"mode\" or set it to \"sync\"{NameSuggester.Hint(text, TrainingModes.All)}");
         return null;
     }
 }

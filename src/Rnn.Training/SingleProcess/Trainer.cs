@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using Rnn.Training.Checkpoints;
 using Rnn.Kernels.Compute;
-using Rnn.Training.Jobs;
 using Rnn.Kernels.Models;
 using Rnn.Kernels.Optimizers;
 using Rnn.Kernels.Tensors;
@@ -25,6 +24,8 @@ public sealed class Trainer : IDisposable
     private readonly float[] _shardGradient;
     private readonly double[] _blockNorms;
     private readonly TestEvaluator _evaluator;
+    private readonly SyncStepProtocol _protocol;
+    private readonly ShardGradientOutcome[] _outcomes;
 
     public Trainer(TrainingSetup setup, int threads = 1)
     {
@@ -41,6 +42,8 @@ public sealed class Trainer : IDisposable
         _shardGradient = new float[Layout.TotalLength];
         _blockNorms = new double[Blocks.Count];
         _evaluator = new TestEvaluator(setup, _compute);
+        _protocol = new SyncStepProtocol(setup);
+        _outcomes = new ShardGradientOutcome[setup.Shards];
     }
 
     public TrainingSetup Setup { get; }
@@ -63,42 +66,28 @@ public sealed class Trainer : IDisposable
     {
         var clock = Stopwatch.StartNew();
         var step = Step;
-        var total = new ShardStepResult();
-        int? badShard = null;
         Array.Clear(_gradient);
         for (var k = 0; k < _shards.Length; k++)
         {
-            total += _shards[k].Compute(_parameters, step, _shardGradient);
-            if (badShard is null && !GradientClipping.AllFinite(_shardGradient)) badShard = k;
+            var result = _shards[k].Compute(_parameters, step, _shardGradient);
+            _outcomes[k] = new ShardGradientOutcome(k, result, GradientClipping.AllFinite(_shardGradient));
             GradientAggregation.AddShard(_gradient, _shardGradient);
         }
 
-        var loss = total.LossSum / total.LossCount;
-        double? accuracy = Setup.Loss == LossKind.SparseCategoricalCrossEntropy ? (double)total.Correct / total.Rows : null;
-        var learningRate = Setup.LearningRate(step);
-        var epoch = (int)(step / Setup.StepsPerEpoch);
+        var verdict = _protocol.Reduce(step, _outcomes);
         Step++;
-        if (badShard is { } shard)
-        {
-            var reason = $"the gradient of shard {shard} at step {step} is not finite (NaN or Inf)";
-            if (Setup.Job.Training.NanPolicy == NanPolicies.Fail)
-                throw new TrainingFailedException($"{reason}; training.nan_policy is 'fail'");
-            return new StepMetrics(step, epoch, loss, accuracy, double.NaN, learningRate, clock.Elapsed.TotalSeconds,
-                Setup.Job.Training.BatchSize, reason + "; step skipped (training.nan_policy 'skip_step')");
-        }
+        if (verdict.SkipReason is not null) return _protocol.Metrics(verdict, double.NaN, clock.Elapsed.TotalSeconds, []);
 
-        GradientAggregation.Normalize(_gradient, total.LossCount);
+        GradientAggregation.Normalize(_gradient, verdict.LossCount);
         for (var j = 0; j < Blocks.Count; j++)
             _blockNorms[j] = GradientClipping.GlobalNormSquared(_gradient.AsSpan(Blocks.RangeOf(j)));
-        var norm = GradientAggregation.GlobalNorm(_blockNorms);
-        var clipScale = GradientAggregation.ClipScale(norm, Setup.ClipNorm);
+        var (norm, clipScale) = _protocol.Clip(_blockNorms);
         for (var j = 0; j < Blocks.Count; j++)
         {
             var range = Blocks.RangeOf(j);
-            GradientAggregation.Apply(_optimizers[j], _parameters.AsSpan(range), _gradient.AsSpan(range), clipScale, learningRate);
+            GradientAggregation.Apply(_optimizers[j], _parameters.AsSpan(range), _gradient.AsSpan(range), clipScale, verdict.LearningRate);
         }
-        return new StepMetrics(step, epoch, loss, accuracy, norm, learningRate, clock.Elapsed.TotalSeconds,
-            Setup.Job.Training.BatchSize, null);
+        return _protocol.Metrics(verdict, norm, clock.Elapsed.TotalSeconds, []);
     }
 
     public EvaluationResult Evaluate() => _evaluator.Evaluate(_parameters);

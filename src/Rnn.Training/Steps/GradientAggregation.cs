@@ -36,7 +36,7 @@ public static class GradientAggregation
         float.IsPositiveInfinity(clipNorm) ? 1f : Math.Min(1f, GradientClipping.ClipScale(globalNorm, clipNorm));
 
     /// <summary>Clip then take the optimizer step on one block.</summary>
-    public static void Apply(IOptimizer optimizer, Span<float> parameters, Span<float> gradient, float clipScale, float learningRate)
+    public static void Apply(IOptimizer optimizer, Span<float> parameters, Span<float> gradient, float clipScale, double learningRate)
     {
         if (clipScale < 1f) GradientClipping.Scale(gradient, clipScale);
         optimizer.Step(parameters, gradient, learningRate);

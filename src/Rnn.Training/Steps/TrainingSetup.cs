@@ -7,29 +7,33 @@ using Rnn.Kernels.Optimizers;
 using Rnn.Kernels.Layers;
 using Rnn.Kernels.Losses;
 using Rnn.Training.Batches;
+using Rnn.Training.Resolution;
 
 namespace Rnn.Training.Steps;
 
 /// <summary>
-/// Everything a job's sections imply, made once: the data (train and test splits), how to build the model, the
-/// loss, each shard's data source, the optimizer and the learning rate of every step. The single-process trainer and
-/// the distributed grains both start from here, so the two cannot disagree about the math.
+/// Everything a resolved job implies, made once where a job trains: the data (train and test splits), how to build
+/// the model, the loss, each shard's data source, the optimizer and the learning rate of every step. The
+/// single-process trainer and the distributed grains both start from here, so the two cannot disagree about the math.
 /// </summary>
 public sealed class TrainingSetup
 {
-    private TrainingSetup(JobSpec job)
+    private TrainingSetup(ResolvedJob resolved)
     {
-        Job = job;
+        Resolved = resolved;
     }
 
-    public JobSpec Job { get; private set; }
+    public ResolvedJob Resolved { get; }
 
-    public LossKind Loss { get; private set; }
+    /// <summary>The resolved job's spec (absolute data path, vocabulary units filled in).</summary>
+    public JobSpec Job => Resolved.Spec;
+
+    public LossKind Loss => Resolved.Loss;
 
     /// <summary>Features per step, or the vocabulary size for token input.</summary>
-    public int InputSize { get; private set; }
+    public int InputSize => Resolved.InputSize;
 
-    public bool TokenInput { get; private set; }
+    public bool TokenInput => Resolved.TokenInput;
 
     public SampleSet? TrainSamples { get; private set; }
 
@@ -43,87 +47,82 @@ public sealed class TrainingSetup
 
     public TimeSeriesWindows? Windows { get; private set; }
 
-    public int Shards => Job.Training.Shards;
+    public int Shards => Resolved.Shards;
 
-    public int ShardBatch => Job.Training.BatchSize / Job.Training.Shards;
+    public int ShardBatch => Resolved.ShardBatch;
 
-    public int StepsPerEpoch { get; private set; }
+    public int StepsPerEpoch => Resolved.StepsPerEpoch;
 
     /// <summary>training.steps, or epochs × steps per epoch.</summary>
-    public long TotalSteps { get; private set; }
+    public long TotalSteps => Resolved.TotalSteps;
 
-    /// <summary>Reads the job's data (relative paths resolve as JobSpec.ResolveDataPath says).</summary>
-    public static TrainingSetup Load(JobSpec job, string? jobFileDirectory)
+    /// <summary>Resolves the job (relative paths as JobSpec.ResolveDataPath says) and reads its data.</summary>
+    public static TrainingSetup Load(JobSpec job, string? jobFileDirectory) => Load(JobResolver.Resolve(job, jobFileDirectory));
+
+    /// <summary>Reads the resolved job's data; throws InvalidDataException when it no longer has the resolved shape.</summary>
+    public static TrainingSetup Load(ResolvedJob job)
     {
+        ArgumentNullException.ThrowIfNull(job);
         var setup = new TrainingSetup(job);
-        var path = job.ResolveDataPath(jobFileDirectory);
-        switch (job.Data.Kind)
+        var data = job.Spec.Data;
+        int items, inputSize;
+        switch (data.Kind)
         {
             case DataKinds.MnistRows:
-                setup.Loss = LossKind.SparseCategoricalCrossEntropy;
-                var train = SampleSetFactory.FromMnist(MnistIdxReader.ReadSplit(path, "train"));
-                setup.TrainSamples = job.Data.Limit is { } limit ? train.Take(limit) : train;
-                setup.TestSamples = SampleSetFactory.FromMnist(MnistIdxReader.ReadSplit(path, "test"));
-                setup.InputSize = setup.TrainSamples.Features;
+                var train = SampleSetFactory.FromMnist(MnistIdxReader.ReadSplit(job.DataPath, "train"));
+                setup.TrainSamples = data.Limit is { } limit ? train.Take(limit) : train;
+                setup.TestSamples = SampleSetFactory.FromMnist(MnistIdxReader.ReadSplit(job.DataPath, "test"));
+                (items, inputSize) = (setup.TrainSamples.Count, setup.TrainSamples.Features);
                 break;
             case DataKinds.Text:
-                setup.Loss = LossKind.SparseCategoricalCrossEntropy;
-                var corpus = TextCorpus.Read(path, job.Data.TestFraction ?? DataSpec.DefaultTextTestFraction);
+                var corpus = TextCorpus.Read(job.DataPath, data.TestFraction ?? DataSpec.DefaultTextTestFraction);
                 setup.Vocabulary = corpus.Vocabulary;
-                setup.TrainTokens = job.Data.Limit is { } chars && chars < corpus.TrainTokens.Length
+                setup.TrainTokens = data.Limit is { } chars && chars < corpus.TrainTokens.Length
                     ? corpus.TrainTokens[..chars] : corpus.TrainTokens;
                 setup.TestTokens = corpus.TestTokens;
-                setup.InputSize = corpus.Vocabulary.Size;
-                setup.TokenInput = true;
-                setup.Job = job.WithVocabularySize(corpus.Vocabulary.Size);
+                (items, inputSize) = (setup.TrainTokens.Length, corpus.Vocabulary.Size);
                 break;
             case DataKinds.Csv:
-                setup.Loss = LossKind.MeanSquaredError;
-                var values = CsvTimeSeries.ReadColumn(path, job.Data.Column!);
-                setup.Windows = TimeSeriesWindows.Create(values, job.Data.Window!.Value,
-                    job.Data.Horizon ?? DataSpec.DefaultHorizon, job.Data.TestFraction ?? DataSpec.DefaultCsvTestFraction);
+                var values = CsvTimeSeries.ReadColumn(job.DataPath, data.Column!);
+                setup.Windows = TimeSeriesWindows.Create(values, data.Window!.Value,
+                    data.Horizon ?? DataSpec.DefaultHorizon, data.TestFraction ?? DataSpec.DefaultCsvTestFraction);
                 var windows = SampleSetFactory.FromWindows(setup.Windows, test: false);
-                setup.TrainSamples = job.Data.Limit is { } count ? windows.Take(count) : windows;
+                setup.TrainSamples = data.Limit is { } count ? windows.Take(count) : windows;
                 setup.TestSamples = SampleSetFactory.FromWindows(setup.Windows, test: true);
-                setup.InputSize = 1;
+                (items, inputSize) = (setup.TrainSamples.Count, 1);
                 break;
             default:
-                throw new JobValidationException(job.Name, [new JobValidationError("data.kind", $"unknown data kind '{job.Data.Kind}'")]);
+                throw new InvalidDataException($"job '{job.Name}': unknown data kind '{data.Kind}'");
         }
 
-        try
-        {
-            setup.StepsPerEpoch = setup.CreateShardSource(0).StepsPerEpoch;
-        }
-        catch (ArgumentException e)
-        {
-            throw new JobValidationException(job.Name, [new JobValidationError("training.batch_size", e.Message)]);
-        }
-        setup.TotalSteps = job.Training.Steps ?? (long)job.Training.Epochs!.Value * setup.StepsPerEpoch;
+        // The file was read once at resolution and again here (on each silo): a file changed in between would give a
+        // different model or epoch on different silos, so it fails the job instead.
+        if (items != job.TrainingItems || inputSize != job.InputSize)
+            throw new InvalidDataException(
+                $"{job.DataPath} changed after job '{job.Name}' was submitted: it now gives {items} training items of " +
+                $"width {inputSize}, the job was resolved with {job.TrainingItems} of width {job.InputSize}; submit the job again");
         return setup;
     }
 
     /// <summary>A fresh model (each shard and each evaluator owns one: models hold activation buffers).</summary>
-    public SequentialModel CreateModel(CpuCompute compute) => BuildModel(Job, InputSize, TokenInput, compute);
+    public SequentialModel CreateModel(CpuCompute compute) => BuildModel(Resolved.Layers, InputSize, TokenInput, compute);
 
     /// <summary>
-    /// A job's model without its data: <paramref name="inputSize"/> is the features per step, or the vocabulary size
-    /// for token input (e.g. from a saved model's metadata when generating).
+    /// A model from resolved layers without data: <paramref name="inputSize"/> is the features per step, or the
+    /// vocabulary size for token input (e.g. from a saved model's metadata when generating).
     /// </summary>
-    public static SequentialModel BuildModel(JobSpec job, int inputSize, bool tokenInput, CpuCompute compute)
+    public static SequentialModel BuildModel(IReadOnlyList<ResolvedLayer> layers, int inputSize, bool tokenInput, CpuCompute compute)
     {
+        ArgumentNullException.ThrowIfNull(layers);
         var model = new SequentialModel(inputSize, tokenInput, compute);
-        foreach (var layer in job.Model.Layers)
+        foreach (var layer in layers)
         {
-            switch (layer.Type)
+            switch (layer.Kind)
             {
-                case LayerTypes.Embedding: model.AddEmbedding(layer.Units!.Value); break;
-                case LayerTypes.SimpleRnn: model.AddRecurrent(RecurrentCell.SimpleRnn, layer.Units!.Value, layer.ReturnSequences); break;
-                case LayerTypes.Lstm: model.AddRecurrent(RecurrentCell.Lstm, layer.Units!.Value, layer.ReturnSequences); break;
-                case LayerTypes.Gru: model.AddRecurrent(RecurrentCell.Gru, layer.Units!.Value, layer.ReturnSequences); break;
-                case LayerTypes.Dense: model.AddDense(layer.Units!.Value); break;
-                case LayerTypes.Dropout: model.AddDropout((float)layer.Rate!.Value); break;
-                default: throw new JobValidationException(job.Name, [new JobValidationError("model.layers", $"unknown layer type '{layer.Type}'")]);
+                case LayerKind.Embedding: model.AddEmbedding(layer.Units); break;
+                case LayerKind.Dense: model.AddDense(layer.Units); break;
+                case LayerKind.Dropout: model.AddDropout((float)layer.DropoutRate); break;
+                default: model.AddRecurrent(layer.Cell!.Value, layer.Units, layer.ReturnSequences); break;
             }
         }
         return model;
@@ -150,11 +149,12 @@ public sealed class TrainingSetup
     {
         var o = Job.Optimizer;
         return o.Type == OptimizerTypes.Sgd
-            ? new SgdOptimizer(length, (float)o.Momentum, o.Nesterov, (float)o.WeightDecay)
-            : new AdamOptimizer(length, (float)o.Beta1, (float)o.Beta2, (float)o.Epsilon, (float)o.WeightDecay);
+            ? new SgdOptimizer(length, o.Momentum, o.Nesterov, o.WeightDecay)
+            : new AdamOptimizer(length, o.Beta1, o.Beta2, o.Epsilon, o.WeightDecay);
     }
 
-    public float LearningRate(long step) => (float)Job.Optimizer.LearningRateAt(step, TotalSteps);
+    /// <summary>The rate of step <paramref name="step"/> as the schedule computes it, a double up to the optimizer.</summary>
+    public double LearningRate(long step) => Job.Optimizer.LearningRateAt(step, TotalSteps);
 
     /// <summary>training.clip_norm, or +∞ when the job does not clip.</summary>
     public float ClipNorm => Job.Optimizer.ClipNorm is { } c ? (float)c : float.PositiveInfinity;

@@ -47,9 +47,9 @@ public sealed class AdamGoldenTests
             var parameters = golden.Floats(name);
             var gradients = golden.Floats("d" + name);
             var expected = golden.Floats("adam1." + name);
-            var adam = new AdamOptimizer(parameters.Length, beta1: 0.9f, beta2: 0.999f, epsilon: 1e-8f);
+            var adam = new AdamOptimizer(parameters.Length, beta1: 0.9, beta2: 0.999, epsilon: 1e-8);
 
-            adam.Step(parameters, gradients, learningRate: 0.01f);
+            adam.Step(parameters, gradients, learningRate: 0.01);
 
             for (var i = 0; i < parameters.Length; i++) yield return (name, i, parameters[i], expected[i]);
         }

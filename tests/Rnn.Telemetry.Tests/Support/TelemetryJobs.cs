@@ -1,6 +1,8 @@
 using System.Text.Json;
 using Rnn.Contracts.Grains;
 using Rnn.Contracts.Messages;
+using Rnn.Training.Jobs;
+using Rnn.Training.Resolution;
 
 namespace Rnn.Telemetry.Tests.Support;
 
@@ -22,7 +24,9 @@ internal static class TelemetryJobs
     /// <summary>Submits and polls until the job ends (60 s at most); fails the test unless it completed.</summary>
     public static async Task<JobStatus> RunToEndAsync(IGrainFactory grains, string jobId, string json)
     {
-        var submitted = await grains.GetGrain<IJobGrain>(jobId).SubmitAsync(json);
+        // Parsed and resolved as a client's submission is, then given to the job grain.
+        var job = JobResolver.Resolve(JobSpecParser.Parse(json, jobId), jobFileDirectory: null);
+        var submitted = await grains.GetGrain<IJobGrain>(jobId).SubmitAsync(new JobSubmission(job, json));
         Assert.True(submitted.Accepted, submitted.Message);
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
         while (true)

@@ -36,7 +36,7 @@ public sealed class JobFieldValueTests
     [InlineData("data", "kind", "mnist", "unknown data kind 'mnist'; use one of mnist-rows, text, csv (did you mean 'mnist-rows'?)")]
     [InlineData("optimizer", "type", "adamw", "unknown optimizer 'adamw'; use one of adam, sgd (did you mean 'adam'?)")]
     [InlineData("training", "nan_policy", "skip", "unknown nan policy 'skip'; use one of skip_step, fail (did you mean 'skip_step'?)")]
-    [InlineData("training", "mode", "synchronous", "unknown training mode 'synchronous'; use one of sync, async, ssp:K (did you mean 'sync'?)")]
+    [InlineData("training", "mode", "synchronous", "unknown training mode 'synchronous'; the only mode is \"sync\" (every step waits for all shards, so results are deterministic) — remove \"mode\" or set it to \"sync\" (did you mean 'sync'?)")]
     public void A_bad_nested_enum_value_lists_the_choices(string section, string key, string value, string message)
     {
         var job = JobJson.Mnist();
@@ -104,32 +104,17 @@ public sealed class JobFieldValueTests
     }
 
     [Theory]
-    [InlineData("ssp:3", 3)]
-    [InlineData("ssp:1", 1)]
-    public void Stale_synchronous_mode_carries_its_bound(string mode, int bound)
-    {
-        var job = JobJson.Mnist();
-        job["training"]!["mode"] = mode;
-
-        var training = JobJson.ParseValid(job).Training;
-
-        Assert.Equal(mode, training.Mode);
-        Assert.Equal(bound, training.StalenessBound);
-    }
-
-    [Theory]
-    [InlineData("ssp:0")]
-    [InlineData("ssp:")]
-    [InlineData("ssp:x")]
-    [InlineData("ssp:-1")]
-    public void Stale_synchronous_mode_needs_a_bound_of_at_least_one(string mode)
+    [InlineData("async")]
+    [InlineData("ssp:3")]
+    public void Asynchronous_modes_are_refused_naming_the_one_supported_mode(string mode)
     {
         var job = JobJson.Mnist();
         job["training"]!["mode"] = mode;
 
         var error = JobJson.SingleError(job, "training.mode");
 
-        Assert.Contains("needs a staleness bound K >= 1", error.Message);
+        Assert.StartsWith($"training mode '{mode}' is not supported; the only mode is \"sync\" (every step waits for all " +
+            "shards, so results are deterministic) — remove \"mode\" or set it to \"sync\"", error.Message);
     }
 
     [Fact]
@@ -147,7 +132,6 @@ public sealed class JobFieldValueTests
         Assert.Null(spec.Optimizer.Schedule);
         Assert.Equal(1, spec.Training.Shards);
         Assert.Equal("sync", spec.Training.Mode);
-        Assert.Null(spec.Training.StalenessBound);
         Assert.Equal(50, spec.Training.CheckpointEvery);
         Assert.Equal("skip_step", spec.Training.NanPolicy);
         Assert.Null(spec.Training.EvalEvery);
@@ -171,7 +155,7 @@ public sealed class JobFieldValueTests
               "schedule": { "type": "step", "step_size": 100, "gamma": 0.5, "warmup_steps": 10 } }
             """);
         job["training"] = JsonNode.Parse("""
-            { "steps": 300, "batch_size": 30, "shards": 3, "mode": "async", "checkpoint_every": 20, "nan_policy": "fail", "eval_every": 100 }
+            { "steps": 300, "batch_size": 30, "shards": 3, "mode": "sync", "checkpoint_every": 20, "nan_policy": "fail", "eval_every": 100 }
             """);
         job["backend"] = "ilgpu-cpu";
 
@@ -190,7 +174,7 @@ public sealed class JobFieldValueTests
         }, spec.Optimizer);
         Assert.Equal(new TrainingSpec
         {
-            Steps = 300, BatchSize = 30, Shards = 3, Mode = "async", CheckpointEvery = 20, NanPolicy = "fail", EvalEvery = 100,
+            Steps = 300, BatchSize = 30, Shards = 3, Mode = "sync", CheckpointEvery = 20, NanPolicy = "fail", EvalEvery = 100,
         }, spec.Training);
         Assert.Equal("ilgpu-cpu", spec.Backend);
     }

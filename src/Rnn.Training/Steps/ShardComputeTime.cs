@@ -1,4 +1,4 @@
-namespace Rnn.Contracts.Messages;
+namespace Rnn.Training.Steps;
 
 /// <summary>How long one shard's forward and backward took in a step and which silo ran it: names the straggler.</summary>
 [GenerateSerializer]

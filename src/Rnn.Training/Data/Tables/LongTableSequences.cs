@@ -1,0 +1,93 @@
+using Rnn.Training.Data.Sequences;
+
+namespace Rnn.Training.Data.Tables;
+
+/// <summary>
+/// Turns a long-format table (one row per step) into variable-length sequences. Sequences come in the order their
+/// id first appears; steps in the order of the order column (ties are an error: the order would be a guess) or of
+/// the file. String class targets become class indices in <see cref="ClassNameOrder"/>; the names travel with the
+/// data set and are re-fitted to the training split by <see cref="SplitDatasets.FromTraining"/>.
+/// </summary>
+public static class LongTableSequences
+{
+    public static SequenceDataset Read(string path, LongTableSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        spec.Validate();
+        return Build(ColumnTable.Read(path, spec.Columns), spec);
+    }
+
+    public static SequenceDataset Build(ColumnTable table, LongTableSpec spec)
+    {
+        spec.Validate();
+        var ids = table.Texts(spec.SequenceColumn);
+        var order = spec.OrderColumn is null ? null : table.Numbers(spec.OrderColumn);
+        var features = spec.FeatureColumns.Select(table.Numbers).ToArray();
+        var classLabels = spec.TargetKind.IsClass() ? table.Texts(spec.TargetColumns[0]) : null;
+        var values = spec.TargetKind.IsClass() ? [] : spec.TargetColumns.Select(table.Numbers).ToArray();
+
+        var groups = new Dictionary<string, List<int>>(StringComparer.Ordinal);
+        var firstSeen = new List<string>();
+        for (var r = 0; r < table.RowCount; r++)
+        {
+            if (!groups.TryGetValue(ids[r], out var rows))
+            {
+                groups[ids[r]] = rows = [];
+                firstSeen.Add(ids[r]);
+            }
+            rows.Add(r);
+        }
+
+        var classNames = classLabels is null ? null : ClassNameOrder.Sort(classLabels);
+        var classIndex = classNames?.Select((name, i) => (name, i)).ToDictionary(p => p.name, p => p.i, StringComparer.Ordinal);
+        var perStep = spec.TargetKind.IsPerStep();
+        var width = spec.TargetKind.IsClass() ? 1 : values.Length;
+        var builder = new SequenceDatasetBuilder(features.Length, spec.TargetKind, width, withIds: true);
+        var stepFeatures = new List<float>();
+        var stepClasses = new List<int>();
+        var stepValues = new List<float>();
+        foreach (var id in firstSeen)
+        {
+            var rows = groups[id];
+            if (order is not null)
+            {
+                rows = rows.OrderBy(r => order[r]).ToList();
+                for (var i = 1; i < rows.Count; i++)
+                    if (order[rows[i]] == order[rows[i - 1]])
+                        throw new DataFormatException(table.Source,
+                            $"sequence '{id}': {table.DescribeRow(rows[i - 1])} and {table.DescribeRow(rows[i])} have the same " +
+                            $"'{spec.OrderColumn}' ({order[rows[i]]}), so the order of their steps is undefined", table.RowNumber(rows[i]));
+            }
+            stepFeatures.Clear();
+            stepClasses.Clear();
+            stepValues.Clear();
+            foreach (var r in rows)
+                foreach (var column in features) stepFeatures.Add((float)column[r]);
+            var targetRows = perStep ? rows : [rows[0]];
+            if (!perStep) RequireConstantTarget(table, spec, id, rows, classLabels, values);
+            foreach (var r in targetRows)
+            {
+                if (classLabels is not null) stepClasses.Add(classIndex![classLabels[r]]);
+                else foreach (var column in values) stepValues.Add((float)column[r]);
+            }
+            builder.Add(rows.Count, stepFeatures.ToArray(), [], stepClasses.ToArray(), stepValues.ToArray(), table.RowNumber(rows[0]), id);
+        }
+        return builder.Build(table.Source, table.RowWord, classNames);
+    }
+
+    private static void RequireConstantTarget(ColumnTable table, LongTableSpec spec, string id, List<int> rows, string[]? classLabels, double[][] values)
+    {
+        var first = rows[0];
+        foreach (var r in rows)
+            for (var c = 0; c < spec.TargetColumns.Count; c++)
+            {
+                var same = classLabels is not null ? classLabels[r] == classLabels[first] : values[c][r] == values[c][first];
+                if (same) continue;
+                string Show(int row) => classLabels is not null ? $"'{classLabels[row]}'" : values[c][row].ToString(System.Globalization.CultureInfo.InvariantCulture);
+                throw new DataFormatException(table.Source,
+                    $"sequence '{id}': column '{spec.TargetColumns[c]}' is {Show(first)} on {table.DescribeRow(first)} but {Show(r)} on " +
+                    $"{table.DescribeRow(r)}; a per-sequence target must be the same on every row of its sequence (or use a per-step target)",
+                    table.RowNumber(r));
+            }
+    }
+}

@@ -1,0 +1,60 @@
+using System.Text.Json.Serialization;
+using Rnn.Kernels.Backends;
+using Rnn.Kernels.Losses;
+using Rnn.Kernels.Optimizers;
+
+namespace Rnn.Training.Jobs;
+
+/// <summary>
+/// A job parsed and resolved once, at the edge where it enters (the <c>rnn</c> tool for local runs, the API for
+/// remote ones) by <see cref="Rnn.Training.Resolution.JobResolver"/>: the validated spec with its data path absolute, <c>--steps</c> applied
+/// and vocabulary-sized layers filled in; the choices as enums; the sizes the data implies; and a content hash.
+/// Grains receive this record and key their caches by <see cref="ContentHash"/>; nothing parses job text again.
+/// </summary>
+[GenerateSerializer]
+[Alias("Rnn.ResolvedJob")]
+[Immutable]
+public sealed record ResolvedJob
+{
+    [Id(0)] public required JobSpec Spec { get; init; }
+
+    [Id(1)] public required IReadOnlyList<ResolvedLayer> Layers { get; init; }
+
+    [Id(2)] public required LossKind Loss { get; init; }
+
+    [Id(3)] public required OptimizerKind Optimizer { get; init; }
+
+    [Id(4)] public required TrainingMode Mode { get; init; }
+
+    /// <summary>What the job asked for; a silo turns <see cref="BackendKind.Auto"/> into a concrete one at submission.</summary>
+    [Id(5)] public required BackendKind Backend { get; init; }
+
+    /// <summary>Features per time step, or the vocabulary size for token input.</summary>
+    [Id(6)] public required int InputSize { get; init; }
+
+    [Id(7)] public required bool TokenInput { get; init; }
+
+    /// <summary>Training samples (images, windows) or, for text, training characters, after <c>data.limit</c>.</summary>
+    [Id(8)] public required int TrainingItems { get; init; }
+
+    [Id(9)] public required int StepsPerEpoch { get; init; }
+
+    /// <summary>training.steps, or epochs × steps per epoch.</summary>
+    [Id(10)] public required long TotalSteps { get; init; }
+
+    /// <summary>SHA-256 (hex) of the job's canonical form (<see cref="ResolvedJobFile"/>), this field left out.</summary>
+    [Id(11)] public string ContentHash { get; init; } = "";
+
+    [JsonIgnore]
+    public string Name => Spec.Name;
+
+    /// <summary>The data's absolute path (a folder for mnist-rows, a file otherwise).</summary>
+    [JsonIgnore]
+    public string DataPath => Spec.Data.Path;
+
+    [JsonIgnore]
+    public int Shards => Spec.Training.Shards;
+
+    [JsonIgnore]
+    public int ShardBatch => Spec.Training.BatchSize / Spec.Training.Shards;
+}

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Rnn.Training.Jobs;
 using Rnn.Training.Steps;
+using Rnn.Training.SingleProcess;
 
 namespace Rnn.Benchmarks;
 

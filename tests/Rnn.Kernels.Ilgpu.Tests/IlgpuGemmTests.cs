@@ -1,7 +1,7 @@
 using Rnn.Kernels.Compute;
 using Rnn.Harness.Golden;
-using Rnn.Kernels.Ilgpu.Runtime;
 using Rnn.Kernels.Tensors;
+using Rnn.Kernels.Ilgpu.Memory;
 
 namespace Rnn.Kernels.Ilgpu.Tests;
 

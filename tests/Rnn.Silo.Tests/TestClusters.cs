@@ -6,6 +6,7 @@ using Rnn.Contracts;
 using Rnn.Contracts.Grains;
 using Rnn.Contracts.Messages;
 using Rnn.Silo.Hosting;
+using Rnn.Silo.Configuration;
 
 namespace Rnn.Silo.Tests;
 

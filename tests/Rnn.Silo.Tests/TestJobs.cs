@@ -4,6 +4,8 @@ using Rnn.Contracts.Messages;
 using Rnn.Training.Jobs;
 using Rnn.Kernels.Tensors;
 using Rnn.Training.Steps;
+using Rnn.Training.SingleProcess;
+using Rnn.Training.Resolution;
 
 namespace Rnn.Silo.Tests;
 

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Rnn.Kernels.Backends;
 using Rnn.Kernels.Ilgpu;
 using Rnn.Training.Jobs;
+using Rnn.Client;
 
 namespace Rnn.Client.Commands;
 

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using Rnn.Client.Console;
-using Rnn.Client.Remote;
+using Rnn.Contracts.Clients;
 
 namespace Rnn.Client.Commands;
 

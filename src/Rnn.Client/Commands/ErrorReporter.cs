@@ -1,8 +1,9 @@
-using Rnn.Client.Remote;
 using Rnn.Training.Data;
 using Rnn.Training.Jobs;
 using Rnn.Training.Safetensors;
 using Rnn.Training.Steps;
+using Rnn.Client;
+using Rnn.Contracts.Clients;
 
 namespace Rnn.Client.Commands;
 

@@ -5,6 +5,7 @@ using Rnn.Training.Jobs;
 using Rnn.Kernels.Tensors;
 using Rnn.Training.Runs;
 using Rnn.Training.Steps;
+using Rnn.Client.Progress;
 
 namespace Rnn.Client.Commands;
 
@@ -57,7 +58,7 @@ internal sealed class EvalCommand
             }
             else
             {
-                _context.Out.WriteLine($"test {DisplayFormat.Metrics(new Training.EvaluationReport(0, metrics))}");
+                _context.Out.WriteLine($"test {DisplayFormat.Metrics(new EvaluationReport(0, metrics))}");
                 _context.Out.WriteLine(DisplayFormat.Hash(hash));
             }
             return ExitCodes.Success;

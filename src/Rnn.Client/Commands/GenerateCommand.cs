@@ -8,6 +8,7 @@ using Rnn.Training.Jobs;
 using Rnn.Training.Safetensors;
 using Rnn.Training.Runs;
 using Rnn.Training.Steps;
+using Rnn.Client;
 
 namespace Rnn.Client.Commands;
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Rnn.Harness.Golden;
+using Rnn.Client;
 
 namespace Rnn.Client.Commands;
 

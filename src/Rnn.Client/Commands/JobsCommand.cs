@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Rnn.Client.Console;
+using Rnn.Client.Progress;
 using V1 = Rnn.Contracts.Api.V1;
 
 namespace Rnn.Client.Commands;
@@ -52,7 +53,7 @@ internal sealed class JobsCommand
                 foreach (var job in jobs)
                 {
                     var test = job.Summary?.Test is { Count: > 0 } t
-                        ? DisplayFormat.Metrics(new Training.EvaluationReport(job.Step, t))
+                        ? DisplayFormat.Metrics(new EvaluationReport(job.Step, t))
                         : "";
                     var steps = $"{job.Step}/{job.TotalSteps}";
                     _context.Out.WriteLine($"{job.JobId,-32}  {job.Name,-24}  {StateName(job.State),-9}  {steps,-13}  {test}".TrimEnd());

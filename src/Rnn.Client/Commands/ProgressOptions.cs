@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Rnn.Client.Console;
+using Rnn.Client.Progress;
 
 namespace Rnn.Client.Commands;
 

@@ -1,6 +1,8 @@
 using System.CommandLine;
 using Rnn.Client.Console;
 using Rnn.Client.Remote;
+using Rnn.Client;
+using Rnn.Contracts.Clients;
 
 namespace Rnn.Client.Commands;
 

@@ -5,6 +5,7 @@ using Rnn.Client.Training;
 using Rnn.Contracts.Messages;
 using Rnn.Training.Jobs;
 using Rnn.Training.Steps;
+using Rnn.Client.Progress;
 
 namespace Rnn.Client.Commands;
 

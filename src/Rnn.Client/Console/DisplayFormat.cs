@@ -1,5 +1,5 @@
 using System.Globalization;
-using Rnn.Client.Training;
+using Rnn.Client.Progress;
 
 namespace Rnn.Client.Console;
 

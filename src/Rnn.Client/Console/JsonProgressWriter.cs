@@ -1,7 +1,7 @@
 using System.Text.Json;
-using Rnn.Client.Commands;
-using Rnn.Client.Training;
 using Rnn.Kernels.Losses;
+using Rnn.Client;
+using Rnn.Client.Progress;
 
 namespace Rnn.Client.Console;
 

@@ -1,5 +1,5 @@
-using Rnn.Client.Training;
 using Spectre.Console;
+using Rnn.Client.Progress;
 
 namespace Rnn.Client.Console;
 

@@ -1,4 +1,4 @@
-using Rnn.Client.Training;
+using Rnn.Client.Progress;
 
 namespace Rnn.Client.Console;
 

@@ -1,4 +1,5 @@
 using Spectre.Console;
+using Rnn.Client.Progress;
 
 namespace Rnn.Client.Console;
 

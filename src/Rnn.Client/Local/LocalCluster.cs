@@ -1,6 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Rnn.Client.Commands;
+using Rnn.Client;
 
 namespace Rnn.Client.Local;
 

@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using Grpc.Core;
 using Grpc.Net.Client;
+using Rnn.Contracts.Clients;
 using V1 = Rnn.Contracts.Api.V1;
 
 namespace Rnn.Client.Remote;
@@ -47,8 +48,7 @@ public sealed class GrpcTrainingClient : ITrainingClient
             cancellationToken: cancellation)).State);
 
     public IAsyncEnumerable<V1.JobEvent> WatchAsync(string jobId, long fromStep = 0, CancellationToken cancellation = default) =>
-        ResumableWatch.RunAsync((from, token) => OpenWatchAsync(jobId, from, token),
-            e => e is TrainingClientException { Kind: TrainingErrorKind.Unavailable }, fromStep, cancellation: cancellation);
+        ResumableWatch.RunAsync((from, token) => OpenWatchAsync(jobId, from, token), fromStep, cancellation);
 
     public Task DownloadAsync(string jobId, string file, Stream destination, CancellationToken cancellation = default)
     {

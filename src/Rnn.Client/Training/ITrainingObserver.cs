@@ -1,3 +1,4 @@
+using Rnn.Client.Progress;
 namespace Rnn.Client.Training;
 
 /// <summary>Receives a run's events in order, from one flow at a time (never concurrently).</summary>

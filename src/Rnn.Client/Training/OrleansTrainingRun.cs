@@ -7,6 +7,7 @@ using Rnn.Contracts.Grains;
 using Rnn.Contracts.Messages;
 using Rnn.Training.Jobs;
 using Rnn.Kernels.Losses;
+using Rnn.Client.Progress;
 
 namespace Rnn.Client.Training;
 

@@ -1,6 +1,6 @@
 using Rnn.Client.Local;
 using Rnn.Contracts.Messages;
-using Rnn.Training.Jobs;
+using Rnn.Training.Resolution;
 
 namespace Rnn.Client.Training;
 

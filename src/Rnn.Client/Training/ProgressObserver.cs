@@ -1,4 +1,4 @@
-using Rnn.Client.Console;
+using Rnn.Client.Progress;
 
 namespace Rnn.Client.Training;
 

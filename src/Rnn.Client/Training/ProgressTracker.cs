@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Rnn.Kernels.Losses;
+using Rnn.Client.Progress;
 
 namespace Rnn.Client.Training;
 

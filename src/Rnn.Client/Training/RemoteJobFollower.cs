@@ -1,7 +1,7 @@
-using Rnn.Client.Console;
-using Rnn.Client.Remote;
 using Rnn.Kernels.Losses;
 using Rnn.Training.Steps;
+using Rnn.Client.Progress;
+using Rnn.Contracts.Clients;
 using V1 = Rnn.Contracts.Api.V1;
 
 namespace Rnn.Client.Training;

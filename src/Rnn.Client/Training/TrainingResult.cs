@@ -1,4 +1,5 @@
 using Rnn.Contracts.Messages;
+using Rnn.Client.Progress;
 
 namespace Rnn.Client.Training;
 

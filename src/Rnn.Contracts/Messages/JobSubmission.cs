@@ -3,7 +3,7 @@ using Rnn.Training.Jobs;
 namespace Rnn.Contracts.Messages;
 
 /// <summary>
-/// A job as the job grain receives it: resolved once where it entered (<see cref="JobResolver"/>), and the job file's
+/// A job as the job grain receives it: resolved once where it entered (<see cref="Rnn.Training.Resolution.JobResolver"/>), and the job file's
 /// text as it was submitted, which the run folder keeps as job.json for people and <c>rnn eval</c> (no grain parses it).
 /// </summary>
 [GenerateSerializer]

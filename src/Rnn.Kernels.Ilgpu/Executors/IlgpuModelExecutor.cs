@@ -5,6 +5,7 @@ using Rnn.Kernels.Ilgpu.Runtime;
 using Rnn.Kernels.Layers;
 using Rnn.Kernels.Losses;
 using Rnn.Kernels.Models;
+using Rnn.Kernels.Ilgpu.Memory;
 
 namespace Rnn.Kernels.Ilgpu.Executors;
 

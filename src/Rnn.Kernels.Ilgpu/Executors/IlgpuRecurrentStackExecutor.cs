@@ -3,6 +3,7 @@ using Rnn.Kernels.Backends;
 using Rnn.Kernels.Ilgpu.Layers;
 using Rnn.Kernels.Ilgpu.Runtime;
 using Rnn.Kernels.Layers;
+using Rnn.Kernels.Ilgpu.Memory;
 
 namespace Rnn.Kernels.Ilgpu.Executors;
 

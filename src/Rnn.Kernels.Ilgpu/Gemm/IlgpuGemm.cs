@@ -1,7 +1,7 @@
 using ILGPU;
 using ILGPU.Runtime;
 using ILGPU.Runtime.Cuda;
-using Rnn.Kernels.Ilgpu.Runtime;
+using Rnn.Kernels.Ilgpu.Memory;
 
 namespace Rnn.Kernels.Ilgpu.Gemm;
 

@@ -2,6 +2,7 @@ using ILGPU;
 using ILGPU.Runtime;
 using Rnn.Kernels.Ilgpu.Runtime;
 using Rnn.Kernels.Layers;
+using Rnn.Kernels.Ilgpu.Memory;
 
 namespace Rnn.Kernels.Ilgpu.Layers;
 

@@ -1,6 +1,7 @@
 using ILGPU;
 using Rnn.Kernels.Ilgpu.Runtime;
 using Rnn.Kernels.Layers;
+using Rnn.Kernels.Ilgpu.Memory;
 
 namespace Rnn.Kernels.Ilgpu.Layers;
 

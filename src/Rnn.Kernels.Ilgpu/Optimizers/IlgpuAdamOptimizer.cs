@@ -1,6 +1,7 @@
 using Rnn.Kernels.Ilgpu.Kernels;
 using Rnn.Kernels.Ilgpu.Runtime;
 using Rnn.Kernels.Optimizers;
+using Rnn.Kernels.Ilgpu.Memory;
 
 namespace Rnn.Kernels.Ilgpu.Optimizers;
 

@@ -1,5 +1,6 @@
 using Grpc.Core;
 using Grpc.Core.Interceptors;
+using Rnn.Silo.Authentication;
 
 namespace Rnn.Silo.Api;
 

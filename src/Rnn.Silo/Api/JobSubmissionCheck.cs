@@ -2,6 +2,7 @@ using System.Text;
 using Rnn.Contracts.Messages;
 using Rnn.Training.Data;
 using Rnn.Training.Jobs;
+using Rnn.Training.Resolution;
 
 namespace Rnn.Silo.Api;
 

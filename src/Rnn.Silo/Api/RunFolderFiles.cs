@@ -2,6 +2,7 @@ using Grpc.Core;
 using Rnn.Contracts.Messages;
 using Rnn.Silo.Jobs;
 using Rnn.Training.Runs;
+using Rnn.Contracts.Clients;
 
 namespace Rnn.Silo.Api;
 
@@ -13,7 +14,8 @@ public static class RunFolderFiles
 {
     public const int ChunkBytes = 1024 * 1024;
 
-    public static IReadOnlyList<string> Names { get; } = ["model.safetensors", "manifest.json", "metrics.csv", "summary.json"];
+    /// <summary>The public names, as clients know them (<see cref="RunFiles"/>).</summary>
+    public static IReadOnlyList<string> Names => RunFiles.All;
 
     /// <summary>The file's path for this job, or an RpcException (InvalidArgument for a bad name, NotFound for a missing file).</summary>
     public static string Resolve(JobStatus status, string name)
@@ -28,14 +30,14 @@ public static class RunFolderFiles
             throw NotFound(status.JobId, name, $"the run folder of job '{status.JobId}' now holds another job's run");
         var file = name switch
         {
-            "model.safetensors" => folder.ModelFile,
-            "manifest.json" => Path.Combine(folder.CheckpointFolder, "manifest.json"),
-            "metrics.csv" => folder.MetricsFile,
+            RunFiles.Model => folder.ModelFile,
+            RunFiles.Manifest => Path.Combine(folder.CheckpointFolder, "manifest.json"),
+            RunFiles.Metrics => folder.MetricsFile,
             _ => folder.SummaryFile,
         };
         if (!File.Exists(file))
             throw NotFound(status.JobId, name, $"{name} of job '{status.JobId}' does not exist yet (job {status.State.ToString().ToLowerInvariant()}" +
-                (name is "model.safetensors" or "summary.json" ? "; it is written when the job completes)" : ")"));
+                (name is RunFiles.Model or RunFiles.Summary ? "; it is written when the job completes)" : ")"));
         return file;
     }
 

@@ -3,9 +3,8 @@ using Grpc.Core;
 using Microsoft.Extensions.Logging;
 using Rnn.Contracts.Grains;
 using Rnn.Contracts.Messages;
-using Rnn.Silo.Hosting;
-using Rnn.Silo.Jobs;
 using Microsoft.Extensions.Options;
+using Rnn.Silo.Configuration;
 using V1 = Rnn.Contracts.Api.V1;
 
 namespace Rnn.Silo.Api;

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
-using Rnn.Silo.Hosting;
+using Rnn.Silo.Configuration;
 
 namespace Rnn.Silo.Compute;
 

@@ -7,11 +7,13 @@ using Rnn.Contracts.Grains;
 using Rnn.Contracts.Messages;
 using Rnn.Training.Jobs;
 using Rnn.Silo.Compute;
-using Rnn.Silo.Hosting;
 using Rnn.Silo.Jobs;
 using Rnn.Silo.Placement;
 using Rnn.Silo.Recovery;
 using Rnn.Training.Steps;
+using Rnn.Silo.Configuration;
+using Rnn.Silo.Records;
+using Rnn.Silo.Coordination;
 
 namespace Rnn.Silo.Grains;
 

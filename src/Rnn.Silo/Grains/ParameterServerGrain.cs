@@ -8,6 +8,7 @@ using Rnn.Silo.Placement;
 using Rnn.Silo.Recovery;
 using Rnn.Silo.Telemetry;
 using Rnn.Training.Steps;
+using Rnn.Training.SingleProcess;
 
 namespace Rnn.Silo.Grains;
 
@@ -58,17 +59,8 @@ public sealed class ParameterServerGrain(ComputeExecutor executor, JobRuntimeCac
         var block = Block;
         if (block >= runtime.Blocks.Count)
             throw new ArgumentOutOfRangeException(nameof(job), $"block {block} does not exist; the model has {runtime.Blocks.Count}");
-        var range = runtime.Blocks.RangeOf(block);
-        _parameters = runtime.InitialParameters[range].ToArray();
-        _gradient = new float[_parameters.Length];
-        _optimizer = runtime.Setup.CreateOptimizer(_parameters.Length);
-        _version = 0;
-        _parameterBytesVersion = -1;
-        _reducedStep = -1;
-        _pushes.Clear();
-        _runtime = runtime;
-        _definition = job;
-        return _version;
+        var parameters = runtime.InitialParameters[runtime.Blocks.RangeOf(block)].ToArray();
+        return Reset(job, runtime, parameters, runtime.Setup.CreateOptimizer(parameters.Length), version: 0);
     }
 
     public Task<ParameterBlock> GetParametersAsync(long version)
@@ -178,10 +170,16 @@ public sealed class ParameterServerGrain(ComputeExecutor executor, JobRuntimeCac
             throw new ArgumentException($"the snapshot of block {snapshot.Block} ({snapshot.Parameters.Length} bytes) does not fit block {block}", nameof(snapshot));
         var optimizer = runtime.Setup.CreateOptimizer(runtime.Blocks.Length(block));
         optimizer.ImportState(SnapshotBytes.OptimizerState(snapshot));
-        _parameters = SnapshotBytes.Floats(snapshot.Parameters);
-        _gradient = new float[_parameters.Length];
+        return Reset(job, runtime, SnapshotBytes.Floats(snapshot.Parameters), optimizer, snapshot.Version);
+    }
+
+    /// <summary>The block's whole state, from its initial parameters or a snapshot: nothing of a previous run survives.</summary>
+    private long Reset(JobDefinition job, JobRuntime runtime, float[] parameters, IOptimizer optimizer, long version)
+    {
+        _parameters = parameters;
+        _gradient = new float[parameters.Length];
         _optimizer = optimizer;
-        _version = snapshot.Version;
+        _version = version;
         _parameterBytesVersion = -1;
         _reducedStep = -1;
         _pushes.Clear();

@@ -9,12 +9,12 @@ using Rnn.Kernels.Ilgpu;
 using Rnn.Training.Jobs;
 using Rnn.Kernels.Optimizers;
 using Rnn.Silo.Compute;
-using Rnn.Silo.Hosting;
 using Rnn.Silo.Jobs;
 using Rnn.Silo.Placement;
 using Rnn.Silo.Recovery;
 using Rnn.Silo.Telemetry;
 using Rnn.Training.Steps;
+using Rnn.Silo.Configuration;
 
 namespace Rnn.Silo.Grains;
 

@@ -14,6 +14,7 @@ using Rnn.Silo.Placement;
 using Rnn.Silo.Recovery;
 using StackExchange.Redis;
 using Rnn.Silo.Telemetry;
+using Rnn.Silo.Configuration;
 
 namespace Rnn.Silo.Hosting;
 

@@ -4,10 +4,10 @@ using Rnn.Contracts.Messages;
 using Rnn.Training.Checkpoints;
 using Rnn.Kernels.Models;
 using Rnn.Silo.Compute;
-using Rnn.Silo.Hosting;
 using Rnn.Silo.Jobs;
 using Rnn.Silo.Placement;
 using Rnn.Silo.Telemetry;
+using Rnn.Silo.Configuration;
 
 namespace Rnn.Silo.Recovery;
 

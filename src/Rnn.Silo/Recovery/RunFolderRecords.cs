@@ -1,7 +1,7 @@
 using Rnn.Contracts.Messages;
-using Rnn.Silo.Grains;
 using Rnn.Silo.Jobs;
 using Rnn.Training.Runs;
+using Rnn.Silo.Records;
 
 namespace Rnn.Silo.Recovery;
 

@@ -1,6 +1,6 @@
 using System.Net;
-using Rnn.Silo.Hosting;
 using StackExchange.Redis;
+using Rnn.Silo.Configuration;
 
 namespace Rnn.Silo.Server;
 

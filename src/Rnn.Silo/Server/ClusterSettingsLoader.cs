@@ -3,8 +3,8 @@ using System.Globalization;
 using System.Net;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Configuration;
-using Rnn.Silo.Hosting;
 using StackExchange.Redis;
+using Rnn.Silo.Configuration;
 
 namespace Rnn.Silo.Server;
 

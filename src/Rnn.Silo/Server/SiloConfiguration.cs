@@ -2,6 +2,7 @@ using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Configuration;
 using Rnn.Silo.Api;
+using Rnn.Silo.Authentication;
 
 namespace Rnn.Silo.Server;
 

@@ -9,6 +9,7 @@ using Orleans.Configuration;
 using Rnn.Silo.Api;
 using Rnn.Silo.Hosting;
 using Rnn.Silo.Telemetry;
+using Rnn.Silo.Configuration;
 
 namespace Rnn.Silo.Server;
 

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Configuration;
 using Rnn.Silo.Api;
+using Rnn.Silo.Authentication;
 
 namespace Rnn.Silo.Server;
 

@@ -1,5 +1,5 @@
 using Microsoft.AspNetCore.Http;
-using Rnn.Silo.Api;
+using Rnn.Silo.Authentication;
 
 namespace Rnn.Silo.Telemetry;
 

@@ -5,7 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 using Orleans.Dashboard;
-using Rnn.Silo.Api;
+using Rnn.Silo.Authentication;
 
 namespace Rnn.Silo.Telemetry;
 

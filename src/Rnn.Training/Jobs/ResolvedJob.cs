@@ -7,7 +7,7 @@ namespace Rnn.Training.Jobs;
 
 /// <summary>
 /// A job parsed and resolved once, at the edge where it enters (the <c>rnn</c> tool for local runs, the API for
-/// remote ones) by <see cref="JobResolver"/>: the validated spec with its data path absolute, <c>--steps</c> applied
+/// remote ones) by <see cref="Rnn.Training.Resolution.JobResolver"/>: the validated spec with its data path absolute, <c>--steps</c> applied
 /// and vocabulary-sized layers filled in; the choices as enums; the sizes the data implies; and a content hash.
 /// Grains receive this record and key their caches by <see cref="ContentHash"/>; nothing parses job text again.
 /// </summary>

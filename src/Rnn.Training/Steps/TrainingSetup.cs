@@ -7,6 +7,7 @@ using Rnn.Kernels.Optimizers;
 using Rnn.Kernels.Layers;
 using Rnn.Kernels.Losses;
 using Rnn.Training.Batches;
+using Rnn.Training.Resolution;
 
 namespace Rnn.Training.Steps;
 

@@ -3,6 +3,7 @@ using Rnn.Training.Jobs;
 using Rnn.Kernels.Tensors;
 using Rnn.Training.Runs;
 using Rnn.Training.Steps;
+using Rnn.Training.SingleProcess;
 
 namespace Rnn.Api.Tests.Support;
 

@@ -3,6 +3,7 @@ using Rnn.Client.Tests.Support;
 using Rnn.Training.Jobs;
 using Rnn.Kernels.Tensors;
 using Rnn.Training.Steps;
+using Rnn.Training.SingleProcess;
 
 namespace Rnn.Client.Tests.Commands;
 

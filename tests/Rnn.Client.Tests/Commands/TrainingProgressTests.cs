@@ -1,6 +1,7 @@
-using Rnn.Client.Console;
 using Rnn.Client.Tests.Support;
 using Rnn.Client.Training;
+using Rnn.Client.Commands;
+using Rnn.Client.Progress;
 
 namespace Rnn.Client.Tests.Commands;
 

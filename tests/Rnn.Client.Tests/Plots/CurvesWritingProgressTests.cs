@@ -1,6 +1,6 @@
 using Rnn.Client.Plots;
 using Rnn.Client.Tests.Support;
-using Rnn.Client.Training;
+using Rnn.Client.Progress;
 
 namespace Rnn.Client.Tests.Plots;
 

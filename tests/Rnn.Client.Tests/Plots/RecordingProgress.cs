@@ -1,6 +1,5 @@
-using Rnn.Client.Commands;
-using Rnn.Client.Console;
-using Rnn.Client.Training;
+using Rnn.Client;
+using Rnn.Client.Progress;
 
 namespace Rnn.Client.Tests.Plots;
 

@@ -1,9 +1,10 @@
-using Rnn.Client.Remote;
 using Rnn.Client.Tests.Support;
 using Rnn.Training.Jobs;
 using Rnn.Kernels.Tensors;
 using Rnn.Training.Runs;
 using Rnn.Training.Steps;
+using Rnn.Contracts.Clients;
+using Rnn.Silo.Api;
 using V1 = Rnn.Contracts.Api.V1;
 
 namespace Rnn.Client.Tests.Remote;

@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
-using Rnn.Client.Remote;
 using Rnn.Training.Steps;
+using Rnn.Contracts.Clients;
 using V1 = Rnn.Contracts.Api.V1;
 
 namespace Rnn.Client.Tests.Remote;

@@ -1,3 +1,4 @@
+using Rnn.Contracts.Clients;
 using Google.Protobuf.WellKnownTypes;
 using Google.Rpc;
 using Grpc.Core;

@@ -1,4 +1,5 @@
 using Rnn.Client.Training;
+using Rnn.Client.Commands;
 
 namespace Rnn.Client.Tests.Support;
 

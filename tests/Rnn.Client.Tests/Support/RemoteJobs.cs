@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Rnn.Training.Jobs;
 using Rnn.Kernels.Tensors;
 using Rnn.Training.Steps;
+using Rnn.Training.SingleProcess;
 
 namespace Rnn.Client.Tests.Support;
 

@@ -1,5 +1,6 @@
 using Rnn.Client.Training;
 using Rnn.Contracts.Messages;
+using Rnn.Client.Progress;
 
 namespace Rnn.Client.Tests.Support;
 

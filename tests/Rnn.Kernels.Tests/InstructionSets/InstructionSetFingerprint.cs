@@ -7,6 +7,7 @@ using Rnn.Kernels.Tensors;
 using Rnn.Kernels.Tests.Layers;
 using Rnn.Training.Jobs;
 using Rnn.Training.Steps;
+using Rnn.Training.SingleProcess;
 
 namespace Rnn.Kernels.Tests.InstructionSets;
 

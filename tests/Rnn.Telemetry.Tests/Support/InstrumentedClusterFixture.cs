@@ -10,6 +10,7 @@ using Rnn.Contracts;
 using Rnn.Contracts.Messages;
 using Rnn.Silo.Hosting;
 using Rnn.Silo.Telemetry;
+using Rnn.Silo.Configuration;
 
 namespace Rnn.Telemetry.Tests.Support;
 

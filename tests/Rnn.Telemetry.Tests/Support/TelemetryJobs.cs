@@ -2,6 +2,7 @@ using System.Text.Json;
 using Rnn.Contracts.Grains;
 using Rnn.Contracts.Messages;
 using Rnn.Training.Jobs;
+using Rnn.Training.Resolution;
 
 namespace Rnn.Telemetry.Tests.Support;
 

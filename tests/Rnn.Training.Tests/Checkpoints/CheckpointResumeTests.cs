@@ -3,6 +3,7 @@ using Rnn.Training.Jobs;
 using Rnn.Kernels.Tensors;
 using Rnn.Training.Tests.Steps;
 using Rnn.Training.Steps;
+using Rnn.Training.SingleProcess;
 
 namespace Rnn.Training.Tests.Checkpoints;
 

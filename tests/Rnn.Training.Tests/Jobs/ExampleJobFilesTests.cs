@@ -5,7 +5,7 @@ namespace Rnn.Training.Tests.Jobs;
 
 public sealed class ExampleJobFilesTests
 {
-    private static readonly string ExamplesFolder = Path.Combine(RepositoryRoot.Path, "examples");
+    private static readonly string ExamplesFolder = Path.Combine(RepositoryPaths.Root, "examples");
 
     public static TheoryData<string> ExampleFiles() => new(ExampleFileNames());
 

@@ -2,6 +2,7 @@ using Rnn.Kernels.Backends;
 using Rnn.Kernels.Losses;
 using Rnn.Kernels.Optimizers;
 using Rnn.Training.Jobs;
+using Rnn.Training.Resolution;
 
 namespace Rnn.Training.Tests.Jobs;
 

@@ -1,6 +1,7 @@
 using Rnn.Training.Jobs;
 using Rnn.Kernels.Tensors;
 using Rnn.Training.Steps;
+using Rnn.Training.SingleProcess;
 
 namespace Rnn.Training.Tests.Steps;
 

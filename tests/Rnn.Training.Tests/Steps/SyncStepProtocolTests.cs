@@ -1,5 +1,4 @@
 using Rnn.Kernels.Losses;
-using Rnn.Training.Jobs;
 using Rnn.Training.Steps;
 using Rnn.Training.Tests.Jobs;
 

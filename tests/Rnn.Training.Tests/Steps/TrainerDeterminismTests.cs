@@ -3,6 +3,7 @@ using Rnn.Kernels.Tensors;
 using Rnn.Training.Runs;
 using Rnn.Training.Safetensors;
 using Rnn.Training.Steps;
+using Rnn.Training.SingleProcess;
 
 namespace Rnn.Training.Tests.Steps;
 

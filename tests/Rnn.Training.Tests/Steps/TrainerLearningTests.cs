@@ -1,5 +1,6 @@
 using Rnn.Training.Jobs;
 using Rnn.Training.Steps;
+using Rnn.Training.SingleProcess;
 
 namespace Rnn.Training.Tests.Steps;
 

@@ -1,4 +1,0 @@
-namespace Rnn.Client.Commands;
-
-/// <summary>What to tell the user about a failed command: the exit code and the text for stderr (one or more lines).</summary>
-internal sealed record ErrorReport(int ExitCode, string Message);

@@ -1,4 +1,0 @@
-namespace Rnn.Client.Training;
-
-/// <summary>Test-split metrics (e.g. loss, accuracy) after <paramref name="Step"/> steps.</summary>
-internal sealed record EvaluationReport(long Step, IReadOnlyDictionary<string, double> Metrics);

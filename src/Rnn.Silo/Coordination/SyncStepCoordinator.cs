@@ -1,0 +1,128 @@
+using System.Diagnostics;
+using Rnn.Contracts;
+using Rnn.Contracts.Grains;
+using Rnn.Contracts.Messages;
+using Rnn.Silo.Jobs;
+using Rnn.Silo.Placement;
+using Rnn.Silo.Recovery;
+using Rnn.Silo.Telemetry;
+using Rnn.Kernels.Losses;
+using Rnn.Training.Steps;
+using Rnn.Silo.Configuration;
+
+namespace Rnn.Silo.Coordination;
+
+/// <summary>
+/// The protocol of one synchronous step, run by the job grain: every shard computes and pushes step s; every
+/// parameter server reduces (shard order, global loss count) and returns its squared norm; the norms are summed in
+/// block order into one clip scale; every server applies it. The result is bit-identical to <see cref="Trainer"/>.
+/// Each call has a deadline and is asked again on timeout or a lost silo; every call is idempotent per step.
+/// Calls to a parameter server that lost its state fail at once (it is not at the step's version): retrying cannot
+/// help, so they propagate and the job grain rolls back to its checkpoint.
+/// </summary>
+public sealed class SyncStepCoordinator(IGrainFactory grains, JobRuntime runtime, JobDefinition job, RnnTrainingOptions options)
+{
+    private readonly SyncStepProtocol _protocol = new(runtime.Setup);
+
+    private TrainingSetup Setup => runtime.Setup;
+
+    private IShardGrain ShardGrain(int k) => GpuShardPlacement.Shard(grains, job, k);
+
+    private IParameterServerGrain BlockGrain(int j) => grains.GetGrain<IParameterServerGrain>(GrainKeys.ParameterServer(job.JobId, j));
+
+    /// <summary>
+    /// Runs step <paramref name="step"/>; throws <see cref="TrainingFailedException"/> when the job must fail (NaN policy
+    /// 'fail'); any other exception means the step was interrupted (a grain lost its state or missed its deadlines).
+    /// </summary>
+    public async Task<StepMetrics> RunStepAsync(long step)
+    {
+        var clock = Stopwatch.StartNew();
+        var request = new ShardStepRequest(job, step);
+        var barrier = new ShardBarrierClock(job.JobId);
+        var reports = await Task.WhenAll(Enumerable.Range(0, Setup.Shards).Select(k => barrier.Track(k, ComputeShardAsync(k, request))));
+        barrier.AllReported();
+
+        var shardTimes = reports.OrderBy(r => r.Shard).Select(r => new ShardComputeTime(r.Shard, r.Silo, r.ComputeSeconds)).ToArray();
+        var verdict = _protocol.Reduce(step, reports.Select(r =>
+            new ShardGradientOutcome(r.Shard, new ShardStepResult(r.LossSum, r.LossCount, r.Correct, r.Rows), r.GradientFinite)));
+        if (verdict.SkipReason is not null)
+        {
+            await ForEachBlockAsync(j => BlockGrain(j).SkipStepAsync(step), "skipping step");
+            return _protocol.Metrics(verdict, double.NaN, clock.Elapsed.TotalSeconds, shardTimes);
+        }
+
+        using var applyPhase = PhaseTimer.Apply(job.JobId, step);
+        var reductions = await Task.WhenAll(Enumerable.Range(0, runtime.Blocks.Count)
+            .Select(j => ReduceBlockAsync(j, request, verdict.LossCount)));
+        var (norm, clipScale) = _protocol.Clip(reductions.OrderBy(r => r.Block).Select(r => r.NormSquared).ToArray());
+        await ForEachBlockAsync(j => BlockGrain(j).ApplyAsync(step, clipScale, verdict.LearningRate), "applying step");
+        return _protocol.Metrics(verdict, norm, clock.Elapsed.TotalSeconds, shardTimes);
+    }
+
+    /// <summary>The whole parameter vector at <paramref name="version"/>, gathered from every block.</summary>
+    public async Task<float[]> GatherParametersAsync(long version)
+    {
+        var parameters = new float[runtime.Layout.TotalLength];
+        var blocks = await Task.WhenAll(Enumerable.Range(0, runtime.Blocks.Count).Select(j =>
+            WithDeadline(() => BlockGrain(j).GetParametersAsync(version), $"reading parameter block {j}")));
+        foreach (var block in blocks) TensorBytes.ToFloats(block.Values, parameters.AsSpan(runtime.Blocks.RangeOf(block.Block)));
+        return parameters;
+    }
+
+    /// <summary>Tells every shard and block the job is over; best effort, since they deactivate on their own anyway.</summary>
+    public async Task ReleaseAsync()
+    {
+        var calls = Enumerable.Range(0, Setup.Shards).Select(k => ShardGrain(k).ReleaseAsync())
+            .Concat(Enumerable.Range(0, runtime.Blocks.Count).Select(j => BlockGrain(j).ReleaseAsync()))
+            .Select(t => t.WaitAsync(options.StepCallDeadline));
+        try
+        {
+            await Task.WhenAll(calls);
+        }
+        catch (Exception e) when (e is TimeoutException or OrleansException)
+        {
+            // A grain on a lost silo has nothing left to release.
+        }
+    }
+
+    private Task<ShardStepReport> ComputeShardAsync(int k, ShardStepRequest request) =>
+        WithDeadline(() => ShardGrain(k).ComputeStepAsync(request), $"shard {k} computing step {request.Step}");
+
+    private async Task<BlockReduction> ReduceBlockAsync(int j, ShardStepRequest request, int lossCount)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var reduction = await WithDeadline(() => BlockGrain(j).ReduceAsync(request.Step, Setup.Shards, lossCount),
+                $"parameter block {j} reducing step {request.Step}");
+            if (reduction.Complete) return reduction;
+            if (attempt >= options.StepCallAttempts)
+                throw new StepInterruptedException($"parameter block {j} never received the gradients of shards " +
+                    $"{string.Join(", ", reduction.MissingShards)} for step {request.Step}");
+            // A push was lost (e.g. its silo died after computing): the shard re-pushes the same bytes when asked again.
+            await Task.WhenAll(reduction.MissingShards.Select(k => ComputeShardAsync(k, request)));
+        }
+    }
+
+    private Task ForEachBlockAsync(Func<int, Task<long>> call, string what) =>
+        Task.WhenAll(Enumerable.Range(0, runtime.Blocks.Count).Select(j => WithDeadline(() => call(j), $"{what} on block {j}")));
+
+    /// <summary>Calls with a deadline, asking again on timeout or a lost silo, up to the configured attempts.</summary>
+    private async Task<T> WithDeadline<T>(Func<Task<T>> call, string what)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await call().WaitAsync(options.StepCallDeadline);
+            }
+            catch (Exception e) when (e is TimeoutException or OrleansException && attempt < options.StepCallAttempts)
+            {
+                // Asked again: Orleans re-activates the grain on a live silo if its silo is gone.
+            }
+            catch (Exception e) when (e is TimeoutException or OrleansException)
+            {
+                throw new StepInterruptedException($"{what} failed {attempt} times (deadline {options.StepCallDeadline.TotalSeconds} s): {e.Message}", e);
+            }
+        }
+    }
+}

@@ -1,0 +1,59 @@
+using Rnn.Kernels.Backends;
+using Rnn.Kernels.Losses;
+using Rnn.Kernels.Optimizers;
+using Rnn.Training.Batches;
+using Rnn.Training.Data;
+using Rnn.Training.Jobs;
+
+namespace Rnn.Training.Resolution;
+
+/// <summary>
+/// Turns a validated <see cref="JobSpec"/> into the <see cref="ResolvedJob"/> that every later stage uses: the data
+/// path made absolute (relative paths as <see cref="JobSpec.ResolveDataPath"/> says), the data's shape read cheaply
+/// (<see cref="DataShapeProbe"/>; the data set itself is read only where shards train), vocabulary-sized layers
+/// filled in, steps per epoch and in all, the choices as enums, and the content hash.
+/// </summary>
+public static class JobResolver
+{
+    /// <exception cref="JobValidationException">The data is not where the job says, or cannot fill one batch.</exception>
+    /// <exception cref="DataFormatException">The data file is malformed (the message names the file).</exception>
+    public static ResolvedJob Resolve(JobSpec spec, string? jobFileDirectory)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        var dataPath = spec.ResolveDataPath(jobFileDirectory);
+        var shape = DataShapeProbe.Read(spec.Data, dataPath);
+        var resolved = spec with { Data = spec.Data with { Path = dataPath } };
+        if (shape.TokenInput) resolved = resolved.WithVocabularySize(shape.InputSize);
+
+        var training = resolved.Training;
+        var shardBatch = training.BatchSize / training.Shards;
+        int stepsPerEpoch;
+        try
+        {
+            stepsPerEpoch = shape.TokenInput
+                ? StreamBatchSource.StepsPerEpochFor(shape.TrainingItems, training.Shards, shardBatch, resolved.Data.Window!.Value)
+                : SampleBatchSource.StepsPerEpochFor(shape.TrainingItems, training.Shards, shardBatch);
+        }
+        catch (ArgumentException e)
+        {
+            throw new JobValidationException(spec.Name, [new JobValidationError("training.batch_size", e.Message)]);
+        }
+
+        var job = new ResolvedJob
+        {
+            Spec = resolved,
+            Layers = ResolvedLayer.From(resolved.Model),
+            // The data kind fixes the loss: classes for images and text, values for a series.
+            Loss = resolved.Data.Kind == DataKinds.Csv ? LossKind.MeanSquaredError : LossKind.SparseCategoricalCrossEntropy,
+            Optimizer = resolved.Optimizer.Type == OptimizerTypes.Sgd ? OptimizerKind.Sgd : OptimizerKind.Adam,
+            Mode = TrainingMode.Sync,
+            Backend = BackendNames.KindOf(resolved.Backend),
+            InputSize = shape.InputSize,
+            TokenInput = shape.TokenInput,
+            TrainingItems = shape.TrainingItems,
+            StepsPerEpoch = stepsPerEpoch,
+            TotalSteps = training.Steps ?? (long)training.Epochs!.Value * stepsPerEpoch,
+        };
+        return job with { ContentHash = ResolvedJobFile.Hash(job) };
+    }
+}

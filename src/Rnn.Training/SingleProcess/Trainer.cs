@@ -1,0 +1,120 @@
+using System.Diagnostics;
+using Rnn.Training.Checkpoints;
+using Rnn.Kernels.Compute;
+using Rnn.Kernels.Models;
+using Rnn.Kernels.Optimizers;
+using Rnn.Kernels.Tensors;
+using Rnn.Kernels.Losses;
+using Rnn.Training.Steps;
+
+namespace Rnn.Training.SingleProcess;
+
+/// <summary>
+/// Trains a job in one process with no Orleans: the S shards of the job run one after the other and their
+/// gradients are combined exactly as the distributed parameter servers combine them (<see cref="GradientAggregation"/>),
+/// so a single-process run and a cluster run of the same job end with the same bits.
+/// </summary>
+public sealed class Trainer : IDisposable
+{
+    private readonly CpuCompute _compute;
+    private readonly ShardGradientComputer[] _shards;
+    private readonly IOptimizer[] _optimizers;
+    private readonly float[] _parameters;
+    private readonly float[] _gradient;
+    private readonly float[] _shardGradient;
+    private readonly double[] _blockNorms;
+    private readonly TestEvaluator _evaluator;
+    private readonly SyncStepProtocol _protocol;
+    private readonly ShardGradientOutcome[] _outcomes;
+
+    public Trainer(TrainingSetup setup, int threads = 1)
+    {
+        Setup = setup;
+        _compute = new CpuCompute(threads);
+        _shards = Enumerable.Range(0, setup.Shards).Select(k => setup.CreateShardComputer(k, _compute)).ToArray();
+        var model = setup.CreateModel(_compute);
+        Layout = model.Layout;
+        _parameters = new float[Layout.TotalLength];
+        model.Initialize(_parameters, setup.Job.Seed);
+        Blocks = new ParameterBlocks(Layout.TotalLength);
+        _optimizers = Enumerable.Range(0, Blocks.Count).Select(j => setup.CreateOptimizer(Blocks.Length(j))).ToArray();
+        _gradient = new float[Layout.TotalLength];
+        _shardGradient = new float[Layout.TotalLength];
+        _blockNorms = new double[Blocks.Count];
+        _evaluator = new TestEvaluator(setup, _compute);
+        _protocol = new SyncStepProtocol(setup);
+        _outcomes = new ShardGradientOutcome[setup.Shards];
+    }
+
+    public TrainingSetup Setup { get; }
+
+    public ParameterLayout Layout { get; }
+
+    public ParameterBlocks Blocks { get; }
+
+    public ReadOnlySpan<float> Parameters => _parameters;
+
+    /// <summary>Steps done so far.</summary>
+    public long Step { get; private set; }
+
+    public long TotalSteps => Setup.TotalSteps;
+
+    /// <summary>True right after the last step of an epoch.</summary>
+    public bool IsEpochEnd => Step > 0 && Step % Setup.StepsPerEpoch == 0;
+
+    public StepMetrics RunStep()
+    {
+        var clock = Stopwatch.StartNew();
+        var step = Step;
+        Array.Clear(_gradient);
+        for (var k = 0; k < _shards.Length; k++)
+        {
+            var result = _shards[k].Compute(_parameters, step, _shardGradient);
+            _outcomes[k] = new ShardGradientOutcome(k, result, GradientClipping.AllFinite(_shardGradient));
+            GradientAggregation.AddShard(_gradient, _shardGradient);
+        }
+
+        var verdict = _protocol.Reduce(step, _outcomes);
+        Step++;
+        if (verdict.SkipReason is not null) return _protocol.Metrics(verdict, double.NaN, clock.Elapsed.TotalSeconds, []);
+
+        GradientAggregation.Normalize(_gradient, verdict.LossCount);
+        for (var j = 0; j < Blocks.Count; j++)
+            _blockNorms[j] = GradientClipping.GlobalNormSquared(_gradient.AsSpan(Blocks.RangeOf(j)));
+        var (norm, clipScale) = _protocol.Clip(_blockNorms);
+        for (var j = 0; j < Blocks.Count; j++)
+        {
+            var range = Blocks.RangeOf(j);
+            GradientAggregation.Apply(_optimizers[j], _parameters.AsSpan(range), _gradient.AsSpan(range), clipScale, verdict.LearningRate);
+        }
+        return _protocol.Metrics(verdict, norm, clock.Elapsed.TotalSeconds, []);
+    }
+
+    public EvaluationResult Evaluate() => _evaluator.Evaluate(_parameters);
+
+    /// <summary>The carried stream state of each shard (null entries for independent samples).</summary>
+    public IReadOnlyList<CarriedState?> ShardStates => _shards.Select(s => s.State).ToArray();
+
+    /// <summary>A consistent snapshot between steps (copies; training may go on).</summary>
+    public TrainingCheckpoint CreateCheckpoint() => new(Setup.Job.Name, Step, (float[])_parameters.Clone(),
+        _optimizers.Select(o => o.ExportState()).ToArray(), _shards.Select(s => s.State?.Clone()).ToArray());
+
+    /// <summary>Continues from a checkpoint exactly where it was taken.</summary>
+    public void Restore(TrainingCheckpoint checkpoint)
+    {
+        if (checkpoint.Parameters.Length != _parameters.Length)
+            throw new InvalidDataException($"the checkpoint holds {checkpoint.Parameters.Length} parameters but job '{Setup.Job.Name}' has {_parameters.Length}");
+        if (checkpoint.BlockOptimizers.Count != _optimizers.Length || checkpoint.ShardStates.Count != _shards.Length)
+            throw new InvalidDataException($"the checkpoint has {checkpoint.BlockOptimizers.Count} blocks and {checkpoint.ShardStates.Count} shards; the job has {_optimizers.Length} and {_shards.Length}");
+        checkpoint.Parameters.CopyTo(_parameters, 0);
+        for (var j = 0; j < _optimizers.Length; j++) _optimizers[j].ImportState(checkpoint.BlockOptimizers[j]);
+        for (var k = 0; k < _shards.Length; k++) _shards[k].RestoreState(checkpoint.ShardStates[k]);
+        Step = checkpoint.Step;
+    }
+
+    public void Dispose()
+    {
+        foreach (var shard in _shards) shard.Dispose();
+        _compute.Dispose();
+    }
+}

@@ -4,8 +4,10 @@ using Rnn.Kernels.Models;
 namespace Rnn.Training.Batches;
 
 /// <summary>
-/// Independent samples (sequence classification or forecasting windows): shard k of S owns samples k, k+S, k+2S, …
-/// and visits them in a fresh permutation each epoch drawn from (seed, shard, epoch).
+/// Independent samples (sequence classification or forecasting windows). Shard k of S owns samples k, k+S, k+2S, …
+/// of a shared set (the fixed kinds), or every sample of a set that holds only its own partition (the sequence kinds,
+/// <see cref="ForPartition"/>); either way it visits them in a fresh permutation each epoch drawn from (seed, shard,
+/// epoch), and every shard runs the same number of steps per epoch.
 /// </summary>
 public sealed class SampleBatchSource : ShardBatchSource
 {
@@ -27,6 +29,25 @@ public sealed class SampleBatchSource : ShardBatchSource
         StepsPerEpoch = StepsPerEpochFor(samples.Count, shards, shardBatch);
     }
 
+    private SampleBatchSource(SampleSet partition, int shard, int shardBatch, ulong seed, int stepsPerEpoch)
+    {
+        _samples = partition;
+        _batch = shardBatch;
+        _seed = seed;
+        _shard = shard;
+        _owned = Enumerable.Range(0, partition.Count).ToArray();
+        if (partition.Count < stepsPerEpoch * shardBatch)
+            throw new ArgumentException($"shard {shard} owns {partition.Count} samples, fewer than {stepsPerEpoch} steps of {shardBatch}", nameof(partition));
+        StepsPerEpoch = stepsPerEpoch;
+    }
+
+    /// <summary>
+    /// Shard <paramref name="shard"/>'s source over <paramref name="partition"/>, a set of only its own samples, of a
+    /// training split of <paramref name="trainingSamples"/> over <paramref name="shards"/> shards.
+    /// </summary>
+    public static SampleBatchSource ForPartition(SampleSet partition, int trainingSamples, int shard, int shards, int shardBatch, ulong seed) =>
+        new(partition, shard, shardBatch, seed, StepsPerEpochFor(trainingSamples, shards, shardBatch));
+
     /// <summary>Steps of an epoch for <paramref name="samples"/> samples; throws when a shard cannot fill one batch.</summary>
     public static int StepsPerEpochFor(int samples, int shards, int shardBatch)
     {
@@ -40,8 +61,7 @@ public sealed class SampleBatchSource : ShardBatchSource
 
     public override int StepsPerEpoch { get; }
 
-    public override SequenceBatch CreateBatch() =>
-        new(_samples.Steps, _batch, _samples.Features, false, _batch, _samples.TargetsPerSample);
+    public override SequenceBatch CreateBatch() => _samples.CreateBatch(_batch);
 
     public override void Fill(long step, SequenceBatch batch)
     {

@@ -1,4 +1,5 @@
 using Rnn.Training.Data;
+using Rnn.Training.Data.Sequences;
 
 namespace Rnn.Training.Batches;
 
@@ -23,5 +24,43 @@ public static class SampleSetFactory
             else windows.CopyTrainSample(i, input, target);
         }
         return new SampleSet(features, windows.Window, 1, [], targets, windows.Horizon);
+    }
+
+    /// <summary>
+    /// Sequences padded to <paramref name="steps"/>: features or tokens zero after each sequence's end, per-step
+    /// targets likewise (the loss skips them), and the lengths when <paramref name="variableLength"/>.
+    /// </summary>
+    public static SampleSet FromSequences(SequenceDataset data, int steps, bool variableLength)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        var n = data.Count;
+        var f = data.Features;
+        var perStep = data.TargetKind.IsPerStep();
+        var k = data.TargetKind.IsClass() ? 0 : data.TargetWidth;
+        var rows = perStep ? steps : 1;
+        var features = data.IsTokens ? [] : new float[(long)n * steps * f];
+        var tokens = data.IsTokens ? new int[n * steps] : [];
+        var labels = k == 0 ? new int[n * rows] : [];
+        var targets = k > 0 ? new float[(long)n * rows * k] : [];
+        var lengths = variableLength ? new int[n] : null;
+        for (var i = 0; i < n; i++)
+        {
+            var length = data.Length(i);
+            if (length > steps)
+                throw new DataFormatException(data.Source, $"{data.Describe(i)} has {length} steps, more than the window of {steps}");
+            if (!variableLength && length != steps)
+                throw new DataFormatException(data.Source, $"{data.Describe(i)} has {length} steps where every sample needs {steps}");
+            if (lengths is not null) lengths[i] = length;
+            if (data.IsTokens) data.TokensOf(i).CopyTo(tokens.AsSpan(i * steps));
+            else data.FeaturesOf(i).CopyTo(features.AsSpan(i * steps * f));
+            switch (data.TargetKind)
+            {
+                case SequenceTargetKind.ClassPerSequence: labels[i] = data.ClassOf(i); break;
+                case SequenceTargetKind.ValuesPerSequence: data.ValuesOf(i).CopyTo(targets.AsSpan(i * k)); break;
+                case SequenceTargetKind.ClassPerStep: data.StepClassesOf(i).CopyTo(labels.AsSpan(i * steps)); break;
+                default: data.StepValuesOf(i).CopyTo(targets.AsSpan(i * steps * k)); break;
+            }
+        }
+        return new SampleSet(features, tokens, steps, f, labels, targets, k, perStep, lengths);
     }
 }

@@ -6,7 +6,8 @@ internal static class DataSectionReader
     private const string Kind = "kind", Path = "path", Column = "column", Window = "window", Horizon = "horizon",
         TestFraction = "test_fraction", Limit = "limit";
 
-    private static readonly string[] AllKeys = [Kind, Path, Column, Window, Horizon, TestFraction, Limit];
+    private static readonly string[] AllKeys =
+        [Kind, Path, Column, Window, Horizon, TestFraction, Limit, .. SequenceDataSectionReader.AllKeys];
     private static readonly string[] MnistKeys = [Kind, Path, Limit];
     private static readonly string[] TextKeys = [Kind, Path, Window, TestFraction, Limit];
     private static readonly string[] CsvKeys = [Kind, Path, Column, Window, Horizon, TestFraction, Limit];
@@ -45,6 +46,13 @@ internal static class DataSectionReader
                 testFraction = ReadTestFraction(data, DataSpec.DefaultCsvTestFraction);
                 data.ReportUnreadKeys(CsvKeys, "csv data", AllKeys);
                 break;
+
+            case DataKinds.Numpy or DataKinds.Table or DataKinds.Series or DataKinds.TextColumn:
+                var sequences = SequenceDataSectionReader.Read(data, kind, path, AllKeys, out var target);
+                if (data.Errors.Count != errorsBefore || path is null || sequences is null)
+                    return new DataSectionResult(kind, null, null, target);
+                var sequenceSpec = sequences with { Kind = kind, Path = path, Limit = limit };
+                return new DataSectionResult(kind, null, sequenceSpec, target);
 
             default:
                 // Kind missing or unknown: the kind-specific rules cannot be applied, so only keys that exist for no

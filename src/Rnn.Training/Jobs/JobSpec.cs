@@ -84,20 +84,52 @@ public sealed record JobSpec
         return this with { Model = Model with { Layers = Array.AsReadOnly(layers) } };
     }
 
-    private IEnumerable<string> DataPathCandidates(string? jobFileDirectory)
+    /// <summary>
+    /// A copy whose <c>"units": "classes"</c> layers have <paramref name="classes"/> units (the training classes of a
+    /// sequence kind's class target). Specs without such layers come back unchanged.
+    /// </summary>
+    public JobSpec WithClassCount(int classes)
     {
-        if (System.IO.Path.IsPathRooted(Data.Path))
+        ArgumentOutOfRangeException.ThrowIfLessThan(classes, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(classes, LayerSpec.MaxUnits);
+        if (!Model.Layers.Any(l => l.UnitsFromClasses)) return this;
+        var layers = Model.Layers.Select(l => l.UnitsFromClasses ? l with { Units = classes } : l).ToArray();
+        return this with { Model = Model with { Layers = Array.AsReadOnly(layers) } };
+    }
+
+    /// <summary>
+    /// The full path of another file the data section names (<c>test_path</c>, <c>validation_path</c>), found as
+    /// <c>data.path</c> is; throws <see cref="JobValidationException"/> naming <paramref name="field"/> when absent.
+    /// </summary>
+    public string ResolveDataFile(string path, string field, string? jobFileDirectory)
+    {
+        var tried = new List<string>();
+        foreach (var candidate in PathCandidates(path, jobFileDirectory))
         {
-            yield return System.IO.Path.GetFullPath(Data.Path);
+            if (tried.Contains(candidate, StringComparer.Ordinal)) continue;
+            tried.Add(candidate);
+            if (File.Exists(candidate)) return candidate;
+        }
+        throw new JobValidationException(Name, [new JobValidationError(field,
+            $"file '{path}' not found; looked in {string.Join(", ", tried)}; fix the path")]);
+    }
+
+    private IEnumerable<string> DataPathCandidates(string? jobFileDirectory) => PathCandidates(Data.Path, jobFileDirectory);
+
+    private static IEnumerable<string> PathCandidates(string path, string? jobFileDirectory)
+    {
+        if (System.IO.Path.IsPathRooted(path))
+        {
+            yield return System.IO.Path.GetFullPath(path);
             yield break;
         }
 
-        yield return System.IO.Path.GetFullPath(Data.Path);
+        yield return System.IO.Path.GetFullPath(path);
         if (string.IsNullOrEmpty(jobFileDirectory)) yield break;
 
         for (var dir = new DirectoryInfo(System.IO.Path.GetFullPath(jobFileDirectory)); dir is not null; dir = dir.Parent)
         {
-            yield return System.IO.Path.GetFullPath(System.IO.Path.Combine(dir.FullName, Data.Path));
+            yield return System.IO.Path.GetFullPath(System.IO.Path.Combine(dir.FullName, path));
         }
     }
 

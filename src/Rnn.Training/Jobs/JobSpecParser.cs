@@ -72,7 +72,7 @@ public static class JobSpecParser
         var name = ReadName(root);
         var seed = root.UInt64(Seed, required: true);
         var data = DataSectionReader.Read(root);
-        var layers = ModelSectionReader.Read(root, data.Kind);
+        var layers = ModelSectionReader.Read(root, data.Kind, data.Target);
         var loss = root.Choice(Loss, LossNames.All, "loss", required: true);
         var metrics = ReadMetrics(root);
         var optimizer = OptimizerSectionReader.Read(root);
@@ -81,11 +81,11 @@ public static class JobSpecParser
         root.ReportUnreadKeys(RootKeys, "the job file", []);
 
         // Cross-section rules run on whatever was valid, so one mistake does not hide another.
-        CheckLossFitsData(loss, data.Kind, errors);
+        CheckLossFitsData(loss, data.Kind, data.Target, errors);
         CheckMetricsFitLoss(metrics, loss, errors);
         if (layers is not null && layers.All(l => l is not null))
         {
-            ModelStructureValidator.Validate(layers.Select(l => l!).ToList(), data.Kind, data.Horizon, loss, errors);
+            ModelStructureValidator.Validate(layers.Select(l => l!).ToList(), data.Kind, data.Horizon, loss, errors, data.Target);
         }
 
         if (errors.Count > 0) return null;
@@ -148,9 +148,18 @@ public static class JobSpecParser
         return valid ? metrics : null;
     }
 
-    private static void CheckLossFitsData(string? loss, string? dataKind, JobErrorCollector errors)
+    private static void CheckLossFitsData(string? loss, string? dataKind, string? target, JobErrorCollector errors)
     {
         if (loss is null || dataKind is null) return;
+        if (DataKinds.IsSequenceKind(dataKind))
+        {
+            if (target is null) return;
+            var fits = DataTargets.IsClass(target) ? LossNames.SparseCategoricalCrossentropy : LossNames.Mse;
+            if (loss != fits)
+                errors.Add(Loss, $"'{loss}' does not fit data.target '{target}', which is " +
+                    $"{(DataTargets.IsClass(target) ? "classification" : "regression")}; use \"{fits}\"");
+            return;
+        }
         var expected = dataKind == DataKinds.Csv ? LossNames.Mse : LossNames.SparseCategoricalCrossentropy;
         if (loss == expected) return;
 

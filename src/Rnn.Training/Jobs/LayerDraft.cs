@@ -9,6 +9,9 @@ internal sealed record LayerDraft(
 {
     public bool IsRecurrent => LayerTypes.IsRecurrent(Type);
 
+    /// <summary>A dense layer written <c>"units": "classes"</c>.</summary>
+    public bool UnitsFromClasses { get; init; }
+
     public string FieldPath(string key) => $"model.layers[{Index}].{key}";
 
     /// <summary>Only called when the job has no errors, so every field that applies to the type is set.</summary>
@@ -17,6 +20,7 @@ internal sealed record LayerDraft(
         Type = Type,
         Units = Units,
         UnitsFromVocabulary = UnitsFromVocabulary,
+        UnitsFromClasses = UnitsFromClasses,
         ReturnSequences = ReturnSequences ?? false,
         Activation = Activation,
         Rate = Rate,

@@ -23,6 +23,14 @@ public sealed record LayerSpec
     /// <summary>True for a text-model dense layer whose width is the data's vocabulary size (<c>"units": "vocab"</c>).</summary>
     [Id(2)] public bool UnitsFromVocabulary { get; init; }
 
+    /// <summary>
+    /// True for a dense layer whose width is the number of training classes (<c>"units": "classes"</c>), filled in by
+    /// <see cref="JobSpec.WithClassCount"/>. Left out of the resolved JSON when false, so older jobs keep their hash.
+    /// </summary>
+    [Id(10)]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool UnitsFromClasses { get; init; }
+
     /// <summary>Recurrent: emit the output of every step (true) or only the last (false, the default).</summary>
     [Id(3)] public bool ReturnSequences { get; init; }
 

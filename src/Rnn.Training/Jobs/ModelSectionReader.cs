@@ -8,6 +8,9 @@ internal static class ModelSectionReader
     /// <summary>The word a text model's dense layer may give as units: the vocabulary size, known once the text is read.</summary>
     public const string VocabularyUnits = "vocab";
 
+    /// <summary>The word a classifier's dense layer may give as units: the number of training classes, known once the data is read.</summary>
+    public const string ClassUnits = "classes";
+
     private const string Type = "type", Units = "units", ReturnSequences = "return_sequences", Activation = "activation",
         Rate = "rate";
 
@@ -21,7 +24,7 @@ internal static class ModelSectionReader
     /// The layers, one draft per entry (null where the layer's type is unknown), or null when there is no usable
     /// layer list at all. <paramref name="dataKind"/> (null if unknown) decides whether "units": "vocab" is allowed.
     /// </summary>
-    public static IReadOnlyList<LayerDraft?>? Read(JsonObjectReader root, string? dataKind)
+    public static IReadOnlyList<LayerDraft?>? Read(JsonObjectReader root, string? dataKind, string? target = null)
     {
         var model = root.Object("model", required: true);
         if (model is null) return null;
@@ -34,13 +37,13 @@ internal static class ModelSectionReader
         var index = 0;
         foreach (var element in layers.Value.EnumerateArray())
         {
-            drafts.Add(ReadLayer(element, index, dataKind, model.Errors));
+            drafts.Add(ReadLayer(element, index, dataKind, target, model.Errors));
             index++;
         }
         return drafts;
     }
 
-    private static LayerDraft? ReadLayer(JsonElement element, int index, string? dataKind, JobErrorCollector errors)
+    private static LayerDraft? ReadLayer(JsonElement element, int index, string? dataKind, string? target, JobErrorCollector errors)
     {
         var layer = JsonObjectReader.Open(element, $"model.layers[{index}]", errors);
         if (layer is null) return null;
@@ -58,12 +61,12 @@ internal static class ModelSectionReader
             }
             case LayerTypes.Dense:
             {
-                var (units, fromVocabulary) = ReadDenseUnits(layer, dataKind);
+                var (units, fromVocabulary, fromClasses) = ReadDenseUnits(layer, dataKind, target);
                 var activation = layer.Has(Activation)
                     ? layer.Choice(Activation, ActivationNames.Dense, "dense activation", required: false)
                     : ActivationNames.Linear;
                 layer.ReportUnreadKeys(DenseKeys, "dense layers", AllKeys);
-                return new LayerDraft(index, type, units, fromVocabulary, false, activation, null);
+                return new LayerDraft(index, type, units, fromVocabulary, false, activation, null) { UnitsFromClasses = fromClasses };
             }
             case LayerTypes.Embedding:
             {
@@ -96,27 +99,32 @@ internal static class ModelSectionReader
         return null;
     }
 
-    private static (int? Units, bool FromVocabulary) ReadDenseUnits(JsonObjectReader layer, string? dataKind)
+    private static (int? Units, bool FromVocabulary, bool FromClasses) ReadDenseUnits(JsonObjectReader layer, string? dataKind, string? target)
     {
-        var expectation = $"an integer in 1..{LayerSpec.MaxUnits}, or \"{VocabularyUnits}\" on text data";
-        if (!layer.TryTake(Units, expectation, required: true, out var value)) return (null, false);
+        var expectation = $"an integer in 1..{LayerSpec.MaxUnits}, \"{VocabularyUnits}\" on text data, or \"{ClassUnits}\" for class targets";
+        if (!layer.TryTake(Units, expectation, required: true, out var value)) return (null, false, false);
 
-        if (value.ValueKind != JsonValueKind.String || value.GetString() != VocabularyUnits)
+        if (value.ValueKind != JsonValueKind.String)
+            return (JsonValueReader.ReadInt(value, layer.FieldPath(Units), 1, LayerSpec.MaxUnits, layer.Errors), false, false);
+        switch (value.GetString())
         {
-            if (value.ValueKind == JsonValueKind.String)
-            {
+            case VocabularyUnits when dataKind is not null and not DataKinds.Text:
+                layer.Errors.Add(layer.FieldPath(Units),
+                    $"\"{VocabularyUnits}\" means the vocabulary size of text data, but data.kind is '{dataKind}'; give a number of units" +
+                    (DataTargets.IsClass(target) ? $" or \"{ClassUnits}\"" : ""));
+                return (null, false, false);
+            case VocabularyUnits:
+                return (null, true, false);
+            case ClassUnits when dataKind is not null && !(DataKinds.IsSequenceKind(dataKind) && DataTargets.IsClass(target)):
+                layer.Errors.Add(layer.FieldPath(Units),
+                    $"\"{ClassUnits}\" means the number of training classes of a class target (data.target \"class\" or " +
+                    $"\"class_per_step\" of numpy, table, series or text_column data); give a number of units");
+                return (null, false, false);
+            case ClassUnits:
+                return (null, false, true);
+            default:
                 layer.Errors.Add(layer.FieldPath(Units), $"expected {expectation}, got {JsonValueReader.Describe(value)}");
-                return (null, false);
-            }
-            return (JsonValueReader.ReadInt(value, layer.FieldPath(Units), 1, LayerSpec.MaxUnits, layer.Errors), false);
+                return (null, false, false);
         }
-
-        if (dataKind is not null and not DataKinds.Text)
-        {
-            layer.Errors.Add(layer.FieldPath(Units),
-                $"\"{VocabularyUnits}\" means the vocabulary size of text data, but data.kind is '{dataKind}'; give a number of units");
-            return (null, false);
-        }
-        return (null, true);
     }
 }

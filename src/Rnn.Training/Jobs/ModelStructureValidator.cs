@@ -15,7 +15,8 @@ internal static class ModelStructureValidator
     /// <param name="dataKind">Null when data.kind is missing or wrong; kind-specific rules are then skipped.</param>
     /// <param name="horizon">csv's horizon, or null when unknown.</param>
     /// <param name="loss">Null when the loss is missing or wrong.</param>
-    public static void Validate(IReadOnlyList<LayerDraft> layers, string? dataKind, int? horizon, string? loss, JobErrorCollector errors)
+    public static void Validate(IReadOnlyList<LayerDraft> layers, string? dataKind, int? horizon, string? loss, JobErrorCollector errors,
+        string? target = null)
     {
         if (layers.Count == 0)
         {
@@ -25,7 +26,7 @@ internal static class ModelStructureValidator
 
         CheckEmbedding(layers, dataKind, errors);
         CheckDropoutNotFirst(layers, errors);
-        var lastRecurrent = CheckRecurrentStack(layers, dataKind, errors);
+        var lastRecurrent = CheckRecurrentStack(layers, dataKind, target, errors);
         CheckDenseHead(layers, lastRecurrent, dataKind, horizon, loss, errors);
     }
 
@@ -33,10 +34,10 @@ internal static class ModelStructureValidator
     {
         foreach (var layer in layers.Where(l => l.Type == LayerTypes.Embedding))
         {
-            if (dataKind is not null and not DataKinds.Text)
+            if (dataKind is not null and not (DataKinds.Text or DataKinds.TextColumn or DataKinds.Numpy))
             {
                 errors.Add(layer.FieldPath("type"),
-                    $"an embedding layer turns character ids into vectors and needs text data, but data.kind is '{dataKind}'; remove this layer");
+                    $"an embedding layer turns token ids into vectors and needs text, text_column or numpy token data, but data.kind is '{dataKind}'; remove this layer");
             }
             else if (layer.Index != 0)
             {
@@ -44,7 +45,7 @@ internal static class ModelStructureValidator
             }
         }
 
-        if (dataKind == DataKinds.Text && layers[0].Type != LayerTypes.Embedding)
+        if (dataKind is DataKinds.Text or DataKinds.TextColumn && layers[0].Type != LayerTypes.Embedding)
         {
             errors.Add(layers[0].FieldPath("type"),
                 $"a text model must start with an embedding layer (character ids are not vectors), got '{layers[0].Type}'; " +
@@ -62,7 +63,7 @@ internal static class ModelStructureValidator
     }
 
     /// <summary>Checks return_sequences along the recurrent stack; returns the last recurrent layer's index, or -1.</summary>
-    private static int CheckRecurrentStack(IReadOnlyList<LayerDraft> layers, string? dataKind, JobErrorCollector errors)
+    private static int CheckRecurrentStack(IReadOnlyList<LayerDraft> layers, string? dataKind, string? target, JobErrorCollector errors)
     {
         var recurrent = layers.Where(l => l.IsRecurrent).ToList();
         if (recurrent.Count == 0)
@@ -84,7 +85,16 @@ internal static class ModelStructureValidator
         }
 
         var last = recurrent[^1];
-        if (dataKind is DataKinds.MnistRows or DataKinds.Csv && last.ReturnSequences == true)
+        if (DataKinds.IsSequenceKind(dataKind) && target is not null && last.ReturnSequences is { } sequences &&
+            sequences != DataTargets.IsPerStep(target))
+        {
+            errors.Add(last.FieldPath("return_sequences"), sequences
+                ? $"data.target '{target}' is one prediction per sequence, so the last recurrent layer (layer {last.Index}) must " +
+                  "return only each sequence's last valid step; remove \"return_sequences\" or set it to false"
+                : $"data.target '{target}' is a prediction per step, so the last recurrent layer (layer {last.Index}) must " +
+                  "return its whole sequence; set \"return_sequences\": true");
+        }
+        else if (dataKind is DataKinds.MnistRows or DataKinds.Csv && last.ReturnSequences == true)
         {
             errors.Add(last.FieldPath("return_sequences"),
                 $"with {dataKind} data the model makes one prediction per sequence, so the last recurrent layer (layer {last.Index}) " +

@@ -21,16 +21,20 @@ public static class JobResolver
     {
         ArgumentNullException.ThrowIfNull(spec);
         var dataPath = spec.ResolveDataPath(jobFileDirectory);
-        var shape = DataShapeProbe.Read(spec.Data, dataPath);
-        var resolved = spec with { Data = spec.Data with { Path = dataPath } };
-        if (shape.TokenInput) resolved = resolved.WithVocabularySize(shape.InputSize);
+        var data = DataKinds.IsSequenceKind(spec.Data.Kind)
+            ? SequenceJobChecks.ResolveFiles(spec, dataPath, jobFileDirectory)
+            : spec.Data with { Path = dataPath };
+        var shape = DataShapeProbe.Read(data, dataPath, spec.Seed);
+        var resolved = spec with { Data = data };
+        if (shape.TokenInput && spec.Data.Kind == DataKinds.Text) resolved = resolved.WithVocabularySize(shape.InputSize);
+        if (DataKinds.IsSequenceKind(spec.Data.Kind)) resolved = SequenceJobChecks.FitModel(resolved, shape);
 
         var training = resolved.Training;
         var shardBatch = training.BatchSize / training.Shards;
         int stepsPerEpoch;
         try
         {
-            stepsPerEpoch = shape.TokenInput
+            stepsPerEpoch = shape.TokenInput && spec.Data.Kind == DataKinds.Text
                 ? StreamBatchSource.StepsPerEpochFor(shape.TrainingItems, training.Shards, shardBatch, resolved.Data.Window!.Value)
                 : SampleBatchSource.StepsPerEpochFor(shape.TrainingItems, training.Shards, shardBatch);
         }
@@ -43,8 +47,9 @@ public static class JobResolver
         {
             Spec = resolved,
             Layers = ResolvedLayer.From(resolved.Model),
-            // The data kind fixes the loss: classes for images and text, values for a series.
-            Loss = resolved.Data.Kind == DataKinds.Csv ? LossKind.MeanSquaredError : LossKind.SparseCategoricalCrossEntropy,
+            // The data kind (or a sequence kind's target) fixes the loss: classes for images and text, values for a series.
+            Loss = resolved.Data.Kind == DataKinds.Csv || (DataKinds.IsSequenceKind(resolved.Data.Kind) && !DataTargets.IsClass(resolved.Data.Target))
+                ? LossKind.MeanSquaredError : LossKind.SparseCategoricalCrossEntropy,
             Optimizer = resolved.Optimizer.Type == OptimizerTypes.Sgd ? OptimizerKind.Sgd : OptimizerKind.Adam,
             Mode = TrainingMode.Sync,
             Backend = BackendNames.KindOf(resolved.Backend),

@@ -7,7 +7,8 @@ namespace Rnn.Training.Runs;
 
 /// <summary>
 /// model.safetensors: every parameter under its PyTorch name (F32), with metadata that makes the file usable on its
-/// own: the job name, the step, the character vocabulary of a text model, the normalisation of a forecaster.
+/// own: the job name, the step, the character vocabulary of a text model, the normalisation of a forecaster, and for
+/// the sequence kinds the class names (JSON array) and the fitted normalisers (JSON {mean, std}).
 /// </summary>
 public static class ModelFile
 {
@@ -29,6 +30,13 @@ public static class ModelFile
         {
             metadata["normalization_mean"] = windows.Mean.ToString("R", CultureInfo.InvariantCulture);
             metadata["normalization_std"] = windows.Std.ToString("R", CultureInfo.InvariantCulture);
+        }
+        if (setup.Sequences is { } sequences)
+        {
+            // Sequence kinds: what prediction needs to read new data as training did (docs/job-format.md).
+            if (sequences.ClassNames is { } names) metadata["classes"] = System.Text.Json.JsonSerializer.Serialize(names);
+            if (sequences.FeatureNormalizer is { } features) metadata["feature_normalizer"] = features.ToJson();
+            if (sequences.TargetNormalizer is { } targets) metadata["target_normalizer"] = targets.ToJson();
         }
         SafetensorsWriter.Write(path, tensors, metadata);
     }

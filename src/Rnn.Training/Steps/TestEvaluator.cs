@@ -27,24 +27,31 @@ public sealed class TestEvaluator
     }
 
     public EvaluationResult Evaluate(ReadOnlySpan<float> parameters) =>
-        _setup.TokenInput ? EvaluateText(parameters) : EvaluateSamples(parameters, _setup.TestSamples!);
+        _setup.Job.Data.Kind == Jobs.DataKinds.Text ? EvaluateText(parameters) : EvaluateSamples(parameters, _setup.TestSamples!);
+
+    /// <summary>The same metrics on the validation split (sequence kinds that hold one out); null without one.</summary>
+    public EvaluationResult? EvaluateValidation(ReadOnlySpan<float> parameters) =>
+        _setup.ValidationSamples is { } validation ? EvaluateSamples(parameters, validation) : null;
 
     private EvaluationResult EvaluateSamples(ReadOnlySpan<float> parameters, SampleSet samples)
     {
         var total = new ShardStepResult();
         double baselineSquares = 0;
         var batchSize = Math.Min(EvaluationBatch, samples.Count);
-        var batch = new SequenceBatch(samples.Steps, batchSize, samples.Features, false, batchSize, samples.TargetsPerSample);
-        var scratch = new float[batchSize * _model.OutputSize];
+        var batch = samples.CreateBatch(batchSize);
+        var rowsPerSample = samples.PerStep ? samples.Steps : 1;
+        var scratch = new float[batchSize * rowsPerSample * _model.OutputSize];
+        var targets = _setup.Sequences?.TargetNormalizer;
+        double unitSquares = 0;
         for (var first = 0; first < samples.Count; first += batchSize)
         {
             var count = Math.Min(batchSize, samples.Count - first);
-            var b = count == batchSize ? batch
-                : new SequenceBatch(samples.Steps, count, samples.Features, false, count, samples.TargetsPerSample);
+            var b = count == batchSize ? batch : samples.CreateBatch(count);
             for (var i = 0; i < count; i++) samples.CopySample(first + i, b, i);
-            var output = _model.Forward(parameters, b.Features, default, samples.Steps, count, null, false, 0);
-            total += LossHead.Apply(_setup.Loss, output, count, _model.OutputSize, b, scratch);
-            if (_setup.Loss == LossKind.MeanSquaredError) baselineSquares += BaselineSquaredError(b, count, samples);
+            var output = _model.Forward(parameters, b.Features, b.Tokens, samples.Steps, count, null, false, 0, b.Lengths);
+            total += LossHead.Apply(_setup.Loss, output, count * rowsPerSample, _model.OutputSize, b, scratch);
+            if (_setup.Loss == LossKind.MeanSquaredError && _setup.Windows is not null) baselineSquares += BaselineSquaredError(b, count, samples);
+            if (_setup.Loss == LossKind.MeanSquaredError && targets is not null) unitSquares += SquaredErrorInUnits(output, b, count, targets);
         }
 
         var metrics = new Dictionary<string, double>(StringComparer.Ordinal) { ["loss"] = total.LossSum / total.LossCount };
@@ -54,12 +61,37 @@ public sealed class TestEvaluator
         }
         else
         {
-            // Normalised errors scale back to the data's units by the training std.
-            var std = _setup.Windows!.Std;
-            metrics["rmse"] = Math.Sqrt(total.LossSum / total.LossCount) * std;
-            metrics["baseline_rmse"] = Math.Sqrt(baselineSquares / total.LossCount) * std;
+            if (_setup.Windows is { } windows)
+            {
+                // Normalised errors scale back to the data's units by the training std.
+                metrics["rmse"] = Math.Sqrt(total.LossSum / total.LossCount) * windows.Std;
+                metrics["baseline_rmse"] = Math.Sqrt(baselineSquares / total.LossCount) * windows.Std;
+            }
+            else
+            {
+                // Sequence kinds: without normalisation the targets are in their own units already.
+                metrics["rmse"] = Math.Sqrt((targets is null ? total.LossSum : unitSquares) / total.LossCount);
+            }
         }
         return new EvaluationResult(metrics);
+    }
+
+    /// <summary>Σ ((ŷ - y)·std)² over the valid target rows: the squared error in the data's units.</summary>
+    private static double SquaredErrorInUnits(ReadOnlySpan<float> output, SequenceBatch batch, int count, Data.Sequences.FeatureNormalizer targets)
+    {
+        var k = batch.Targets.Length / batch.LossRows;
+        var rows = batch.LossRows == batch.Batch ? count : batch.Steps * count;
+        double sum = 0;
+        for (var row = 0; row < rows; row++)
+        {
+            if (rows != count && batch.Lengths.Length > 0 && row / count >= batch.Lengths[row % count]) continue;
+            for (var j = 0; j < k; j++)
+            {
+                var error = (output[row * k + j] - batch.Targets[row * k + j]) * targets.Std[j % targets.Width];
+                sum += error * error;
+            }
+        }
+        return sum;
     }
 
     /// <summary>Σ (ŷ - y)² of the seasonal-naive forecast over a batch, in normalised units.</summary>

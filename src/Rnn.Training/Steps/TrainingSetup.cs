@@ -1,6 +1,7 @@
 using Rnn.Kernels.Backends;
 using Rnn.Kernels.Compute;
 using Rnn.Training.Data;
+using Rnn.Training.Data.Sequences;
 using Rnn.Training.Jobs;
 using Rnn.Kernels.Models;
 using Rnn.Kernels.Optimizers;
@@ -38,6 +39,12 @@ public sealed class TrainingSetup
     public SampleSet? TrainSamples { get; private set; }
 
     public SampleSet? TestSamples { get; private set; }
+
+    /// <summary>The sequence kinds' validation split, when the job holds one out.</summary>
+    public SampleSet? ValidationSamples { get; private set; }
+
+    /// <summary>The sequence kinds' data as read: class names, vocabulary and normalisers to save with the model.</summary>
+    public LoadedSequences? Sequences { get; private set; }
 
     public int[]? TrainTokens { get; private set; }
 
@@ -91,6 +98,16 @@ public sealed class TrainingSetup
                 setup.TestSamples = SampleSetFactory.FromWindows(setup.Windows, test: true);
                 (items, inputSize) = (setup.TrainSamples.Count, 1);
                 break;
+            case DataKinds.Numpy or DataKinds.Table or DataKinds.Series or DataKinds.TextColumn:
+                var loaded = SequenceDataLoader.Load(data, job.Spec.Seed);
+                setup.Sequences = loaded;
+                setup.TrainSamples = SampleSetFactory.FromSequences(loaded.Data.Train, loaded.Steps, loaded.VariableLength);
+                setup.TestSamples = loaded.Data.Test is { } test
+                    ? SampleSetFactory.FromSequences(test, loaded.Steps, loaded.VariableLength) : null;
+                setup.ValidationSamples = loaded.Data.Validation is { } validation
+                    ? SampleSetFactory.FromSequences(validation, loaded.Steps, loaded.VariableLength) : null;
+                (items, inputSize) = (setup.TrainSamples.Count, loaded.InputSize);
+                break;
             default:
                 throw new InvalidDataException($"job '{job.Name}': unknown data kind '{data.Kind}'");
         }
@@ -128,10 +145,21 @@ public sealed class TrainingSetup
         return model;
     }
 
-    /// <summary>Shard k's data in its deterministic order.</summary>
-    public ShardBatchSource CreateShardSource(int shard) => TokenInput
-        ? new StreamBatchSource(TrainTokens!, shard, Shards, ShardBatch, Job.Data.Window!.Value)
-        : new SampleBatchSource(TrainSamples!, shard, Shards, ShardBatch, Job.Seed);
+    /// <summary>
+    /// Shard k's data in its deterministic order. The sequence kinds give the shard a set of only its own partition
+    /// (<see cref="ShardPartitioner"/>: drawn from the seed and k, the same on any cluster).
+    /// </summary>
+    public ShardBatchSource CreateShardSource(int shard)
+    {
+        if (Sequences is not null)
+        {
+            var partition = ShardPartitioner.Partition(Enumerable.Range(0, TrainSamples!.Count).ToArray(), Shards, shard, Job.Seed, Job.Data.Path);
+            return SampleBatchSource.ForPartition(TrainSamples.Select(partition.Positions), TrainSamples.Count, shard, Shards, ShardBatch, Job.Seed);
+        }
+        return TokenInput
+            ? new StreamBatchSource(TrainTokens!, shard, Shards, ShardBatch, Job.Data.Window!.Value)
+            : new SampleBatchSource(TrainSamples!, shard, Shards, ShardBatch, Job.Seed);
+    }
 
     public ShardGradientComputer CreateShardComputer(int shard, CpuCompute compute) =>
         new(CreateModel(compute), CreateShardSource(shard), Loss, Job.Seed, shard);

@@ -19,11 +19,25 @@ public sealed class TestEvaluator
     private const int EvaluationBatch = 256;
     private readonly TrainingSetup _setup;
     private readonly SequentialModel _model;
+    private readonly int[]? _seriesBaseline;
 
     public TestEvaluator(TrainingSetup setup, CpuCompute compute)
     {
         _setup = setup;
         _model = setup.CreateModel(compute);
+        _seriesBaseline = SeriesBaselineColumns(setup);
+    }
+
+    /// <summary>
+    /// A series forecasting its own feature columns gets the seasonal-naive baseline too: for each target column, the
+    /// index of the same column among the features; null when some target is not a feature (no past to repeat).
+    /// </summary>
+    private static int[]? SeriesBaselineColumns(TrainingSetup setup)
+    {
+        var data = setup.Job.Data;
+        if (data.Kind != Jobs.DataKinds.Series || setup.Loss != LossKind.MeanSquaredError) return null;
+        var columns = data.TargetColumns!.Select(c => data.FeatureColumns!.ToList().IndexOf(c)).ToArray();
+        return columns.All(c => c >= 0) ? columns : null;
     }
 
     public EvaluationResult Evaluate(ReadOnlySpan<float> parameters) =>
@@ -52,6 +66,7 @@ public sealed class TestEvaluator
             total += LossHead.Apply(_setup.Loss, output, count * rowsPerSample, _model.OutputSize, b, scratch);
             if (_setup.Loss == LossKind.MeanSquaredError && _setup.Windows is not null) baselineSquares += BaselineSquaredError(b, count, samples);
             if (_setup.Loss == LossKind.MeanSquaredError && targets is not null) unitSquares += SquaredErrorInUnits(output, b, count, targets);
+            if (_seriesBaseline is { } columns) baselineSquares += SeriesBaselineSquaredError(b, count, columns);
         }
 
         var metrics = new Dictionary<string, double>(StringComparer.Ordinal) { ["loss"] = total.LossSum / total.LossCount };
@@ -71,6 +86,7 @@ public sealed class TestEvaluator
             {
                 // Sequence kinds: without normalisation the targets are in their own units already.
                 metrics["rmse"] = Math.Sqrt((targets is null ? total.LossSum : unitSquares) / total.LossCount);
+                if (_seriesBaseline is not null) metrics["baseline_rmse"] = Math.Sqrt(baselineSquares / total.LossCount);
             }
         }
         return new EvaluationResult(metrics);
@@ -91,6 +107,28 @@ public sealed class TestEvaluator
                 sum += error * error;
             }
         }
+        return sum;
+    }
+
+    /// <summary>Σ (ŷ - y)² of the seasonal-naive forecast of a wide series, in the data's units.</summary>
+    private double SeriesBaselineSquaredError(SequenceBatch batch, int count, int[] featureOfTarget)
+    {
+        var sequences = _setup.Sequences!;
+        int window = batch.Steps, targetColumns = featureOfTarget.Length, features = _setup.InputSize;
+        var k = batch.Targets.Length / batch.Batch;
+        double sum = 0;
+        for (var b = 0; b < count; b++)
+            for (var j = 0; j < k; j++)
+            {
+                int h = j / targetColumns, c = j % targetColumns, f = featureOfTarget[c];
+                var back = window + h - BaselineSeason;
+                var t = BaselineSeason > h && back >= 0 ? back : window - 1;
+                double forecast = batch.Features[(t * batch.Batch + b) * features + f];
+                if (sequences.FeatureNormalizer is { } fn) forecast = fn.Inverse(f, forecast);
+                double actual = batch.Targets[b * k + j];
+                if (sequences.TargetNormalizer is { } tn) actual = tn.Inverse(c, actual);
+                sum += (forecast - actual) * (forecast - actual);
+            }
         return sum;
     }
 

@@ -21,6 +21,16 @@ public sealed class SingleSiloTrainingTests(SingleSiloFixture fixture) : IClassF
     }
 
     [Fact]
+    public async Task NumpyJobWithOwnedPartitionsOnOneSiloEndsWithTheTrainersParameters()
+    {
+        var json = TestJobs.Numpy(shards: 3, steps: 8, name: "one-silo-numpy");
+        var status = await fixture.RunToEndAsync("one-silo-numpy", json);
+        Assert.True(status.State == JobState.Completed, status.FailureReason);
+        Assert.Equal(8, status.Step);
+        Assert.Equal(TestJobs.TrainerHash(json), status.ParametersSha256);
+    }
+
+    [Fact]
     public async Task AJobWhoseRecordWasLostReportsHowItEndedFromItsFolder()
     {
         // A job grain whose record went with a dead silo (or a second activation after a silo's death) must not say

@@ -53,6 +53,56 @@ internal static class TestJobs
           "training": { "steps": {{steps}}, "batch_size": 12, "shards": {{shards}}, "checkpoint_every": {{checkpointEvery}} } }
         """;
 
+    /// <summary>
+    /// A GRU-8 classifier on a generated NumPy set (x.npz: 60 sequences of 1..7 steps of 3 features, 3 classes), the
+    /// sequence kinds' path: partitions owned shard by shard, lengths into the packed recurrent layers.
+    /// </summary>
+    public static string Numpy(int shards, int steps, string name)
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "rnn-silo-numpy");
+        Directory.CreateDirectory(folder);
+        var path = Path.Combine(folder, "sequences.npz");
+        if (!File.Exists(path)) WriteNumpySequences(path);
+        return $$"""
+            { "name": "{{name}}", "seed": 11,
+              "data": { "kind": "numpy", "path": {{JsonSerializer.Serialize(path)}}, "target": "class", "test_fraction": 0.2,
+                        "shuffle": true, "normalize": "standard" },
+              "model": { "layers": [ { "type": "gru", "units": 8 }, { "type": "dense", "units": "classes", "activation": "softmax" } ] },
+              "loss": "sparse_categorical_crossentropy",
+              "optimizer": { "type": "adam", "lr": 0.01 },
+              "training": { "steps": {{steps}}, "batch_size": 6, "shards": {{shards}} } }
+            """;
+    }
+
+    private static void WriteNumpySequences(string path)
+    {
+        const int n = 60, t = 7, f = 3;
+        var random = new Random(3);
+        var x = new float[n * t * f];
+        var y = new long[n];
+        var lengths = new long[n];
+        for (var i = 0; i < n; i++)
+        {
+            y[i] = i % 3;
+            lengths[i] = 1 + random.Next(t);
+            for (var j = 0; j < lengths[i] * f; j++) x[i * t * f + j] = (float)(random.NextDouble() + y[i]);
+        }
+        var temporary = path + ".tmp";
+        using (var archive = new System.IO.Compression.ZipArchive(File.Create(temporary), System.IO.Compression.ZipArchiveMode.Create))
+        {
+            void Add<T>(string name, T[] data, params long[] shape) where T : unmanaged
+            {
+                using var stream = archive.CreateEntry(name + ".npy").Open();
+                var dtype = typeof(T) == typeof(float) ? Rnn.Training.Data.Numpy.NpyDtype.Float32 : Rnn.Training.Data.Numpy.NpyDtype.Int64;
+                Rnn.Training.Data.Numpy.NpyWriter.Write(stream, dtype, System.Runtime.InteropServices.MemoryMarshal.AsBytes(data.AsSpan()), shape);
+            }
+            Add("x", x, n, t, f);
+            Add("y", y, n);
+            Add("lengths", lengths, n);
+        }
+        File.Move(temporary, path, overwrite: true);
+    }
+
     /// <summary>The parameter hash the single-process Trainer reaches on <paramref name="json"/>.</summary>
     public static string TrainerHash(string json)
     {

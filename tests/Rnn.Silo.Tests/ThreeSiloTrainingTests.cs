@@ -15,4 +15,13 @@ public sealed class ThreeSiloTrainingTests(ThreeSiloFixture fixture) : IClassFix
         var silos = status.LastMetrics!.Shards.Select(s => s.Silo).Distinct().ToArray();
         Assert.True(silos.Length > 1, "all shards ran on " + string.Join(", ", silos));
     }
+
+    [Fact]
+    public async Task NumpyJobWithOwnedPartitionsOnThreeSilosEndsWithTheTrainersParameters()
+    {
+        var json = TestJobs.Numpy(shards: 3, steps: 8, name: "three-silos-numpy");
+        var status = await fixture.RunToEndAsync("three-silos-numpy", json);
+        Assert.True(status.State == JobState.Completed, status.FailureReason);
+        Assert.Equal(TestJobs.TrainerHash(json), status.ParametersSha256);
+    }
 }

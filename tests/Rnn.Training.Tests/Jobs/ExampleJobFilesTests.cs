@@ -24,12 +24,13 @@ public sealed class ExampleJobFilesTests
     }
 
     [Fact]
-    public void The_examples_folder_holds_the_five_documented_jobs()
+    public void The_examples_folder_holds_the_seven_documented_jobs()
     {
         var names = ExampleFileNames();
 
         Assert.Equal(
-            ["co2-forecast.json", "moby-dick-charlm.json", "seq-mnist-gru.json", "seq-mnist-lstm.json", "seq-mnist-lstm1.json"],
+            ["co2-forecast.json", "moby-dick-charlm.json", "seattle-weather.json", "seq-mnist-gru.json", "seq-mnist-lstm.json",
+                "seq-mnist-lstm1.json", "words-language.json"],
             names);
     }
 
@@ -71,11 +72,15 @@ public sealed class ExampleJobFilesTests
     }
 
     [Fact]
-    public void Co2_forecast_is_a_csv_regression_with_a_one_value_head()
+    public void Co2_forecast_is_a_normalised_series_regression_with_a_one_value_head()
     {
         var spec = JobSpecParser.Load(Path.Combine(ExamplesFolder, "co2-forecast.json"));
 
-        Assert.Equal("CO2", spec.Data.Column);
+        Assert.Equal(DataKinds.Series, spec.Data.Kind);
+        Assert.Equal(["CO2"], spec.Data.FeatureColumns);
+        Assert.Equal(["CO2"], spec.Data.TargetColumns);
+        Assert.Equal(DataTargets.Values, spec.Data.Target);
+        Assert.Equal(DataNormalizations.Standard, spec.Data.Normalize);
         Assert.Equal(24, spec.Data.Window);
         Assert.Equal(1, spec.Data.Horizon);
         Assert.Equal(DataSpec.DefaultCsvTestFraction, spec.Data.TestFraction);
@@ -84,5 +89,22 @@ public sealed class ExampleJobFilesTests
         Assert.Equal(1, spec.Model.Layers[^1].Units);
         Assert.Equal(0.005, spec.Optimizer.Lr);
         Assert.Equal(30, spec.Training.Epochs);
+    }
+
+    [Fact]
+    public void Words_language_reads_characters_of_a_column_into_a_class_sized_head()
+    {
+        var spec = JobSpecParser.Load(Path.Combine(ExamplesFolder, "words-language.json"));
+
+        Assert.Equal(DataKinds.TextColumn, spec.Data.Kind);
+        Assert.Equal("word", spec.Data.TextColumn);
+        Assert.Equal(["language"], spec.Data.TargetColumns);
+        Assert.Equal(0.2, spec.Data.TestFraction);
+        Assert.False(spec.Data.Shuffle);
+        Assert.True(spec.Model.Layers[^1].UnitsFromClasses);
+        Assert.Equal([LayerTypes.Embedding, LayerTypes.Gru, LayerTypes.Dense], spec.Model.Layers.Select(l => l.Type));
+        Assert.Equal(10, spec.Training.Epochs);
+        Assert.Equal(64, spec.Training.BatchSize);
+        Assert.Equal(0.003, spec.Optimizer.Lr);
     }
 }

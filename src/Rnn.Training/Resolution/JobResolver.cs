@@ -30,6 +30,10 @@ public static class JobResolver
         if (DataKinds.IsSequenceKind(spec.Data.Kind)) resolved = SequenceJobChecks.FitModel(resolved, shape);
 
         var training = resolved.Training;
+        if (DataKinds.IsSequenceKind(spec.Data.Kind) && shape.TrainingItems < training.Shards)
+            throw new JobValidationException(spec.Name, [new JobValidationError("training.shards",
+                $"{dataPath}: the training split has {shape.TrainingItems} sequence(s), fewer than the {training.Shards} shards, so " +
+                $"shard {shape.TrainingItems} would own no data; use at most {shape.TrainingItems} shard(s) or more data")]);
         var shardBatch = training.BatchSize / training.Shards;
         int stepsPerEpoch;
         try

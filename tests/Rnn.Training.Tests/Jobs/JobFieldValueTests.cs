@@ -33,7 +33,7 @@ public sealed class JobFieldValueTests
     }
 
     [Theory]
-    [InlineData("data", "kind", "mnist", "unknown data kind 'mnist'; use one of mnist-rows, text, csv (did you mean 'mnist-rows'?)")]
+    [InlineData("data", "kind", "mnist", "unknown data kind 'mnist'; use one of mnist-rows, text, csv, numpy, table, series, text_column (did you mean 'mnist-rows'?)")]
     [InlineData("optimizer", "type", "adamw", "unknown optimizer 'adamw'; use one of adam, sgd (did you mean 'adam'?)")]
     [InlineData("training", "nan_policy", "skip", "unknown nan policy 'skip'; use one of skip_step, fail (did you mean 'skip_step'?)")]
     [InlineData("training", "mode", "synchronous", "unknown training mode 'synchronous'; the only mode is \"sync\" (every step waits for all shards, so results are deterministic) — remove \"mode\" or set it to \"sync\" (did you mean 'sync'?)")]

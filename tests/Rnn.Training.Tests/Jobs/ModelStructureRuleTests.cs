@@ -89,7 +89,7 @@ public sealed class ModelStructureRuleTests
 
         var error = JobJson.SingleError(job, "model.layers[0].type");
 
-        Assert.Contains("needs text data, but data.kind is 'mnist-rows'; remove this layer", error.Message);
+        Assert.Contains("needs text, text_column or numpy token data, but data.kind is 'mnist-rows'; remove this layer", error.Message);
     }
 
     [Fact]

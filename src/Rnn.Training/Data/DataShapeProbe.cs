@@ -1,4 +1,3 @@
-using Rnn.Training.Data.Sequences;
 using Rnn.Training.Jobs;
 
 namespace Rnn.Training.Data;
@@ -6,12 +5,11 @@ namespace Rnn.Training.Data;
 /// <summary>
 /// Reads a job's <see cref="DataShape"/> as cheaply as each kind allows: MNIST from the IDX headers only; text and
 /// CSV from the file (the vocabulary and the window count depend on every character or value, and these files are
-/// small); the sequence kinds by reading their data as training will (NumPy headers are cheap, but the class count,
-/// the splits and the longest sequence need the values). Problems surface as the readers' own errors, naming the file.
+/// small). The sequence kinds have their own (<c>SequenceDataLoader.Shape</c>). Problems surface as the readers' own errors, naming the file.
 /// </summary>
 public static class DataShapeProbe
 {
-    public static DataShape Read(DataSpec data, string fullPath, ulong seed = 0)
+    public static DataShape Read(DataSpec data, string fullPath)
     {
         ArgumentNullException.ThrowIfNull(data);
         switch (data.Kind)
@@ -27,11 +25,6 @@ public static class DataShapeProbe
                 var windows = TimeSeriesWindows.Create(values, data.Window!.Value, data.Horizon ?? DataSpec.DefaultHorizon,
                     data.TestFraction ?? DataSpec.DefaultCsvTestFraction);
                 return new DataShape(1, false, Limited(windows.TrainCount, data.Limit));
-            case DataKinds.Numpy or DataKinds.Table or DataKinds.Series or DataKinds.TextColumn:
-                var loaded = SequenceDataLoader.Load(data with { Path = fullPath }, seed);
-                var train = loaded.Data.Train;
-                return new DataShape(loaded.InputSize, loaded.TokenInput, train.Count, loaded.Classes,
-                    train.TargetKind.IsClass() ? 0 : train.TargetWidth);
             default:
                 throw new ArgumentOutOfRangeException(nameof(data), data.Kind, "not a data kind the parser accepts");
         }

@@ -3,6 +3,7 @@ using Rnn.Kernels.Losses;
 using Rnn.Kernels.Optimizers;
 using Rnn.Training.Batches;
 using Rnn.Training.Data;
+using Rnn.Training.Data.Loading;
 using Rnn.Training.Jobs;
 
 namespace Rnn.Training.Resolution;
@@ -24,7 +25,7 @@ public static class JobResolver
         var data = DataKinds.IsSequenceKind(spec.Data.Kind)
             ? SequenceJobChecks.ResolveFiles(spec, dataPath, jobFileDirectory)
             : spec.Data with { Path = dataPath };
-        var shape = DataShapeProbe.Read(data, dataPath, spec.Seed);
+        var shape = DataKinds.IsSequenceKind(data.Kind) ? SequenceDataLoader.Shape(data, spec.Seed) : DataShapeProbe.Read(data, dataPath);
         var resolved = spec with { Data = data };
         if (shape.TokenInput && spec.Data.Kind == DataKinds.Text) resolved = resolved.WithVocabularySize(shape.InputSize);
         if (DataKinds.IsSequenceKind(spec.Data.Kind)) resolved = SequenceJobChecks.FitModel(resolved, shape);

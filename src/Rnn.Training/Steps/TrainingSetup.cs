@@ -1,6 +1,7 @@
 using Rnn.Kernels.Backends;
 using Rnn.Kernels.Compute;
 using Rnn.Training.Data;
+using Rnn.Training.Data.Loading;
 using Rnn.Training.Data.Sequences;
 using Rnn.Training.Jobs;
 using Rnn.Kernels.Models;

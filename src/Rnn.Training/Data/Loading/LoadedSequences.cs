@@ -1,4 +1,6 @@
-namespace Rnn.Training.Data.Sequences;
+using Rnn.Training.Data.Sequences;
+
+namespace Rnn.Training.Data.Loading;
 
 /// <summary>
 /// A sequence kind's data as one job sees it: the splits (class lists fitted on training), the padded length T every

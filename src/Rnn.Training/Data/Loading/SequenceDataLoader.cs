@@ -1,8 +1,9 @@
 using Rnn.Training.Data.Numpy;
+using Rnn.Training.Data.Sequences;
 using Rnn.Training.Data.Tables;
 using Rnn.Training.Jobs;
 
-namespace Rnn.Training.Data.Sequences;
+namespace Rnn.Training.Data.Loading;
 
 /// <summary>
 /// Reads the data of a sequence kind (numpy, table, series, text_column) as its job's data section says: the split
@@ -11,6 +12,15 @@ namespace Rnn.Training.Data.Sequences;
 /// </summary>
 public static class SequenceDataLoader
 {
+    /// <summary>The job's <see cref="DataShape"/> (the data is read: the class count and splits need the values).</summary>
+    public static DataShape Shape(DataSpec data, ulong seed)
+    {
+        var loaded = Load(data, seed);
+        var train = loaded.Data.Train;
+        return new DataShape(loaded.InputSize, loaded.TokenInput, train.Count, loaded.Classes,
+            train.TargetKind.IsClass() ? 0 : train.TargetWidth);
+    }
+
     public static LoadedSequences Load(DataSpec data, ulong seed)
     {
         ArgumentNullException.ThrowIfNull(data);

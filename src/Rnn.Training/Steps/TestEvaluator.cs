@@ -40,12 +40,16 @@ public sealed class TestEvaluator
         return columns.All(c => c >= 0) ? columns : null;
     }
 
-    public EvaluationResult Evaluate(ReadOnlySpan<float> parameters) =>
-        _setup.Job.Data.Kind == Jobs.DataKinds.Text ? EvaluateText(parameters) : EvaluateSamples(parameters, _setup.TestSamples!);
-
-    /// <summary>The same metrics on the validation split (sequence kinds that hold one out); null without one.</summary>
-    public EvaluationResult? EvaluateValidation(ReadOnlySpan<float> parameters) =>
-        _setup.ValidationSamples is { } validation ? EvaluateSamples(parameters, validation) : null;
+    /// <summary>Test metrics; with a validation split (sequence kinds) its metrics too, named validation_loss, ….</summary>
+    public EvaluationResult Evaluate(ReadOnlySpan<float> parameters)
+    {
+        if (_setup.Job.Data.Kind == Jobs.DataKinds.Text) return EvaluateText(parameters);
+        var test = EvaluateSamples(parameters, _setup.TestSamples!);
+        if (_setup.ValidationSamples is not { } validation) return test;
+        var metrics = new Dictionary<string, double>(test.Metrics, StringComparer.Ordinal);
+        foreach (var (name, value) in EvaluateSamples(parameters, validation).Metrics) metrics["validation_" + name] = value;
+        return new EvaluationResult(metrics);
+    }
 
     private EvaluationResult EvaluateSamples(ReadOnlySpan<float> parameters, SampleSet samples)
     {

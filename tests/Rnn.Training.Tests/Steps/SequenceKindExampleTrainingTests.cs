@@ -63,4 +63,17 @@ public sealed class SequenceKindExampleTrainingTests
         // The seasonal-naive forecast does not depend on the model: 2.41 ppm on this split, as the csv kind reports.
         Assert.Equal(2.4149, after["baseline_rmse"], 3);
     }
+
+    [Fact]
+    public void A_validation_fraction_reports_validation_metrics_beside_the_test_ones()
+    {
+        var spec = JobSpecParser.Load(Path.Combine(ExamplesFolder, "seattle-weather.json")).WithSteps(2);
+        spec = spec with { Data = spec.Data with { ValidationFraction = 0.2 } };
+        using var trainer = new Trainer(TrainingSetup.Load(spec, ExamplesFolder), threads: 1);
+
+        var metrics = trainer.Evaluate().Metrics;
+
+        Assert.Equal(["accuracy", "loss", "validation_accuracy", "validation_loss"], metrics.Keys.Order(StringComparer.Ordinal));
+        Assert.InRange(trainer.Setup.ValidationSamples!.Count, 270, 292); // 20% of 1461 rows, less the windows that straddle two parts
+    }
 }

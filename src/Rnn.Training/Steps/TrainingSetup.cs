@@ -44,7 +44,7 @@ public sealed class TrainingSetup
     /// <summary>The sequence kinds' validation split, when the job holds one out.</summary>
     public SampleSet? ValidationSamples { get; private set; }
 
-    /// <summary>The sequence kinds' data as read: class names, vocabulary and normalisers to save with the model.</summary>
+    /// <summary>The sequence kinds' facts (splits dropped once they became sample sets): class names, vocabulary and normalisers to save with the model.</summary>
     public LoadedSequences? Sequences { get; private set; }
 
     public int[]? TrainTokens { get; private set; }
@@ -101,11 +101,12 @@ public sealed class TrainingSetup
                 break;
             case DataKinds.Numpy or DataKinds.Table or DataKinds.Series or DataKinds.TextColumn:
                 var loaded = SequenceDataLoader.Load(data, job.Spec.Seed);
-                setup.Sequences = loaded;
-                setup.TrainSamples = SampleSetFactory.FromSequences(loaded.Data.Train, loaded.Steps, loaded.VariableLength);
-                setup.TestSamples = loaded.Data.Test is { } test
+                var splits = loaded.Data!;
+                setup.Sequences = loaded.WithoutSplits();
+                setup.TrainSamples = SampleSetFactory.FromSequences(splits.Train, loaded.Steps, loaded.VariableLength);
+                setup.TestSamples = splits.Test is { } test
                     ? SampleSetFactory.FromSequences(test, loaded.Steps, loaded.VariableLength) : null;
-                setup.ValidationSamples = loaded.Data.Validation is { } validation
+                setup.ValidationSamples = splits.Validation is { } validation
                     ? SampleSetFactory.FromSequences(validation, loaded.Steps, loaded.VariableLength) : null;
                 (items, inputSize) = (setup.TrainSamples.Count, loaded.InputSize);
                 break;

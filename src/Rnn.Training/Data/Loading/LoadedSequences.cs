@@ -5,10 +5,11 @@ namespace Rnn.Training.Data.Loading;
 /// <summary>
 /// A sequence kind's data as one job sees it: the splits (class lists fitted on training), the padded length T every
 /// batch uses, the input width (features, or the vocabulary for tokens), the classes of a class target, and what to
-/// save with the model (vocabulary, class names, normalisers).
+/// save with the model (vocabulary, class names, normalisers). <see cref="Data"/> is null once the splits became
+/// sample sets (<see cref="WithoutSplits"/>), so a job does not hold its data twice.
 /// </summary>
 public sealed record LoadedSequences(
-    SplitDatasets Data,
+    SplitDatasets? Data,
     int Steps,
     int InputSize,
     bool TokenInput,
@@ -16,8 +17,9 @@ public sealed record LoadedSequences(
     int Classes,
     CharVocabulary? Vocabulary,
     FeatureNormalizer? FeatureNormalizer,
-    FeatureNormalizer? TargetNormalizer)
+    FeatureNormalizer? TargetNormalizer,
+    IReadOnlyList<string>? ClassNames)
 {
-    /// <summary>Class names in index order (string targets), or null.</summary>
-    public IReadOnlyList<string>? ClassNames => Data.Train.ClassNames;
+    /// <summary>The same facts without the sequences themselves.</summary>
+    public LoadedSequences WithoutSplits() => this with { Data = null };
 }

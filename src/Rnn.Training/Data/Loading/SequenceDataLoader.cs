@@ -16,7 +16,7 @@ public static class SequenceDataLoader
     public static DataShape Shape(DataSpec data, ulong seed)
     {
         var loaded = Load(data, seed);
-        var train = loaded.Data.Train;
+        var train = loaded.Data!.Train;
         return new DataShape(loaded.InputSize, loaded.TokenInput, train.Count, loaded.Classes,
             train.TargetKind.IsClass() ? 0 : train.TargetWidth);
     }
@@ -153,7 +153,8 @@ public static class SequenceDataLoader
         var inputSize = vocabulary?.Size ?? (tokens ? TokenCount(splits) : train.Features);
         var classes = !train.TargetKind.IsClass() ? 0
             : train.ClassNames?.Count ?? (train.AllClasses.Length == 0 ? 0 : Max(train.AllClasses) + 1);
-        return new LoadedSequences(splits, steps, inputSize, tokens, variableLength, classes, vocabulary, features, targets);
+        return new LoadedSequences(splits, steps, inputSize, tokens, variableLength, classes, vocabulary, features, targets,
+            train.ClassNames);
     }
 
     // Integer tokens from NumPy: the embedding needs every id below its size, in every split.

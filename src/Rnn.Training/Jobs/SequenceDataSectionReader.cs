@@ -82,7 +82,7 @@ internal static class SequenceDataSectionReader
                 spec = spec with
                 {
                     TextColumn = text,
-                    TargetColumns = label is null ? null : [label],
+                    TargetColumns = label is null ? null : new[] { label },
                     MaxLength = data.Has(MaxLength) ? data.Int(MaxLength, 1, DataSpec.MaxWindow, required: false) : null,
                 };
                 break;
@@ -149,7 +149,7 @@ internal static class SequenceDataSectionReader
         IReadOnlyList<string>? columns = data.Has(TargetColumns)
             ? StringList(data, TargetColumns, required: true)
             : data.String(TargetColumn, required: true, expectation: "the target column, e.g. \"label\" (or \"target_columns\": [...] for several values)") is { } one
-                ? [one]
+                ? new[] { one }
                 : null;
         if (columns is { Count: > 1 } && DataTargets.IsClass(target))
             data.Errors.Add(data.FieldPath(TargetColumns), $"a {target} target is one column; got {columns.Count}");

@@ -73,6 +73,7 @@ public static class CliApp
             new DownloadCommand(context, verbose).Command,
             new EvalCommand(context, verbose).Command,
             new RunsCommand(context, verbose).Command,
+            new PredictCommand(context, verbose).Command,
             new GenerateCommand(context, verbose).Command,
             new SiloCommand().Command,
         };

@@ -33,11 +33,12 @@ public static class RunFolderFiles
             RunFiles.Model => folder.ModelFile,
             RunFiles.Manifest => Path.Combine(folder.CheckpointFolder, "manifest.json"),
             RunFiles.Metrics => folder.MetricsFile,
+            RunFiles.TorchModule => folder.TorchModuleFile,
             _ => folder.SummaryFile,
         };
         if (!File.Exists(file))
             throw NotFound(status.JobId, name, $"{name} of job '{status.JobId}' does not exist yet (job {status.State.ToString().ToLowerInvariant()}" +
-                (name is RunFiles.Model or RunFiles.Summary ? "; it is written when the job completes)" : ")"));
+                (name is RunFiles.Model or RunFiles.Summary or RunFiles.TorchModule ? "; it is written when the job completes)" : ")"));
         return file;
     }
 

@@ -154,6 +154,7 @@ public sealed class JobDriver : IDisposable
         await _executor.RunAsync(() =>
         {
             ModelFile.Write(_folder.ModelFile, setup, _runtime.Layout, parameters, Step);
+            TorchModuleFile.Write(_folder.TorchModuleFile, setup.Resolved);
             summary.Write(_folder.SummaryFile);
         });
         return new JobSummary(summary.Steps, summary.WallSeconds, summary.SamplesPerSecond, summary.FinalLoss,

@@ -8,7 +8,7 @@ namespace Rnn.Silo.Jobs;
 /// <summary>
 /// A job's folder, {RunsRoot}/{job name}/, shared by all silos: job.json (the job file as submitted), run.json
 /// (<see cref="RunInfo"/>), tenant.json (<see cref="RunOwner"/>, written by the API), checkpoint/ (<see cref="CheckpointStore"/>), metrics.csv, and at the end
-/// model.safetensors, summary.json and outcome.json (<see cref="RunOutcome"/>). A folder with a checkpoint and no
+/// model.safetensors, model.py, summary.json and outcome.json (<see cref="RunOutcome"/>). A folder with a checkpoint and no
 /// outcome is an unfinished run that any silo may resume from disk alone.
 /// The folder always holds the newest run of the name; a new run first moves every file of the run before it into
 /// earlier/&lt;its run id&gt;/ (<see cref="EarlierRuns"/>), so no run is ever deleted and the paths of the newest run
@@ -44,6 +44,9 @@ public sealed class RunFolder
     public string ModelFile => Combine("model.safetensors");
 
     public string SummaryFile => Combine("summary.json");
+
+    /// <summary>model.py: the torch.nn.Module that loads model.safetensors (<see cref="Training.Runs.TorchModuleFile"/>).</summary>
+    public string TorchModuleFile => Combine(Training.Runs.TorchModuleFile.FileName);
 
     public string OutcomeFile => Combine("outcome.json");
 

@@ -12,7 +12,8 @@ namespace Rnn.Client.Commands;
 
 /// <summary>
 /// <c>rnn predict DIR DATA</c>: the model in DIR (a run folder, or a folder rnn download wrote) applied to DATA read
-/// as the job's data kind: classes with their probabilities, or forecasts in the data's units, as CSV or JSON lines.
+/// as the job's data kind: classes with their probabilities, forecasts in the data's units, or a character model's
+/// next character after each window, as CSV or JSON lines.
 /// The job (layers and data kind) is --job, else DIR/job.json.
 /// </summary>
 internal sealed class PredictCommand
@@ -20,7 +21,7 @@ internal sealed class PredictCommand
     private readonly CliContext _context;
     private readonly Option<bool> _verbose;
     private readonly Argument<string> _folder = new("DIR") { Description = "Folder holding model.safetensors (a run folder, or rnn download's -o)" };
-    private readonly Argument<string> _data = new("DATA") { Description = "The data to predict on: an MNIST IDX folder (mnist-rows) or a CSV file (csv)" };
+    private readonly Argument<string> _data = new("DATA") { Description = "The data to predict on: an MNIST IDX folder (mnist-rows), a CSV file (csv) or a text file (text)" };
     private readonly Option<string?> _job = new("--job") { Description = "The job file the model was trained with [default: DIR/job.json]", HelpName = "JOB.json" };
     private readonly Option<string?> _output = new("--output", "-o") { Description = "Write the predictions to FILE [default: stdout]", HelpName = "FILE" };
     private readonly Option<string?> _format = new("--format")
@@ -62,7 +63,9 @@ internal sealed class PredictCommand
             var input = PredictionInput.Read(spec.Data, parse.GetValue(_data)!, parse.GetValue(_split)!, file.Metadata, parse.GetValue(_limit));
 
             using var compute = new CpuCompute(parse.GetValue(_threads));
-            var model = TrainingSetup.BuildModel(ResolvedLayer.From(spec.Model), input.Samples.Features, tokenInput: false, compute);
+            var text = input.Kind == PredictionKind.NextCharacter;
+            var layers = ResolvedLayer.From((text ? spec.WithVocabularySize(input.Vocabulary!.Size) : spec).Model);
+            var model = TrainingSetup.BuildModel(layers, text ? input.Vocabulary!.Size : input.Samples.Features, text, compute);
             var parameters = ModelFile.ReadParameters(modelPath, model.Layout);
             var outputs = SamplePredictor.Run(model, parameters, input.Samples);
 

@@ -9,7 +9,9 @@ namespace Rnn.Client.Prediction;
 /// <c>rnn predict</c>'s rows, as CSV (a header, then one line per sample) or JSON lines. Classes: index, label (the
 /// data's), predicted class, each class's probability (softmax of the logits); JSON lines also carry the logits.
 /// Forecasts: index (the window's first row in the column), the predicted values and the actual ones where the
-/// column has them, in the column's units; JSON lines also carry the raw (normalised) outputs.
+/// column has them, in the column's units; JSON lines also carry the raw (normalised) outputs. Text: index, the
+/// actual next character (empty after the end), the predicted one and its probability; JSON lines add every
+/// character's probability and the logits.
 /// </summary>
 internal static class PredictionWriter
 {
@@ -22,7 +24,24 @@ internal static class PredictionWriter
         {
             var row = outputs.AsSpan(n * width, width);
             var raw = row.ToArray().Select(v => (double)v).ToArray();
-            if (input.Classification)
+            if (input.Kind == PredictionKind.NextCharacter)
+            {
+                var predicted = Softmax(row, probabilities);
+                var vocabulary = input.Vocabulary!;
+                var next = samples.Label(n) is var label and >= 0 ? vocabulary.Decode([label]) : null;
+                var guess = vocabulary.Decode([predicted]);
+                if (jsonLines) JsonLines.Write(writer, w =>
+                {
+                    w.WriteNumber("index", n);
+                    if (next is null) w.WriteNull("next");
+                    else w.WriteString("next", next);
+                    w.WriteString("predicted", guess);
+                    Array(w, "probabilities", probabilities);
+                    Array(w, "logits", raw);
+                });
+                else writer.WriteLine($"{Text(n)},{Quoted(next ?? "")},{Quoted(guess)},{Text(probabilities[predicted])}");
+            }
+            else if (input.Kind == PredictionKind.Classes)
             {
                 var predicted = Softmax(row, probabilities);
                 if (jsonLines) JsonLines.Write(writer, w =>
@@ -38,7 +57,7 @@ internal static class PredictionWriter
             else
             {
                 var predictions = raw.Select(v => input.Denormalize((float)v)).ToArray();
-                var targets = samples.TargetsOf(n).ToArray().Select(v => input.Denormalize(v)).ToArray();
+                var targets = Enumerable.Range(0, width).Select(h => input.Actual(n, h)).ToArray();
                 if (jsonLines) JsonLines.Write(writer, w =>
                 {
                     w.WriteNumber("index", n);
@@ -53,7 +72,8 @@ internal static class PredictionWriter
 
     private static string Header(PredictionInput input, int width)
     {
-        var columns = input.Classification
+        if (input.Kind == PredictionKind.NextCharacter) return "index,next,predicted,probability";
+        var columns = input.Kind == PredictionKind.Classes
             ? new[] { "index", "label", "predicted" }.Concat(Enumerable.Range(0, width).Select(c => $"p{c}"))
             : new[] { "index" }.Concat(Enumerable.Range(1, width).Select(h => $"prediction_{h}")).Concat(Enumerable.Range(1, width).Select(h => $"target_{h}"));
         return string.Join(',', columns);
@@ -72,6 +92,9 @@ internal static class PredictionWriter
 
     // A target past the end of the column is NaN: empty in CSV, null in JSON.
     private static string Text(double value) => double.IsNaN(value) ? "" : value.ToString("R", CultureInfo.InvariantCulture);
+
+    // RFC 4180: a field in quotes, quotes doubled, so a comma, quote or newline character stays one field.
+    private static string Quoted(string text) => "\"" + text.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
     private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
 

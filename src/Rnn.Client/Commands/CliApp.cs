@@ -74,6 +74,7 @@ public static class CliApp
             new EvalCommand(context, verbose).Command,
             new RunsCommand(context, verbose).Command,
             new PredictCommand(context, verbose).Command,
+            new ExportCommand(context, verbose).Command,
             new GenerateCommand(context, verbose).Command,
             new SiloCommand().Command,
         };

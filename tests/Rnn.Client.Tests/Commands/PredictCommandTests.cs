@@ -3,9 +3,7 @@ using System.Text.Json.Nodes;
 using Rnn.Client.Tests.Support;
 using Rnn.Kernels.Compute;
 using Rnn.Kernels.Models;
-using Rnn.Training.Jobs;
 using Rnn.Training.Runs;
-using Rnn.Training.SingleProcess;
 using Rnn.Training.Steps;
 
 namespace Rnn.Client.Tests.Commands;
@@ -23,7 +21,7 @@ public sealed class PredictCommandTests : IDisposable
     [Fact]
     public async Task MnistRowsGiveEachImagesLabelClassProbabilitiesAndTheModelsLogits()
     {
-        var (model, setup) = TrainModelFolder(TestJobs.TinyMnist(), "mnist-model");
+        var (model, setup) = ModelFolders.Train(_folder, TestJobs.TinyMnist(), "mnist-model");
 
         var run = await CliRun.Of("predict", model, RepositoryRoot.MnistFolder, "--limit", "5", "--format", "jsonl");
 
@@ -46,7 +44,7 @@ public sealed class PredictCommandTests : IDisposable
     [Fact]
     public async Task MnistRowsAsCsvHaveAHeaderAndOneLinePerImage()
     {
-        var (model, _) = TrainModelFolder(TestJobs.TinyMnist(), "mnist-model");
+        var (model, _) = ModelFolders.Train(_folder, TestJobs.TinyMnist(), "mnist-model");
         var output = _folder.File("predictions.csv");
 
         var run = await CliRun.Of("predict", model, RepositoryRoot.MnistFolder, "--limit", "3", "-o", output);
@@ -71,7 +69,7 @@ public sealed class PredictCommandTests : IDisposable
               "loss": "mse", "optimizer": { "type": "adam", "lr": 0.01 },
               "training": { "steps": 3, "batch_size": 8 }, "backend": "cpu" }
             """)!.AsObject();
-        var (model, setup) = TrainModelFolder(job, "forecast-model");
+        var (model, setup) = ModelFolders.Train(_folder, job, "forecast-model");
 
         var run = await CliRun.Of("predict", model, data);
 
@@ -97,27 +95,13 @@ public sealed class PredictCommandTests : IDisposable
     [Fact]
     public async Task AFolderWithoutJobJsonAsksForTheJobFile()
     {
-        var (model, _) = TrainModelFolder(TestJobs.TinyMnist(), "mnist-model");
+        var (model, _) = ModelFolders.Train(_folder, TestJobs.TinyMnist(), "mnist-model");
         File.Delete(Path.Combine(model, "job.json"));
 
         var run = await CliRun.Of("predict", model, RepositoryRoot.MnistFolder);
 
         Assert.Equal(2, run.ExitCode);
         Assert.Contains($"{Path.Combine(model, "job.json")} does not exist: pass the model's job file with --job JOB.json", run.Error, StringComparison.Ordinal);
-    }
-
-    /// <summary>A folder as a run leaves it: model.safetensors of a 2-step single-process training, and job.json.</summary>
-    private (string Folder, TrainingSetup Setup) TrainModelFolder(JsonObject job, string name)
-    {
-        var jobPath = TestJobs.Write(_folder, job, name + ".json");
-        var setup = TrainingSetup.Load(JobSpecParser.Load(jobPath), _folder.Path);
-        using var trainer = new Trainer(setup, threads: 1);
-        trainer.RunStep();
-        trainer.RunStep();
-        var folder = Directory.CreateDirectory(_folder.File(name)).FullName;
-        ModelFile.Write(Path.Combine(folder, "model.safetensors"), setup, trainer.Layout, trainer.Parameters, trainer.Step);
-        File.Copy(jobPath, Path.Combine(folder, "job.json"));
-        return (folder, setup);
     }
 
     private static float[][] LogitsOneByOne(string folder, TrainingSetup setup, int count)

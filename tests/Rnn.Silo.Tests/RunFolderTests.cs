@@ -2,6 +2,7 @@ using Rnn.Contracts.Messages;
 using Rnn.Silo.Jobs;
 using Rnn.Training.Jobs;
 using Rnn.Training.Resolution;
+using Rnn.Silo.Hosting;
 using Rnn.Training.Runs;
 
 namespace Rnn.Silo.Tests;

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Rnn.Client.Console;
-using Rnn.Silo.Jobs;
+using Rnn.Silo.Hosting;
 
 namespace Rnn.Client.Commands;
 

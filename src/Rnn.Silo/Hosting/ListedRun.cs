@@ -1,4 +1,4 @@
-namespace Rnn.Silo.Jobs;
+namespace Rnn.Silo.Hosting;
 
 /// <summary>
 /// One run as <c>rnn runs</c> shows it: the job name, its run id, how it ended ("completed", "failed", "cancelled",

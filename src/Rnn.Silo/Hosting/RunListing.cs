@@ -1,9 +1,13 @@
 using System.Text.Json;
+using Rnn.Silo.Jobs;
 using Rnn.Training.Runs;
 
-namespace Rnn.Silo.Jobs;
+namespace Rnn.Silo.Hosting;
 
-/// <summary>Every run under a runs root: per job name (sorted), its earlier runs oldest first, then the latest.</summary>
+/// <summary>
+/// Every run under a runs root (what a host that gave its silos that root, like rnn train, reads back): per job name
+/// (sorted), its earlier runs oldest first, then the latest.
+/// </summary>
 public static class RunListing
 {
     public static IReadOnlyList<ListedRun> Scan(string runsRoot)

@@ -1,4 +1,5 @@
 using Rnn.Training.Jobs;
+using Rnn.Training.Export;
 using System.Diagnostics;
 using System.Globalization;
 using Rnn.Contracts.Messages;
@@ -155,6 +156,7 @@ public sealed class JobDriver : IDisposable
         {
             ModelFile.Write(_folder.ModelFile, setup, _runtime.Layout, parameters, Step);
             TorchModuleFile.Write(_folder.TorchModuleFile, setup.Resolved);
+            TensorBoardEventFile.Write(_folder.Path, MetricsCsvReader.Read(_folder.MetricsFile), test, startedUtc);
             summary.Write(_folder.SummaryFile);
         });
         return new JobSummary(summary.Steps, summary.WallSeconds, summary.SamplesPerSecond, summary.FinalLoss,

@@ -28,6 +28,15 @@ internal sealed class ProtobufWriter
         _bytes.Write(le);
     }
 
+    public void Double(int field, double value)
+    {
+        Tag(field, 1);
+        Span<byte> le = stackalloc byte[8];
+        BitConverter.TryWriteBytes(le, value);
+        if (!BitConverter.IsLittleEndian) le.Reverse();
+        _bytes.Write(le);
+    }
+
     public void Bytes(int field, ReadOnlySpan<byte> value)
     {
         Tag(field, 2);

@@ -11,7 +11,7 @@ rounds=${1:-3}
 torchref=tools/torchref/run.sh
 home=${TORCHREF_HOME:-$HOME/.cache/torchref}
 [ -f "$home/bin/torchref.dll" ] || { echo "packed-vs-libtorch: the libtorch harness is not built; run tools/torchref/setup.sh first" >&2; exit 2; }
-dotnet build -c Release src/Rnn.Client -v quiet -nologo > /dev/null
+build=$(dotnet build -c Release src/Rnn.Client -v quiet -nologo 2>&1) || { echo "packed-vs-libtorch: build failed:"$'\n'"$build" >&2; exit 1; }
 rnn=src/Rnn.Client/bin/Release/net10.0/rnn.dll
 i=64 h=256 t=64 b=64
 median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }

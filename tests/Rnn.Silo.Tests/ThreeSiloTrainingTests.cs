@@ -24,4 +24,15 @@ public sealed class ThreeSiloTrainingTests(ThreeSiloFixture fixture) : IClassFix
         Assert.True(status.State == JobState.Completed, status.FailureReason);
         Assert.Equal(TestJobs.TrainerHash(json), status.ParametersSha256);
     }
+
+    [Fact]
+    public async Task BidirectionalSumJobOnThreeSilosEndsWithTheSingleProcessTrainersParameters()
+    {
+        var json = TestJobs.Mnist(shards: 4, steps: 3, name: "three-silos-bidirectional",
+            recurrentOptions: TestJobs.Bidirectional("sum"));
+        var status = await fixture.RunToEndAsync("three-silos-bidirectional", json);
+        Assert.True(status.State == JobState.Completed, status.FailureReason);
+        Assert.Equal(3, status.Step);
+        Assert.Equal(TestJobs.TrainerHash(json), status.ParametersSha256);
+    }
 }

@@ -72,6 +72,9 @@ public static class CliApp
             new CancelCommand(context, verbose).Command,
             new DownloadCommand(context, verbose).Command,
             new EvalCommand(context, verbose).Command,
+            new RunsCommand(context, verbose).Command,
+            new PredictCommand(context, verbose).Command,
+            new ExportCommand(context, verbose).Command,
             new GenerateCommand(context, verbose).Command,
             new SiloCommand().Command,
         };

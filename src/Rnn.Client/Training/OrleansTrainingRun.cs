@@ -25,7 +25,7 @@ internal sealed class OrleansTrainingRun(
     private static readonly TimeSpan StreamLagAllowed = TimeSpan.FromSeconds(2);
     // How long the job grain may be unreachable (its silo died, the job is being recovered) before giving up.
     private static readonly TimeSpan UnreachableDeadline = TimeSpan.FromMinutes(2);
-    private static readonly string[] RunFiles = ["model.safetensors", "metrics.csv", "summary.json"];
+    private static readonly string[] RunFiles = ["model.safetensors", "model.py", "metrics.csv", "summary.json"];
 
     // Step metrics and evaluations, in arrival order, from the job's two streams.
     private readonly Channel<object> _streamed = Channel.CreateUnbounded<object>();

@@ -24,20 +24,21 @@ public static class RunFolderFiles
         if (!Names.Contains(name, StringComparer.Ordinal))
             throw ApiErrors.Invalid("file", $"'{name}' is not downloadable; use one of {string.Join(", ", Names)}");
         if (status.JobFolder is not { Length: > 0 } path) throw NotFound(status.JobId, name, $"job '{status.JobId}' has no run folder");
-        var folder = new RunFolder(path);
-        // A later job of the same name reuses the folder once this one has ended: never serve another job's files.
-        if (folder.ReadRunInfo() is not { } info || info.JobId != status.JobId)
-            throw NotFound(status.JobId, name, $"the run folder of job '{status.JobId}' now holds another job's run");
+        // A later job of the same name moves this one's run into earlier/<run id>/: serve it from there, and never
+        // serve another job's files.
+        if (new RunFolder(path).RunOf(status.JobId) is not { } folder)
+            throw NotFound(status.JobId, name, $"the run folder of job '{status.JobId}' holds no run of it any more");
         var file = name switch
         {
             RunFiles.Model => folder.ModelFile,
             RunFiles.Manifest => Path.Combine(folder.CheckpointFolder, "manifest.json"),
             RunFiles.Metrics => folder.MetricsFile,
+            RunFiles.TorchModule => folder.TorchModuleFile,
             _ => folder.SummaryFile,
         };
         if (!File.Exists(file))
             throw NotFound(status.JobId, name, $"{name} of job '{status.JobId}' does not exist yet (job {status.State.ToString().ToLowerInvariant()}" +
-                (name is RunFiles.Model or RunFiles.Summary ? "; it is written when the job completes)" : ")"));
+                (name is RunFiles.Model or RunFiles.Summary or RunFiles.TorchModule ? "; it is written when the job completes)" : ")"));
         return file;
     }
 

@@ -1,4 +1,5 @@
 using Rnn.Training.Jobs;
+using Rnn.Training.Export;
 using System.Diagnostics;
 using System.Globalization;
 using Rnn.Contracts.Messages;
@@ -154,6 +155,8 @@ public sealed class JobDriver : IDisposable
         await _executor.RunAsync(() =>
         {
             ModelFile.Write(_folder.ModelFile, setup, _runtime.Layout, parameters, Step);
+            TorchModuleFile.Write(_folder.TorchModuleFile, setup.Resolved);
+            TensorBoardEventFile.Write(_folder.Path, MetricsCsvReader.Read(_folder.MetricsFile), test, startedUtc);
             summary.Write(_folder.SummaryFile);
         });
         return new JobSummary(summary.Steps, summary.WallSeconds, summary.SamplesPerSecond, summary.FinalLoss,

@@ -8,8 +8,12 @@ namespace Rnn.Silo.Jobs;
 /// <summary>
 /// A job's folder, {RunsRoot}/{job name}/, shared by all silos: job.json (the job file as submitted), run.json
 /// (<see cref="RunInfo"/>), tenant.json (<see cref="RunOwner"/>, written by the API), checkpoint/ (<see cref="CheckpointStore"/>), metrics.csv, and at the end
-/// model.safetensors, summary.json and outcome.json (<see cref="RunOutcome"/>). A folder with a checkpoint and no
+/// model.safetensors, model.py, summary.json and outcome.json (<see cref="RunOutcome"/>). A folder with a checkpoint and no
 /// outcome is an unfinished run that any silo may resume from disk alone.
+/// The folder always holds the newest run of the name; a new run first moves every file of the run before it into
+/// earlier/&lt;its run id&gt;/ (<see cref="EarlierRuns"/>), so no run is ever deleted and the paths of the newest run
+/// stay runs/&lt;name&gt;/model.safetensors etc. Only top-level folders are scanned for unfinished runs, so an
+/// earlier run is never resumed.
 /// </summary>
 public sealed class RunFolder
 {
@@ -41,7 +45,15 @@ public sealed class RunFolder
 
     public string SummaryFile => Combine("summary.json");
 
+    /// <summary>model.py: the torch.nn.Module that loads model.safetensors (<see cref="Training.Runs.TorchModuleFile"/>).</summary>
+    public string TorchModuleFile => Combine(Training.Runs.TorchModuleFile.FileName);
+
     public string OutcomeFile => Combine("outcome.json");
+
+    /// <summary>Where earlier runs of this name are kept, one folder per run named by its run id.</summary>
+    public string EarlierRunsFolder => Combine(EarlierRunsFolderName);
+
+    public const string EarlierRunsFolderName = "earlier";
 
     public static RunFolder For(string runsRoot, string jobName) => new(System.IO.Path.Combine(runsRoot, jobName));
 
@@ -99,19 +111,57 @@ public sealed class RunFolder
     public void WriteOutcome(RunOutcome outcome) => WriteAtomically(OutcomeFile, JsonSerializer.Serialize(outcome, Json));
 
     /// <summary>
-    /// Empties the folder of an earlier run's results and records a new run: job.json (the submitted text),
-    /// resolved-job.json and run.json.
+    /// Moves the run before it (if any) into earlier/&lt;run id&gt;/ and records a new run: job.json (the submitted
+    /// text), resolved-job.json and run.json.
     /// </summary>
     public void StartNewRun(string jobFileText, ResolvedJob job, RunInfo info)
     {
+        ArgumentNullException.ThrowIfNull(info);
         Directory.CreateDirectory(Path);
-        foreach (var folder in new[] { CheckpointFolder, CheckpointFolder + ".tmp", CheckpointFolder + ".old" })
-            if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
-        foreach (var file in new[] { MetricsFile, ModelFile, SummaryFile, OutcomeFile })
-            File.Delete(file);
+        KeepEarlierRun();
         WriteAtomically(JobFile, jobFileText);
         WriteAtomically(ResolvedJobPath, ResolvedJobFile.Serialize(job));
         WriteRunInfo(info);
+    }
+
+    /// <summary>The earlier runs of this name (earlier/*/), oldest first by their run.json's start time.</summary>
+    public IReadOnlyList<RunFolder> EarlierRuns() =>
+        !Directory.Exists(EarlierRunsFolder) ? [] : Directory.EnumerateDirectories(EarlierRunsFolder)
+            .Select(p => new RunFolder(p))
+            .OrderBy(f => f.ReadRunInfo()?.StartedUtc ?? DateTime.MinValue)
+            .ThenBy(f => f.Path, StringComparer.Ordinal)
+            .ToArray();
+
+    /// <summary>
+    /// The folder of job <paramref name="jobId"/>'s run: this one while its run.json names the job, else the newest
+    /// earlier run that does (a later run of the same name moved it there), else null.
+    /// </summary>
+    public RunFolder? RunOf(string jobId)
+    {
+        if (ReadRunInfo()?.JobId == jobId) return this;
+        return EarlierRuns().LastOrDefault(f => f.ReadRunInfo()?.JobId == jobId);
+    }
+
+    // Every entry of the folder but earlier/ moves (a rename on the same file system, nothing is copied) into
+    // earlier/<run id>/; a folder without a readable run.json (written by an older version, or damaged) is kept
+    // under the time it is moved.
+    private void KeepEarlierRun()
+    {
+        var entries = Directory.EnumerateFileSystemEntries(Path)
+            .Where(e => System.IO.Path.GetFileName(e) != EarlierRunsFolderName).ToArray();
+        if (entries.Length == 0) return;
+        var id = ReadRunInfo()?.RunId is { Length: > 0 } runId && ValidateName(runId) is null
+            ? runId
+            : "unrecorded-" + DateTime.UtcNow.ToString("yyyyMMdd'T'HHmmss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+        var target = System.IO.Path.Combine(EarlierRunsFolder, id);
+        for (var n = 2; Directory.Exists(target); n++) target = System.IO.Path.Combine(EarlierRunsFolder, $"{id}-{n}");
+        Directory.CreateDirectory(target);
+        foreach (var entry in entries)
+        {
+            var destination = System.IO.Path.Combine(target, System.IO.Path.GetFileName(entry));
+            if (Directory.Exists(entry)) Directory.Move(entry, destination);
+            else File.Move(entry, destination);
+        }
     }
 
     private string Combine(string name) => System.IO.Path.Combine(Path, name);

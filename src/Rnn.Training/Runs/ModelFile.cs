@@ -21,7 +21,7 @@ public static class ModelFile
         {
             ["job"] = setup.Job.Name,
             ["step"] = step.ToString(CultureInfo.InvariantCulture),
-            ["format"] = "rnn-distributed model; tensors named as torch.nn.LSTM/GRU/RNN (weight_ih_l0 ...) and nn.Linear (dense.weight)",
+            ["format"] = "rnn-distributed model; the tensor names are the state-dict keys of RnnModel in the run folder's model.py (weight_ih_l{k} per recurrent layer, dense.weight, embedding.weight)",
             ["parameters_sha256"] = ParameterHash.Sha256(layout, parameters),
         };
         if (setup.Vocabulary is { } vocabulary)

@@ -43,7 +43,7 @@ public sealed class TrainEndToEndTests : IDisposable
         Assert.Contains(lines, l => l.StartsWith("eval after step 8: ", StringComparison.Ordinal));
         Assert.Contains("test accuracy ", lines.Single(l => l.StartsWith("done: ", StringComparison.Ordinal)), StringComparison.Ordinal);
         var runFolder = Path.Combine(_folder.File("runs"), "tiny-mnist");
-        Assert.Equal($"wrote {runFolder}: model.safetensors, metrics.csv, summary.json, curves.png", lines[^1]);
+        Assert.Equal($"wrote {runFolder}: model.safetensors, model.py, metrics.csv, summary.json, curves.png", lines[^1]);
     }
 
     [Fact]

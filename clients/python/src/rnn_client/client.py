@@ -17,7 +17,7 @@ from rnn_client._stubs import pb, pb_grpc
 from rnn_client.errors import IntegrityError, RnnError, UnavailableError, from_rpc_error
 
 #: The files DownloadCheckpoint serves.
-RUN_FILES = ("model.safetensors", "manifest.json", "metrics.csv", "summary.json")
+RUN_FILES = ("model.safetensors", "manifest.json", "metrics.csv", "summary.json", "model.py")
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,55 @@
+using Grpc.Net.Client;
+using Rnn.Contracts.Api.V1;
+using Rnn.Silo.Server;
+
+namespace Rnn.Api.Tests.Support;
+
+/// <summary>
+/// A real silo whose data roots are <c>F/data/{tenant}</c> and <c>F/shared</c>, with its tokens file and runs folder
+/// inside <c>F/shared</c>; alpha and beta each have MNIST under their root, alpha also a link out of it
+/// (<c>link.txt</c> → <c>F/secret.txt</c>) and an MNIST folder one of whose files links there (<c>leaky</c>).
+/// </summary>
+public sealed class ConfinedSiloFixture : IAsyncLifetime
+{
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "rnn-confine-" + Guid.NewGuid().ToString("N")[..8]);
+    private RunningSilo? _silo;
+    private GrpcChannel? _channel;
+
+    public TrainingService.TrainingServiceClient Client { get; private set; } = null!;
+
+    public string Folder => _folder;
+
+    public string Shared => Path.Combine(_folder, "shared");
+
+    public string Secret => Path.Combine(_folder, "secret.txt");
+
+    public async Task InitializeAsync()
+    {
+        foreach (var tenant in new[] { "alpha", "beta" })
+            CopyMnist(Path.Combine(_folder, "data", tenant, "mnist"));
+        await File.WriteAllTextAsync(Secret, string.Concat(Enumerable.Repeat("the operator's secret ", 400)));
+        File.CreateSymbolicLink(Path.Combine(_folder, "data", "alpha", "link.txt"), Secret);
+        var leaky = Path.Combine(_folder, "data", "alpha", "leaky");
+        CopyMnist(leaky);
+        File.Delete(Path.Combine(leaky, "train-labels-idx1-ubyte.gz"));
+        File.CreateSymbolicLink(Path.Combine(leaky, "train-labels-idx1-ubyte.gz"), Secret);
+        var roots = string.Join(Path.PathSeparator, Path.Combine(_folder, "data", "{tenant}"), Shared);
+        _silo = await TestSilo.StartAsync(Shared, Path.Combine(Shared, "runs"), "--data-roots", roots);
+        _channel = GrpcChannel.ForAddress(_silo.GrpcUrl);
+        Client = new TrainingService.TrainingServiceClient(_channel);
+    }
+
+    public async Task DisposeAsync()
+    {
+        _channel?.Dispose();
+        if (_silo is not null) await _silo.DisposeAsync();
+        TestSilo.DeleteFolder(_folder);
+    }
+
+    private static void CopyMnist(string folder)
+    {
+        Directory.CreateDirectory(folder);
+        foreach (var file in Directory.GetFiles(ApiJobs.MnistPath))
+            File.Copy(file, Path.Combine(folder, Path.GetFileName(file)));
+    }
+}

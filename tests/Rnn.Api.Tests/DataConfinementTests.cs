@@ -7,7 +7,8 @@ using static Rnn.Api.Tests.AuthenticationAndTenancyTests;
 namespace Rnn.Api.Tests;
 
 /// <summary>A tenant trains on data under its data roots and reaches nothing else (issue 24; <see cref="ConfinedSiloFixture"/>).</summary>
-public sealed class DataConfinementTests(ConfinedSiloFixture silo) : IClassFixture<ConfinedSiloFixture>
+[Collection(ConfinedSiloCollection.Name)]
+public sealed class DataConfinementTests(ConfinedSiloFixture silo)
 {
     private readonly TrainingService.TrainingServiceClient _client = silo.Client;
     private readonly string _folder = silo.Folder;
@@ -86,11 +87,11 @@ public sealed class DataConfinementTests(ConfinedSiloFixture silo) : IClassFixtu
         return e.Status.Detail;
     }
 
-    private static string MnistAt(string name, string path, int steps = 2) =>
+    internal static string MnistAt(string name, string path, int steps = 2) =>
         ApiJobs.Mnist(name, steps).Replace(JsonSerializer.Serialize(ApiJobs.MnistPath), JsonSerializer.Serialize(path), StringComparison.Ordinal);
 
-    private static string TextAt(string name, string path) => $$"""
-        { "name": "{{name}}", "seed": 3, "data": { "kind": "text", "path": {{JsonSerializer.Serialize(path)}}, "window": 8 },
+    internal static string TextAt(string name, string path, string extra = "") => $$"""
+        { "name": "{{name}}", "seed": 3, "data": { "kind": "text", "path": {{JsonSerializer.Serialize(path)}}, "window": 8{{extra}} },
           "model": { "layers": [ { "type": "embedding", "units": 4 }, { "type": "lstm", "units": 8, "return_sequences": true }, { "type": "dense", "units": "vocab" } ] },
           "loss": "sparse_categorical_crossentropy", "optimizer": { "type": "adam", "lr": 0.01 },
           "training": { "steps": 2, "batch_size": 4, "shards": 1 } }

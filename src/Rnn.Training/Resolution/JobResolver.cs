@@ -15,13 +15,22 @@ namespace Rnn.Training.Resolution;
 /// </summary>
 public static class JobResolver
 {
-    /// <exception cref="JobValidationException">The data is not where the job says, or cannot fill one batch.</exception>
+    /// <exception cref="JobValidationException">The data is not where the job says, is the wrong kind of path, is too
+    /// short for the split and window, or cannot fill one batch.</exception>
     /// <exception cref="DataFormatException">The data file is malformed (the message names the file).</exception>
     public static ResolvedJob Resolve(JobSpec spec, string? jobFileDirectory)
     {
         ArgumentNullException.ThrowIfNull(spec);
         var dataPath = spec.ResolveDataPath(jobFileDirectory);
-        var shape = DataShapeProbe.Read(spec.Data, dataPath);
+        DataShape shape;
+        try
+        {
+            shape = DataShapeProbe.Read(spec.Data, dataPath);
+        }
+        catch (DataSplitException e)
+        {
+            throw new JobValidationException(spec.Name, [new JobValidationError(e.Field, e.Message)]);
+        }
         var resolved = spec with { Data = spec.Data with { Path = dataPath } };
         if (shape.TokenInput) resolved = resolved.WithVocabularySize(shape.InputSize);
 

@@ -7,7 +7,8 @@ namespace Rnn.Api.Tests.Support;
 /// <summary>
 /// A real silo whose data roots are <c>F/data/{tenant}</c> and <c>F/shared</c>, with its tokens file and runs folder
 /// inside <c>F/shared</c>; alpha and beta each have MNIST under their root, alpha also a link out of it
-/// (<c>link.txt</c> → <c>F/secret.txt</c>) and an MNIST folder one of whose files links there (<c>leaky</c>).
+/// (<c>link.txt</c> → <c>F/secret.txt</c>), an MNIST folder one of whose files links there (<c>leaky</c>), a 10-value
+/// series (<c>short.csv</c>, column <c>v</c>) and a 200-character text (<c>short-test.txt</c>).
 /// </summary>
 public sealed class ConfinedSiloFixture : IAsyncLifetime
 {
@@ -33,6 +34,10 @@ public sealed class ConfinedSiloFixture : IAsyncLifetime
         CopyMnist(leaky);
         File.Delete(Path.Combine(leaky, "train-labels-idx1-ubyte.gz"));
         File.CreateSymbolicLink(Path.Combine(leaky, "train-labels-idx1-ubyte.gz"), Secret);
+        // Data that reads fine but is too short for the job (SubmissionDataErrorTests).
+        var alpha = Path.Combine(_folder, "data", "alpha");
+        await File.WriteAllTextAsync(Path.Combine(alpha, "short.csv"), "v\n" + string.Join("\n", Enumerable.Range(0, 10)) + "\n");
+        await File.WriteAllTextAsync(Path.Combine(alpha, "short-test.txt"), string.Concat(Enumerable.Repeat("abcdefghij", 20)));
         var roots = string.Join(Path.PathSeparator, Path.Combine(_folder, "data", "{tenant}"), Shared);
         _silo = await TestSilo.StartAsync(Shared, Path.Combine(Shared, "runs"), "--data-roots", roots);
         _channel = GrpcChannel.ForAddress(_silo.GrpcUrl);
@@ -52,4 +57,10 @@ public sealed class ConfinedSiloFixture : IAsyncLifetime
         foreach (var file in Directory.GetFiles(ApiJobs.MnistPath))
             File.Copy(file, Path.Combine(folder, Path.GetFileName(file)));
     }
+}
+
+[CollectionDefinition(Name)]
+public sealed class ConfinedSiloCollection : ICollectionFixture<ConfinedSiloFixture>
+{
+    public const string Name = "confined silo";
 }

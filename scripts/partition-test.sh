@@ -70,7 +70,8 @@ for n in r 1 2 3; do
   ip -n "$(ns $n)" link set eth0 up
 done
 cut() { ip link set "$(veth "$1")" down; }
-heal() { ip link set "$(veth "$1")" up; }
+# After a heal the node forgets the neighbours it failed to reach, as a re-plugged host does (no wait for re-probing).
+heal() { ip link set "$(veth "$1")" up; ip -n "$(ns "$1")" neigh flush all 2>/dev/null || true; }
 
 TOKEN=partition-test-token-$RANDOM$RANDOM
 echo "$TOKEN ci" >"$WORK/tokens.txt"

@@ -33,6 +33,20 @@ public sealed class BackendSelectionTests(SingleSiloFixture fixture) : IClassFix
     }
 
     [Fact]
+    public async Task AnIlgpuCpuJobWithASumMergedBidirectionalLayerIsRefusedAtSubmission()
+    {
+        // The GPU kernels join the two directions by concat only; the job must not start and fail on every shard.
+        var json = WithBackend(TestJobs.Mnist(shards: 1, steps: 2, name: "ilgpu-bidirectional-sum",
+            recurrentOptions: TestJobs.Bidirectional("sum")), "ilgpu-cpu");
+        var result = await TestJobs.SubmitAsync(fixture.Client.GetGrain<IJobGrain>("ilgpu-bidirectional-sum"), json);
+        Assert.False(result.Accepted);
+        var error = Assert.Single(result.Errors);
+        Assert.Equal("backend", error.Field);
+        Assert.Equal("\"ilgpu-cpu\" does not join a bidirectional layer's two directions by 'sum' (model.layers[0].merge_mode), " +
+            "only by concat; use \"cpu\" or \"auto\"", error.Message);
+    }
+
+    [Fact]
     public async Task AnIlgpuCpuJobRunsItsShardsOnThatBackendAndEndsCloseToTheAutoJobOnTheCpu()
     {
         // ILGPU's CPU accelerator runs the GPU kernels without a GPU (about 100x slower than the CPU kernels): three

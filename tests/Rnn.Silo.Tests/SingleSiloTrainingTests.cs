@@ -5,6 +5,7 @@ using Rnn.Contracts;
 using Rnn.Contracts.Grains;
 using Rnn.Contracts.Messages;
 using Rnn.Kernels.Losses;
+using Rnn.Training.Safetensors;
 
 namespace Rnn.Silo.Tests;
 
@@ -47,6 +48,26 @@ public sealed class SingleSiloTrainingTests(SingleSiloFixture fixture) : IClassF
         var status = await fixture.RunToEndAsync("one-silo-lstm", json);
         Assert.True(status.State == JobState.Completed, status.FailureReason);
         Assert.Equal(TestJobs.TrainerHash(json), status.ParametersSha256);
+    }
+
+    [Fact]
+    public async Task BidirectionalJobMatchesTheTrainerAndSavesPyTorchsReverseNames()
+    {
+        var json = TestJobs.Mnist(shards: 2, steps: 3, cell: "lstm", name: "one-silo-bidirectional",
+            recurrentOptions: TestJobs.Bidirectional("concat"));
+        var status = await fixture.RunToEndAsync("one-silo-bidirectional", json);
+        Assert.True(status.State == JobState.Completed, status.FailureReason);
+        Assert.Equal(TestJobs.TrainerHash(json), status.ParametersSha256);
+
+        // As torch.nn.LSTM(28, 16, bidirectional=True) names them, and the head reads both directions (2 × 16).
+        var model = SafetensorsFile.Read(Path.Combine(status.JobFolder!, "model.safetensors"));
+        Assert.Equal(
+            ["weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0",
+             "weight_ih_l0_reverse", "weight_hh_l0_reverse", "bias_ih_l0_reverse", "bias_hh_l0_reverse",
+             "dense.weight", "dense.bias"],
+            model.Tensors.Select(t => t.Name));
+        Assert.Equal([64, 16], model["weight_hh_l0_reverse"].Shape);
+        Assert.Equal([10, 32], model["dense.weight"].Shape);
     }
 
     [Fact]

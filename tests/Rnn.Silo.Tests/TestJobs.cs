@@ -14,18 +14,24 @@ internal static class TestJobs
 {
     public static string MnistPath => Path.Combine(RepositoryPaths.Root, "data", "mnist");
 
-    /// <summary>A GRU-16 (or LSTM-16) classifier: 256 samples, batch 32 split over <paramref name="shards"/>, clipped Adam.</summary>
+    /// <summary>
+    /// A GRU-16 (or LSTM-16) classifier: 256 samples, batch 32 split over <paramref name="shards"/>, clipped Adam.
+    /// <paramref name="recurrentOptions"/> is added to the recurrent layer's object, e.g. <see cref="Bidirectional"/>.
+    /// </summary>
     public static string Mnist(int shards, int steps, string cell = "gru", string nanPolicy = "skip_step",
-        string name = "silo-test", int checkpointEvery = 50) => $$"""
+        string name = "silo-test", int checkpointEvery = 50, string recurrentOptions = "") => $$"""
         { "name": "{{name}}", "seed": 5,
           "data": { "kind": "mnist-rows", "path": {{JsonSerializer.Serialize(MnistPath)}}, "limit": 256 },
-          "model": { "layers": [ { "type": "{{cell}}", "units": 16 }, { "type": "dense", "units": 10, "activation": "softmax" } ] },
+          "model": { "layers": [ { "type": "{{cell}}", "units": 16{{recurrentOptions}} }, { "type": "dense", "units": 10, "activation": "softmax" } ] },
           "loss": "sparse_categorical_crossentropy",
           "metrics": ["accuracy"],
           "optimizer": { "type": "adam", "lr": 0.01, "clip_norm": 0.5 },
           "training": { "steps": {{steps}}, "batch_size": 32, "shards": {{shards}}, "nan_policy": "{{nanPolicy}}",
                         "checkpoint_every": {{checkpointEvery}} } }
         """;
+
+    /// <summary>The recurrent-layer options of a bidirectional layer whose directions join by <paramref name="mergeMode"/>.</summary>
+    public static string Bidirectional(string mergeMode) => $", \"bidirectional\": true, \"merge_mode\": \"{mergeMode}\"";
 
     public static string Co2Path => Path.Combine(RepositoryPaths.Root, "data", "timeseries", "co2-concentration.csv");
 

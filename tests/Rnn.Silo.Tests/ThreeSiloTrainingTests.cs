@@ -15,4 +15,15 @@ public sealed class ThreeSiloTrainingTests(ThreeSiloFixture fixture) : IClassFix
         var silos = status.LastMetrics!.Shards.Select(s => s.Silo).Distinct().ToArray();
         Assert.True(silos.Length > 1, "all shards ran on " + string.Join(", ", silos));
     }
+
+    [Fact]
+    public async Task BidirectionalSumJobOnThreeSilosEndsWithTheSingleProcessTrainersParameters()
+    {
+        var json = TestJobs.Mnist(shards: 4, steps: 3, name: "three-silos-bidirectional",
+            recurrentOptions: TestJobs.Bidirectional("sum"));
+        var status = await fixture.RunToEndAsync("three-silos-bidirectional", json);
+        Assert.True(status.State == JobState.Completed, status.FailureReason);
+        Assert.Equal(3, status.Step);
+        Assert.Equal(TestJobs.TrainerHash(json), status.ParametersSha256);
+    }
 }

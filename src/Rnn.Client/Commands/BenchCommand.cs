@@ -73,6 +73,8 @@ internal sealed class BenchCommand
             var packedSeconds = packed.MedianSeconds(warmups: 3, repeats: repeats);
             _context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{label} lengths=uniform(1..{seq}, sum {lengths.Sum()} of {seq * batch} steps): padded median {seconds * 1000:F2} ms, packed median {packedSeconds * 1000:F2} ms, packed {seconds / packedSeconds:F2}x faster"));
+            // The lengths themselves, so a reference (scripts/packed-vs-libtorch.sh) can time the very same batch.
+            _context.Out.WriteLine($"lengths (longest first): {string.Join(',', lengths)}");
             return ExitCodes.Success;
         }
         catch (Exception e) when (e is not OutOfMemoryException)

@@ -1,4 +1,4 @@
-using System.Globalization;
+using Rnn.Training.Runs;
 
 namespace Rnn.Client.Plots;
 
@@ -9,26 +9,6 @@ namespace Rnn.Client.Plots;
 /// </summary>
 internal static class MetricsCsvCurve
 {
-    public static List<CurvePoint> ReadLoss(string path)
-    {
-        var points = new List<CurvePoint>();
-        using var reader = new StreamReader(path);
-        var header = reader.ReadLine()?.Split(',') ?? [];
-        var stepColumn = Array.IndexOf(header, "step");
-        var lossColumn = Array.IndexOf(header, "loss");
-        if (stepColumn < 0 || lossColumn < 0) throw new InvalidDataException($"{path}: no step and loss columns in the header");
-
-        while (reader.ReadLine() is { } line)
-        {
-            var cells = line.Split(',');
-            if (cells.Length <= Math.Max(stepColumn, lossColumn)) continue; // a row cut short by a crash
-            if (long.TryParse(cells[stepColumn], NumberStyles.None, CultureInfo.InvariantCulture, out var step)
-                && double.TryParse(cells[lossColumn], NumberStyles.Float, CultureInfo.InvariantCulture, out var loss)
-                && double.IsFinite(loss))
-            {
-                points.Add(new CurvePoint(step + 1, loss));
-            }
-        }
-        return points;
-    }
+    public static List<CurvePoint> ReadLoss(string path) =>
+        MetricsCsvReader.Read(path).Where(r => double.IsFinite(r.Loss)).Select(r => new CurvePoint(r.Step + 1, r.Loss)).ToList();
 }

@@ -192,15 +192,8 @@ public sealed class JobDriver : IDisposable
     /// </summary>
     private static (double FinalLoss, int Skipped) ReadLossAndSkips(string path)
     {
-        var finalLoss = double.NaN;
-        var skipped = 0;
-        foreach (var line in File.ReadLines(path).Skip(1))
-        {
-            var cells = line.Split(',');
-            if (cells.Length < 9) continue;
-            if (cells[8] == "1") skipped++;
-            else if (double.TryParse(cells[2], NumberStyles.Float, CultureInfo.InvariantCulture, out var loss)) finalLoss = loss;
-        }
-        return (finalLoss, skipped);
+        var rows = MetricsCsvReader.Read(path);
+        var finalLoss = rows.LastOrDefault(r => !r.Skipped)?.Loss ?? double.NaN;
+        return (finalLoss, rows.Count(r => r.Skipped));
     }
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using Rnn.Training.Jobs;
 using Rnn.Kernels.Backends;
+using Rnn.Kernels.Layers;
 
 namespace Rnn.Silo.Placement;
 
@@ -39,6 +40,11 @@ public static class JobBackendChoice
     {
         if (spec.Data.Kind == DataKinds.Text) return "does not run token (embedding) models yet";
         var layer = spec.Model.Layers.FirstOrDefault(l => l.Type is LayerTypes.Embedding or LayerTypes.Dropout);
-        return layer is null ? null : $"does not run {layer.Type} layers yet";
+        if (layer is not null) return $"does not run {layer.Type} layers yet";
+        // The GPU kernels write the two directions side by side (concat); the element-wise merges are CPU only.
+        var index = spec.Model.Layers.ToList().FindIndex(l => l.Bidirectional && l.Merge != BidirectionalMerge.Concat);
+        return index < 0 ? null
+            : $"does not join a bidirectional layer's two directions by '{MergeModeNames.NameOf(spec.Model.Layers[index].Merge)}' " +
+              $"(model.layers[{index}].merge_mode), only by concat";
     }
 }

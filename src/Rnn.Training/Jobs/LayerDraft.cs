@@ -1,3 +1,5 @@
+using Rnn.Kernels.Layers;
+
 namespace Rnn.Training.Jobs;
 
 /// <summary>
@@ -5,7 +7,8 @@ namespace Rnn.Training.Jobs;
 /// already recorded); the structure checks skip what they cannot know rather than pile on follow-up errors.
 /// </summary>
 internal sealed record LayerDraft(
-    int Index, string Type, int? Units, bool UnitsFromVocabulary, bool? ReturnSequences, string? Activation, double? Rate)
+    int Index, string Type, int? Units, bool UnitsFromVocabulary, bool? ReturnSequences, string? Activation, double? Rate,
+    bool? Bidirectional = false, BidirectionalMerge? Merge = BidirectionalMerge.Concat)
 {
     public bool IsRecurrent => LayerTypes.IsRecurrent(Type);
 
@@ -20,5 +23,7 @@ internal sealed record LayerDraft(
         ReturnSequences = ReturnSequences ?? false,
         Activation = Activation,
         Rate = Rate,
+        Bidirectional = Bidirectional ?? false,
+        Merge = Merge ?? BidirectionalMerge.Concat,
     };
 }

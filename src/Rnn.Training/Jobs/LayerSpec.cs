@@ -28,11 +28,11 @@ public sealed record LayerSpec
 
     /// <summary>
     /// Recurrent: also run the layer backward in time (Keras Bidirectional, PyTorch bidirectional=True), the two
-    /// directions joined by <see cref="Merge"/>. Not read from job files yet.
+    /// directions joined by <see cref="Merge"/> (job file: <c>"bidirectional": true</c>).
     /// </summary>
     [Id(6)] public bool Bidirectional { get; init; }
 
-    /// <summary>Recurrent and <see cref="Bidirectional"/>: how the two directions join (Keras merge_mode; concat by default).</summary>
+    /// <summary>Recurrent and <see cref="Bidirectional"/>: how the two directions join (job file: <c>"merge_mode"</c>, Keras' names; concat by default).</summary>
     [Id(7)] public BidirectionalMerge Merge { get; init; } = BidirectionalMerge.Concat;
 
     /// <summary>Dense: "linear" (default) or "softmax". Recurrent: "tanh". Null for embedding and dropout.</summary>

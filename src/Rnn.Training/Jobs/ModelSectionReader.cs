@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Rnn.Kernels.Layers;
 
 namespace Rnn.Training.Jobs;
 
@@ -9,10 +10,10 @@ internal static class ModelSectionReader
     public const string VocabularyUnits = "vocab";
 
     private const string Type = "type", Units = "units", ReturnSequences = "return_sequences", Activation = "activation",
-        Rate = "rate";
+        Rate = "rate", Bidirectional = "bidirectional", MergeMode = "merge_mode";
 
-    private static readonly string[] AllKeys = [Type, Units, ReturnSequences, Activation, Rate];
-    private static readonly string[] RecurrentKeys = [Type, Units, ReturnSequences, Activation];
+    private static readonly string[] AllKeys = [Type, Units, ReturnSequences, Activation, Rate, Bidirectional, MergeMode];
+    private static readonly string[] RecurrentKeys = [Type, Units, ReturnSequences, Activation, Bidirectional, MergeMode];
     private static readonly string[] DenseKeys = [Type, Units, Activation];
     private static readonly string[] EmbeddingKeys = [Type, Units];
     private static readonly string[] DropoutKeys = [Type, Rate];
@@ -53,8 +54,9 @@ internal static class ModelSectionReader
                 var units = layer.Int(Units, 1, LayerSpec.MaxUnits, required: true);
                 var returnSequences = layer.Has(ReturnSequences) ? layer.Bool(ReturnSequences, required: false) : false;
                 var activation = ReadRecurrentActivation(layer, type);
+                var (bidirectional, merge) = ReadDirections(layer, index);
                 layer.ReportUnreadKeys(RecurrentKeys, $"{type} layers", AllKeys);
-                return new LayerDraft(index, type, units, false, returnSequences, activation, null);
+                return new LayerDraft(index, type, units, false, returnSequences, activation, null, bidirectional, merge);
             }
             case LayerTypes.Dense:
             {
@@ -94,6 +96,24 @@ internal static class ModelSectionReader
         layer.Errors.Add(layer.FieldPath(Activation),
             $"{type} layers support only 'tanh', got '{activation}'; remove \"activation\" or set it to \"tanh\"");
         return null;
+    }
+
+    // merge_mode only means something for two directions: given alone it is a mistake (the user meant a
+    // bidirectional layer, or left a key behind), not a setting to ignore.
+    private static (bool? Bidirectional, BidirectionalMerge? Merge) ReadDirections(JsonObjectReader layer, int index)
+    {
+        var bidirectional = layer.Has(Bidirectional) ? layer.Bool(Bidirectional, required: false) : false;
+        if (!layer.Has(MergeMode)) return (bidirectional, BidirectionalMerge.Concat);
+
+        var name = layer.Choice(MergeMode, MergeModeNames.All, "merge mode", required: false);
+        if (bidirectional == false)
+        {
+            layer.Errors.Add(layer.FieldPath(MergeMode),
+                $"merge_mode joins the two directions of a bidirectional layer, but layer {index} runs forward only; " +
+                "add \"bidirectional\": true or remove \"merge_mode\"");
+            return (bidirectional, null);
+        }
+        return (bidirectional, name is null ? null : MergeModeNames.ToMerge(name));
     }
 
     private static (int? Units, bool FromVocabulary) ReadDenseUnits(JsonObjectReader layer, string? dataKind)

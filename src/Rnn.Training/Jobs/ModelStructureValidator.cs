@@ -25,6 +25,7 @@ internal static class ModelStructureValidator
 
         CheckEmbedding(layers, dataKind, errors);
         CheckDropoutNotFirst(layers, errors);
+        CheckBidirectionalFitsData(layers, dataKind, errors);
         var lastRecurrent = CheckRecurrentStack(layers, dataKind, errors);
         CheckDenseHead(layers, lastRecurrent, dataKind, horizon, loss, errors);
     }
@@ -58,6 +59,20 @@ internal static class ModelStructureValidator
         {
             errors.Add(layers[0].FieldPath("type"),
                 "dropout cannot be the first layer (it would drop raw inputs); move it after a recurrent or embedding layer");
+        }
+    }
+
+    /// <summary>True for data whose streams carry their hidden state from one window to the next (text).</summary>
+    private static bool CarriesStateAcrossWindows(string? dataKind) => dataKind == DataKinds.Text;
+
+    private static void CheckBidirectionalFitsData(IReadOnlyList<LayerDraft> layers, string? dataKind, JobErrorCollector errors)
+    {
+        if (!CarriesStateAcrossWindows(dataKind)) return;
+        foreach (var layer in layers.Where(l => l.Bidirectional == true))
+        {
+            errors.Add(layer.FieldPath("bidirectional"),
+                $"{dataKind} data carries each stream's hidden state from one window to the next, and a reverse pass " +
+                "cannot carry state forward in time; remove \"bidirectional\" (or set it to false)");
         }
     }
 

@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
 using Rnn.Client.Tests.Support;
 
 namespace Rnn.Client.Tests.Commands;
@@ -32,14 +34,23 @@ public class BenchCommandTests
     }
 
     [Fact]
-    public async Task UniformLengthsPrintPackedBesidePaddedTime()
+    public async Task UniformLengthsPrintPackedBesidePaddedTimeAndTheLengths()
     {
         var run = await CliRun.Of("bench", "--cell", "lstm", "--input", "5", "--hidden", "8", "--seq", "6", "--batch", "20",
             "--repeats", "1", "--threads", "2", "--lengths", "uniform");
 
         Assert.True(run.ExitCode == 0, run.ToString());
-        Assert.Matches(@"^bench lstm I=5 H=8 T=6 B=20 threads=2 backend=cpu lengths=uniform\(1\.\.6, sum \d+ of 120 steps\): padded median \d+\.\d\d ms, packed median \d+\.\d\d ms, packed \d+\.\d\dx faster$",
-            run.OutLines.Single());
+        Assert.Equal(2, run.OutLines.Length);
+        var first = Regex.Match(run.OutLines[0], @"^bench lstm I=5 H=8 T=6 B=20 threads=2 backend=cpu lengths=uniform\(1\.\.6, sum (\d+) of 120 steps\): padded median \d+\.\d\d ms, packed median \d+\.\d\d ms, packed \d+\.\d\dx faster$");
+        Assert.True(first.Success, run.OutLines[0]);
+        // The very lengths timed, longest first, for a reference to run on (scripts/packed-vs-libtorch.sh).
+        var second = Regex.Match(run.OutLines[1], @"^lengths \(longest first\): ([0-9,]+)$");
+        Assert.True(second.Success, run.OutLines[1]);
+        var lengths = second.Groups[1].Value.Split(',').Select(l => int.Parse(l, CultureInfo.InvariantCulture)).ToArray();
+        Assert.Equal(20, lengths.Length);
+        Assert.All(lengths, l => Assert.InRange(l, 1, 6));
+        Assert.Equal(lengths.OrderByDescending(l => l), lengths);
+        Assert.Equal(int.Parse(first.Groups[1].Value, CultureInfo.InvariantCulture), lengths.Sum());
     }
 
     [Fact]

@@ -50,4 +50,25 @@ internal sealed class ThreadAllocationProbe
         }
         return result;
     }
+
+    /// <summary>
+    /// Bytes each thread allocated over <paramref name="work"/>, in the first of up to three windows where no thread
+    /// allocated (else the last window's counts). One-time costs can land in a window on a busy machine — a static
+    /// class first touched by the worker when the caller ran every piece during warm-up, a tier-up of a method — but
+    /// a step that allocates allocates in every window, so a leak still fails.
+    /// </summary>
+    public static IReadOnlyList<long> SteadyState(Rnn.Kernels.Compute.CpuCompute compute, int threads, Action work)
+    {
+        IReadOnlyList<long> allocated = [];
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            var probe = new ThreadAllocationProbe(threads);
+            compute.ParallelFor(threads, probe.Before);
+            work();
+            compute.ParallelFor(threads, probe.After);
+            allocated = probe.AllocatedPerThread();
+            if (allocated.All(bytes => bytes == 0)) break;
+        }
+        return allocated;
+    }
 }

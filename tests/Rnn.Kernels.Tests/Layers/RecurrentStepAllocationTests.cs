@@ -66,12 +66,12 @@ public sealed class RecurrentStepAllocationTests
             stack.Forward(parameters, x, states, y, stateT, steps, batch, lengthSets[i % 2]);
             stack.Backward(parameters, y, dStateT, dx, dState0, gradients);
         }
-        var probe = new ThreadAllocationProbe(threads);
         for (var i = 0; i < 3; i++) Step(i);
-        compute.ParallelFor(threads, probe.Before);
-        for (var i = 0; i < 5; i++) Step(i);
-        compute.ParallelFor(threads, probe.After);
-        Assert.All(probe.AllocatedPerThread(), bytes => Assert.Equal(0, bytes));
+        var allocated = ThreadAllocationProbe.SteadyState(compute, threads, () =>
+        {
+            for (var i = 0; i < 5; i++) Step(i);
+        });
+        Assert.All(allocated, bytes => Assert.Equal(0, bytes));
     }
 
     [Theory]
@@ -84,11 +84,11 @@ public sealed class RecurrentStepAllocationTests
         const int threads = 2;
         using var compute = new CpuCompute(threads);
         using var bench = new RecurrentStepBenchmark(new CpuBackend(compute), cell, input, hidden, steps, batch, threads);
-        var probe = new ThreadAllocationProbe(threads);
         for (var i = 0; i < 3; i++) bench.RunStep();
-        compute.ParallelFor(threads, probe.Before);
-        for (var i = 0; i < 5; i++) bench.RunStep();
-        compute.ParallelFor(threads, probe.After);
-        Assert.All(probe.AllocatedPerThread(), bytes => Assert.Equal(0, bytes));
+        var allocated = ThreadAllocationProbe.SteadyState(compute, threads, () =>
+        {
+            for (var i = 0; i < 5; i++) bench.RunStep();
+        });
+        Assert.All(allocated, bytes => Assert.Equal(0, bytes));
     }
 }

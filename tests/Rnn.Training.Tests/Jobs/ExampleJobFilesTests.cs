@@ -24,12 +24,13 @@ public sealed class ExampleJobFilesTests
     }
 
     [Fact]
-    public void The_examples_folder_holds_the_five_documented_jobs()
+    public void The_examples_folder_holds_the_six_documented_jobs()
     {
         var names = ExampleFileNames();
 
         Assert.Equal(
-            ["co2-forecast.json", "moby-dick-charlm.json", "seq-mnist-gru.json", "seq-mnist-lstm.json", "seq-mnist-lstm1.json"],
+            ["co2-forecast.json", "moby-dick-charlm.json", "seq-mnist-bilstm.json", "seq-mnist-gru.json", "seq-mnist-lstm.json",
+             "seq-mnist-lstm1.json"],
             names);
     }
 

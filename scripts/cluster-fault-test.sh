@@ -61,7 +61,7 @@ export RNN_Orleans__Membership__ProbeTimeout=00:00:01 RNN_Orleans__Membership__N
 # start_silo INDEX EXTRA-ARGS...: silo INDEX listens on BASE+INDEX (silo), +10 (gateway), +20 (gRPC).
 start_silo() {
   local i=$1; shift
-  dotnet "$SILO_DLL" --tokens "$WORK/tokens.txt" --silo-port $((BASE + i)) --gateway-port $((BASE + 10 + i)) \
+  dotnet "$SILO_DLL" --tokens "$WORK/tokens.txt" --data-roots "$REPO/data" --silo-port $((BASE + i)) --gateway-port $((BASE + 10 + i)) \
     --grpc-port $((BASE + 20 + i)) --grpc-address 127.0.0.1 "$@" >>"$WORK/silo$i.log" 2>&1 &
   SILO_PIDS[$i]=$!
 }

@@ -81,7 +81,7 @@ token=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
 echo "$token prometheus-check" > "$work/tokens.txt"
 mkdir -p "$work/runs"
 RNN_Telemetry__Prometheus=true RNN_Telemetry__HttpPort=$metrics_port RNN_Telemetry__HttpAddress=127.0.0.1 \
-  dotnet "$silo_dll" --tokens "$work/tokens.txt" --runs "$work/runs" --grpc-address 127.0.0.1 --grpc-port "$grpc_port" \
+  dotnet "$silo_dll" --tokens "$work/tokens.txt" --runs "$work/runs" --data-roots "$repo/data" --grpc-address 127.0.0.1 --grpc-port "$grpc_port" \
   --silo-port "$silo_port" --gateway-port "$gateway_port" > "$work/silo.log" 2>&1 &
 pids+=($!)
 silo_pid=$!

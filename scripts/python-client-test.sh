@@ -69,7 +69,7 @@ token=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
 echo "$token python-client" > "$work/tokens.txt"
 mkdir -p "$work/runs"
 # From the repository root, so that an example's relative data.path (data/mnist) resolves.
-(cd "$repo" && exec dotnet "$silo_dll" --tokens "$work/tokens.txt" --runs "$work/runs" --grpc-address 127.0.0.1 \
+(cd "$repo" && exec dotnet "$silo_dll" --tokens "$work/tokens.txt" --runs "$work/runs" --data-roots "$repo/data" --grpc-address 127.0.0.1 \
   --grpc-port "$grpc_port" --silo-port "$silo_port" --gateway-port "$gateway_port") > "$work/silo.log" 2>&1 &
 pids+=($!)
 silo_pid=$!

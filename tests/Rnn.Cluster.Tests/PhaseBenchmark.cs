@@ -30,7 +30,9 @@ internal static class PhaseBenchmark
 
         var ports = new[] { 41111, 41112, 41113 };
         await using var silo = await SiloProgram.StartAsync(
-            ["--insecure-dev", "--silo-port", $"{ports[0]}", "--gateway-port", $"{ports[1]}", "--grpc-port", $"{ports[2]}", "--runs", runs], TextWriter.Null);
+            ["--insecure-dev", "--silo-port", $"{ports[0]}", "--gateway-port", $"{ports[1]}", "--grpc-port", $"{ports[2]}", "--runs", runs,
+             // Data paths as the job file gives them, from the working folder (a benchmark, not a tenant).
+             "--data-roots", Environment.CurrentDirectory], TextWriter.Null);
         using var client = new ClusterJobClient([$"http://127.0.0.1:{ports[2]}"], "unused-in-insecure-dev");
         var id = await client.SubmitAsync(await File.ReadAllTextAsync(jobFile));
         var done = await client.WaitAsync(id, j => j.State == Rnn.Contracts.Api.V1.JobState.Completed, TimeSpan.FromMinutes(9), "completion");

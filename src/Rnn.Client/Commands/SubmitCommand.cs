@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Rnn.Client.Console;
 using Rnn.Client.Training;
+using Rnn.Contracts.Clients;
 using Rnn.Training.Jobs;
 
 namespace Rnn.Client.Commands;
@@ -45,7 +46,7 @@ internal sealed class SubmitCommand
             var (client, endpoint) = _remote.Connect(parse);
             await using (client)
             {
-                var jobId = await client.SubmitAsync(text, cancellation);
+                var jobId = await SubmitAsync(client, path, text, cancellation);
                 if (json)
                 {
                     JsonLines.Write(_context.Out, w =>
@@ -69,5 +70,24 @@ internal sealed class SubmitCommand
                 return completed ? ExitCodes.Success : ExitCodes.Failed;
             }
         }, progress is null ? null : progress.Failed);
+    }
+
+    /// <summary>
+    /// gRPC itself refuses a message over the silo's receive limit before the silo's own size check runs, with a
+    /// message that names neither the limit nor the size (exit 8 must name both): say them here.
+    /// </summary>
+    private static async Task<string> SubmitAsync(ITrainingClient client, string path, string text, CancellationToken cancellation)
+    {
+        try
+        {
+            return await client.SubmitAsync(text, cancellation);
+        }
+        catch (TrainingClientException e) when (e.Kind == TrainingErrorKind.ResourceExhausted && e.Details is null)
+        {
+            throw new CommandException(ExitCodes.LimitExceeded,
+                $"{path}: the job file is {System.Text.Encoding.UTF8.GetByteCount(text)} bytes, over the silo's gRPC message limit " +
+                "(its Api:Limits:MaxJobFileBytes, default 65536, plus 64 KiB); shrink the job file or ask the operator to raise " +
+                $"Api:Limits:MaxJobFileBytes (the silo said: {e.Message})");
+        }
     }
 }

@@ -8,11 +8,12 @@ namespace Rnn.Silo.Api;
 /// <summary>Registers and maps the public gRPC API; the host decides where it listens and how callers authenticate.</summary>
 public static class ApiEndpointExtensions
 {
-    public static IServiceCollection AddRnnApi(this IServiceCollection services, ApiAuthentication authentication, ApiLimits limits)
+    public static IServiceCollection AddRnnApi(this IServiceCollection services, ApiAuthentication authentication, ApiLimits limits, DataRoots dataRoots)
     {
         ArgumentNullException.ThrowIfNull(limits);
         services.AddSingleton(authentication);
         services.AddSingleton(limits);
+        services.AddSingleton(dataRoots);
         services.AddSingleton<BearerTokenInterceptor>();
         services.AddGrpc(o =>
         {

@@ -11,11 +11,15 @@ namespace Rnn.Silo.Api;
 /// <c>rnn train</c>), the configured limits, then resolution against this silo's data (<see cref="JobResolver"/>),
 /// so a missing or malformed data file is refused here rather than met in training. Every refusal is an
 /// RpcException whose message names the field, or the limit's config key, with the same problems as google.rpc
-/// details (<see cref="ApiErrors"/>).
+/// details (<see cref="ApiErrors"/>). With <see cref="DataRoots"/> the data path is confined to them first and the job
+/// is resolved on the real path found there, so the one resolution is also the one confinement check; data errors
+/// then name the path as the tenant wrote it, not the server's.
 /// </summary>
 public static class JobSubmissionCheck
 {
-    public static ResolvedJob Check(string jobJson, ApiLimits limits)
+    /// <param name="tenant">The caller (its <c>{tenant}</c> data root).</param>
+    /// <param name="dataRoots">Null only for trusted in-cluster clients: data paths as in local mode.</param>
+    public static ResolvedJob Check(string jobJson, ApiLimits limits, string tenant, DataRoots? dataRoots)
     {
         ArgumentNullException.ThrowIfNull(limits);
         if (string.IsNullOrWhiteSpace(jobJson))
@@ -47,25 +51,37 @@ public static class JobSubmissionCheck
             problems.Add(OverLimit("training.shards", spec.Training.Shards, nameof(ApiLimits.MaxShards), limits.MaxShards));
         if (problems.Count > 0)
             throw ApiErrors.InvalidFields(problems.Select(p => p.Error).ToArray(), problems.Select(p => p.Limit).ToArray());
-        return Resolve(spec);
+        return Resolve(spec, tenant, dataRoots);
     }
 
-    private static ResolvedJob Resolve(JobSpec spec)
+    private static ResolvedJob Resolve(JobSpec spec, string tenant, DataRoots? dataRoots)
     {
+        var given = spec.Data.Path;
+        string? real = null;
         try
         {
+            if (dataRoots is not null)
+            {
+                var confined = dataRoots.ConfineAll(spec.Name, spec.Data, tenant);
+                real = confined.Path;
+                spec = spec with { Data = confined };
+            }
             return JobResolver.Resolve(spec, jobFileDirectory: null);
         }
         catch (JobValidationException e)
         {
-            throw ApiErrors.InvalidFields(e.Errors.Select(x => new JobFieldError(x.Field, x.Message)).ToArray());
+            throw ApiErrors.InvalidFields(e.Errors.Select(x => new JobFieldError(x.Field, AsGiven(x.Message, real, given))).ToArray());
         }
         catch (Exception e) when (e is DataFormatException or FileNotFoundException or DirectoryNotFoundException or
             UnauthorizedAccessException)
         {
-            throw ApiErrors.Invalid("data.path", e.Message);
+            throw ApiErrors.Invalid("data.path", AsGiven(e.Message, real, given));
         }
     }
+
+    /// <summary>The message with the server's real data path written as the job gave it.</summary>
+    private static string AsGiven(string message, string? real, string given) =>
+        real is null ? message : message.Replace(real, given, StringComparison.Ordinal);
 
     private static (JobFieldError, LimitBreach) OverLimit(string field, long value, string limit, int max)
     {

@@ -17,7 +17,7 @@ namespace Rnn.Silo.Api;
 /// </summary>
 public sealed class OrleansTrainingClient(IClusterClient client, string tenant, OrleansTrainingClientOptions options) : ITrainingClient
 {
-    private TenantJobs Jobs => new(client, tenant, options.Limits, options.RunsRoot);
+    private TenantJobs Jobs => new(client, tenant, options.Limits, options.RunsRoot, options.DataRoots);
 
     // The service's own checks, so a refused job reads the same whichever client sent it.
     public Task<string> SubmitAsync(string jobJson, CancellationToken cancellation = default) =>

@@ -12,4 +12,10 @@ public sealed class OrleansTrainingClientOptions
 
     /// <summary>The same limits the gRPC service applies (docs/api.md); the defaults are the service's defaults.</summary>
     public ApiLimits Limits { get; init; } = new();
+
+    /// <summary>
+    /// The data roots a submitted job's data must lie under, as the gRPC service's <c>Silo:DataRoots</c>; null (the
+    /// default) reads data paths as local mode does: this process is inside the cluster network and trusted.
+    /// </summary>
+    public DataRoots? DataRoots { get; init; }
 }

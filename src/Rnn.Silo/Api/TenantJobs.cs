@@ -7,17 +7,17 @@ namespace Rnn.Silo.Api;
 /// <summary>
 /// The job operations of one tenant, shared by the gRPC service and the in-cluster Orleans client so a job reads the
 /// same whichever way it came: the job-file checks and limits, the run-folder ownership rule, admission against the
-/// concurrent-jobs limit, and "NotFound" for any id the tenant does not own. Failures are RpcExceptions with the
+/// concurrent-jobs limit, the data roots (none for a trusted in-cluster client), and "NotFound" for any id the tenant does not own. Failures are RpcExceptions with the
 /// status the API documents.
 /// </summary>
-public sealed class TenantJobs(IGrainFactory grains, string tenant, ApiLimits limits, string runsRoot)
+public sealed class TenantJobs(IGrainFactory grains, string tenant, ApiLimits limits, string runsRoot, DataRoots? dataRoots)
 {
     public ITenantJobsGrain Registry => grains.GetGrain<ITenantJobsGrain>(tenant);
 
     /// <summary>Checks, admits and submits a job; returns its new id and name.</summary>
     public async Task<(string JobId, string Name)> SubmitAsync(string jobJson)
     {
-        var job = JobSubmissionCheck.Check(jobJson, limits);
+        var job = JobSubmissionCheck.Check(jobJson, limits, tenant, dataRoots);
         var spec = job.Spec;
         await CheckFolderNotOthersAsync(spec.Name);
 

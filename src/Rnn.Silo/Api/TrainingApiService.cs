@@ -18,6 +18,7 @@ namespace Rnn.Silo.Api;
 public sealed class TrainingApiService(
     IClusterClient client,
     ApiLimits limits,
+    DataRoots dataRoots,
     IOptions<RnnTrainingOptions> training,
     ILogger<TrainingApiService> logger) : V1.TrainingService.TrainingServiceBase
 {
@@ -100,7 +101,7 @@ public sealed class TrainingApiService(
     }
 
     private TenantJobs Jobs(ServerCallContext context) =>
-        new(client, CallerTenant.Get(context), limits, training.Value.RunsRoot);
+        new(client, CallerTenant.Get(context), limits, training.Value.RunsRoot, dataRoots);
 
     private Task<JobStatus> OwnedStatusAsync(string jobId, ServerCallContext context) => Jobs(context).OwnedStatusAsync(jobId);
 }

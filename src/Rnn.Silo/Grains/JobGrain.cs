@@ -106,6 +106,8 @@ public sealed class JobGrain(
         DropDriver();
         _lastProgressUtc = DateTime.UtcNow;
         StartTimer();
+        // Names the silo that drives the job (operators; scripts/partition-test.sh cuts exactly this silo).
+        logger.LogInformation("Job {JobId} ({Name}) accepted; its driver runs on this silo", JobId, spec.Name);
         return SubmitResult.Ok;
     }
 
@@ -216,6 +218,8 @@ public sealed class JobGrain(
     private async Task<JobDriver> BeginDriverAsync()
     {
         var r = record.State;
+        // A new driver takes run.json's generation: only a silo the membership table still lists as active may.
+        await MembershipFence.ConfirmActiveAsync(ServiceProvider, silo.SiloAddress, Options.StepCallDeadline);
         var driver = await JobDriver.BeginAsync(GrainFactory, runtimes, executor, Options, JobId, r.RunId, r.Job!,
             new RunFolder(r.JobFolder), r.LastEvaluation);
         r.Generation = driver.Definition.Generation;
@@ -268,7 +272,7 @@ public sealed class JobGrain(
         }
         if (stalled || _rollbacksSinceCheckpoint > Options.MaxRollbacksPerCheckpoint)
         {
-            await FinishAsync(JobState.Failed, $"no progress after {r.Rollbacks} rollbacks at step {r.Step}: {e.GetType().Name}: {e.Message}");
+            await FinishAsync(JobState.Failed, $"no progress after {r.Rollbacks} rollbacks at step {r.Step}: {e.Message}");
             return;
         }
         _retryAtUtc = DateTime.UtcNow + Options.RollbackRetryDelay;
@@ -284,7 +288,8 @@ public sealed class JobGrain(
         try
         {
             var folder = new RunFolder(r.JobFolder);
-            if (folder.ReadRunInfo()?.RunId == r.RunId) folder.WriteOutcome(new RunOutcome(state, r.Step, reason));
+            // Only the activation whose driver holds run.json's generation ends the run (not one cut off meanwhile).
+            if (folder.ReadRunInfo() is { } info && info.RunId == r.RunId && info.Generation == r.Generation) folder.WriteOutcome(new RunOutcome(state, r.Step, reason));
         }
         catch (IOException e)
         {

@@ -92,36 +92,45 @@ public static partial class ClusterSettingsLoader
         return options;
     }
 
-    /// <summary>Connects and PINGs within the connect timeout (twice that at most, DNS included).</summary>
+    /// <summary>
+    /// Connects and PINGs, trying again every half second until the connect timeout has passed (an attempt that
+    /// started may take twice that at most, DNS included): a refused or unroutable connection fails at once, and a
+    /// Redis that is starting, or a link that just came up, must not stop the silo before the wait is over.
+    /// </summary>
     private static void CheckReachable(ConfigurationOptions redis, string text)
     {
         var timeout = TimeSpan.FromMilliseconds(redis.ConnectTimeout);
         var clock = Stopwatch.StartNew();
-        string? failure = null;
+        string? failure;
+        while ((failure = TryReach(redis, timeout)) is not null && clock.Elapsed + RetryPause < timeout) Thread.Sleep(RetryPause);
+        if (failure is not null)
+            throw new SettingsException($"{SiloSettingNames.Redis}: cannot reach Redis at '{text}' within {clock.Elapsed.TotalSeconds:0.#} s: {failure}. " +
+                $"Start Redis there or fix the address (wait: {SiloSettingNames.RedisConnectSeconds})");
+    }
+
+    private static readonly TimeSpan RetryPause = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>One connect and PING; null when Redis answered, else why not.</summary>
+    private static string? TryReach(ConfigurationOptions redis, TimeSpan timeout)
+    {
         try
         {
             var probe = redis.Clone();
             probe.AbortOnConnectFail = true;
             probe.ConnectRetry = 1;
             var connect = ConnectionMultiplexer.ConnectAsync(probe);
-            if (!connect.Wait(timeout * 2)) failure = "no answer";
-            else
-            {
-                using var connection = connect.Result;
-                if (!connection.GetDatabase().PingAsync().Wait(timeout)) failure = "no answer to PING";
-            }
+            if (!connect.Wait(timeout * 2)) return "no answer";
+            using var connection = connect.Result;
+            return connection.GetDatabase().PingAsync().Wait(timeout) ? null : "no answer to PING";
         }
         catch (AggregateException e) when (e.InnerException is RedisException or TimeoutException or ArgumentException)
         {
-            failure = FirstLine(e.InnerException!.Message);
+            return FirstLine(e.InnerException!.Message);
         }
         catch (Exception e) when (e is RedisException or TimeoutException or ArgumentException)
         {
-            failure = FirstLine(e.Message);
+            return FirstLine(e.Message);
         }
-        if (failure is not null)
-            throw new SettingsException($"{SiloSettingNames.Redis}: cannot reach Redis at '{text}' within {clock.Elapsed.TotalSeconds:0.#} s: {failure}. " +
-                $"Start Redis there or fix the address (wait: {SiloSettingNames.RedisConnectSeconds})");
     }
 
     private static string FirstLine(string message)

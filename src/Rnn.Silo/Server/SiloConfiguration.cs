@@ -24,6 +24,9 @@ public sealed record SiloConfiguration
 
     public required ApiAuthentication Authentication { get; init; }
 
+    /// <summary>Where submitted jobs' data may be read from (<c>Silo:DataRoots</c>).</summary>
+    public required DataRoots DataRoots { get; init; }
+
     public required ApiLimits Limits { get; init; }
 
     /// <summary>The gRPC endpoint's certificate; null serves plain HTTP/2 (h2c).</summary>

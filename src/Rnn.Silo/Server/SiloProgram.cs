@@ -74,6 +74,7 @@ public static class SiloProgram
         await output.WriteLineAsync($"  gateway  {advertised}:{s.GatewayPort}");
         await output.WriteLineAsync($"  gRPC     {s.GrpcUrl} (listening on {s.GrpcAddress}:{s.GrpcPort}, {(s.Certificate is null ? "no TLS, HTTP/2 only" : "TLS")})");
         await output.WriteLineAsync($"  runs     {s.RunsRoot}");
+        await output.WriteLineAsync($"  data     {s.DataRoots.Describe()} (submitted jobs read data only there)");
         await output.WriteLineAsync(s.Authentication.Tokens is { } tokens
             ? $"  auth     bearer tokens: {tokens.Count} tokens, {tokens.Tenants.Count} tenants"
             : "  auth     NONE (--insecure-dev): every call is tenant 'dev'; do not expose this silo");

@@ -32,7 +32,7 @@ public static class SiloServerHost
         builder.Configuration.AddConfiguration(settings.Configuration);
         ConfigureOrleans(builder, settings);
         ConfigureKestrel(builder, settings);
-        builder.Services.AddRnnApi(settings.Authentication, settings.Limits);
+        builder.Services.AddRnnApi(settings.Authentication, settings.Limits, settings.DataRoots);
         configure?.Invoke(builder);
 
         var app = builder.Build();

@@ -14,6 +14,7 @@ public static class SiloSettingNames
     public static readonly SiloSetting ClusterId = new("Silo:ClusterId", "--cluster-id", false, "cluster name: silos with the same Redis and cluster id form one cluster (default rnn)");
     public static readonly SiloSetting AdvertiseAddress = new("Silo:AdvertiseAddress", "--advertise-address", false, "IP other silos and clients reach this silo at (default: first non-loopback address; 127.0.0.1 for localhost clustering)");
     public static readonly SiloSetting RunsRoot = new("Silo:RunsRoot", "--runs", false, "folder of job run folders and checkpoints (default ./runs)");
+    public static readonly SiloSetting DataRoots = new("Silo:DataRoots", "--data-roots", false, "folders submitted jobs' data must lie under, separated by the OS path separator (':' on Linux); {tenant} is the caller's tenant (default ./data)");
     public static readonly SiloSetting TokensFile = new("Silo:TokensFile", "--tokens", false, "bearer tokens file: 'token tenant' per line, # comments");
     public static readonly SiloSetting TlsCertificate = new("Silo:TlsCertificate", "--tls-cert", false, "TLS certificate: PEM (with --tls-key) or .pfx");
     public static readonly SiloSetting TlsKey = new("Silo:TlsKey", "--tls-key", false, "PEM private key of --tls-cert");
@@ -22,6 +23,6 @@ public static class SiloSettingNames
 
     public static IReadOnlyList<SiloSetting> All { get; } =
     [
-        SiloPort, GatewayPort, GrpcPort, GrpcAddress, Clustering, Storage, Redis, RedisConnectSeconds, ClusterId, AdvertiseAddress, RunsRoot, TokensFile, TlsCertificate, TlsKey, TlsPassword, InsecureDev,
+        SiloPort, GatewayPort, GrpcPort, GrpcAddress, Clustering, Storage, Redis, RedisConnectSeconds, ClusterId, AdvertiseAddress, RunsRoot, DataRoots, TokensFile, TlsCertificate, TlsKey, TlsPassword, InsecureDev,
     ];
 }

@@ -49,10 +49,13 @@ public static class SiloSettingsLoader
         // Last of the checks: it may wait for Redis, and a typo elsewhere should not cost that wait.
         var cluster = ClusterSettingsLoader.Load(config);
         CheckPortsFree(grpcAddress, (SiloSettingNames.SiloPort, siloPort), (SiloSettingNames.GatewayPort, gatewayPort), (SiloSettingNames.GrpcPort, grpcPort));
+        var runsRoot = RunsRoot(config);
         return new SiloConfiguration
         {
             SiloPort = siloPort, GatewayPort = gatewayPort, GrpcPort = grpcPort, GrpcAddress = grpcAddress,
-            Cluster = cluster, RunsRoot = RunsRoot(config), Authentication = authentication, Limits = limits, Certificate = certificate, Configuration = config,
+            Cluster = cluster, RunsRoot = runsRoot, Authentication = authentication,
+            DataRoots = DataRoots(config, runsRoot, new[] { SiloSettingNames.TokensFile, SiloSettingNames.TlsCertificate, SiloSettingNames.TlsKey }
+                .Select(s => Text(config, s)).OfType<string>()), Limits = limits, Certificate = certificate, Configuration = config,
         };
     }
 
@@ -108,6 +111,27 @@ public static class SiloSettingsLoader
         {
             throw new SettingsException($"{SiloSettingNames.TokensFile}: {e.Message}");
         }
+    }
+
+    /// <summary>
+    /// The data roots as written, split on the OS path separator; relative ones against the working folder. The runs
+    /// folder, the tokens file and the TLS files are never readable as data, so a root may not be or lie inside the runs folder.
+    /// </summary>
+    private static DataRoots DataRoots(IConfiguration config, string runsRoot, IEnumerable<string> secretFiles)
+    {
+        var text = Text(config, SiloSettingNames.DataRoots) ?? "data";
+        var roots = text.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (roots.Length == 0)
+            throw new SettingsException($"{SiloSettingNames.DataRoots}: no folder given; name the folders jobs' data must lie under");
+        string[] reserved = [runsRoot, .. secretFiles.Select(Path.GetFullPath)];
+        var result = new DataRoots(roots, Environment.CurrentDirectory, reserved);
+        foreach (var root in roots)
+        {
+            var full = Path.GetFullPath(root.Replace(Api.DataRoots.TenantPlaceholder, "_", StringComparison.Ordinal));
+            if (Api.RealPath.IsWithin(Api.RealPath.Resolve(full), Api.RealPath.Resolve(runsRoot)))
+                throw new SettingsException($"{SiloSettingNames.DataRoots}: '{root}' lies inside the runs folder; keep training data apart from run folders");
+        }
+        return result;
     }
 
     private static string RunsRoot(IConfiguration config)

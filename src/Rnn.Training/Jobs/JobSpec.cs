@@ -51,6 +51,11 @@ public sealed record JobSpec
         }
 
         var wanted = Data.Kind == DataKinds.MnistRows ? "folder" : "file";
+        // A path that is there but the other kind is not "not found": say what it is.
+        if (tried.FirstOrDefault(p => Data.Kind == DataKinds.MnistRows ? File.Exists(p) : Directory.Exists(p)) is { } other)
+            throw new JobValidationException(Name, [new JobValidationError("data.path",
+                $"{Data.Kind} data path '{Data.Path}' is a {(wanted == "folder" ? "file" : "folder")} ({other}); {Data.Kind} data is " +
+                $"{(wanted == "folder" ? "a folder (train-images-idx3-ubyte, ...)" : "one file")}: fix data.path")]);
         var error = new JobValidationError(
             "data.path",
             $"{Data.Kind} data {wanted} '{Data.Path}' not found; looked in {string.Join(", ", tried)}; " +

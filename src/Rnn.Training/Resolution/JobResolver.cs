@@ -16,7 +16,8 @@ namespace Rnn.Training.Resolution;
 /// </summary>
 public static class JobResolver
 {
-    /// <exception cref="JobValidationException">The data is not where the job says, or cannot fill one batch.</exception>
+    /// <exception cref="JobValidationException">The data is not where the job says, is the wrong kind of path, is too
+    /// short for the split and window, or cannot fill one batch.</exception>
     /// <exception cref="DataFormatException">The data file is malformed (the message names the file).</exception>
     public static ResolvedJob Resolve(JobSpec spec, string? jobFileDirectory)
     {
@@ -25,7 +26,15 @@ public static class JobResolver
         var data = DataKinds.IsSequenceKind(spec.Data.Kind)
             ? SequenceJobChecks.ResolveFiles(spec, dataPath, jobFileDirectory)
             : spec.Data with { Path = dataPath };
-        var shape = DataKinds.IsSequenceKind(data.Kind) ? SequenceDataLoader.Shape(data, spec.Seed) : DataShapeProbe.Read(data, dataPath);
+        DataShape shape;
+        try
+        {
+            shape = DataKinds.IsSequenceKind(data.Kind) ? SequenceDataLoader.Shape(data, spec.Seed) : DataShapeProbe.Read(data, dataPath);
+        }
+        catch (DataSplitException e)
+        {
+            throw new JobValidationException(spec.Name, [new JobValidationError(e.Field, e.Message)]);
+        }
         var resolved = spec with { Data = data };
         if (shape.TokenInput && spec.Data.Kind == DataKinds.Text) resolved = resolved.WithVocabularySize(shape.InputSize);
         if (DataKinds.IsSequenceKind(spec.Data.Kind)) resolved = SequenceJobChecks.FitModel(resolved, shape);

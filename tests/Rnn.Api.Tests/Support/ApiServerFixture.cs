@@ -38,7 +38,7 @@ public sealed class ApiServerFixture : IAsyncLifetime
         var output = new StringWriter();
         _silo = await SiloProgram.StartAsync(
             ["--silo-port", $"{ports[0]}", "--gateway-port", $"{ports[1]}", "--grpc-port", $"{ports[2]}", "--grpc-address", "127.0.0.1",
-             "--runs", RunsRoot, "--tokens", tokens],
+             "--runs", RunsRoot, "--tokens", tokens, "--data-roots", Path.Combine(RepositoryPaths.Root, "data")],
             output,
             new Dictionary<string, string?>
             {

@@ -15,7 +15,7 @@ internal static class TestSilo
         string[] args =
         [
             "--silo-port", $"{ports[0]}", "--gateway-port", $"{ports[1]}", "--grpc-port", $"{ports[2]}", "--grpc-address", "127.0.0.1",
-            "--runs", runsRoot, "--tokens", tokens, .. extraArgs,
+            "--runs", runsRoot, "--tokens", tokens, "--data-roots", Path.Combine(RepositoryPaths.Root, "data"), .. extraArgs,
         ];
         return await SiloProgram.StartAsync(args, new StringWriter(), configure: builder => builder.Logging.SetMinimumLevel(LogLevel.Warning));
     }

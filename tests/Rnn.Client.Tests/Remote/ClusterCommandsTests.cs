@@ -132,6 +132,21 @@ public sealed class ClusterCommandsTests(ClusterFixture cluster) : IDisposable
     }
 
     [Fact]
+    public async Task AJobFileOverTheSilosMessageLimitExitsEightNamingTheLimitAndTheSize()
+    {
+        // Valid JSON padded with white space past the silo's gRPC receive limit (MaxJobFileBytes 65536 + 64 KiB):
+        // gRPC refuses it before the silo's own size check.
+        var text = RemoteJobs.Mnist("cli-huge", steps: 2).ToJsonString().Insert(1, new string(' ', 200_000));
+        var jobFile = _folder.WriteText("huge.json", text);
+
+        var run = await Rnn("submit", jobFile);
+
+        Assert.Equal(ExitCodes.LimitExceeded, run.ExitCode);
+        Assert.Contains($"the job file is {System.Text.Encoding.UTF8.GetByteCount(text)} bytes", run.Error, StringComparison.Ordinal);
+        Assert.Contains("Api:Limits:MaxJobFileBytes", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task GenerateIsDeterministicForASeed()
     {
         var job = RemoteJobs.Text("cli-text", steps: 4);

@@ -30,7 +30,7 @@ public sealed class ClusterFixture : IAsyncLifetime
         var ports = FreePorts.Take(3);
         _silo = await SiloProgram.StartAsync(
             ["--silo-port", $"{ports[0]}", "--gateway-port", $"{ports[1]}", "--grpc-port", $"{ports[2]}", "--grpc-address", "127.0.0.1",
-             "--runs", RunsRoot, "--tokens", tokens],
+             "--runs", RunsRoot, "--tokens", tokens, "--data-roots", System.IO.Path.Combine(RepositoryRoot.Path, "data")],
             TextWriter.Null,
             configure: builder => builder.Logging.SetMinimumLevel(LogLevel.Warning));
     }

@@ -32,7 +32,7 @@ public sealed class ScrapedSiloFixture : IAsyncLifetime
         var ports = FreePorts.Take(4);
         _silo = await SiloProgram.StartAsync(
             ["--silo-port", $"{ports[0]}", "--gateway-port", $"{ports[1]}", "--grpc-port", $"{ports[2]}", "--grpc-address", "127.0.0.1",
-             "--runs", Path.Combine(_folder, "runs"), "--tokens", tokens],
+             "--runs", Path.Combine(_folder, "runs"), "--tokens", tokens, "--data-roots", Path.Combine(RepositoryPaths.Root, "data")],
             TextWriter.Null,
             new Dictionary<string, string?>
             {

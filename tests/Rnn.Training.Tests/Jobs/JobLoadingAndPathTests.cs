@@ -97,6 +97,21 @@ public sealed class JobLoadingAndPathTests : IDisposable
     }
 
     [Fact]
+    public void A_data_path_of_the_wrong_kind_says_so_instead_of_not_found()
+    {
+        var file = Path.Combine(_scratch, "images.csv");
+        File.WriteAllText(file, "not a folder");
+        var spec = JobJson.ParseValid(JobJson.Mnist());
+        spec = spec with { Data = spec.Data with { Path = file } };
+
+        var ex = Assert.Throws<JobValidationException>(() => spec.ResolveDataPath(null));
+
+        Assert.Equal("data.path", ex.Errors.Single().Field);
+        Assert.Equal($"mnist-rows data path '{file}' is a file ({file}); mnist-rows data is a folder (train-images-idx3-ubyte, ...): fix data.path",
+            ex.Errors.Single().Message);
+    }
+
+    [Fact]
     public void Data_that_cannot_be_found_lists_every_place_tried()
     {
         var jobFolder = Directory.CreateDirectory(Path.Combine(_scratch, "a")).FullName;

@@ -84,6 +84,9 @@ log "silo up: gRPC 127.0.0.1:$grpc_port"
 export PYTHONPATH=$repo/clients/python/src RNN_ENDPOINT=127.0.0.1:$grpc_port RNN_TOKEN=$token RNN_DATA=$repo/data/mnist
 "$python" "$repo/clients/python/tests/test_silo.py"
 if [[ -n ${LAG_JOB:-} ]]; then
-  "$python" "$repo/clients/python/tools/watch_lag.py" --endpoint "$RNN_ENDPOINT" --token "$token" ${LAG_CSV:+--csv "$LAG_CSV"} "$LAG_JOB"
+  # The silo's data root is $repo/data: the example's "data/..." path is given relative to it.
+  "$python" -c 'import json, sys; j = json.load(open(sys.argv[1])); p = j["data"]["path"]
+j["data"]["path"] = p[len("data/"):] if p.startswith("data/") else p; json.dump(j, open(sys.argv[2], "w"))' "$LAG_JOB" "$work/lag-job.json"
+  "$python" "$repo/clients/python/tools/watch_lag.py" --endpoint "$RNN_ENDPOINT" --token "$token" ${LAG_CSV:+--csv "$LAG_CSV"} "$work/lag-job.json"
 fi
 log "OK in $((SECONDS - started))s"

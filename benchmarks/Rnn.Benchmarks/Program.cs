@@ -2,7 +2,6 @@ using BenchmarkDotNet.Running;
 using Rnn.Benchmarks;
 using Rnn.Harness.Benchmarks;
 using Rnn.Training.Steps;
-using Rnn.Training.SingleProcess;
 
 // `quick [threads...]` prints GFLOP/s from GemmThroughput without BenchmarkDotNet (`openblas [threads...]` the same
 // shapes through Debian's libopenblas.so.0 when installed), `scaling` what a second core adds, `trainer JOB.json

@@ -3,7 +3,6 @@ using Rnn.Contracts;
 using Rnn.Contracts.Grains;
 using Rnn.Contracts.Messages;
 using Rnn.Training.Steps;
-using Rnn.Training.SingleProcess;
 
 namespace Rnn.Silo.Tests;
 

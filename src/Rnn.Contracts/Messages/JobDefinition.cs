@@ -22,14 +22,4 @@ public sealed record JobDefinition(
 
     /// <summary>The backend the shards run (cpu, ilgpu-cpu or cuda), resolved once at submission and kept in run.json.</summary>
     [Id(4)] public string Backend { get; init; } = "cpu";
-
-    /// <summary>
-    /// Two definitions are the same run's when id, run, generation, backend and the resolved job's content hash agree.
-    /// (The resolved job's lists compare by reference, and a deserialised copy is a new object on every call.)
-    /// </summary>
-    public bool Equals(JobDefinition? other) =>
-        other is not null && JobId == other.JobId && RunId == other.RunId && Generation == other.Generation &&
-        Backend == other.Backend && Job.ContentHash == other.Job.ContentHash;
-
-    public override int GetHashCode() => HashCode.Combine(JobId, RunId, Generation, Backend, Job.ContentHash);
 }

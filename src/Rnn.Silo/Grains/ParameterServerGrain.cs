@@ -8,7 +8,6 @@ using Rnn.Silo.Placement;
 using Rnn.Silo.Recovery;
 using Rnn.Silo.Telemetry;
 using Rnn.Training.Steps;
-using Rnn.Training.SingleProcess;
 
 namespace Rnn.Silo.Grains;
 

@@ -2,7 +2,6 @@ using Rnn.Kernels.Compute;
 using Rnn.Training.Jobs;
 using Rnn.Kernels.Tensors;
 using Rnn.Training.Steps;
-using Rnn.Training.SingleProcess;
 
 namespace Rnn.Silo.Jobs;
 

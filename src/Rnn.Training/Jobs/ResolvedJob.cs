@@ -57,4 +57,13 @@ public sealed record ResolvedJob
 
     [JsonIgnore]
     public int ShardBatch => Spec.Training.BatchSize / Spec.Training.Shards;
+
+    /// <summary>
+    /// Two resolved jobs are the same job when their content hashes agree: the hash covers every field, and the
+    /// spec's lists would otherwise compare by reference (a copy deserialised on another silo never equals the
+    /// original), so record equality of anything holding a job (e.g. a grain's job definition) would fail.
+    /// </summary>
+    public bool Equals(ResolvedJob? other) => other is not null && ContentHash == other.ContentHash;
+
+    public override int GetHashCode() => ContentHash.GetHashCode(StringComparison.Ordinal);
 }

@@ -36,11 +36,11 @@ public class PackedBidirectionalGradientCheckTests
         using var stack = new CpuRecurrentStackExecutor(layers);
         var d = bidirectional ? 2 : 1;
         var states = layers[0].StateCount * layers.Count * batch * hidden;
-        var p = Fill(random, layout.TotalLength, 0.5f);
-        var x = Fill(random, steps * batch * input, 1f);
-        var s0 = Fill(random, states, 0.8f);
-        var gy = Fill(random, steps * batch * d * hidden, 1f);
-        var gs = Fill(random, states, 1f);
+        var p = FiniteDifference.Fill(random, layout.TotalLength, 0.5f);
+        var x = FiniteDifference.Fill(random, steps * batch * input, 1f);
+        var s0 = FiniteDifference.Fill(random, states, 0.8f);
+        var gy = FiniteDifference.Fill(random, steps * batch * d * hidden, 1f);
+        var gs = FiniteDifference.Fill(random, states, 1f);
 
         double Loss()
         {
@@ -58,40 +58,14 @@ public class PackedBidirectionalGradientCheckTests
         var ds0 = new float[states];
         var dp = new float[p.Length];
         stack.Backward(p, gy, gs, dx, ds0, dp);
-        AssertMatches("parameters", p, dp, Loss);
-        AssertMatches("x", x, dx, Loss);
-        AssertMatches("state0", s0, ds0, Loss);
+        FiniteDifference.AssertMatches("parameters", p, dp, Loss);
+        FiniteDifference.AssertMatches("x", x, dx, Loss);
+        FiniteDifference.AssertMatches("state0", s0, ds0, Loss);
         if (!withLengths) return;
         // Past each length the input takes no part: zero gradient there.
         for (var t = 0; t < steps; t++)
             for (var b = 0; b < batch; b++)
                 if (t >= lengths[b])
                     for (var j = 0; j < input; j++) Assert.Equal(0f, dx[(t * batch + b) * input + j]);
-    }
-
-    /// <summary>Central differences in float32 inputs with the loss summed in double.</summary>
-    internal static void AssertMatches(string what, float[] values, float[] analytic, Func<double> loss)
-    {
-        const float h = 1e-2f;
-        for (var i = 0; i < values.Length; i++)
-        {
-            var saved = values[i];
-            values[i] = saved + h;
-            var plus = loss();
-            values[i] = saved - h;
-            var minus = loss();
-            values[i] = saved;
-            var numeric = (plus - minus) / (2 * h);
-            var error = Math.Abs(numeric - analytic[i]);
-            Assert.True(error <= 2e-3 + 2e-2 * Math.Abs(numeric),
-                $"d{what}[{i}]: analytic {analytic[i]:G6}, finite difference {numeric:G6}");
-        }
-    }
-
-    internal static float[] Fill(DeterministicRandom random, int n, float scale)
-    {
-        var v = new float[n];
-        for (var i = 0; i < n; i++) v[i] = (2f * random.NextFloat() - 1f) * scale;
-        return v;
     }
 }

@@ -37,12 +37,12 @@ public class PackedSequenceTests
         using var compute = new CpuCompute(threads);
         var (layers, layout) = Stack(cell, bidirectional, input, hidden, depth, compute);
         var d = bidirectional ? 2 : 1;
-        var p = Fill(random, layout.TotalLength);
+        var p = FiniteDifference.Fill(random, layout.TotalLength);
         var states = layers[0].StateCount * depth * d;
-        var x = Fill(random, steps * batch * input);
-        var s0 = Fill(random, states * batch * hidden);
-        var gy = Fill(random, steps * batch * d * hidden);
-        var gs = Fill(random, states * batch * hidden);
+        var x = FiniteDifference.Fill(random, steps * batch * input);
+        var s0 = FiniteDifference.Fill(random, states * batch * hidden);
+        var gy = FiniteDifference.Fill(random, steps * batch * d * hidden);
+        var gs = FiniteDifference.Fill(random, states * batch * hidden);
         for (var t = 0; t < steps; t++)
             for (var b = 0; b < batch; b++)
                 if (t >= lengths[b]) Array.Clear(gy, (t * batch + b) * d * hidden, d * hidden);
@@ -106,12 +106,5 @@ public class PackedSequenceTests
                 var actual = batched[(t * batch + b) * width + j];
                 Assert.True(Math.Abs(expected - actual) <= 1e-5f, $"{what}[t={t}, b={b}, {j}]: {actual} packed, {expected} alone");
             }
-    }
-
-    private static float[] Fill(DeterministicRandom random, int n)
-    {
-        var v = new float[n];
-        for (var i = 0; i < n; i++) v[i] = 2f * random.NextFloat() - 1f;
-        return v;
     }
 }

@@ -52,10 +52,10 @@ public class BidirectionalModelTests
         var random = new DeterministicRandom(5);
         var p = new float[model.Layout.TotalLength];
         model.Initialize(p, 3);
-        var x = PackedBidirectionalGradientCheckTests.Fill(random, steps * batch * input, 1f);
+        var x = FiniteDifference.Fill(random, steps * batch * input, 1f);
         int[] lengths = [2, 4, 1];
         var rows = sequenceOutput ? steps * batch : batch;
-        var weights = PackedBidirectionalGradientCheckTests.Fill(random, rows * 2, 1f);
+        var weights = FiniteDifference.Fill(random, rows * 2, 1f);
         double Loss()
         {
             var output = model.Forward(p, x, default, steps, batch, null, false, 0, lengths);
@@ -66,7 +66,7 @@ public class BidirectionalModelTests
         Loss();
         var dp = new float[p.Length];
         model.Backward(p, weights, dp);
-        PackedBidirectionalGradientCheckTests.AssertMatches("parameters", p, dp, Loss);
+        FiniteDifference.AssertMatches("parameters", p, dp, Loss);
     }
 
     [Fact]
@@ -78,7 +78,7 @@ public class BidirectionalModelTests
         var model = new SequentialModel(input, false, compute).AddRecurrent(RecurrentCell.Gru, 3, false).AddDense(2);
         var p = new float[model.Layout.TotalLength];
         model.Initialize(p, 1);
-        var x = PackedBidirectionalGradientCheckTests.Fill(new DeterministicRandom(2), steps * batch * input, 1f);
+        var x = FiniteDifference.Fill(new DeterministicRandom(2), steps * batch * input, 1f);
         int[] lengths = [3, 5, 1];
         var batched = model.Forward(p, x, default, steps, batch, null, false, 0, lengths).ToArray();
         for (var b = 0; b < batch; b++)
@@ -100,7 +100,7 @@ public class BidirectionalModelTests
             .AddRecurrent(RecurrentCell.Gru, 4, false, bidirectional: true, BidirectionalMerge.Sum).AddDense(3);
         var p = new float[model.Layout.TotalLength];
         model.Initialize(p, 1);
-        var x = PackedBidirectionalGradientCheckTests.Fill(new DeterministicRandom(3), steps * batch * input, 1f);
+        var x = FiniteDifference.Fill(new DeterministicRandom(3), steps * batch * input, 1f);
         var lengths = Enumerable.Range(0, batch).Select(b => 1 + b % steps).ToArray();
         var dOutput = new float[batch * 3];
         var gradients = new float[p.Length];

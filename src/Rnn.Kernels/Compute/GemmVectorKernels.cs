@@ -208,6 +208,97 @@ internal static unsafe class GemmVectorKernels
         if (mr > 5) Store(c + 5 * ldc, overwrite, c5);
     }
 
+    /// <summary>
+    /// Twenty-four rows (four six-row panels <paramref name="a"/>, <paramref name="panelStride"/> apart) × the first
+    /// four of sixteen lane columns. Each vector holds two rows' four lanes interleaved: a pair of A values broadcast
+    /// as one double (a[2j], a[2j+1], a[2j], ...) times the four B lanes each doubled (b0, b0, b1, b1, ...), so twelve
+    /// chains cover the 24 rows at half the multiply-adds of <see cref="Tile12x8{T}"/> twice; the store splits the
+    /// pairs back into rows. Each element is the same chain as in the 16-lane tiles, so the same bits.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Tile24x4<T>(int kc, float* a, nint panelStride, float* b, float* c, nint ldc, bool overwrite)
+        where T : struct, IMultiplyAdd
+    {
+        Vector256<float> c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default;
+        Vector256<float> c6 = default, c7 = default, c8 = default, c9 = default, c10 = default, c11 = default;
+        var doubled = Vector256.Create(0, 0, 1, 1, 2, 2, 3, 3);
+        float* a1 = a + panelStride, a2 = a + 2 * panelStride, a3 = a + 3 * panelStride;
+        for (var p = 0; p < kc; p++, a += MR, a1 += MR, a2 += MR, a3 += MR, b += NR)
+        {
+            var bv = Avx2.PermuteVar8x32(Avx.LoadAlignedVector256(b), doubled);
+            c0 = T.MultiplyAdd(Pair(a), bv, c0);
+            c1 = T.MultiplyAdd(Pair(a + 2), bv, c1);
+            c2 = T.MultiplyAdd(Pair(a + 4), bv, c2);
+            c3 = T.MultiplyAdd(Pair(a1), bv, c3);
+            c4 = T.MultiplyAdd(Pair(a1 + 2), bv, c4);
+            c5 = T.MultiplyAdd(Pair(a1 + 4), bv, c5);
+            c6 = T.MultiplyAdd(Pair(a2), bv, c6);
+            c7 = T.MultiplyAdd(Pair(a2 + 2), bv, c7);
+            c8 = T.MultiplyAdd(Pair(a2 + 4), bv, c8);
+            c9 = T.MultiplyAdd(Pair(a3), bv, c9);
+            c10 = T.MultiplyAdd(Pair(a3 + 2), bv, c10);
+            c11 = T.MultiplyAdd(Pair(a3 + 4), bv, c11);
+        }
+        StorePairs(c, ldc, overwrite, c0);
+        StorePairs(c + 2 * ldc, ldc, overwrite, c1);
+        StorePairs(c + 4 * ldc, ldc, overwrite, c2);
+        StorePairs(c + 6 * ldc, ldc, overwrite, c3);
+        StorePairs(c + 8 * ldc, ldc, overwrite, c4);
+        StorePairs(c + 10 * ldc, ldc, overwrite, c5);
+        StorePairs(c + 12 * ldc, ldc, overwrite, c6);
+        StorePairs(c + 14 * ldc, ldc, overwrite, c7);
+        StorePairs(c + 16 * ldc, ldc, overwrite, c8);
+        StorePairs(c + 18 * ldc, ldc, overwrite, c9);
+        StorePairs(c + 20 * ldc, ldc, overwrite, c10);
+        StorePairs(c + 22 * ldc, ldc, overwrite, c11);
+    }
+
+    /// <summary><see cref="Tile24x4{T}"/> for one six-row panel, of which the first <paramref name="mr"/> rows are stored.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Tile6x4<T>(int kc, float* a, float* b, float* c, nint ldc, int mr, bool overwrite)
+        where T : struct, IMultiplyAdd
+    {
+        Vector256<float> c0 = default, c1 = default, c2 = default;
+        var doubled = Vector256.Create(0, 0, 1, 1, 2, 2, 3, 3);
+        for (var p = 0; p < kc; p++, a += MR, b += NR)
+        {
+            var bv = Avx2.PermuteVar8x32(Avx.LoadAlignedVector256(b), doubled);
+            c0 = T.MultiplyAdd(Pair(a), bv, c0);
+            c1 = T.MultiplyAdd(Pair(a + 2), bv, c1);
+            c2 = T.MultiplyAdd(Pair(a + 4), bv, c2);
+        }
+        var scratch = stackalloc float[MR * 4];
+        StorePairs(scratch, 4, overwrite: true, c0);
+        StorePairs(scratch + 8, 4, overwrite: true, c1);
+        StorePairs(scratch + 16, 4, overwrite: true, c2);
+        for (var i = 0; i < mr; i++)
+            for (var j = 0; j < 4; j++)
+                c[i * ldc + j] = overwrite ? scratch[i * 4 + j] : c[i * ldc + j] + scratch[i * 4 + j];
+    }
+
+    /// <summary>(a[0], a[1]) repeated four times: one 8-byte broadcast.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> Pair(float* a) => Avx.BroadcastScalarToVector256((double*)a).AsSingle();
+
+    /// <summary>
+    /// Rows <paramref name="c"/> and c + ldc, four lanes each, from a pair-interleaved vector (row 0 in the even
+    /// elements, row 1 in the odd ones).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StorePairs(float* c, nint ldc, bool overwrite, Vector256<float> v)
+    {
+        var rows = Avx2.PermuteVar8x32(v, Vector256.Create(0, 2, 4, 6, 1, 3, 5, 7));
+        var first = rows.GetLower();
+        var second = rows.GetUpper();
+        if (!overwrite)
+        {
+            first = Sse.Add(Sse.LoadVector128(c), first);
+            second = Sse.Add(Sse.LoadVector128(c + ldc), second);
+        }
+        Sse.Store(c, first);
+        Sse.Store(c + ldc, second);
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Store(float* row, bool overwrite, Vector256<float> v)
     {

@@ -201,7 +201,8 @@ public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, 
             }
             else
             {
-                // The first 8 lanes of each unit; lanes 8..15 keep what they held and are never read.
+                // The first 8 lanes of each unit (the product wrote 4 or 8 of them): the lanes past the product's
+                // hold stale finite values that never leave the piece.
                 for (var at = 0; at < unitSize; at += Lanes) ActivateCellLanes(gates, unitSize, at, cPrev, cNext, tanhC, hNext);
             }
             FromLanes(hNext, active, hs, Rows(_y, t * bh + b0 * hs, active, hs), hs);
@@ -220,10 +221,14 @@ public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, 
     /// <summary>Rows of the piece from <paramref name="b0"/> still running at step t: a prefix of its rows.</summary>
     private int RunningRows(int t, int b0, int rows) => Math.Clamp(Packed.Active(t) - b0, 0, rows);
 
-    /// <summary>Lanes a packed piece's step computes: the first 8 once at most 8 of its samples run, else all 16.</summary>
-    private int StepLanes(int running) => running <= HalfLanes && !Packed.IsFull ? HalfLanes : Lanes;
+    /// <summary>
+    /// Lanes whose product a packed piece's step computes: the first 4 or 8 once no more of its samples run, else all
+    /// 16 (the running samples are the first lanes). The gate math then runs on the first 8.
+    /// </summary>
+    private int StepLanes(int running) =>
+        Packed.IsFull || running > HalfLanes ? Lanes : running > QuarterLanes ? HalfLanes : QuarterLanes;
 
-    private const int HalfLanes = Lanes / 2;
+    private const int HalfLanes = Lanes / 2, QuarterLanes = Lanes / 4;
 
     /// <summary>16-step depth blocks of the weight-gradient GEMM for a window of T steps.</summary>
     private static int DepthBlocks(int steps) => (steps + Lanes - 1) / Lanes;

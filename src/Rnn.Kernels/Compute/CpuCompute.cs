@@ -253,11 +253,11 @@ public sealed unsafe class CpuCompute : IDisposable
     }
 
     /// <summary>
-    /// <see cref="MultiplyLanes(PackedPanels, int, float*, float*)"/> for the first <paramref name="lanes"/> (4, 8 or
-    /// 16) lanes of the blocks only: the other lanes of B are not read (beyond the first 8) and those of C not written.
-    /// Each element is the same chain as in the 16-lane product, so the same bits, on Vector256 tiles at about the
-    /// same cost per lane where a Vector512 FMA costs two Vector256 ones (four lanes run two rows to a vector). The
-    /// scalar kernel runs all 16 lanes, and a CPU without AVX2 8 lanes for 4.
+    /// <see cref="MultiplyLanes(PackedPanels, int, float*, float*)"/> for the first <paramref name="lanes"/> (4, 8, 12
+    /// or 16) lanes of the blocks only: the other lanes of C are not written (B's are read up to the next multiple of
+    /// 8 but unused). Each element is the same chain as in the 16-lane product, so the same bits, on Vector256 tiles
+    /// at about the same cost per lane where a Vector512 FMA costs two Vector256 ones (8-lane tiles, and 4-lane ones
+    /// that run two rows to a vector). The scalar kernel runs all 16 lanes, and a CPU without AVX2 8 lanes for 4.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal void MultiplyLanes(PackedPanels a, int rows, float* b, float* c, int lanes)
@@ -268,8 +268,7 @@ public sealed unsafe class CpuCompute : IDisposable
             MultiplyLanes(a, rows, b, c);
             return;
         }
-        if (lanes != Lanes / 2 && lanes != Lanes / 4) throw new ArgumentOutOfRangeException(nameof(lanes), lanes, "4, 8 or 16 lanes");
-        var quarter = lanes == Lanes / 4 && Avx2.IsSupported;
+        if (lanes <= 0 || lanes > Lanes || lanes % 4 != 0) throw new ArgumentOutOfRangeException(nameof(lanes), lanes, "4, 8, 12 or 16 lanes");
         int k = a.K, kcMax = GemmPlan.KC;
         if (rows > a.M) throw new ArgumentOutOfRangeException(nameof(rows), rows, $"op(A) has {a.M} rows");
         if (((nint)b & 31) != 0) throw new ArgumentException("the B block must be 32-byte aligned", nameof(b));
@@ -277,12 +276,19 @@ public sealed unsafe class CpuCompute : IDisposable
         for (var p0 = 0; p0 < k; p0 += kcMax)
         {
             var kc = Math.Min(kcMax, k - p0);
-            if (quarter)
-                GemmMicroKernel.RunQuarterPanels(_kernel, kc, panels + p0 * MR, (nint)MR * k, rows, b + (nint)p0 * Lanes, c,
-                    Lanes, overwrite: p0 == 0);
+            float* panel = panels + p0 * MR, block = b + (nint)p0 * Lanes;
+            // Lanes 0..7 on 8-lane tiles, then lanes 8..11 (or 0..3 alone) on 4-lane ones.
+            var first = 0;
+            if (lanes >= Lanes / 2)
+            {
+                GemmMicroKernel.RunHalfPanels(_kernel, kc, panel, (nint)MR * k, rows, block, c, Lanes, overwrite: p0 == 0);
+                first = Lanes / 2;
+            }
+            if (lanes % (Lanes / 2) == 0) continue;
+            if (Avx2.IsSupported)
+                GemmMicroKernel.RunQuarterPanels(_kernel, kc, panel, (nint)MR * k, rows, block + first, c + first, Lanes, overwrite: p0 == 0);
             else
-                GemmMicroKernel.RunHalfPanels(_kernel, kc, panels + p0 * MR, (nint)MR * k, rows, b + (nint)p0 * Lanes, c,
-                    Lanes, overwrite: p0 == 0);
+                GemmMicroKernel.RunHalfPanels(_kernel, kc, panel, (nint)MR * k, rows, block + first, c + first, Lanes, overwrite: p0 == 0);
         }
         GC.KeepAlive(a);
     }

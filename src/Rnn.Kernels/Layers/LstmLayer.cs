@@ -181,7 +181,7 @@ public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, 
         {
             var active = RunningRows(t, b0, rows);
             var lanes = StepLanes(active);
-            // gates_t [4H, 16] = W_joined · xh_t [JoinedWidth, 16] (its first 8 lanes once no more run)
+            // gates_t [4H, 16] = W_joined · xh_t [JoinedWidth, 16] (a packed window: the running lanes rounded up to 4)
             Compute.MultiplyLanes(Weights.Forward, gh, xhBase + (nint)t * xhSize, gatesBase + (nint)t * gateSize, lanes);
             var gates = gatesT.Slice(t * gateSize, gateSize);
             var cPrev = cT.Slice(t * unitSize, unitSize);
@@ -189,7 +189,7 @@ public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, 
             var tanhC = tanhCT.Slice(t * unitSize, unitSize);
             // h_t goes straight into the next step's joined inputs.
             var hNext = t + 1 < steps ? xhT.Slice((t + 1) * xhSize, unitSize) : hLastT;
-            if (lanes == Lanes)
+            if (lanes > HalfLanes)
             {
                 // One activation per pass keeps its constants in registers (all five at once spilled); same bits per element.
                 SigmoidInPlace(gates[..(2 * unitSize)]);
@@ -201,8 +201,8 @@ public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, 
             }
             else
             {
-                // The first 8 lanes of each unit (the product wrote 4 or 8 of them): the lanes past the product's
-                // hold stale finite values that never leave the piece.
+                // The first 8 lanes of each unit (the product wrote 4 or 8 of them): lanes past the product's hold
+                // stale finite values that never leave the piece, as do lanes 12..15 after a 12-lane product.
                 for (var at = 0; at < unitSize; at += Lanes) ActivateCellLanes(gates, unitSize, at, cPrev, cNext, tanhC, hNext);
             }
             FromLanes(hNext, active, hs, Rows(_y, t * bh + b0 * hs, active, hs), hs);
@@ -222,13 +222,12 @@ public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, 
     private int RunningRows(int t, int b0, int rows) => Math.Clamp(Packed.Active(t) - b0, 0, rows);
 
     /// <summary>
-    /// Lanes whose product a packed piece's step computes: the first 4 or 8 once no more of its samples run, else all
-    /// 16 (the running samples are the first lanes). The gate math then runs on the first 8.
+    /// Lanes whose product a packed piece's step computes: its running samples (the first lanes) rounded up to a
+    /// multiple of 4. The gate math then runs on the first 8 or all 16.
     /// </summary>
-    private int StepLanes(int running) =>
-        Packed.IsFull || running > HalfLanes ? Lanes : running > QuarterLanes ? HalfLanes : QuarterLanes;
+    private int StepLanes(int running) => Packed.IsFull ? Lanes : (running + 3) / 4 * 4;
 
-    private const int HalfLanes = Lanes / 2, QuarterLanes = Lanes / 4;
+    private const int HalfLanes = Lanes / 2;
 
     /// <summary>16-step depth blocks of the weight-gradient GEMM for a window of T steps.</summary>
     private static int DepthBlocks(int steps) => (steps + Lanes - 1) / Lanes;
@@ -357,11 +356,12 @@ public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, 
             var cPrev = cT.Slice(t * unitSize, unitSize);
             var tanhC = tanhCT.Slice(t * unitSize, unitSize);
             var dG = gateGradients.Span.Slice(t * gateSize, gateSize);
-            // As forward, the first 8 lanes only once no more run (lanes 8..15 of dG, dh and dc then hold stale values
-            // that are never read: a sample's dh and dc are set from the final state's gradient at its last step).
+            // As forward, only the running lanes rounded up to 4 (and the gate math on the first 8 or all 16): the
+            // other lanes of dG, dh and dc hold stale values that are never read, a sample's dh and dc being set from
+            // the final state's gradient at its last step.
             var lanes = StepLanes(active);
             var at = 0;
-            if (lanes == Lanes)
+            if (lanes > HalfLanes)
             {
                 if (Use512) for (; at < unitSize; at += Width512) GateMath512.LstmBackward(gates, unitSize, at, dG, dxh, dyT, tanhC, cPrev, dc);
                 for (; at < unitSize; at += Width) BackwardLanes(gates, unitSize, at, dG, dxh, dyT, tanhC, cPrev, dc);

@@ -99,7 +99,7 @@ public unsafe class PackedPanelsTests
     [InlineData(13, 5, 7)]  // partial last panel
     public void NarrowLaneProductHasTheBitsOfTheSixteenLaneOne(int m, int k, int seed = 0)
     {
-        // A packed LSTM step once at most 8 (or 4) of a piece's samples run: the first lanes only, other lanes of C
+        // A packed LSTM step computes only its running lanes rounded up to 4: the first lanes only, other lanes of C
         // untouched, each element the bits of the 16-lane product.
         var a = GemmTestData.Random(91 + (ulong)seed, m * k);
         var block = AlignedFloats.Grow(null, k * Lanes);
@@ -110,7 +110,7 @@ public unsafe class PackedPanelsTests
             var panels = compute.PackPanels(false, m, k, a);
             var all = new float[m * Lanes];
             fixed (float* pc = all) compute.MultiplyLanes(panels, m, block.Pointer, pc);
-            foreach (var lanes in new[] { 4, 8, 16 })
+            foreach (var lanes in new[] { 4, 8, 12, 16 })
             {
                 var c = new float[m * Lanes];
                 Array.Fill(c, 42f);

@@ -21,9 +21,16 @@ namespace Rnn.Kernels.Layers;
 /// Backward's Wᵀ·dG_t yields dh_{t-1} (and dx_t when wanted) the same way, and each piece's weight gradient dGᵀ·XH
 /// over its T·16 lanes is one GEMM on operands written straight into panel layout, while they are still in cache.
 /// Lanes past a short last piece carry zeros (and finite values derived from them) and never leave the piece.
-/// With per-sample lengths (sorted longest first) a piece runs only as many steps as its first sample; the lanes of
-/// samples that have ended keep computing finite values that never leave the piece: their outputs are written as
-/// zeros, their final state is taken at their own last step, and backward zeroes their gate gradients.
+/// With per-sample lengths (sorted longest first) a piece runs only as many steps as its first sample, and the samples
+/// still running at a step are its first lanes: the step's products (forward and backward) take only those lanes
+/// rounded up to 4 (Vector256 tiles of 8 lanes and of 4 lanes, two rows to a vector, at the cost per lane of the
+/// 16-lane Vector512 tile where that costs two Vector256 FMAs, as on Zen 4), the gate math the first 8 or all 16, and
+/// the weight-gradient GEMM exactly the running lanes of each step. So a packed window costs about Σ_t 4·⌈running/4⌉
+/// lane-steps per piece in its step products and Σ lengths in its weight gradient, instead of 16 per piece-step. Every
+/// element keeps the chain of operations it had on 16 lanes, so the bits are those of the 16-lane computation. The
+/// lanes of samples that have ended hold finite values that never leave the piece: their outputs are written as
+/// zeros, their final state is taken at their own last step, backward zeroes their gate gradients and sets a sample's
+/// dh and dc from the final state's gradient at its last step.
 /// </remarks>
 public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, int hiddenSize, CpuCompute compute,
     bool reverse = false)

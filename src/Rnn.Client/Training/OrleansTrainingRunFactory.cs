@@ -1,5 +1,8 @@
 using Rnn.Client.Local;
 using Rnn.Contracts.Messages;
+using Rnn.Silo.Jobs;
+using Rnn.Training.Checkpoints;
+using Rnn.Training.Jobs;
 using Rnn.Training.Resolution;
 
 namespace Rnn.Client.Training;
@@ -13,8 +16,19 @@ internal sealed class OrleansTrainingRunFactory : ITrainingRunFactory
         // read from its headers), so a bad data file gets its own exit code and message before any silo starts; the
         // data itself is read by the silo that trains, once.
         var job = JobResolver.Resolve(request.Job, request.JobFileDirectory);
+        long startStep = 0;
+        if (request.Resume)
+        {
+            // The job grain decides; asking the same first refuses at once, before any silo starts.
+            var folder = new RunFolder(request.RunFolder);
+            var refusals = RunResumption.Check(folder, job);
+            if (refusals.Count > 0)
+                throw new JobValidationException(job.Name,
+                    refusals.Select(e => new JobValidationError(e.Field, e.Message)).ToArray());
+            startStep = CheckpointStore.ReadStep(folder.CheckpointFolder) ?? 0;
+        }
         var cluster = await LocalCluster.StartAsync(request.Silos, request.Threads, request.RunsRoot, cancellation)
             .ConfigureAwait(false);
-        return new OrleansTrainingRun(cluster, request, new JobSubmission(job, request.JobFileText));
+        return new OrleansTrainingRun(cluster, request, new JobSubmission(job, request.JobFileText, request.Resume)) { StartStep = startStep };
     }
 }

@@ -37,9 +37,15 @@ public sealed record JobSpec
     /// <summary>
     /// <c>init_from</c>: a model folder or a model.safetensors whose weights the run starts from instead of the seeded
     /// initialisation (fine-tuning); null when the job starts from scratch. After resolution it is the full path of the
-    /// model file (<see cref="Rnn.Training.Resolution.InitWeights"/>).
+    /// model file (Resolution/InitWeights checks and hashes its weights).
     /// </summary>
     [Id(9)] public string? InitFrom { get; init; }
+
+    /// <summary>The job-file field of <see cref="InitFrom"/>.</summary>
+    public const string InitFromField = "init_from";
+
+    /// <summary>The file a model folder given as <c>init_from</c> stands for.</summary>
+    public const string InitFromModelFile = "model.safetensors";
 
     /// <summary>
     /// The full path of <c>data.path</c>. A relative path is tried against the current directory first, then against
@@ -140,11 +146,11 @@ public sealed record JobSpec
             if (tried.Contains(candidate, StringComparer.Ordinal)) continue;
             tried.Add(candidate);
             if (File.Exists(candidate)) return candidate;
-            var inFolder = System.IO.Path.Combine(candidate, Rnn.Training.Resolution.InitWeights.ModelFileName);
+            var inFolder = System.IO.Path.Combine(candidate, InitFromModelFile);
             if (Directory.Exists(candidate) && File.Exists(inFolder)) return inFolder;
         }
-        throw new JobValidationException(Name, [new JobValidationError(Rnn.Training.Resolution.InitWeights.Field,
-            $"no model '{given}' (a model folder holding {Rnn.Training.Resolution.InitWeights.ModelFileName}, or that file); " +
+        throw new JobValidationException(Name, [new JobValidationError(InitFromField,
+            $"no model '{given}' (a model folder holding {InitFromModelFile}, or that file); " +
             $"looked in {string.Join(", ", tried)}; fix the path")]);
     }
 

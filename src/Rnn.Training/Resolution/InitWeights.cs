@@ -16,9 +16,9 @@ namespace Rnn.Training.Resolution;
 /// </summary>
 public static class InitWeights
 {
-    public const string Field = "init_from";
+    public const string Field = JobSpec.InitFromField;
 
-    public const string ModelFileName = "model.safetensors";
+    public const string ModelFileName = JobSpec.InitFromModelFile;
 
     /// <summary>
     /// The resolved job with <c>init_from</c> made the model file's full path and its weights' hash recorded; the job

@@ -1,7 +1,6 @@
 using Rnn.Client.Local;
 using Rnn.Contracts.Messages;
-using Rnn.Silo.Jobs;
-using Rnn.Training.Checkpoints;
+using Rnn.Silo.Hosting;
 using Rnn.Training.Jobs;
 using Rnn.Training.Resolution;
 
@@ -20,12 +19,9 @@ internal sealed class OrleansTrainingRunFactory : ITrainingRunFactory
         if (request.Resume)
         {
             // The job grain decides; asking the same first refuses at once, before any silo starts.
-            var folder = new RunFolder(request.RunFolder);
-            var refusals = RunResumption.Check(folder, job);
+            (var refusals, startStep) = ResumeCheck.Of(request.RunsRoot, job);
             if (refusals.Count > 0)
-                throw new JobValidationException(job.Name,
-                    refusals.Select(e => new JobValidationError(e.Field, e.Message)).ToArray());
-            startStep = CheckpointStore.ReadStep(folder.CheckpointFolder) ?? 0;
+                throw new JobValidationException(job.Name, refusals.Select(e => new JobValidationError(e.Field, e.Message)).ToArray());
         }
         var cluster = await LocalCluster.StartAsync(request.Silos, request.Threads, request.RunsRoot, cancellation)
             .ConfigureAwait(false);

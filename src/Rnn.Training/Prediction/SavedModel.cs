@@ -55,7 +55,15 @@ public sealed class SavedModel
     public static JobSpec? JobFromMetadata(SafetensorsFile file, string modelPath)
     {
         ArgumentNullException.ThrowIfNull(file);
-        return file.Metadata.TryGetValue("resolved_job", out var json) ? ResolvedJobFile.Deserialize(json, modelPath + " (resolved_job metadata)").Spec : null;
+        if (!file.Metadata.TryGetValue("resolved_job", out var json)) return null;
+        try
+        {
+            return ResolvedJobFile.Deserialize(json, "its 'resolved_job' metadata").Spec;
+        }
+        catch (InvalidDataException e)
+        {
+            throw new DataFormatException(modelPath, e.Message, innerException: e);
+        }
     }
 
     public static SavedModel Load(string modelPath, SafetensorsFile file, JobSpec spec)

@@ -73,7 +73,7 @@ public sealed class SequencePredictionInput
         var k = kind.IsClass() ? 1 : outputSize;
         var read = data.Kind switch
         {
-            DataKinds.Numpy => ReadNumpy(model, path, kind, k),
+            DataKinds.Numpy => ReadNumpy(model, path, kind, k, limit),
             DataKinds.Table => ReadTable(model, path, kind),
             DataKinds.Series => ReadSeries(model, path, kind),
             DataKinds.TextColumn => ReadTextColumn(model, path),
@@ -123,7 +123,7 @@ public sealed class SequencePredictionInput
     private sealed record ReadResult(List<Sequence> Sequences, int Features, bool Tokens, bool VariableLength, int? Steps,
         bool HasTargets, IReadOnlyList<string>? ValueNames, int TargetColumns);
 
-    private static ReadResult ReadNumpy(SavedModel model, string path, SequenceTargetKind kind, int k)
+    private static ReadResult ReadNumpy(SavedModel model, string path, SequenceTargetKind kind, int k, int? limit)
     {
         var data = model.Spec.Data;
         var arrays = new List<NpyArray>();
@@ -147,7 +147,7 @@ public sealed class SequencePredictionInput
                 if (Beside(data.Lengths) is { } l) arrays.Add(lengths = NpyArray.Map(l));
                 if (Beside(data.Y) is { } t) arrays.Add(y = NpyArray.Map(t));
             }
-            return ReadArrays(model, x, y, lengths, kind, k);
+            return ReadArrays(model, x, y, lengths, kind, k, limit);
         }
         finally
         {
@@ -155,7 +155,7 @@ public sealed class SequencePredictionInput
         }
     }
 
-    private static ReadResult ReadArrays(SavedModel model, NpyArray x, NpyArray? y, NpyArray? lengths, SequenceTargetKind kind, int k)
+    private static ReadResult ReadArrays(SavedModel model, NpyArray x, NpyArray? y, NpyArray? lengths, SequenceTargetKind kind, int k, int? limit)
     {
         var tokens = x.Shape.Count == 2;
         if (x.Shape.Count is not (2 or 3) || (tokens && !x.Dtype.IsInteger))
@@ -181,12 +181,14 @@ public sealed class SequencePredictionInput
                 $"y has shape {y.Header.ShapeText}; the model predicts {(kind.IsClass() ? "a class" : $"{k} value(s)")} per {(perStep ? $"step ({steps} steps)" : "sample")}, so y needs {expected} per sample");
         var normalizer = tokens ? null : model.Normalizer("feature_normalizer", f);
 
-        var sequences = new List<Sequence>(n);
+        // Only the rows asked for are read (a large .npy stays mapped, not loaded).
+        var take = limit is { } l ? Math.Min(n, l) : n;
+        var sequences = new List<Sequence>(take);
         var row = new long[1];
         var xFloats = tokens ? [] : new float[steps * f];
         var xLongs = tokens ? new long[steps] : [];
         var yRow = new float[expected];
-        for (var i = 0; i < n; i++)
+        for (var i = 0; i < take; i++)
         {
             var length = steps;
             if (lengths is not null)

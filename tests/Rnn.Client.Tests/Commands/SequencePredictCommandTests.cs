@@ -136,6 +136,10 @@ public sealed class SequencePredictCommandTests : IDisposable
         Assert.Equal(withJob.Out, run.Out);
         // The data's own labels ride along when the target column is there.
         Assert.Equal("run", run.OutLines[1].Split(',')[3]);
+        // The saved job names the data file but none of the folders it was trained from.
+        var saved = SafetensorsFile.Read(Path.Combine(model, "model.safetensors")).Metadata["resolved_job"];
+        Assert.Contains("\"table.csv\"", saved, StringComparison.Ordinal);
+        Assert.DoesNotContain(Path.GetFileName(_folder.Path), saved, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -194,9 +198,7 @@ public sealed class SequencePredictCommandTests : IDisposable
         var first = lines[1].Split(',');
         Assert.Equal(["0", "2", "5"], first[..3]); // the window's first row is CSV line 2
         var sequences = setup.Sequences!;
-        var features = rows[..5].SelectMany(r => new[] { (float)r.Temp, (float)r.Wind }).ToArray();
         var scaled = rows[..5].SelectMany(r => new[] { (float)sequences.FeatureNormalizer!.Transform(0, r.Temp), (float)sequences.FeatureNormalizer.Transform(1, r.Wind) }).ToArray();
-        Assert.Equal(features.Length, scaled.Length);
         var expected = ForwardAlone(model, setup, scaled, [], 5);
         Assert.Equal(sequences.TargetNormalizer!.Inverse(0, expected[0]), Parse(first[3]), 4);
         Assert.Equal(sequences.TargetNormalizer.Inverse(0, expected[1]), Parse(first[4]), 4);

@@ -3,6 +3,8 @@ using System.IO.Compression;
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json.Nodes;
+using Parquet;
+using Parquet.Schema;
 using Rnn.Client.Tests.Support;
 using Rnn.Kernels.Compute;
 using Rnn.Training.Data.Numpy;
@@ -121,6 +123,36 @@ public sealed class SequencePredictCommandTests : IDisposable
             AssertClose(expected, cells[5..].Select(c => (float)Parse(c)).ToArray());
             Assert.Equal(new[] { "run", "sit", "walk" }[Array.IndexOf(expected, expected.Max())], cells[4]);
         }
+    }
+
+    [Fact]
+    public async Task AParquetTableGivesTheSamePredictionsAsTheSameRowsInCsv()
+    {
+        var (model, _) = TrainTable();
+        var csv = _folder.WriteText("same.csv", "id,t,a,b,activity\nu,0,0.25,1.5,sit\nu,1,-0.5,2,sit\nv,0,0.75,0.5,walk\n");
+        var parquet = _folder.File("same.parquet");
+        var id = new DataField<string>("id");
+        var t = new DataField<long>("t");
+        var a = new DataField<double>("a");
+        var b = new DataField<double>("b");
+        var activity = new DataField<string>("activity");
+        await using (var stream = File.Create(parquet))
+        await using (var writer = await ParquetWriter.CreateAsync(new ParquetSchema(id, t, a, b, activity), stream))
+        {
+            using var group = writer.CreateRowGroup();
+            await group.WriteAsync(id, new[] { "u", "u", "v" });
+            await group.WriteAsync<long>(t, new long[] { 0, 1, 0 });
+            await group.WriteAsync<double>(a, new[] { 0.25, -0.5, 0.75 });
+            await group.WriteAsync<double>(b, new[] { 1.5, 2, 0.5 });
+            await group.WriteAsync(activity, new[] { "sit", "sit", "walk" });
+        }
+
+        var fromCsv = await CliRun.Of("predict", model, csv);
+        var fromParquet = await CliRun.Of("predict", model, parquet);
+
+        Assert.True(fromParquet.ExitCode == 0, fromParquet.ToString());
+        Assert.Equal(fromCsv.Out, fromParquet.Out);
+        Assert.Equal(["sit", "walk"], fromParquet.OutLines[1..].Select(l => l.Split(',')[3]));
     }
 
     [Fact]

@@ -81,7 +81,7 @@ internal static class SequencePredictionWriter
 
             var k = width;
             var predictions = new double[rows * k];
-            for (var j = 0; j < predictions.Length; j++) predictions[j] = input.Denormalize(j % k, sampleOutputs[j]);
+            for (var j = 0; j < predictions.Length; j++) predictions[j] = input.Prediction(n, j % k, sampleOutputs[j]);
             var targets = input.Values[n];
             if (jsonLines)
             {

@@ -23,10 +23,13 @@ namespace Rnn.Training.Prediction;
 public sealed class SequencePredictionInput
 {
     private readonly FeatureNormalizer? _targetNormalizer;
+    private readonly double[]?[] _bases;
 
     private SequencePredictionInput(SampleSet samples, SequenceTargetKind targetKind, string[] keys, bool hasTargets,
-        string?[][] labels, double[][] values, IReadOnlyList<string> classNames, IReadOnlyList<string> valueNames, FeatureNormalizer? targetNormalizer)
+        string?[][] labels, double[][] values, IReadOnlyList<string> classNames, IReadOnlyList<string> valueNames, FeatureNormalizer? targetNormalizer,
+        double[]?[] bases)
     {
+        _bases = bases;
         Samples = samples;
         TargetKind = targetKind;
         Keys = keys;
@@ -61,9 +64,13 @@ public sealed class SequencePredictionInput
     /// <summary>Names of the K output values (value kinds): target columns, "column_h" for a series horizon, or 1..K.</summary>
     public IReadOnlyList<string> ValueNames { get; }
 
-    /// <summary>Output component <paramref name="component"/> (0..K-1) of a value model in the data's units.</summary>
-    public double Denormalize(int component, float value) =>
-        _targetNormalizer is { } n ? n.Inverse(component % n.Width, value) : value;
+    /// <summary>
+    /// Output component <paramref name="component"/> (0..K per row) of sample <paramref name="sample"/> of a value
+    /// model in the data's units: through the target normaliser, and for a differenced series added to the target
+    /// column's value at the window's last row (the model predicts the change from it).
+    /// </summary>
+    public double Prediction(int sample, int component, float value) =>
+        (_targetNormalizer is { } n ? n.Inverse(component % n.Width, value) : value) + (_bases[sample]?[component] ?? 0);
 
     public static SequencePredictionInput Read(SavedModel model, string path, int outputSize, int? limit)
     {
@@ -105,7 +112,7 @@ public sealed class SequencePredictionInput
         return new SequencePredictionInput(samples, kind, sequences.Select(s => s.Key).ToArray(), read.HasTargets,
             sequences.Select(s => s.Labels ?? new string?[kind.IsPerStep() ? s.Length : 1]).ToArray(),
             sequences.Select(s => s.Values ?? Enumerable.Repeat(double.NaN, (kind.IsPerStep() ? s.Length : 1) * k).ToArray()).ToArray(),
-            classNames, valueNames, targetNormalizer);
+            classNames, valueNames, targetNormalizer, sequences.Select(s => s.Bases).ToArray());
     }
 
     private static SequenceTargetKind TargetKindOf(string? target) => target switch
@@ -118,7 +125,8 @@ public sealed class SequencePredictionInput
     };
 
     /// <summary>One sequence as read: its key, its steps (normalised features or token ids) and its targets if any.</summary>
-    private sealed record Sequence(string Key, int Length, float[] Features, int[] Tokens, string?[]? Labels, double[]? Values);
+    private sealed record Sequence(string Key, int Length, float[] Features, int[] Tokens, string?[]? Labels, double[]? Values,
+        double[]? Bases = null);
 
     private sealed record ReadResult(List<Sequence> Sequences, int Features, bool Tokens, bool VariableLength, int? Steps,
         bool HasTargets, IReadOnlyList<string>? ValueNames, int TargetColumns);
@@ -293,18 +301,27 @@ public sealed class SequencePredictionInput
         var features = data.FeatureColumns!;
         var targets = data.TargetColumns!;
         int window = data.Window!.Value, horizon = data.Horizon ?? DataSpec.DefaultHorizon;
+        // Differenced (data.difference): steps are changes from the row before, so the first window starts at row 1,
+        // and predicted changes become values by adding the target column's value at the window's last row.
+        var difference = data.Difference == true;
+        var first = difference ? 1 : 0;
         var hasTargets = targets.All(TableHeader.Columns(path).Contains);
+        if (difference && !kind.IsClass() && !hasTargets)
+            throw new DataFormatException(Path.GetFullPath(path),
+                $"has no column '{targets.First(t => !TableHeader.Columns(path).Contains(t))}': a differenced series (data.difference) predicts " +
+                "changes from the target columns' last values, so DATA needs the target columns");
         var table = ColumnTable.Read(path, (hasTargets ? features.Concat(targets) : features).Distinct().ToArray());
         RequireWidth(model, table.Source, features.Count);
         var normalizer = model.Normalizer("feature_normalizer", features.Count);
         var rows = table.RowCount;
-        if (rows < window)
-            throw new DataFormatException(table.Source, $"has {rows} rows, fewer than the job's data.window {window}");
-        var featureValues = features.Select(table.Numbers).ToArray();
+        if (rows < window + first)
+            throw new DataFormatException(table.Source, $"has {rows} rows, fewer than the job's data.window {window}{(difference ? " + 1 (data.difference)" : "")}");
+        var levels = features.Select(table.Numbers).ToArray();
+        var featureValues = difference ? levels.Select(c => c.Select((v, r) => r == 0 ? double.NaN : v - c[r - 1]).ToArray()).ToArray() : levels;
         var classLabels = hasTargets && kind.IsClass() ? table.Texts(targets[0]) : null;
         var targetValues = hasTargets && !kind.IsClass() ? targets.Select(table.Numbers).ToArray() : null;
         var sequences = new List<Sequence>(rows - window + 1);
-        for (var s = 0; s + window <= rows; s++)
+        for (var s = first; s + window <= rows; s++)
         {
             var x = new float[window * features.Count];
             for (var t = 0; t < window; t++)
@@ -312,15 +329,19 @@ public sealed class SequencePredictionInput
                     x[t * features.Count + c] = (float)(normalizer?.Transform(c, featureValues[c][s + t]) ?? featureValues[c][s + t]);
             // As training: a class is the row horizon after the window; values the next horizon rows (NaN past the end).
             string?[]? labels = classLabels is null ? null : [s + window + horizon - 1 < rows ? classLabels[s + window + horizon - 1] : null];
-            double[]? values = null;
+            double[]? values = null, bases = null;
             if (targetValues is not null)
             {
                 values = new double[horizon * targets.Count];
+                bases = difference ? new double[horizon * targets.Count] : null;
                 for (var h = 0; h < horizon; h++)
                     for (var c = 0; c < targets.Count; c++)
+                    {
                         values[h * targets.Count + c] = s + window + h < rows ? targetValues[c][s + window + h] : double.NaN;
+                        if (bases is not null) bases[h * targets.Count + c] = targetValues[c][s + window - 1];
+                    }
             }
-            sequences.Add(new Sequence(table.RowNumber(s).ToString(CultureInfo.InvariantCulture), window, x, [], labels, values));
+            sequences.Add(new Sequence(table.RowNumber(s).ToString(CultureInfo.InvariantCulture), window, x, [], labels, values, bases));
         }
         var valueNames = horizon == 1 ? targets.ToArray()
             : Enumerable.Range(1, horizon).SelectMany(h => targets.Select(c => $"{c}_{h}")).ToArray();

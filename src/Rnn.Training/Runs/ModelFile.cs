@@ -42,6 +42,8 @@ public static class ModelFile
             if (sequences.FeatureNormalizer is { } features) metadata["feature_normalizer"] = features.ToJson();
             if (sequences.TargetNormalizer is { } targets) metadata["target_normalizer"] = targets.ToJson();
             if (sequences.VariableLength) metadata["variable_length"] = "true";
+            // A differenced series' outputs are changes from the window's last row (docs/job-format.md).
+            if (setup.Job.Data.Difference == true) metadata["difference"] = "true";
         }
         SafetensorsWriter.Write(path, tensors, metadata);
     }

@@ -240,6 +240,31 @@ public sealed class SequencePredictCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task ADifferencedSeriesPredictsTheLastValuePlusThePredictedChange()
+    {
+        var levels = Enumerable.Range(0, 30).Select(i => 300 + 0.5 * i + Math.Sin(i)).ToArray();
+        var data = _folder.WriteText("co2.csv", "co2\n" + string.Join('\n', levels.Select(v => v.ToString("R", CultureInfo.InvariantCulture))) + "\n");
+        var (model, setup) = ModelFolders.Train(_folder, Job("diff", $$"""
+            { "kind": "series", "path": {{Quote(data)}}, "features": ["co2"], "target_columns": ["co2"], "target": "values",
+              "window": 4, "difference": true, "normalize": "standard" }
+            """, """[ { "type": "gru", "units": 6 }, { "type": "dense", "units": 1 } ]""", "mse"), "diff-model");
+
+        var run = await CliRun.Of("predict", model, data);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var lines = run.OutLines;
+        Assert.Equal("index,sequence,length,prediction_co2,target_co2", lines[0]);
+        Assert.Equal(1 + 30 - 4, lines.Length); // the first window starts at row 1: its first change needs row 0
+        var first = lines[1].Split(',');
+        Assert.Equal("3", first[1]);
+        var sequences = setup.Sequences!;
+        var changes = Enumerable.Range(1, 4).Select(r => (float)sequences.FeatureNormalizer!.Transform(0, levels[r] - levels[r - 1])).ToArray();
+        var expected = ForwardAlone(model, setup, changes, [], 4);
+        Assert.Equal(levels[4] + sequences.TargetNormalizer!.Inverse(0, expected[0]), Parse(first[3]), 4);
+        Assert.Equal(levels[5], Parse(first[4]), 12);
+    }
+
+    [Fact]
     public async Task TextColumnWordsGetNamedClassesThroughTheSavedVocabulary()
     {
         var words = new[] { ("haus", "de"), ("house", "en"), ("maison", "fr"), ("baum", "de"), ("tree", "en"), ("arbre", "fr"),

@@ -65,6 +65,8 @@ def inputs(job, data, metadata, count):
         padded = [[index.get(ord(ch), 0) for ch in w] + [0] * (max(lengths) - len(w)) for w in words]
         return (torch.tensor(padded, dtype=torch.long), torch.tensor(lengths)), "lengths"
     if kind == "series":
+        if job["data"].get("difference"):
+            raise SystemExit("a differenced series is not rebuilt here (its steps are changes)")
         normalizer = json.loads(metadata["feature_normalizer"])
         with open(data, newline="", encoding="utf-8") as f:
             rows = [[float(row[c]) for c in job["data"]["features"]] for row in csv.DictReader(f)]

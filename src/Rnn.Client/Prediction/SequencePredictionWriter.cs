@@ -68,7 +68,7 @@ internal static class SequencePredictionWriter
                         foreach (var p in all) Probabilities(w, input.ClassNames, p, name: null);
                         w.WriteEndArray();
                         w.WriteStartArray("logits");
-                        for (var r = 0; r < rows; r++) Array(w, null, logits.Skip(r * width).Take(width).Select(v => (double)v));
+                        for (var r = 0; r < rows; r++) Array(w, null, new ArraySegment<float>(logits, r * width, width).Select(v => (double)v));
                         w.WriteEndArray();
                     });
                     continue;
@@ -106,7 +106,7 @@ internal static class SequencePredictionWriter
             }
             for (var r = 0; r < rows; r++)
                 writer.WriteLine(string.Join(',', new[] { Text(n), Quoted(input.Keys[n]), Text(perStep ? r : length) }
-                    .Concat(predictions.Skip(r * k).Take(k).Select(Text)).Concat(targets.Skip(r * k).Take(k).Select(Text))));
+                    .Concat(new ArraySegment<double>(predictions, r * k, k).Select(Text)).Concat(new ArraySegment<double>(targets, r * k, k).Select(Text))));
         }
     }
 
@@ -143,7 +143,7 @@ internal static class SequencePredictionWriter
     private static void Nested(Utf8JsonWriter w, string name, double[] values, int rows, int k)
     {
         w.WriteStartArray(name);
-        for (var r = 0; r < rows; r++) Array(w, null, values.Skip(r * k).Take(k));
+        for (var r = 0; r < rows; r++) Array(w, null, new ArraySegment<double>(values, r * k, k));
         w.WriteEndArray();
     }
 

@@ -97,6 +97,12 @@ public sealed class SequencePredictCommandTests : IDisposable
                 Assert.Equal(y[i * t + s], Parse(cells[4]), 4);
             }
         }
+        // JSON lines: one line per sequence, an array per step.
+        var json = await CliRun.Of("predict", model, Path.Combine(folder, "x.npy"), "--limit", "3", "--format", "jsonl");
+        var first = JsonNode.Parse(json.OutLines[0])!;
+        Assert.Equal(t, first["prediction"]!.AsArray().Count);
+        Assert.Equal(Parse(lines[1].Split(',')[3]), (double)first["prediction"]![0]![0]!, 12);
+        Assert.Equal(Parse(lines[t].Split(',')[4]), (double)first["target"]![t - 1]![0]!, 12);
     }
 
     [Fact]

@@ -64,6 +64,39 @@ public sealed class SequencePredictCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task NumpyPerStepClassesGiveEachValidStepItsLabelAndPrediction()
+    {
+        var random = new Random(4);
+        const int n = 12, t = 5, f = 2;
+        var x = Floats(random, n * t * f);
+        var lengths = Enumerable.Range(0, n).Select(i => (long)(1 + i % t)).ToArray();
+        var y = Enumerable.Range(0, n * t).Select(i => (long)(x[i * f] > 0 ? 1 : 0)).ToArray();
+        var data = WriteNpz("tags.npz", ("x", x, [n, t, f]), ("lengths", lengths, [n]), ("y", y, [n, t]));
+        var (model, setup) = ModelFolders.Train(_folder, Job("np-tags", $$"""
+            { "kind": "numpy", "path": {{Quote(data)}}, "target": "class_per_step" }
+            """, """[ { "type": "gru", "units": 6, "return_sequences": true, "bidirectional": true }, { "type": "dense", "units": "classes" } ]""",
+            "sparse_categorical_crossentropy"), "np-tags-model");
+
+        var csv = await CliRun.Of("predict", model, data, "--limit", "4");
+        var json = await CliRun.Of("predict", model, data, "--limit", "4", "--format", "jsonl");
+
+        Assert.True(csv.ExitCode == 0, csv.ToString());
+        Assert.Equal("index,sequence,step,label,predicted,p_0,p_1", csv.OutLines[0]);
+        Assert.Equal(1 + 1 + 2 + 3 + 4, csv.OutLines.Length); // one line per valid step
+        var rows = json.OutLines.Select(l => JsonNode.Parse(l)!).ToArray();
+        for (var i = 0; i < 4; i++)
+        {
+            var length = (int)lengths[i];
+            var expected = ForwardAlone(model, setup, x[(i * t * f)..((i * t + length) * f)], [], length);
+            var logits = rows[i]["logits"]!.AsArray();
+            Assert.Equal(length, logits.Count);
+            AssertClose(expected, logits.SelectMany(step => Numbers(step!)).ToArray());
+            Assert.Equal(y[(i * t)..(i * t + length)].Select(v => v.ToString(CultureInfo.InvariantCulture)), rows[i]["label"]!.AsArray().Select(v => (string)v!));
+            Assert.Equal(length, rows[i]["predicted"]!.AsArray().Count);
+        }
+    }
+
+    [Fact]
     public async Task NumpyNpyPerStepValuesComeBackInTheDataUnitsBesideTheTargets()
     {
         var random = new Random(2);

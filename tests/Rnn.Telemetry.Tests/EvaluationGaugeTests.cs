@@ -19,6 +19,7 @@ public sealed class EvaluationGaugeTests(ScrapedSiloFixture fixture)
     [InlineData("rnn_eval_rmse", ScrapedSiloFixture.CsvJobId, "scraped-co2", "validation")]
     [InlineData("rnn_eval_baseline_rmse", ScrapedSiloFixture.CsvJobId, "scraped-co2", "test")]
     [InlineData("rnn_eval_bits_per_char", ScrapedSiloFixture.TextJobId, "scraped-text", "test")]
+    [InlineData("rnn_eval_bits_per_char", ScrapedSiloFixture.TextJobId, "scraped-text", "validation")]
     public void EachEvaluationMetricIsAGaugeWithTheJobsNameAndSplit(string series, string jobId, string jobName, string split)
     {
         var sample = Assert.Single(PrometheusText.Samples(fixture.Scrape, series), l =>

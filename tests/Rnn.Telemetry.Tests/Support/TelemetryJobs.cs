@@ -32,11 +32,11 @@ internal static class TelemetryJobs
           "training": { "steps": {{steps}}, "batch_size": 8, "eval_every": {{steps}} } }
         """;
 
-    /// <summary>A character LSTM-8 on the first 4000 characters (test split 1%): the bits-per-character gauge.</summary>
+    /// <summary>A character LSTM-8 on the first 4000 characters (test and validation splits 1% each): the bits-per-character gauges.</summary>
     public static string Text(string name, int steps) => $$"""
         { "name": "{{name}}", "seed": 3,
           "data": { "kind": "text", "path": {{JsonSerializer.Serialize(Path.Combine(RepositoryPaths.Root, "data", "text", "moby-dick.txt"))}},
-                    "window": 8, "limit": 4000, "test_fraction": 0.01 },
+                    "window": 8, "limit": 4000, "test_fraction": 0.01, "validation_fraction": 0.01 },
           "model": { "layers": [ { "type": "embedding", "units": 4 }, { "type": "lstm", "units": 8, "return_sequences": true },
                                  { "type": "dense", "units": "vocab" } ] },
           "loss": "sparse_categorical_crossentropy",

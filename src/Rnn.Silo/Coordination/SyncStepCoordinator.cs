@@ -26,6 +26,10 @@ public sealed class SyncStepCoordinator(IGrainFactory grains, JobRuntime runtime
 {
     private readonly SyncStepProtocol _protocol = new(runtime.Setup);
 
+    // The one block's parameters after the last step, as its server returned them (one-silo clusters only): the next
+    // step's request carries them to the shards. Used only for the version they are.
+    private ParameterBlock? _nextParameters;
+
     private TrainingSetup Setup => runtime.Setup;
 
     private IShardGrain ShardGrain(int k) => GpuShardPlacement.Shard(grains, job, k);
@@ -39,7 +43,8 @@ public sealed class SyncStepCoordinator(IGrainFactory grains, JobRuntime runtime
     public async Task<StepMetrics> RunStepAsync(long step)
     {
         var clock = Stopwatch.StartNew();
-        var request = new ShardStepRequest(job, step);
+        var request = new ShardStepRequest(job, step) { Parameters = _nextParameters?.Version == step ? _nextParameters : null };
+        _nextParameters = null;
         var barrier = new ShardBarrierClock(job.JobId);
         var reports = await Task.WhenAll(Enumerable.Range(0, Setup.Shards).Select(k => barrier.Track(k, ComputeShardAsync(k, request))));
         barrier.AllReported();
@@ -59,6 +64,7 @@ public sealed class SyncStepCoordinator(IGrainFactory grains, JobRuntime runtime
             // One block: its server reduces, clips and applies in one call (one grain turn and one hop fewer).
             var reduction = await ReduceBlockAsync(0, request, () =>
                 BlockGrain(0).ReduceAndApplyAsync(step, Setup.Shards, verdict.LossCount, verdict.LearningRate));
+            _nextParameters = reduction.Parameters;
             return _protocol.Metrics(verdict, _protocol.Clip([reduction.NormSquared]).Norm, clock.Elapsed.TotalSeconds, shardTimes);
         }
         var reductions = await Task.WhenAll(Enumerable.Range(0, runtime.Blocks.Count)

@@ -20,7 +20,8 @@ namespace Rnn.Silo.Grains;
 /// <see cref="RestoreAsync"/> then fails, and the job grain rolls the whole job back to its last checkpoint.
 /// </summary>
 [SpreadByIndexPlacement]
-public sealed class ParameterServerGrain(ComputeExecutor executor, JobRuntimeCache runtimes, ILocalSiloDetails silo)
+public sealed class ParameterServerGrain(ComputeExecutor executor, JobRuntimeCache runtimes, ILocalSiloDetails silo,
+    IClusterMembershipService membership)
     : Grain, IParameterServerGrain
 {
     // Each shard's pushed bytes for the current step, kept as they came until the step is reduced: inside one silo
@@ -72,13 +73,19 @@ public sealed class ParameterServerGrain(ComputeExecutor executor, JobRuntimeCac
         RequireInitialized();
         if (version != _version)
             throw new InvalidOperationException($"parameter block {Block} is at version {_version}, not {version}");
+        return Task.FromResult(CurrentParameters());
+    }
+
+    /// <summary>The current version's bytes, made on first use and shared by every reader of that version.</summary>
+    private ParameterBlock CurrentParameters()
+    {
         var slot = (int)(_version & 1);
         if (_parameterBytesVersion != _version)
         {
             _parameterBytes[slot] = TensorBytes.FromFloats(_parameters, _parameterBytes[slot]);
             _parameterBytesVersion = _version;
         }
-        return Task.FromResult(new ParameterBlock(Block, _version, _parameterBytes[slot]!));
+        return new ParameterBlock(Block, _version, _parameterBytes[slot]!);
     }
 
     public Task PushGradientAsync(GradientPush push)
@@ -152,8 +159,12 @@ public sealed class ParameterServerGrain(ComputeExecutor executor, JobRuntimeCac
             GradientAggregation.Apply(optimizer, parameters, gradient, clipScale, learningRate);
         });
         Applied(step, norm);
-        return new BlockReduction(Block, step, true, norm, []);
+        // On a one-silo cluster the coordinator passes the new version on to the shards with the next step (a
+        // reference, no copy); across silos it would be one more transfer, so there the shards pull it.
+        return new BlockReduction(Block, step, true, norm, []) { Parameters = OneSilo() ? CurrentParameters() : null };
     }
+
+    private bool OneSilo() => membership.CurrentSnapshot.Members.Values.Count(m => m.Status == SiloStatus.Active) == 1;
 
     private int[] Missing(int shards) => Enumerable.Range(0, shards).Where(k => !_pushes.ContainsKey(k)).ToArray();
 

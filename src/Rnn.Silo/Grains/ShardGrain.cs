@@ -77,7 +77,7 @@ public sealed class ShardGrain(ComputeExecutor executor, JobRuntimeCache runtime
         if (r.Setup.TokenInput && request.Step != _nextStep)
             throw new InvalidOperationException($"shard {Shard} carries its streams' state to step {_nextStep}; cannot compute step {request.Step}");
 
-        var parameters = await PullParametersAsync(request.Job.JobId, r, request.Step);
+        var parameters = Carried(request, r) ?? await PullParametersAsync(request.Job.JobId, r, request.Step);
         var (computer, gradient, step) = (_computer!, _gradients[request.Step & 1], request.Step);
         var delay = options.Value.ShardDelay.GetValueOrDefault(Shard); // tests only: a straggler on purpose
         var (result, finite, seconds) = await executor.RunAsync(() =>
@@ -201,6 +201,13 @@ public sealed class ShardGrain(ComputeExecutor executor, JobRuntimeCache runtime
         if (_definition is { } current && current.RunId == job.RunId && current.Generation > job.Generation)
             throw new InvalidOperationException($"shard {Shard} serves generation {current.Generation}; refusing stale generation {job.Generation}");
     }
+
+    /// <summary>The parameters the request carries (a one-block model on a one-silo cluster), or null.</summary>
+    private byte[]? Carried(ShardStepRequest request, JobRuntime runtime) =>
+        request.Parameters is { Block: 0 } block && block.Version == request.Step && runtime.Blocks.Count == 1
+        && block.Values.Length == runtime.Layout.TotalLength * sizeof(float)
+            ? _parameters = block.Values
+            : null;
 
     /// <summary>The parameters of <paramref name="version"/> as float32 bytes (see <see cref="_parameters"/>).</summary>
     private async Task<byte[]> PullParametersAsync(string jobId, JobRuntime runtime, long version)

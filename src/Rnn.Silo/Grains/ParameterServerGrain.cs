@@ -49,10 +49,11 @@ public sealed class ParameterServerGrain(ComputeExecutor executor, JobRuntimeCac
     private SyncStepProtocol? _protocol;
 
     /// <summary>
-    /// Blocks up to this many floats are reduced and updated on the grain's own turn (well under a millisecond): the
-    /// hop to a compute thread and back cost more than the arithmetic. Larger blocks go to the compute executor.
+    /// Blocks up to this many floats (2 MiB) are reduced and updated on the grain's own turn (about a millisecond at
+    /// most): the hop to a compute thread and back cost more than the arithmetic (the character model's 357 K
+    /// parameters went there before). Larger blocks go to the compute executor.
     /// </summary>
-    private const int InlineWorkFloats = 1 << 18;
+    private const int InlineWorkFloats = 1 << 19;
 
     private int Block => GrainKeys.Parse(this.GetPrimaryKeyString()).Index;
 

@@ -43,11 +43,13 @@ public sealed class SyncStepCoordinator(IGrainFactory grains, JobRuntime runtime
     public async Task<StepMetrics> RunStepAsync(long step)
     {
         var clock = Stopwatch.StartNew();
+        StepPhaseTrace.Mark(step, StepPhase.Started);
         var request = new ShardStepRequest(job, step) { Parameters = _nextParameters?.Version == step ? _nextParameters : null };
         _nextParameters = null;
         var barrier = new ShardBarrierClock(job.JobId);
         var reports = await Task.WhenAll(Enumerable.Range(0, Setup.Shards).Select(k => barrier.Track(k, ComputeShardAsync(k, request))));
         barrier.AllReported();
+        StepPhaseTrace.Mark(step, StepPhase.Reported);
 
         var shardTimes = reports.OrderBy(r => r.Shard).Select(r => new ShardComputeTime(r.Shard, r.Silo, r.ComputeSeconds)).ToArray();
         var verdict = _protocol.Reduce(step, reports.Select(r =>
@@ -65,12 +67,14 @@ public sealed class SyncStepCoordinator(IGrainFactory grains, JobRuntime runtime
             var reduction = await ReduceBlockAsync(0, request, () =>
                 BlockGrain(0).ReduceAndApplyAsync(step, Setup.Shards, verdict.LossCount, verdict.LearningRate));
             _nextParameters = reduction.Parameters;
+            StepPhaseTrace.Mark(step, StepPhase.Applied);
             return _protocol.Metrics(verdict, _protocol.Clip([reduction.NormSquared]).Norm, clock.Elapsed.TotalSeconds, shardTimes);
         }
         var reductions = await Task.WhenAll(Enumerable.Range(0, runtime.Blocks.Count)
             .Select(j => ReduceBlockAsync(j, request, () => BlockGrain(j).ReduceAsync(step, Setup.Shards, verdict.LossCount))));
         var (norm, clipScale) = _protocol.Clip(reductions.OrderBy(r => r.Block).Select(r => r.NormSquared).ToArray());
         await ForEachBlockAsync(j => BlockGrain(j).ApplyAsync(step, clipScale, verdict.LearningRate), "applying step");
+        StepPhaseTrace.Mark(step, StepPhase.Applied);
         return _protocol.Metrics(verdict, norm, clock.Elapsed.TotalSeconds, shardTimes);
     }
 

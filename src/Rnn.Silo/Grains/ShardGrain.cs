@@ -57,6 +57,7 @@ public sealed class ShardGrain(ComputeExecutor executor, JobRuntimeCache runtime
     public async Task<ShardStepReport> ComputeStepAsync(ShardStepRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
+        StepPhaseTrace.Mark(request.Step, StepPhase.ShardEntered);
         using var span = TrainingTracing.StartShardCompute(request.Job.JobId, Shard, silo.Name, request.Step);
         RefuseStale(request.Job);
         if (request.Job != _definition)
@@ -78,22 +79,27 @@ public sealed class ShardGrain(ComputeExecutor executor, JobRuntimeCache runtime
             throw new InvalidOperationException($"shard {Shard} carries its streams' state to step {_nextStep}; cannot compute step {request.Step}");
 
         var parameters = Carried(request, r) ?? await PullParametersAsync(request.Job.JobId, r, request.Step);
+        StepPhaseTrace.Mark(request.Step, StepPhase.ParametersReady);
         var (computer, gradient, step) = (_computer!, _gradients[request.Step & 1], request.Step);
         var delay = options.Value.ShardDelay.GetValueOrDefault(Shard); // tests only: a straggler on purpose
         var (result, finite, seconds) = await executor.RunAsync(() =>
         {
             var clock = Stopwatch.StartNew();
+            StepPhaseTrace.Mark(step, StepPhase.ComputeStarted);
             if (delay > TimeSpan.Zero) Thread.Sleep(delay);
             var gradientSum = MemoryMarshal.Cast<byte, float>(gradient.AsSpan());
             var res = computer.Compute(MemoryMarshal.Cast<byte, float>(parameters.AsSpan()), step, gradientSum);
-            var fin = GradientClipping.AllFinite(gradientSum);
-            return (res, fin, clock.Elapsed.TotalSeconds);
+            var allFinite = GradientClipping.AllFinite(gradientSum);
+            StepPhaseTrace.Mark(step, StepPhase.ComputeEnded);
+            return (res, allFinite, clock.Elapsed.TotalSeconds);
         });
+        StepPhaseTrace.Mark(step, StepPhase.ShardResumed);
         TrainingMetrics.ShardComputed(request.Job.JobId, Shard, silo.Name, seconds);
         _nextStep = step + 1;
         _lastReport = new ShardStepReport(Shard, step, result.LossSum, result.LossCount, result.Correct, result.Rows,
             finite, seconds, silo.Name);
         await PushAsync(request.Job, r, step);
+        StepPhaseTrace.Mark(step, StepPhase.Pushed);
         return _lastReport;
     }
 

@@ -70,6 +70,8 @@ export RNN_Orleans__Membership__ProbeTimeout=00:00:01 RNN_Orleans__Membership__N
   RNN_Orleans__Membership__NumVotesForDeathDeclaration=1 RNN_Orleans__Membership__TableRefreshTimeout=00:00:01 \
   RNN_Orleans__Membership__DeathVoteExpirationTimeout=00:00:10 \
   RNN_Training__StepCallDeadline=00:00:04 RNN_Training__StepCallAttempts=2
+# Each tenant runs half a round at once (the default limit is 4 queued or running jobs per tenant).
+export RNN_Api__Limits__MaxConcurrentJobsPerTenant=$JOBS
 
 # Silo i listens on BASE+i (silo), +10 (gateway), +20 (gRPC).
 start_silo() {

@@ -2,6 +2,7 @@ using Rnn.Contracts.Messages;
 using Rnn.Silo.Jobs;
 using Rnn.Training.Runs;
 using Rnn.Silo.Records;
+using Rnn.Training.Jobs;
 
 namespace Rnn.Silo.Recovery;
 
@@ -28,15 +29,29 @@ internal static class RunFolderRecords
     {
         if (ReadOutcomeOrNull(folder) is not { } outcome) return null;
         var summary = File.Exists(folder.SummaryFile) ? RunSummary.Read(folder.SummaryFile) : null;
+        // A cancelled or failed run stopped before its end: its total is the job's, from resolved-job.json.
+        var job = ReadResolvedJobOrNull(folder);
         return new JobRecord
         {
-            RunId = info.RunId, State = outcome.State, Step = outcome.Step,
-            TotalSteps = summary?.Steps ?? outcome.Step, FailureReason = outcome.Reason, JobFolder = folder.Path,
+            Job = job, RunId = info.RunId, State = outcome.State, Step = outcome.Step,
+            TotalSteps = job?.TotalSteps ?? summary?.Steps ?? outcome.Step, FailureReason = outcome.Reason, JobFolder = folder.Path,
             Generation = info.Generation, ParametersSha256 = summary?.ParametersSha256,
             SkippedSteps = summary?.SkippedSteps ?? 0,
             Summary = summary is null ? null : new JobSummary(summary.Steps, summary.WallSeconds, summary.SamplesPerSecond,
                 summary.FinalLoss, summary.Test, summary.ParametersSha256, summary.SkippedSteps),
         };
+    }
+
+    private static ResolvedJob? ReadResolvedJobOrNull(RunFolder folder)
+    {
+        try
+        {
+            return folder.ReadResolvedJob();
+        }
+        catch (Exception e) when (e is IOException or System.Text.Json.JsonException or UnauthorizedAccessException or InvalidDataException)
+        {
+            return null;
+        }
     }
 
     /// <summary>outcome.json of a folder, or null when it is missing or unreadable (that folder then tells nothing).</summary>

@@ -1,7 +1,9 @@
 using System.Text.Json;
 using Grpc.Core;
 using Grpc.Net.Client;
+using Microsoft.Extensions.DependencyInjection;
 using Rnn.Api.Tests.Support;
+using Rnn.Contracts.Grains;
 using Rnn.Contracts.Api.V1;
 using Rnn.Silo.Jobs;
 
@@ -115,6 +117,22 @@ public sealed class ClusterRestartTenancyTests : IDisposable
         Assert.Equal(JobState.Cancelled, (await client2.GetJobAsync(new GetJobRequest { JobId = cancelled.JobId }, ApiServerFixture.Auth(Tenants.AlphaToken))).State);
         Assert.Equal(completed.Summary.ParametersSha256,
             (await client2.GetJobAsync(new GetJobRequest { JobId = completed.JobId }, ApiServerFixture.Auth(Tenants.AlphaToken))).Summary.ParametersSha256);
+    }
+
+    [Fact]
+    public async Task An_accepted_job_is_its_tenants_even_when_the_registry_lost_its_reservation()
+    {
+        // The registry's silo died between AdmitAsync and ConfirmAsync: the new activation never saw the reservation,
+        // but the job grain took the job, so the confirmation must still record it (else it runs unseen, holding its name).
+        await using var silo = await TestSilo.StartAsync(_folder, RunsRoot);
+        var grains = silo.App.Services.GetRequiredService<IGrainFactory>();
+        var registry = grains.GetGrain<ITenantJobsGrain>("alpha");
+        await registry.ConfirmAsync("confirmed-without-reservation", accepted: true);
+        await registry.ConfirmAsync("refused-without-reservation", accepted: false);
+        var owned = await registry.ListAsync();
+        Assert.Contains("confirmed-without-reservation", owned);
+        Assert.DoesNotContain("refused-without-reservation", owned);
+        Assert.False(await grains.GetGrain<ITenantJobsGrain>("beta").OwnsAsync("confirmed-without-reservation"));
     }
 
     private static async Task WaitForCheckpointAsync(RunFolder folder)

@@ -45,6 +45,13 @@ public sealed record ResolvedJob
     /// <summary>SHA-256 (hex) of the job's canonical form (<see cref="ResolvedJobFile"/>), this field left out.</summary>
     [Id(11)] public string ContentHash { get; init; } = "";
 
+    /// <summary>
+    /// With <c>init_from</c>: the <see cref="Rnn.Kernels.Tensors.ParameterHash"/> of the weights the run starts from
+    /// (the earlier run's parameters_sha256), taken at resolution; null otherwise, and then absent from the canonical
+    /// form, so jobs without init_from hash as before.
+    /// </summary>
+    [Id(12)] public string? InitFromSha256 { get; init; }
+
     [JsonIgnore]
     public string Name => Spec.Name;
 

@@ -38,7 +38,9 @@ public sealed class JobDataException : Exception
         DataFormatException e => new JobDataException($"data.path: {e.Message}; the file changed after the job was submitted: {Fix}", e),
         FileNotFoundException or DirectoryNotFoundException =>
             new JobDataException($"data.path: {loadError.Message} (it was there when the job was submitted); {Fix}", loadError),
-        // TrainingSetup's "changed after job ... was submitted" check names the file and the fix itself.
+        // TrainingSetup's "changed after job ... was submitted" check and InitWeights' init_from checks name the file
+        // and the fix themselves; init_from's name their field too.
+        InvalidDataException e when e.Message.StartsWith(JobSpec.InitFromField, StringComparison.Ordinal) => new JobDataException(e.Message, e),
         InvalidDataException e => new JobDataException($"data.path: {e.Message}", e),
         _ => null,
     };

@@ -41,7 +41,7 @@ public sealed class TrainingSetup
 
     public SampleSet? TestSamples { get; private set; }
 
-    /// <summary>The sequence kinds' validation split, when the job holds one out.</summary>
+    /// <summary>The validation split of a job that holds one out (data.validation_fraction or validation_path); null for text.</summary>
     public SampleSet? ValidationSamples { get; private set; }
 
     /// <summary>The sequence kinds' facts (splits dropped once they became sample sets): class names, vocabulary and normalisers to save with the model.</summary>
@@ -50,6 +50,12 @@ public sealed class TrainingSetup
     public int[]? TrainTokens { get; private set; }
 
     public int[]? TestTokens { get; private set; }
+
+    /// <summary>Text: the validation characters (between training and test), when the job holds them out.</summary>
+    public int[]? ValidationTokens { get; private set; }
+
+    /// <summary>True when the job holds a validation split out (so evaluations report val_ metrics).</summary>
+    public bool HasValidation => ValidationSamples is not null || ValidationTokens is not null;
 
     public CharVocabulary? Vocabulary { get; private set; }
 
@@ -78,25 +84,30 @@ public sealed class TrainingSetup
         {
             case DataKinds.MnistRows:
                 var train = SampleSetFactory.FromMnist(MnistIdxReader.ReadSplit(job.DataPath, "train"));
-                setup.TrainSamples = data.Limit is { } limit ? train.Take(limit) : train;
+                var images = data.Limit is { } limit ? train.Take(limit) : train;
+                var heldOut = DataShapeProbe.MnistValidationCount(images.Count, data.ValidationFraction);
+                setup.TrainSamples = heldOut == 0 ? images : images.Take(images.Count - heldOut);
+                if (heldOut > 0) setup.ValidationSamples = images.Select(Enumerable.Range(images.Count - heldOut, heldOut).ToArray());
                 setup.TestSamples = SampleSetFactory.FromMnist(MnistIdxReader.ReadSplit(job.DataPath, "test"));
                 (items, inputSize) = (setup.TrainSamples.Count, setup.TrainSamples.Features);
                 break;
             case DataKinds.Text:
-                var corpus = TextCorpus.Read(job.DataPath, data.TestFraction ?? DataSpec.DefaultTextTestFraction);
+                var corpus = TextCorpus.Read(job.DataPath, data.TestFraction ?? DataSpec.DefaultTextTestFraction, data.ValidationFraction ?? 0);
                 setup.Vocabulary = corpus.Vocabulary;
                 setup.TrainTokens = data.Limit is { } chars && chars < corpus.TrainTokens.Length
                     ? corpus.TrainTokens[..chars] : corpus.TrainTokens;
                 setup.TestTokens = corpus.TestTokens;
+                if (corpus.ValidationTokens.Length > 0) setup.ValidationTokens = corpus.ValidationTokens;
                 (items, inputSize) = (setup.TrainTokens.Length, corpus.Vocabulary.Size);
                 break;
             case DataKinds.Csv:
                 var values = CsvTimeSeries.ReadColumn(job.DataPath, data.Column!);
                 setup.Windows = TimeSeriesWindows.Create(values, data.Window!.Value,
-                    data.Horizon ?? DataSpec.DefaultHorizon, data.TestFraction ?? DataSpec.DefaultCsvTestFraction);
+                    data.Horizon ?? DataSpec.DefaultHorizon, data.TestFraction ?? DataSpec.DefaultCsvTestFraction, data.ValidationFraction ?? 0);
                 var windows = SampleSetFactory.FromWindows(setup.Windows, test: false);
                 setup.TrainSamples = data.Limit is { } count ? windows.Take(count) : windows;
                 setup.TestSamples = SampleSetFactory.FromWindows(setup.Windows, test: true);
+                if (setup.Windows.ValidationCount > 0) setup.ValidationSamples = SampleSetFactory.FromValidationWindows(setup.Windows);
                 (items, inputSize) = (setup.TrainSamples.Count, 1);
                 break;
             case DataKinds.Numpy or DataKinds.Table or DataKinds.Series or DataKinds.TextColumn:

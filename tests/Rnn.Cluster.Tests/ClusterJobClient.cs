@@ -17,6 +17,36 @@ internal sealed class ClusterJobClient(IReadOnlyList<string> urls, string token)
         (await CallAnyAsync(c => c.SubmitJobAsync(new SubmitJobRequest { JobJson = jobJson }, _auth, DateTime.UtcNow.AddSeconds(30)).ResponseAsync,
             retryOnUnavailableOnly: true)).JobId;
 
+    /// <summary>
+    /// Submits through any silo, also while silos are being killed: a submission whose answer was lost (its silo died
+    /// or the call timed out) may have been accepted, so when asking again is refused because the name is taken, the
+    /// job of that name in the tenant's list is the one submitted.
+    /// </summary>
+    public async Task<string> SubmitSurvivingAsync(string jobJson, string name, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        var answerLost = false;
+        while (true)
+        {
+            try
+            {
+                return await SubmitAsync(jobJson);
+            }
+            catch (RpcException e) when (e.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded && DateTime.UtcNow < deadline)
+            {
+                answerLost = true;
+            }
+            catch (RpcException e) when (e.StatusCode is StatusCode.InvalidArgument && answerLost && e.Status.Detail.StartsWith("name:", StringComparison.Ordinal))
+            {
+                var listed = await CallAnyAsync(c => c.ListJobsAsync(new ListJobsRequest(), _auth, DateTime.UtcNow.AddSeconds(30)).ResponseAsync,
+                    retryOnUnavailableOnly: false);
+                if (listed.Jobs.LastOrDefault(j => j.Name == name) is not { } submitted) throw;
+                return submitted.JobId;
+            }
+            await Task.Delay(1000);
+        }
+    }
+
     public Task<Job> GetAsync(string jobId) =>
         CallAnyAsync(c => c.GetJobAsync(new GetJobRequest { JobId = jobId }, _auth, DateTime.UtcNow.AddSeconds(10)).ResponseAsync, retryOnUnavailableOnly: false);
 
@@ -45,6 +75,33 @@ internal sealed class ClusterJobClient(IReadOnlyList<string> urls, string token)
             await Task.Delay(200);
         }
         throw new TimeoutException($"job {jobId}: no {what} within {timeout.TotalSeconds:0} s (last: {last?.State} step {last?.Step})");
+    }
+
+    /// <summary>
+    /// Polls every job until each has ended (completed, failed or cancelled) or the timeout passes; returns the last
+    /// status seen of each, in <paramref name="jobIds"/>' order (a job never seen is reported Unspecified at step 0).
+    /// </summary>
+    public async Task<IReadOnlyList<Job>> WaitAllEndedAsync(IReadOnlyList<string> jobIds, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        var last = jobIds.ToDictionary(id => id, id => new Job { JobId = id });
+        static bool Ended(Job j) => j.State is JobState.Completed or JobState.Failed or JobState.Cancelled;
+        while (DateTime.UtcNow < deadline && !last.Values.All(Ended))
+        {
+            foreach (var id in jobIds.Where(id => !Ended(last[id])))
+            {
+                try
+                {
+                    last[id] = await GetAsync(id);
+                }
+                catch (RpcException)
+                {
+                    // A silo between a kill and its restart; asked again next round.
+                }
+            }
+            await Task.Delay(500);
+        }
+        return jobIds.Select(id => last[id]).ToArray();
     }
 
     private async Task<T> CallAnyAsync<T>(Func<TrainingService.TrainingServiceClient, Task<T>> call, bool retryOnUnavailableOnly)

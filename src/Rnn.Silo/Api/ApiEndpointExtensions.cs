@@ -15,9 +15,11 @@ public static class ApiEndpointExtensions
         services.AddSingleton(limits);
         services.AddSingleton(dataRoots);
         services.AddSingleton<BearerTokenInterceptor>();
+        services.AddSingleton<ClusterFaultInterceptor>();
         services.AddGrpc(o =>
         {
             o.Interceptors.Add<BearerTokenInterceptor>();
+            o.Interceptors.Add<ClusterFaultInterceptor>();
             // Room for the largest allowed job file plus the message's framing; larger requests are refused by gRPC
             // itself with ResourceExhausted before any of our code runs.
             o.MaxReceiveMessageSize = Math.Max(limits.MaxJobFileBytes, 64 * 1024) + 64 * 1024;

@@ -32,15 +32,58 @@ public sealed class TenantJobs(IGrainFactory grains, string tenant, ApiLimits li
         var accepted = false;
         try
         {
-            var result = await grains.GetGrain<IJobGrain>(jobId).SubmitAsync(new JobSubmission(job, jobJson));
+            var result = await SubmitToJobGrainAsync(jobId, new JobSubmission(job, jobJson));
             if (!result.Accepted) throw ApiErrors.InvalidFields(result.Errors.ToArray());
             accepted = true;
         }
         finally
         {
-            await Registry.ConfirmAsync(jobId, accepted);
+            // A job the job grain took must be the tenant's, or it would run unseen and hold its name: asked again
+            // while the registry's silo is lost (the registry re-activates elsewhere).
+            await WhileSilosAreLostAsync(async () =>
+            {
+                await Registry.ConfirmAsync(jobId, accepted);
+                return true;
+            });
         }
         return (jobId, spec.Name);
+    }
+
+    /// <summary>How long a submission keeps asking through a lost silo (below a client's usual 30 s deadline).</summary>
+    private static readonly TimeSpan LostSiloPatience = TimeSpan.FromSeconds(20);
+
+    /// <summary>
+    /// The job grain's answer. When its silo is lost during the call the submission may or may not have been taken:
+    /// the grain (re-activated on a live silo) is asked for its status, and a record there means it was; otherwise
+    /// it is submitted again (the same id, so the run folder it may have started is its own).
+    /// </summary>
+    private Task<SubmitResult> SubmitToJobGrainAsync(string jobId, JobSubmission submission)
+    {
+        var grain = grains.GetGrain<IJobGrain>(jobId);
+        var asked = false;
+        return WhileSilosAreLostAsync(async () =>
+        {
+            if (asked && !string.IsNullOrEmpty((await grain.GetStatusAsync()).JobFolder)) return SubmitResult.Ok;
+            asked = true;
+            return await grain.SubmitAsync(submission);
+        });
+    }
+
+    /// <summary>Runs <paramref name="call"/>, again after a lost silo (1 s apart) for up to <see cref="LostSiloPatience"/>.</summary>
+    private static async Task<T> WhileSilosAreLostAsync<T>(Func<Task<T>> call)
+    {
+        var deadline = DateTime.UtcNow + LostSiloPatience;
+        while (true)
+        {
+            try
+            {
+                return await call();
+            }
+            catch (Exception e) when (ClusterFaultInterceptor.IsLostSilo(e) && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1));
+            }
+        }
     }
 
     /// <summary>The status of every job this tenant owns.</summary>

@@ -234,9 +234,10 @@ public sealed class JobGrain(
                 await FinishAsync(JobState.Completed, driver.StopReason);
             }
         }
-        catch (Exception e) when (e is JobValidationException or TrainingFailedException or InvalidDataException or ShardBackendException)
+        catch (Exception e) when (e is JobValidationException or TrainingFailedException or InvalidDataException or ShardBackendException
+                                      or JobDataException)
         {
-            // The job itself is wrong (bad data, NaN policy 'fail', a damaged checkpoint) or its backend cannot run
+            // The job itself is wrong (bad data, met here or in any shard's load; NaN policy 'fail'; a damaged checkpoint) or its backend cannot run
             // where its shards are placed: replaying cannot help.
             await FinishAsync(JobState.Failed, e.Message);
         }

@@ -59,7 +59,10 @@ public sealed class TenantJobsGrain(
 
     public async Task ConfirmAsync(string jobId, bool accepted)
     {
-        if (!_reserved.Remove(jobId) || !accepted) return;
+        // An accepted job is recorded even when this activation never saw its reservation: the activation that did
+        // was on a silo that died between the two calls, and the job grain has taken the job (it runs either way).
+        _reserved.Remove(jobId);
+        if (!accepted || record.State.Jobs.Contains(jobId)) return;
         await RecordOwnerOnDiskAsync(jobId);
         record.State.Jobs.Add(jobId);
         record.State.MaybeActive.Add(jobId);

@@ -8,6 +8,7 @@ namespace Rnn.Silo.Jobs;
 /// One <see cref="JobRuntime"/> per job per silo, loaded on the compute executor the first time any grain of the job
 /// on this silo needs it (a data set is read once per silo, not once per shard). Entries are keyed by job id and
 /// the resolved job's content hash, so a resubmitted job with the same id but another content never sees the old data.
+/// A load that meets a data error (the file changed since submission) throws <see cref="JobDataException"/>.
 /// </summary>
 public sealed class JobRuntimeCache(ComputeExecutor executor)
 {
@@ -23,10 +24,12 @@ public sealed class JobRuntimeCache(ComputeExecutor executor)
         {
             return await entry.Value.ConfigureAwait(false);
         }
-        catch
+        catch (Exception e)
         {
-            // A failed load is not cached: the next caller tries again (e.g. after a transient file error).
+            // A failed load is not cached: the next caller tries again (e.g. after a transient file error). A data
+            // error is deterministic: it goes up as a JobDataException, which fails the job instead of a rollback.
             _entries.TryRemove(new KeyValuePair<string, Lazy<Task<JobRuntime>>>(key, entry));
+            if (JobDataException.From(e) is { } dataError) throw dataError;
             throw;
         }
     }

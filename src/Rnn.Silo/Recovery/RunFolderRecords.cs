@@ -2,6 +2,7 @@ using Rnn.Contracts.Messages;
 using Rnn.Silo.Jobs;
 using Rnn.Training.Runs;
 using Rnn.Silo.Records;
+using Rnn.Training.Jobs;
 
 namespace Rnn.Silo.Recovery;
 
@@ -28,10 +29,12 @@ internal static class RunFolderRecords
     {
         if (ReadOutcomeOrNull(folder) is not { } outcome) return null;
         var summary = File.Exists(folder.SummaryFile) ? RunSummary.Read(folder.SummaryFile) : null;
+        // A cancelled or failed run stopped before its end: its total is the job's, from resolved-job.json.
+        var job = ReadResolvedJobOrNull(folder);
         return new JobRecord
         {
-            RunId = info.RunId, State = outcome.State, Step = outcome.Step,
-            TotalSteps = summary?.Steps ?? outcome.Step,
+            Job = job, RunId = info.RunId, State = outcome.State, Step = outcome.Step,
+            TotalSteps = job?.TotalSteps ?? summary?.Steps ?? outcome.Step,
             // A completed run's reason is why it stopped early, not a failure.
             FailureReason = outcome.State == JobState.Completed ? null : outcome.Reason, JobFolder = folder.Path,
             Generation = info.Generation, ParametersSha256 = summary?.ParametersSha256,
@@ -39,6 +42,18 @@ internal static class RunFolderRecords
             Summary = summary is null ? null : new JobSummary(summary.Steps, summary.WallSeconds, summary.SamplesPerSecond,
                 summary.FinalLoss, summary.Test, summary.ParametersSha256, summary.SkippedSteps) { StoppedEarly = summary.StoppedEarly },
         };
+    }
+
+    private static ResolvedJob? ReadResolvedJobOrNull(RunFolder folder)
+    {
+        try
+        {
+            return folder.ReadResolvedJob();
+        }
+        catch (Exception e) when (e is IOException or System.Text.Json.JsonException or UnauthorizedAccessException or InvalidDataException)
+        {
+            return null;
+        }
     }
 
     /// <summary>outcome.json of a folder, or null when it is missing or unreadable (that folder then tells nothing).</summary>

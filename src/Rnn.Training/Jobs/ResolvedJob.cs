@@ -45,6 +45,12 @@ public sealed record ResolvedJob
     /// <summary>SHA-256 (hex) of the job's canonical form (<see cref="ResolvedJobFile"/>), this field left out.</summary>
     [Id(11)] public string ContentHash { get; init; } = "";
 
+    /// <summary>
+    /// The sequence kinds' facts about the whole data set (classes, normalisers, vocabulary, counts), fixed at
+    /// resolution so that a shard reads only its own partition; null for the fixed kinds (left out of the canonical form).
+    /// </summary>
+    [Id(12)] public ResolvedData? DataFacts { get; init; }
+
     [JsonIgnore]
     public string Name => Spec.Name;
 

@@ -196,7 +196,8 @@ public sealed class JobGrain(
                 await FinishAsync(JobState.Completed, null);
             }
         }
-        catch (Exception e) when (e is JobValidationException or TrainingFailedException or InvalidDataException or ShardBackendException)
+        catch (Exception e) when (e is JobValidationException or TrainingFailedException or InvalidDataException or ShardBackendException or
+            SiloDataException)
         {
             // The job itself is wrong (bad data, NaN policy 'fail', a damaged checkpoint) or its backend cannot run
             // where its shards are placed: replaying cannot help.

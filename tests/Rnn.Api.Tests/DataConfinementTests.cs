@@ -97,6 +97,31 @@ public sealed class DataConfinementTests(ConfinedSiloFixture silo)
         Assert.StartsWith($"data.test_path: '{Secret}' is outside this silo's data roots (Silo:DataRoots = ", e.Status.Detail, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Init_from_is_confined_like_data_and_a_model_that_does_not_fit_is_named_tensor_by_tensor()
+    {
+        // Outside the roots, and the runs folder (never data, even inside a root), are refused on init_from.
+        foreach (var path in new[] { Secret, "runs/confined-ok" })
+        {
+            var e = await AssertStatus(StatusCode.InvalidArgument, _client.SubmitJobAsync(
+                new SubmitJobRequest { JobJson = WithInitFrom(MnistAt("confined-init", "mnist"), path) }, ApiServerFixture.Auth(Tenants.AlphaToken)).ResponseAsync);
+            Assert.StartsWith($"init_from: '{path}' is outside this silo's data roots (Silo:DataRoots = ", e.Status.Detail, StringComparison.Ordinal);
+        }
+
+        // A model folder under alpha's root whose one tensor has another shape: named with both shapes, the path as given.
+        var model = Directory.CreateDirectory(Path.Combine(_folder, "data", "alpha", "small-model")).FullName;
+        Rnn.Training.Safetensors.SafetensorsWriter.Write(Path.Combine(model, "model.safetensors"),
+            [Rnn.Training.Safetensors.SafetensorsTensor.FromFloat32("weight_ih_l0", [3, 3], new float[9])]);
+        var misfit = await AssertStatus(StatusCode.InvalidArgument, _client.SubmitJobAsync(
+            new SubmitJobRequest { JobJson = WithInitFrom(MnistAt("confined-init", "mnist"), "small-model") }, ApiServerFixture.Auth(Tenants.AlphaToken)).ResponseAsync);
+        Assert.Contains("init_from: parameter 'weight_ih_l0': the job's model needs shape [64,28], small-model has [3,3]", misfit.Status.Detail, StringComparison.Ordinal);
+        Assert.Contains("init_from: parameter 'dense.weight' [10,16] of the job's model is missing from small-model", misfit.Status.Detail, StringComparison.Ordinal);
+        Assert.DoesNotContain(_folder, misfit.Status.Detail, StringComparison.Ordinal);
+    }
+
+    private static string WithInitFrom(string job, string path) =>
+        job.Replace("\"seed\": 5,", $"\"seed\": 5, \"init_from\": {JsonSerializer.Serialize(path)},", StringComparison.Ordinal);
+
     private async Task<string> Refused(string jobJson)
     {
         var e = await AssertStatus(StatusCode.InvalidArgument,

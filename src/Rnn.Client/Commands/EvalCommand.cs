@@ -39,7 +39,8 @@ internal sealed class EvalCommand
         {
             var jobPath = parse.GetValue(_job)!;
             var modelPath = Path.Combine(parse.GetValue(_folder)!, "model.safetensors");
-            var spec = JobSpecParser.Load(jobPath);
+            // The model's own weights are evaluated: a fine-tuning job's init_from is neither needed nor read.
+            var spec = JobSpecParser.Load(jobPath) with { InitFrom = null };
             var setup = TrainingSetup.Load(spec, Path.GetDirectoryName(Path.GetFullPath(jobPath)));
             using var compute = new CpuCompute(parse.GetValue(_threads));
             var layout = setup.CreateModel(compute).Layout;

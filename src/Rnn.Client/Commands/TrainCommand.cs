@@ -12,7 +12,8 @@ namespace Rnn.Client.Commands;
 /// <summary>
 /// <c>rnn train [JOB.json]</c>: runs a job through Orleans on a local cluster (one silo in this process, or
 /// --silos N processes) and shows its progress. The job is validated before anything starts; the job grain writes
-/// the run folder RunsRoot/&lt;job name&gt;. With no job file, the embedded main example is trained.
+/// the run folder RunsRoot/&lt;job name&gt;. With no job file, the embedded main example is trained. --resume continues
+/// the newest run of the job's name from its last checkpoint instead of starting a new run.
 /// </summary>
 internal sealed class TrainCommand
 {
@@ -49,6 +50,10 @@ internal sealed class TrainCommand
         Description = "Train N optimizer steps instead of the job's training.epochs/steps (e.g. a quick trial)",
         HelpName = "N",
     };
+    private readonly Option<bool> _resume = new("--resume")
+    {
+        Description = "Continue the newest run of this job (stopped, cancelled or failed) from its last checkpoint, with the same job file",
+    };
     private readonly Option<int?> _logEvery = new("--log-every")
     {
         Description = "With plain output, print a line every N steps [default: about 50 lines per run]",
@@ -77,7 +82,7 @@ internal sealed class TrainCommand
         });
         Command = new Command("train", "Train a job on a local Orleans cluster, with live progress; writes the model and metrics")
         {
-            _job, _threads, _out, _silos, _chaos, _steps, _logEvery, _quiet, _json,
+            _job, _threads, _out, _silos, _chaos, _steps, _resume, _logEvery, _quiet, _json,
         };
         Command.Validators.Add(r =>
         {
@@ -115,10 +120,10 @@ internal sealed class TrainCommand
         var chaos = parse.GetValue(_chaos) is { } spec ? ChaosPlan.TryParse(spec, out _) : null;
         var runsRoot = Path.GetFullPath(parse.GetValue(_out) ?? DefaultRunsFolder);
         var jobDirectory = jobPath is null ? null : Path.GetDirectoryName(Path.GetFullPath(jobPath));
-        var request = new TrainingRequest(job, jobJson, jobDirectory, threads, runsRoot, silos, chaos);
+        var request = new TrainingRequest(job, jobJson, jobDirectory, threads, runsRoot, silos, chaos) { Resume = parse.GetValue(_resume) };
 
         await using var run = await _runs.OpenAsync(request, cancellation).ConfigureAwait(false);
-        progress.Started(new TrainingRunInfo(job.Name, run.TotalSteps, run.StepsPerEpoch, 0, silos, threads, request.RunFolder));
+        progress.Started(new TrainingRunInfo(job.Name, run.TotalSteps, run.StepsPerEpoch, run.StartStep, silos, threads, request.RunFolder));
         var observer = new ProgressObserver(progress, run.TotalSteps);
         var result = await progress.ShowAsync(() => run.RunAsync(observer, cancellation)).ConfigureAwait(false);
         if (result.State == JobState.Failed)

@@ -18,7 +18,8 @@ internal sealed class PlainProgressWriter(TextWriter output, int? logEvery) : Tr
     {
         _info = info;
         _every = logEvery ?? Math.Max(1, (info.TotalSteps + AutoLinesPerRun - 1) / AutoLinesPerRun);
-        output.WriteLine($"train {info.JobName}: {DisplayFormat.Length(info)}, {info.ClusterText}, output {info.OutputDirectory}");
+        var resumed = info.StartStep > 0 ? $", resuming after step {DisplayFormat.Integer(info.StartStep)}" : "";
+        output.WriteLine($"train {info.JobName}: {DisplayFormat.Length(info)}{resumed}, {info.ClusterText}, output {info.OutputDirectory}");
     }
 
     public override void StepDone(TrainingStepReport step, ProgressSnapshot snapshot)

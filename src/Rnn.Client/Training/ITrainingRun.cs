@@ -12,6 +12,9 @@ internal interface ITrainingRun : IAsyncDisposable
 
     int StepsPerEpoch { get; }
 
+    /// <summary>Steps already done when the job starts: the checkpoint's step for a resumed run, else 0.</summary>
+    long StartStep => 0;
+
     /// <summary>
     /// Submits the job and follows it to its end. A rejected job throws <see cref="Rnn.Training.Jobs.JobValidationException"/>
     /// naming the fields. On <paramref name="cancellation"/> the job is asked to stop, and the call still returns

@@ -38,6 +38,8 @@ internal sealed class OrleansTrainingRun(
 
     public int StepsPerEpoch => submission.Job.StepsPerEpoch;
 
+    public long StartStep { get; init; }
+
     private string JobId => request.Job.Name;
 
     public async Task<TrainingResult> RunAsync(ITrainingObserver observer, CancellationToken cancellation)

@@ -12,4 +12,7 @@ internal sealed record TrainingRequest(
     JobSpec Job, string JobFileText, string? JobFileDirectory, int Threads, string RunsRoot, int Silos, ChaosPlan? Chaos)
 {
     public string RunFolder => Path.Combine(RunsRoot, Job.Name);
+
+    /// <summary>Continue the newest run in <see cref="RunFolder"/> from its last checkpoint (<c>--resume</c>) instead of starting one.</summary>
+    public bool Resume { get; init; }
 }

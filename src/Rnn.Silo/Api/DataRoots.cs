@@ -1,5 +1,6 @@
 using Rnn.Silo.Jobs;
 using Rnn.Training.Jobs;
+using Rnn.Training.Resolution;
 
 namespace Rnn.Silo.Api;
 
@@ -81,7 +82,23 @@ public sealed class DataRoots : IDataPathNames
         return confined;
     }
 
-    private string ConfinePath(string jobName, string field, string path, bool wantsFolder, string what, string kind, string tenant,
+    /// <summary>
+    /// The real path of a job's <c>init_from</c> model file, confined as data paths are (field <c>init_from</c>): a
+    /// model folder under a root stands for its model.safetensors, which must lie under a root too. The runs folder is
+    /// not a data root: a model from an earlier run is put under one (e.g. by <c>rnn download</c>) to start from it.
+    /// </summary>
+    public string ConfineInitFrom(string jobName, string path, string tenant)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        const string field = InitWeights.Field;
+        var real = ConfinePath(jobName, field, path, wantsFolder: null, $"model '{path}'", "a model", tenant);
+        if (!Directory.Exists(real)) return real;
+        var shown = Path.Join(path, InitWeights.ModelFileName);
+        return ConfinePath(jobName, field, Path.Combine(real, InitWeights.ModelFileName), wantsFolder: false,
+            $"model file '{shown}'", "a model", tenant, shown);
+    }
+
+    private string ConfinePath(string jobName, string field, string path, bool? wantsFolder, string what, string kind, string tenant,
         string? shownAs = null)
     {
         var given = shownAs ?? path;
@@ -102,9 +119,9 @@ public sealed class DataRoots : IDataPathNames
             var isFolder = Directory.Exists(real);
             var isFile = File.Exists(real);
             if (!isFolder && !isFile) continue;
-            if (isFolder != wantsFolder)
+            if (wantsFolder is { } folderWanted && isFolder != folderWanted)
             {
-                wrongKind ??= $"{what} is a {(isFolder ? "folder" : "file")}; {kind} is {(wantsFolder ? "a folder (train-images-idx3-ubyte, ...)" : "one file")}: fix {field}";
+                wrongKind ??= $"{what} is a {(isFolder ? "folder" : "file")}; {kind} is {(folderWanted ? "a folder (train-images-idx3-ubyte, ...)" : "one file")}: fix {field}";
                 continue;
             }
             if (isFolder) CheckFolderEntries(jobName, field, given, real, roots);

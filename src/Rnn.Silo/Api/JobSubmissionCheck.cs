@@ -3,6 +3,7 @@ using Rnn.Contracts.Messages;
 using Rnn.Training.Data;
 using Rnn.Training.Jobs;
 using Rnn.Training.Resolution;
+using Rnn.Training.Safetensors;
 
 namespace Rnn.Silo.Api;
 
@@ -58,6 +59,9 @@ public static class JobSubmissionCheck
     {
         var given = spec.Data.Path;
         string? real = null;
+        var givenInit = spec.InitFrom;
+        string? realInit = null;
+        string AsGiven(string message) => Restore(Restore(message, realInit, givenInit), real, given);
         try
         {
             if (dataRoots is not null)
@@ -65,23 +69,29 @@ public static class JobSubmissionCheck
                 var confined = dataRoots.ConfineAll(spec.Name, spec.Data, tenant);
                 real = confined.Path;
                 spec = spec with { Data = confined };
+                // init_from is read like data: only under the data roots, and then from the real path found there.
+                if (spec.InitFrom is { } init) spec = spec with { InitFrom = realInit = dataRoots.ConfineInitFrom(spec.Name, init, tenant) };
             }
             return JobResolver.Resolve(spec, jobFileDirectory: null);
         }
         catch (JobValidationException e)
         {
-            throw ApiErrors.InvalidFields(e.Errors.Select(x => new JobFieldError(x.Field, AsGiven(x.Message, real, given))).ToArray());
+            throw ApiErrors.InvalidFields(e.Errors.Select(x => new JobFieldError(x.Field, AsGiven(x.Message))).ToArray());
+        }
+        catch (SafetensorsFormatException e)
+        {
+            throw ApiErrors.Invalid(InitWeights.Field, AsGiven(e.Message));
         }
         catch (Exception e) when (e is DataFormatException or FileNotFoundException or DirectoryNotFoundException or
             UnauthorizedAccessException)
         {
-            throw ApiErrors.Invalid("data.path", AsGiven(e.Message, real, given));
+            throw ApiErrors.Invalid("data.path", AsGiven(e.Message));
         }
     }
 
-    /// <summary>The message with the server's real data path written as the job gave it.</summary>
-    private static string AsGiven(string message, string? real, string given) =>
-        real is null ? message : message.Replace(real, given, StringComparison.Ordinal);
+    /// <summary>The message with a server's real path written as the job gave it.</summary>
+    private static string Restore(string message, string? real, string? given) =>
+        real is null || given is null ? message : message.Replace(real, given, StringComparison.Ordinal);
 
     private static (JobFieldError, LimitBreach) OverLimit(string field, long value, string limit, int max)
     {

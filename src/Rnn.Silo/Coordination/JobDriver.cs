@@ -138,7 +138,9 @@ public sealed class JobDriver : IDisposable
     }
 
     /// <summary>Writes model.safetensors and summary.json of the finished run and returns the summary's values.</summary>
-    public async Task<JobSummary> FinishAsync(DateTime startedUtc)
+    /// <param name="startedUtc">When the run (or its last resume by hand) started: the summary's wall time counts from it.</param>
+    /// <param name="fromStep">The step the run was resumed from (0: never resumed): samples/s count the steps after it.</param>
+    public async Task<JobSummary> FinishAsync(DateTime startedUtc, long fromStep = 0)
     {
         await FlushRowsAsync();
         var parameters = await _coordinator.GatherParametersAsync(Step);
@@ -150,7 +152,7 @@ public sealed class JobDriver : IDisposable
         var (finalLoss, skipped) = await _executor.RunAsync(() => ReadLossAndSkips(_folder.MetricsFile));
         var hash = ParameterHash.Sha256(_runtime.Layout, parameters);
         var summary = new RunSummary(setup.Job.Name, Step, (double)Step / setup.StepsPerEpoch, wall,
-            wall > 0 ? Step * setup.Job.Training.BatchSize / wall : 0, finalLoss, test, hash, _runtime.Layout.TotalLength,
+            wall > 0 ? (Step - fromStep) * setup.Job.Training.BatchSize / wall : 0, finalLoss, test, hash, _runtime.Layout.TotalLength,
             setup.Shards, skipped, Definition.Backend);
         await _executor.RunAsync(() =>
         {

@@ -84,6 +84,7 @@ public sealed class JobGrain(
         var job = submission.Job;
         var spec = job.Spec;
         if (GrainKeys.ValidateJobId(JobId) is { } badId) return Reject("job_id", badId);
+        if (submission.Resume) return await ResumeRunAsync(job);
         if (record.RecordExists && record.State.IsActive)
             return Reject("job_id", $"job '{JobId}' is already {record.State.State.ToString().ToLowerInvariant()}; cancel it or use another id");
 
@@ -108,6 +109,40 @@ public sealed class JobGrain(
         StartTimer();
         // Names the silo that drives the job (operators; scripts/partition-test.sh cuts exactly this silo).
         logger.LogInformation("Job {JobId} ({Name}) accepted; its driver runs on this silo", JobId, spec.Name);
+        return SubmitResult.Ok;
+    }
+
+    /// <summary>
+    /// <c>rnn train --resume</c>: continues the newest run of the job's name from its last checkpoint, with the run's
+    /// own resolved job (the submitted one must hash the same; <see cref="RunResumption"/>), run id and backend, so it
+    /// ends with the bits of an uninterrupted run. Only the job grain that ran it may (in local mode the key is the name).
+    /// </summary>
+    private async Task<SubmitResult> ResumeRunAsync(ResolvedJob job)
+    {
+        if (RunFolder.ValidateName(job.Name) is { } badName) return Reject("name", badName);
+        var folder = RunFolder.For(Options.RunsRoot, job.Name);
+        var refusals = RunResumption.Check(folder, job);
+        if (refusals.Count > 0) return new SubmitResult(false, refusals);
+        var info = folder.ReadRunInfo()!;
+        if (info.JobId != JobId)
+            return Reject(RunResumption.Field, $"the run in {folder.Path} belongs to job '{info.JobId}'; only that job can resume it");
+        // This activation found the run unfinished and took it up already (a stopped run is resumed on activation).
+        if (record.RecordExists && record.State.IsActive)
+            return record.State.RunId == info.RunId ? SubmitResult.Ok
+                : Reject("job_id", $"job '{JobId}' is already {record.State.State.ToString().ToLowerInvariant()}; cancel it first");
+
+        var resolved = folder.ReadResolvedJob();
+        info = RunResumption.Reopen(folder, JobId);
+        record.State = new JobRecord
+        {
+            Job = resolved, RunId = info.RunId, TotalSteps = resolved.TotalSteps, JobFolder = folder.Path,
+            Generation = info.Generation, Step = info.ResumedStep ?? 0,
+        };
+        await SaveAsync();
+        DropDriver();
+        _lastProgressUtc = DateTime.UtcNow;
+        StartTimer();
+        logger.LogInformation("Job {JobId} resumes run {RunId} from step {Step} in {Folder}", JobId, info.RunId, info.ResumedStep, folder.Path);
         return SubmitResult.Ok;
     }
 
@@ -190,7 +225,9 @@ public sealed class JobGrain(
             }
             if (driver.Step >= driver.TotalSteps)
             {
-                r.Summary = await driver.FinishAsync(StartedUtc());
+                var info = new RunFolder(r.JobFolder).ReadRunInfo();
+                // A run resumed by hand times (and counts samples of) the steps since its resume.
+                r.Summary = await driver.FinishAsync(info?.ResumedUtc ?? info?.StartedUtc ?? DateTime.UtcNow, info?.ResumedStep ?? 0);
                 r.ParametersSha256 = r.Summary.ParametersSha256;
                 r.SkippedSteps = r.Summary.SkippedSteps;
                 await FinishAsync(JobState.Completed, null);
@@ -314,8 +351,6 @@ public sealed class JobGrain(
         logger.LogInformation("Job {JobId} {State} after {Steps} steps{Reason}", JobId, state, r.Step,
             reason is null ? "" : ": " + reason);
     }
-
-    private DateTime StartedUtc() => new RunFolder(record.State.JobFolder).ReadRunInfo()?.StartedUtc ?? DateTime.UtcNow;
 
     /// <summary>
     /// Memory storage is a convenience (status after deactivation); the run folder is the truth, so a write that fails

@@ -7,7 +7,7 @@ namespace Rnn.Silo.Jobs;
 
 /// <summary>
 /// A job as one silo knows it, made once per silo from the resolved job: the training setup (data, model factory,
-/// optimizer, schedule), the parameter layout, the fixed block split and the seeded initial parameters. Shared by
+/// optimizer, schedule), the parameter layout, the fixed block split and the initial parameters (seeded, or init_from's). Shared by
 /// every grain of the job on this silo; read-only after construction.
 /// </summary>
 public sealed class JobRuntime
@@ -38,8 +38,7 @@ public sealed class JobRuntime
     {
         var setup = TrainingSetup.Load(job);
         var model = setup.CreateModel(new CpuCompute(1));
-        var parameters = new float[model.Layout.TotalLength];
-        model.Initialize(parameters, setup.Job.Seed);
-        return new JobRuntime(setup, model.Layout, parameters);
+        // Seeded, or init_from's weights (checked against the hash taken at submission).
+        return new JobRuntime(setup, model.Layout, setup.InitialParameters(model));
     }
 }

@@ -65,6 +65,23 @@ public static class CheckpointStore
         if (Directory.Exists(old)) Directory.Delete(old, true);
     }
 
+    /// <summary>The step of the checkpoint in <paramref name="folder"/> (its manifest only), or null when there is none or it is unreadable.</summary>
+    public static long? ReadStep(string folder)
+    {
+        var full = Path.GetFullPath(folder);
+        if (!File.Exists(Path.Combine(full, "manifest.json")) && File.Exists(Path.Combine(full + ".old", "manifest.json")))
+            full += ".old";
+        try
+        {
+            var path = Path.Combine(full, "manifest.json");
+            return File.Exists(path) ? JsonSerializer.Deserialize<CheckpointManifest>(File.ReadAllText(path), JsonOptions)?.Step : null;
+        }
+        catch (Exception e) when (e is IOException or JsonException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
     public static TrainingCheckpoint Read(string folder, ParameterLayout layout)
     {
         var full = Path.GetFullPath(folder);

@@ -80,4 +80,8 @@ public sealed record DataSpec
 
     /// <summary>table, text_column: the padded length T; null = the longest sequence of the data.</summary>
     [Id(21)] public int? MaxLength { get; init; }
+
+    /// <summary>series: true = the model sees changes from the row before and forecasts the change from the window's
+    /// last row (<see cref="Data.Tables.WideSeriesSpec.Difference"/>); null = levels.</summary>
+    [Id(22)] public bool? Difference { get; init; }
 }

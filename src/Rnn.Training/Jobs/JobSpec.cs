@@ -35,6 +35,19 @@ public sealed record JobSpec
     [Id(8)] public string Backend { get; init; } = BackendNames.Auto;
 
     /// <summary>
+    /// <c>init_from</c>: a model folder or a model.safetensors whose weights the run starts from instead of the seeded
+    /// initialisation (fine-tuning); null when the job starts from scratch. After resolution it is the full path of the
+    /// model file (Resolution/InitWeights checks and hashes its weights).
+    /// </summary>
+    [Id(9)] public string? InitFrom { get; init; }
+
+    /// <summary>The job-file field of <see cref="InitFrom"/>.</summary>
+    public const string InitFromField = "init_from";
+
+    /// <summary>The file a model folder given as <c>init_from</c> stands for.</summary>
+    public const string InitFromModelFile = "model.safetensors";
+
+    /// <summary>
     /// The full path of <c>data.path</c>. A relative path is tried against the current directory first, then against
     /// the job file's directory and each of its parents, so <c>rnn train examples/x.json</c> finds <c>data/...</c>
     /// from the repository root and from inside examples/. Throws <see cref="JobValidationException"/> listing every
@@ -117,6 +130,28 @@ public sealed record JobSpec
         }
         throw new JobValidationException(Name, [new JobValidationError(field,
             $"file '{path}' not found; looked in {string.Join(", ", tried)}; fix the path")]);
+    }
+
+    /// <summary>
+    /// The full path of <c>init_from</c>'s model file, found as <c>data.path</c> is (current folder first, then the
+    /// job file's folder and its parents); a folder stands for its <c>model.safetensors</c>. Throws
+    /// <see cref="JobValidationException"/> on field <c>init_from</c> listing every place tried when none holds it.
+    /// </summary>
+    public string ResolveInitFrom(string? jobFileDirectory)
+    {
+        var given = InitFrom ?? throw new InvalidOperationException($"job '{Name}' has no init_from");
+        var tried = new List<string>();
+        foreach (var candidate in PathCandidates(given, jobFileDirectory))
+        {
+            if (tried.Contains(candidate, StringComparer.Ordinal)) continue;
+            tried.Add(candidate);
+            if (File.Exists(candidate)) return candidate;
+            var inFolder = System.IO.Path.Combine(candidate, InitFromModelFile);
+            if (Directory.Exists(candidate) && File.Exists(inFolder)) return inFolder;
+        }
+        throw new JobValidationException(Name, [new JobValidationError(InitFromField,
+            $"no model '{given}' (a model folder holding {InitFromModelFile}, or that file); " +
+            $"looked in {string.Join(", ", tried)}; fix the path")]);
     }
 
     private IEnumerable<string> DataPathCandidates(string? jobFileDirectory) => PathCandidates(Data.Path, jobFileDirectory);

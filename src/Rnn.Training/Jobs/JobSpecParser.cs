@@ -12,9 +12,9 @@ namespace Rnn.Training.Jobs;
 public static class JobSpecParser
 {
     private const string Name = "name", Seed = "seed", Data = "data", Model = "model", Loss = "loss", Metrics = "metrics",
-        Optimizer = "optimizer", Training = "training", Backend = "backend";
+        Optimizer = "optimizer", Training = "training", Backend = "backend", InitFrom = "init_from";
 
-    private static readonly string[] RootKeys = [Name, Seed, Data, Model, Loss, Metrics, Optimizer, Training, Backend];
+    private static readonly string[] RootKeys = [Name, Seed, Data, Model, Loss, Metrics, Optimizer, Training, Backend, InitFrom];
 
     private const int MaxNameLength = 100;
 
@@ -78,6 +78,8 @@ public static class JobSpecParser
         var optimizer = OptimizerSectionReader.Read(root);
         var training = TrainingSectionReader.Read(root);
         var backend = root.Has(Backend) ? root.Choice(Backend, BackendNames.All, "backend", required: false) : BackendNames.Auto;
+        var initFrom = root.String(InitFrom, required: false,
+            expectation: "the path of a model folder or of a model.safetensors, e.g. \"runs/seq-mnist-lstm\"");
         root.ReportUnreadKeys(RootKeys, "the job file", []);
 
         // Cross-section rules run on whatever was valid, so one mistake does not hide another.
@@ -100,6 +102,7 @@ public static class JobSpecParser
             Optimizer = optimizer!,
             Training = training!,
             Backend = backend!,
+            InitFrom = initFrom,
         };
     }
 

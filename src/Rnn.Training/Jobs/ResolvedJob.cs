@@ -46,10 +46,17 @@ public sealed record ResolvedJob
     [Id(11)] public string ContentHash { get; init; } = "";
 
     /// <summary>
+    /// With <c>init_from</c>: the <see cref="Rnn.Kernels.Tensors.ParameterHash"/> of the weights the run starts from
+    /// (the earlier run's parameters_sha256), taken at resolution; null otherwise, and then absent from the canonical
+    /// form, so jobs without init_from hash as before.
+    /// </summary>
+    [Id(12)] public string? InitFromSha256 { get; init; }
+
+    /// <summary>
     /// The sequence kinds' facts about the whole data set (classes, normalisers, vocabulary, counts), fixed at
     /// resolution so that a shard reads only its own partition; null for the fixed kinds (left out of the canonical form).
     /// </summary>
-    [Id(12)] public ResolvedData? DataFacts { get; init; }
+    [Id(13)] public ResolvedData? DataFacts { get; init; }
 
     [JsonIgnore]
     public string Name => Spec.Name;

@@ -12,18 +12,18 @@ internal static class SequenceDataSectionReader
         Limit = "limit", Target = "target", X = "x", Y = "y", Lengths = "lengths", Sequence = "sequence", Order = "order",
         Features = "features", TargetColumn = "target_column", TargetColumns = "target_columns", Text = "text",
         ValidationFraction = "validation_fraction", Shuffle = "shuffle", TestPath = "test_path",
-        ValidationPath = "validation_path", Normalize = "normalize", MaxLength = "max_length";
+        ValidationPath = "validation_path", Normalize = "normalize", MaxLength = "max_length", Difference = "difference";
 
     /// <summary>Keys only the sequence kinds have (the shared ones are the data section's).</summary>
     public static readonly string[] AllKeys =
         [Target, X, Y, Lengths, Sequence, Order, Features, TargetColumn, TargetColumns, Text, ValidationFraction, Shuffle,
-            TestPath, ValidationPath, Normalize, MaxLength];
+            TestPath, ValidationPath, Normalize, MaxLength, Difference];
 
     private static readonly string[] Common = [Kind, Path, Limit, TestFraction, ValidationFraction, Normalize];
     private static readonly string[] SeparateFiles = [Shuffle, TestPath, ValidationPath];
     private static readonly string[] NumpyKeys = [.. Common, .. SeparateFiles, Target, X, Y, Lengths];
     private static readonly string[] TableKeys = [.. Common, .. SeparateFiles, Target, Sequence, Order, Features, TargetColumn, TargetColumns, MaxLength];
-    private static readonly string[] SeriesKeys = [.. Common, Target, Features, TargetColumn, TargetColumns, Window, Horizon];
+    private static readonly string[] SeriesKeys = [.. Common, Target, Features, TargetColumn, TargetColumns, Window, Horizon, Difference];
     private static readonly string[] TextColumnKeys = [.. Common, Shuffle, Text, TargetColumn, MaxLength];
 
     /// <summary>The spec's sequence fields (Kind and Path are filled by the caller), or null after an error.</summary>
@@ -71,6 +71,8 @@ internal static class SequenceDataSectionReader
                     TargetColumns = ReadTargetColumns(data, target),
                     Window = data.Int(Window, 1, DataSpec.MaxWindow, required: true),
                     Horizon = data.Has(Horizon) ? data.Int(Horizon, 1, DataSpec.MaxHorizon, required: false) : DataSpec.DefaultHorizon,
+                    // Only a true is kept, so jobs without the field resolve (and hash) as before.
+                    Difference = data.Has(Difference) && data.Bool(Difference, required: false) == true ? true : null,
                 };
                 break;
 

@@ -21,6 +21,7 @@ public static class JobResolver
     /// <exception cref="JobValidationException">The data is not where the job says, is the wrong kind of path, is too
     /// short for the split and window, or cannot fill one batch.</exception>
     /// <exception cref="DataFormatException">The data file is malformed (the message names the file).</exception>
+    /// <exception cref="Rnn.Training.Safetensors.SafetensorsFormatException">init_from is not a safetensors file.</exception>
     public static ResolvedJob Resolve(JobSpec spec, string? jobFileDirectory)
     {
         ArgumentNullException.ThrowIfNull(spec);
@@ -78,6 +79,8 @@ public static class JobResolver
             TotalSteps = training.Steps ?? (long)training.Epochs!.Value * stepsPerEpoch,
             DataFacts = facts,
         };
+        // init_from's weights are checked against this very model (names and shapes) and their hash becomes part of the job.
+        job = InitWeights.Attach(job, jobFileDirectory);
         return job with { ContentHash = ResolvedJobFile.Hash(job) };
     }
 }

@@ -37,6 +37,8 @@ public static class ModelFile
             if (sequences.ClassNames is { } names) metadata["classes"] = System.Text.Json.JsonSerializer.Serialize(names);
             if (sequences.FeatureNormalizer is { } features) metadata["feature_normalizer"] = features.ToJson();
             if (sequences.TargetNormalizer is { } targets) metadata["target_normalizer"] = targets.ToJson();
+            // A differenced series' outputs are changes from the window's last row (docs/job-format.md).
+            if (setup.Job.Data.Difference == true) metadata["difference"] = "true";
         }
         SafetensorsWriter.Write(path, tensors, metadata);
     }

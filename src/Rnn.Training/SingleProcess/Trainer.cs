@@ -34,8 +34,7 @@ public sealed class Trainer : IDisposable
         _shards = Enumerable.Range(0, setup.Shards).Select(k => setup.CreateShardComputer(k, _compute)).ToArray();
         var model = setup.CreateModel(_compute);
         Layout = model.Layout;
-        _parameters = new float[Layout.TotalLength];
-        model.Initialize(_parameters, setup.Job.Seed);
+        _parameters = setup.InitialParameters(model);
         Blocks = new ParameterBlocks(Layout.TotalLength);
         _optimizers = Enumerable.Range(0, Blocks.Count).Select(j => setup.CreateOptimizer(Blocks.Length(j))).ToArray();
         _gradient = new float[Layout.TotalLength];

@@ -9,7 +9,7 @@ namespace Rnn.Training.Steps;
 /// Test-split metrics of a parameter vector: accuracy and mean loss for classification; bits per character for a
 /// character model (test text read as streams with carried state, like training); RMSE in the data's own units for
 /// forecasting, next to a seasonal-naive baseline (the value one season = 12 steps earlier when the window reaches
-/// that far, else the last observed value).
+/// that far, else the last observed value; for a differenced series the same forecast, expressed as a change).
 /// </summary>
 public sealed class TestEvaluator
 {
@@ -120,15 +120,31 @@ public sealed class TestEvaluator
         var sequences = _setup.Sequences!;
         int window = batch.Steps, targetColumns = featureOfTarget.Length, features = _setup.InputSize;
         var k = batch.Targets.Length / batch.Batch;
+        var differenced = _setup.Job.Data.Difference == true;
         double sum = 0;
         for (var b = 0; b < count; b++)
             for (var j = 0; j < k; j++)
             {
                 int h = j / targetColumns, c = j % targetColumns, f = featureOfTarget[c];
                 var back = window + h - BaselineSeason;
-                var t = BaselineSeason > h && back >= 0 ? back : window - 1;
-                double forecast = batch.Features[(t * batch.Batch + b) * features + f];
-                if (sequences.FeatureNormalizer is { } fn) forecast = fn.Inverse(f, forecast);
+                double Feature(int t)
+                {
+                    double v = batch.Features[(t * batch.Batch + b) * features + f];
+                    return sequences.FeatureNormalizer is { } fn ? fn.Inverse(f, v) : v;
+                }
+                double forecast;
+                if (differenced)
+                {
+                    // Steps hold changes, the target the change from the last row: the naive forecast's change is
+                    // minus the changes after row `back` (row −1 is the one before the window); no season = no change.
+                    forecast = 0;
+                    if (BaselineSeason > h && back >= -1)
+                        for (var t = back + 1; t < window; t++) forecast -= Feature(t);
+                }
+                else
+                {
+                    forecast = Feature(BaselineSeason > h && back >= 0 ? back : window - 1);
+                }
                 double actual = batch.Targets[b * k + j];
                 if (sequences.TargetNormalizer is { } tn) actual = tn.Inverse(c, actual);
                 sum += (forecast - actual) * (forecast - actual);

@@ -153,21 +153,21 @@ public sealed class TrainingSetup
     /// A model from resolved layers without data: <paramref name="inputSize"/> is the features per step, or the
     /// vocabulary size for token input (e.g. from a saved model's metadata when generating).
     /// </summary>
-    public static SequentialModel BuildModel(IReadOnlyList<ResolvedLayer> layers, int inputSize, bool tokenInput, CpuCompute compute)
+    public static SequentialModel BuildModel(IReadOnlyList<ResolvedLayer> layers, int inputSize, bool tokenInput, CpuCompute compute) =>
+        ModelBuilder.Build(layers, inputSize, tokenInput, compute);
+
+    /// <summary>
+    /// The parameters a run starts from: the seeded initialisation, or with <c>init_from</c> the weights of that model
+    /// file (checked against the hash taken at submission; see <see cref="InitWeights"/>).
+    /// </summary>
+    /// <exception cref="InvalidDataException">The init_from file changed after the job was submitted.</exception>
+    public float[] InitialParameters(SequentialModel model)
     {
-        ArgumentNullException.ThrowIfNull(layers);
-        var model = new SequentialModel(inputSize, tokenInput, compute);
-        foreach (var layer in layers)
-        {
-            switch (layer.Kind)
-            {
-                case LayerKind.Embedding: model.AddEmbedding(layer.Units); break;
-                case LayerKind.Dense: model.AddDense(layer.Units); break;
-                case LayerKind.Dropout: model.AddDropout((float)layer.DropoutRate); break;
-                default: model.AddRecurrent(layer.Cell!.Value, layer.Units, layer.ReturnSequences, layer.Bidirectional, layer.Merge); break;
-            }
-        }
-        return model;
+        ArgumentNullException.ThrowIfNull(model);
+        var parameters = new float[model.Layout.TotalLength];
+        if (Job.InitFrom is null) model.Initialize(parameters, Job.Seed);
+        else InitWeights.Load(Resolved, model.Layout).CopyTo(parameters, 0);
+        return parameters;
     }
 
     /// <summary>

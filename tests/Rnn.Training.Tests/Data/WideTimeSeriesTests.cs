@@ -65,4 +65,38 @@ public sealed class WideTimeSeriesTests
         Assert.Equal($"{path}: has 5 rows: 4 train, 0 validation, 1 test; window 4 + horizon 1 needs at least 5 training rows and 1 row(s) in each held-out part",
             error.Message);
     }
+
+    [Fact]
+    public void Differenced_windows_hold_changes_and_forecast_the_change_from_the_last_row()
+    {
+        using var folder = new TemporaryFolder();
+        var path = folder.WriteText("s.csv", "v\n1\n3\n6\n10\n15\n21\n28\n36\n45\n55\n");
+        var spec = new WideSeriesSpec(["v"], ["v"], 3, 1, SequenceTargetKind.ValuesPerSequence, Difference: true);
+
+        var series = WideTimeSeries.Read(path, spec, validationFraction: 0, testFraction: 0.2, normalize: false);
+
+        // 8 training rows, 2 test rows. Window 0 has no row before it, so the first sample is window 1: rows 1..3 as
+        // changes 2, 3, 4, and its target row 4 as the change from row 3: 15 − 10 = 5.
+        var (train, test) = (series.Data.Train, series.Data.Test!);
+        Assert.Equal((4, 2), (train.Count, test.Count));
+        Assert.Equal([2f, 3f, 4f], train.FeaturesOf(0).ToArray());
+        Assert.Equal([5f], train.ValuesOf(0).ToArray());
+        Assert.Equal([7f, 8f, 9f], test.FeaturesOf(1).ToArray());
+        Assert.Equal([10f], test.ValuesOf(1).ToArray());
+    }
+
+    [Fact]
+    public void Differenced_normalisers_are_fitted_on_the_training_changes()
+    {
+        using var folder = new TemporaryFolder();
+        var path = folder.WriteText("s.csv", "v\n1\n3\n6\n10\n15\n21\n28\n36\n45\n55\n");
+        var spec = new WideSeriesSpec(["v"], ["v"], 3, 1, SequenceTargetKind.ValuesPerSequence, Difference: true);
+
+        var series = WideTimeSeries.Read(path, spec, validationFraction: 0, testFraction: 0.2, normalize: true);
+
+        // Feature changes of training rows 1..7: 2..8 (mean 5); the training windows' target changes: 5, 6, 7, 8.
+        Assert.Equal(5.0, series.Features!.Mean[0], 12);
+        Assert.Equal(6.5, series.Targets!.Mean[0], 12);
+        Assert.Equal(10.0, series.Targets.Inverse(0, series.Data.Test!.ValuesOf(1)[0]), 5);
+    }
 }

@@ -88,7 +88,7 @@ public sealed class JobFileSyntaxErrorTests
         var error = JobJson.SingleError(job, "colour");
 
         Assert.Equal(
-            "unknown key 'colour' in the job file; remove it or use one of name, seed, data, model, loss, metrics, optimizer, training, backend",
+            "unknown key 'colour' in the job file; remove it or use one of name, seed, data, model, loss, metrics, optimizer, training, backend, init_from",
             error.Message);
     }
 

@@ -77,6 +77,20 @@ public sealed class SequenceDataSectionTests
     }
 
     [Fact]
+    public void Difference_is_read_on_a_series_and_refused_elsewhere()
+    {
+        var spec = JobSpecParser.Parse(Job("""
+            { "kind": "series", "path": "c.csv", "features": ["CO2"], "target_columns": ["CO2"], "target": "values", "window": 24,
+              "difference": true }
+            """, "{ \"type\": \"dense\", \"units\": 1 }", "mse"), "t.json");
+        Assert.True(spec.Data.Difference);
+
+        var error = SingleError(Job("""{ "kind": "numpy", "path": "d.npz", "target": "class", "difference": true }"""));
+        Assert.Equal("data.difference", error.Field);
+        Assert.Contains("does not apply to numpy data", error.Message);
+    }
+
+    [Fact]
     public void A_series_is_chronological_so_shuffle_does_not_apply()
     {
         var error = SingleError(Job("""

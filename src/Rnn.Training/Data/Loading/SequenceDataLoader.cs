@@ -21,7 +21,7 @@ public static class SequenceDataLoader
         {
             case DataKinds.Series:
                 var spec = new WideSeriesSpec(data.FeatureColumns!, data.TargetColumns!, data.Window!.Value,
-                    data.Horizon ?? DataSpec.DefaultHorizon, TargetKind(data.Target));
+                    data.Horizon ?? DataSpec.DefaultHorizon, TargetKind(data.Target), data.Difference == true);
                 var series = WideTimeSeries.Read(data.Path, spec, data.ValidationFraction ?? 0, data.TestFraction ?? 0, normalize);
                 return Finish(data, Limited(series.Data, data.Limit), spec.Window, variableLength: false, null,
                     series.Features, series.Targets);

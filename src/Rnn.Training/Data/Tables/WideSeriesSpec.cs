@@ -7,9 +7,13 @@ namespace Rnn.Training.Data.Tables;
 /// feature columns predicts either the next <see cref="Horizon"/> rows of the target columns (ValuesPerSequence:
 /// K = Horizon × targets, step-major) or the class in one target column <see cref="Horizon"/> rows after the window
 /// (ClassPerSequence). A target column may also be a feature (forecasting a series from its own past).
+/// With <see cref="Difference"/>, the model sees changes instead of levels: each feature step is the change from the
+/// row before, and each value target the change from the target column's value at the window's last row (so the
+/// forecast is that value plus the predicted change). A trending series (CO2) then stays inside the training
+/// split's range, where a recurrent network's saturating gates can follow it.
 /// </summary>
 public sealed record WideSeriesSpec(IReadOnlyList<string> FeatureColumns, IReadOnlyList<string> TargetColumns, int Window, int Horizon,
-    SequenceTargetKind TargetKind)
+    SequenceTargetKind TargetKind, bool Difference = false)
 {
     public IReadOnlyCollection<string> Columns => FeatureColumns.Concat(TargetColumns).Distinct().ToArray();
 

@@ -37,10 +37,11 @@ public sealed class JobRuntimeCache(ComputeExecutor executor, ILocalSiloDetails 
         {
             return await entry.Value.ConfigureAwait(false);
         }
-        catch (Exception e) when (IsReadFailure(e))
+        catch (Exception e) when (IsReadFailure(e) && e is not InvalidDataException)
         {
+            // (An InvalidDataException, a file changed since submission, fails the job with its own message.)
             _entries.TryRemove(new KeyValuePair<string, Lazy<Task<JobRuntime>>>(key, entry));
-            throw Unreadable(job, "its data", e);
+            throw Unreadable(job, "the files", e);
         }
         catch
         {

@@ -63,7 +63,7 @@ public sealed class SingleSiloTrainingTests(SingleSiloFixture fixture) : IClassF
             var silo = fixture.Cluster.Silos[0];
             Assert.Contains($"silo {silo.Name} ({silo.SiloAddress})", status.FailureReason);
             Assert.Contains("cannot read the partition of shard", status.FailureReason);
-            Assert.Contains(train, status.FailureReason);
+            Assert.Contains($"'{train}' is a folder, not a file", status.FailureReason);
         }
         finally
         {

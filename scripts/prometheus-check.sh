@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Checks the silo's Prometheus export for real: a standalone silo with /metrics on a loopback HTTP/1.1 port runs a
 # small job, a real Prometheus (Debian's package) scrapes it every second, and Prometheus's HTTP API must return the
-# job's rnn_train_loss series with samples in it. Fails (non-zero exit, one clear line on stderr) if the series is
-# missing or empty within the wait.
+# job's rnn_train_loss series with samples in it, and the evaluation gauges (rnn_eval_loss and rnn_eval_accuracy of
+# the test and the validation split) labelled with the job's name. Fails (non-zero exit, one clear line on stderr) if
+# a series is missing or empty within the wait.
 #
 # Usage: scripts/prometheus-check.sh            (from anywhere; needs root or an installed prometheus, jq, curl)
 # Env:   WAIT_SECONDS (default 60) bounds each wait; STEPS (default 600, about 10 s of training) is the job's length.
@@ -126,7 +127,7 @@ cat > "$work/job.json" <<JSON
 {
   "name": "prometheus-check",
   "seed": 1,
-  "data": { "kind": "mnist-rows", "path": "$repo/data/mnist", "limit": 2048 },
+  "data": { "kind": "mnist-rows", "path": "$repo/data/mnist", "limit": 2048, "validation_fraction": 0.125 },
   "model": { "layers": [ { "type": "lstm", "units": 32 }, { "type": "dense", "units": 10, "activation": "softmax" } ] },
   "loss": "sparse_categorical_crossentropy",
   "metrics": ["accuracy"],
@@ -170,4 +171,20 @@ jq -e '[.data.result[].values[][1] | tonumber] | all(. > 0 and . < 1e6)' <<<"$re
 # The gauge keeps its last value after the job ends; samples that change show it was scraped while training.
 distinct=$(jq '[.data.result[].values[][1]] | unique | length' <<<"$response")
 (( distinct >= 2 )) || fail "all $samples samples are the same value: the job was not scraped while it trained"
+
+# --- every evaluation metric is a gauge, by split, with the job's name beside its id --------------------------------
+# The first evaluation is at step 100 (eval_every), a few seconds in; the loss series above is already there by then.
+deadline=$((SECONDS + wait_seconds))
+for series in rnn_eval_loss rnn_eval_accuracy; do
+  for split in test validation; do
+    selector="$series{job_id=\"$job_id\",job_name=\"prometheus-check\",split=\"$split\"}"
+    until [[ $(curl -fsS --get "$api/query" --data-urlencode "query=$selector" | jq '.data.result | length' 2>/dev/null) -ge 1 ]]; do
+      kill -0 "$silo_pid" 2>/dev/null || fail "the silo exited before Prometheus had $selector"
+      (( SECONDS < deadline )) || fail "Prometheus has no $selector after ${wait_seconds}s"
+      sleep 1
+    done
+    value=$(curl -fsS --get "$api/query" --data-urlencode "query=$selector" | jq -r '.data.result[0].value[1]')
+    echo "  $selector = $value"
+  done
+done
 echo "prometheus-check: OK in $((SECONDS - started))s"

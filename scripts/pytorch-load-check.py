@@ -55,6 +55,24 @@ def inputs(job, data, metadata, count):
         tokens = [index.get(ord(ch), 0) for ch in text]
         window = job["data"]["window"]
         return torch.tensor([tokens[s * window:(s + 1) * window] for s in range(count)], dtype=torch.long), "last-step"
+    if kind == "text_column":
+        # Each row's characters through the saved vocabulary, padded to the longest, with their lengths.
+        codes = [int(c) for c in metadata["vocabulary"].split(",")]
+        index = {c: i + 1 for i, c in enumerate(codes)}
+        with open(data, newline="", encoding="utf-8") as f:
+            words = [row[job["data"]["text"]] for row in csv.DictReader(f)][:count]
+        lengths = [len(w) for w in words]
+        padded = [[index.get(ord(ch), 0) for ch in w] + [0] * (max(lengths) - len(w)) for w in words]
+        return (torch.tensor(padded, dtype=torch.long), torch.tensor(lengths)), "lengths"
+    if kind == "series":
+        if job["data"].get("difference"):
+            raise SystemExit("a differenced series is not rebuilt here (its steps are changes)")
+        normalizer = json.loads(metadata["feature_normalizer"])
+        with open(data, newline="", encoding="utf-8") as f:
+            rows = [[float(row[c]) for c in job["data"]["features"]] for row in csv.DictReader(f)]
+        series = ((np.array(rows) - np.array(normalizer["mean"])) / np.array(normalizer["std"])).astype(np.float32)
+        window = job["data"]["window"]
+        return torch.from_numpy(np.stack([series[s:s + window] for s in range(count)])), None
     raise SystemExit("unknown data kind " + kind)
 
 
@@ -75,7 +93,7 @@ def main():
     ours = np.array([row.get("logits", row.get("output")) for row in rows], dtype=np.float64)
     x, mode = inputs(job, data, metadata, len(rows))
     with torch.no_grad():
-        out = model(x)
+        out = model(*x) if mode == "lengths" else model(x)
     if mode == "last-step":
         out = out[:, -1]
     theirs = out.double().numpy()

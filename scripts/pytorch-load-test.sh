@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Every model directory loads into real PyTorch: trains tiny models with `rnn train --steps N` (the main example's
-# two-layer LSTM stack, a GRU classifier, a GRU forecaster and the character LSTM with its embedding), loads each
+# two-layer LSTM stack, a GRU classifier, a GRU forecaster, the character LSTM with its embedding, the seattle-weather
+# series and a variable-length bidirectional text_column model, run with its lengths), loads each
 # run's model.safetensors into its model.py with load_state_dict(strict=True) (tensors read by an independent numpy
 # reader, checked equal to model.py's own reader), runs 100 samples and matches `rnn predict`'s outputs within 1e-4.
 # Installs Debian's python3-torch (torch 1.13, large) when missing.
@@ -43,7 +44,7 @@ check() {  # check JOB DATA: train, predict 100 samples, compare in PyTorch
 }
 check examples/seq-mnist-lstm.json data/mnist
 check examples/seq-mnist-gru.json data/mnist
-# The one-column csv kind (examples/co2-forecast.json is a normalised series now, which rnn predict does not read yet).
+# The one-column csv kind (examples/co2-forecast.json is a series now; seattle-weather below covers that kind).
 cat >"$work/co2-csv.json" <<'JOB'
 { "name": "co2-csv", "seed": 7,
   "data": { "kind": "csv", "path": "data/timeseries/co2-concentration.csv", "column": "CO2", "window": 24, "horizon": 1 },
@@ -53,4 +54,19 @@ cat >"$work/co2-csv.json" <<'JOB'
 JOB
 check "$work/co2-csv.json" data/timeseries/co2-concentration.csv
 check examples/moby-dick-charlm.json data/text/moby-dick.txt
+# A series with normalised features, and a variable-length text_column model with bidirectional layers (concat, then
+# average): model.py's lengths against rnn predict's own lengths.
+check examples/seattle-weather.json data/timeseries/seattle-weather.csv
+cat >"$work/words-bidirectional.json" <<'JOB'
+{ "name": "words-bidirectional", "seed": 7,
+  "data": { "kind": "text_column", "path": "data/words/words.csv", "text": "word", "target_column": "language", "test_fraction": 0.2 },
+  "model": { "layers": [
+      { "type": "embedding", "units": 16 },
+      { "type": "lstm", "units": 24, "bidirectional": true, "return_sequences": true },
+      { "type": "gru", "units": 16, "bidirectional": true, "merge_mode": "ave" },
+      { "type": "dense", "units": "classes" } ] },
+  "loss": "sparse_categorical_crossentropy", "optimizer": { "type": "adam", "lr": 0.003 },
+  "training": { "epochs": 1, "batch_size": 64 } }
+JOB
+check "$work/words-bidirectional.json" data/words/words.csv
 log "PASS"

@@ -43,6 +43,27 @@ public sealed class TrainingFlowTests(ApiServerFixture server)
     }
 
     [Fact]
+    public async Task A_job_that_stops_early_completes_with_the_reason_in_its_summary_and_a_bad_monitor_is_refused_by_field()
+    {
+        // 192 training and 64 validation images, 6 steps an epoch; min_delta 10 lets only the first evaluation improve.
+        var json = ApiJobs.Mnist("api-early-stop", steps: 60)
+            .Replace("\"limit\": 256", "\"limit\": 256, \"validation_fraction\": 0.25", StringComparison.Ordinal)
+            .Replace("\"checkpoint_every\": 50", "\"checkpoint_every\": 50, \"early_stopping\": { \"patience\": 2, \"min_delta\": 10 }", StringComparison.Ordinal);
+        var jobId = await Client.SubmitAsync(Tenants.AlphaToken, json);
+        var job = await Client.WaitUntilFinishedAsync(Tenants.AlphaToken, jobId);
+        Assert.Equal(JobState.Completed, job.State);
+        Assert.Equal(18, job.Step);
+        Assert.Equal("", job.FailureReason);
+        Assert.StartsWith("stopped early at epoch 3 (step 18): val_loss did not improve", job.Summary.StoppedEarly, StringComparison.Ordinal);
+        Assert.Contains("val_accuracy", job.Summary.Test.Keys);
+
+        var bad = json.Replace("\"patience\": 2", "\"monitor\": \"accuracy\", \"patience\": 2", StringComparison.Ordinal);
+        var e = await Assert.ThrowsAsync<RpcException>(() => Client.SubmitAsync(Tenants.AlphaToken, bad));
+        Assert.Equal(StatusCode.InvalidArgument, e.StatusCode);
+        Assert.Contains("training.early_stopping.monitor", e.Status.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_watch_that_reconnects_from_the_next_step_gets_every_step_exactly_once()
     {
         const int steps = 40;

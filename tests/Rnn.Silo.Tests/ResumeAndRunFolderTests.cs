@@ -59,6 +59,56 @@ public sealed class ResumeAndRunFolderTests
     }
 
     [Fact]
+    public async Task AnEarlyStoppingJobResumedOnANewClusterStopsAndKeepsTheBestModelLikeTheTrainer()
+    {
+        // The validation monitor is rebuilt from evaluations.jsonl up to the checkpoint: the resumed run must count
+        // patience and pick the best model exactly as an uninterrupted one.
+        var root = Path.Combine(Path.GetTempPath(), "rnn-resume-tests-" + Guid.NewGuid().ToString("N")[..12]);
+        var json = TestJobs.MnistEarlyStopping(shards: 2, "resumed-early", minDelta: 0, patience: 4);
+        var reference = TestJobs.TrainerRun(json);
+        Assert.True(reference.Steps > 30, $"the reference stopped at step {reference.Steps}, before the cluster is stopped");
+        Assert.NotNull(reference.StopReason);
+        var folder = Path.Combine(root, "resumed-early");
+        try
+        {
+            var first = await TestClusters.StartAsync(2, root);
+            try
+            {
+                var submitted = await TestJobs.SubmitAsync(first.Client.GetGrain<IJobGrain>("resumed-early"), json);
+                Assert.True(submitted.Accepted, submitted.Message);
+                await TestClusters.WaitForStepAsync(first.Client, "resumed-early", 15);
+            }
+            finally
+            {
+                await first.DisposeAsync();
+            }
+            Assert.False(File.Exists(Path.Combine(folder, "summary.json")));
+
+            var second = await TestClusters.StartAsync(1, root);
+            try
+            {
+                var status = await TestClusters.WaitForEndAsync(second.Client, "resumed-early", TimeSpan.FromSeconds(90));
+                Assert.True(status.State == JobState.Completed, status.FailureReason);
+                Assert.Equal(reference.Steps, status.Step);
+                Assert.Equal(reference.Hash, status.ParametersSha256);
+                Assert.Equal(reference.StopReason, status.Summary?.StoppedEarly);
+                var best = Rnn.Training.Safetensors.SafetensorsFile.Read(Path.Combine(folder, "best", "model.safetensors"));
+                Assert.Equal(reference.BestHash, best.Metadata["parameters_sha256"]);
+                var steps = EvaluationLog.Read(Path.Combine(folder, EvaluationLog.FileName)).Select(r => r.Step).ToArray();
+                Assert.Equal(Enumerable.Range(1, steps.Length).Select(e => 6L * e), steps);
+            }
+            finally
+            {
+                await second.DisposeAsync();
+            }
+        }
+        finally
+        {
+            if (Directory.Exists(root)) Directory.Delete(root, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task TextJobWithCarriedStateOnThreeSilosEqualsTheTrainer()
     {
         var root = Path.Combine(Path.GetTempPath(), "rnn-text-tests-" + Guid.NewGuid().ToString("N")[..12]);

@@ -213,4 +213,10 @@ public sealed class SingleSiloTrainingTests(SingleSiloFixture fixture) : IClassF
             .Select(line => long.Parse(line.Split(',')[0], System.Globalization.CultureInfo.InvariantCulture)).ToArray();
         Assert.Equal(Enumerable.Range(0, (int)status.Step).Select(i => (long)i), rows);
     }
+
+    [Fact]
+    public async Task EarlyStoppingEndsAtTheTrainersStepWithItsParametersAndBestModel()
+    {
+        await EarlyStoppingAssert.MatchesTrainerAsync(fixture.RunToEndAsync, "one-silo-early-stop", shards: 2);
+    }
 }

@@ -30,6 +30,32 @@ internal static class TestJobs
                         "checkpoint_every": {{checkpointEvery}} } }
         """;
 
+    /// <summary>
+    /// The GRU-16 classifier with the last 64 of its 256 images held out for validation (6 steps per epoch of batch 32)
+    /// and early stopping on val_loss: with min_delta 10 only the first evaluation improves, so patience 2 ends the run
+    /// at epoch 3 (step 18) of its 20.
+    /// </summary>
+    public static string MnistEarlyStopping(int shards, string name, double minDelta = 10, int patience = 2) => $$"""
+        { "name": "{{name}}", "seed": 5,
+          "data": { "kind": "mnist-rows", "path": {{JsonSerializer.Serialize(MnistPath)}}, "limit": 256, "validation_fraction": 0.25 },
+          "model": { "layers": [ { "type": "gru", "units": 16 }, { "type": "dense", "units": 10, "activation": "softmax" } ] },
+          "loss": "sparse_categorical_crossentropy",
+          "metrics": ["accuracy"],
+          "optimizer": { "type": "adam", "lr": 0.05, "clip_norm": 0.5 },
+          "training": { "epochs": 20, "batch_size": 32, "shards": {{shards}}, "checkpoint_every": 5,
+                        "early_stopping": { "monitor": "val_loss", "patience": {{patience}}, "min_delta": {{minDelta.ToString(System.Globalization.CultureInfo.InvariantCulture)}} } } }
+        """;
+
+    /// <summary>The single-process Trainer's whole run with evaluations and early stopping: steps, final and best hashes, why it stopped.</summary>
+    public static (long Steps, string Hash, string? BestHash, string? StopReason) TrainerRun(string json)
+    {
+        var setup = TrainingSetup.Load(JobSpecParser.Parse(json, "reference"), jobFileDirectory: null);
+        using var trainer = new Trainer(setup, threads: 1);
+        var reason = trainer.Train();
+        return (trainer.Step, ParameterHash.Sha256(trainer.Layout, trainer.Parameters),
+            trainer.BestParameters is { } best ? ParameterHash.Sha256(trainer.Layout, best) : null, reason);
+    }
+
     /// <summary>The recurrent-layer options of a bidirectional layer whose directions join by <paramref name="mergeMode"/>.</summary>
     public static string Bidirectional(string mergeMode) => $", \"bidirectional\": true, \"merge_mode\": \"{mergeMode}\"";
 

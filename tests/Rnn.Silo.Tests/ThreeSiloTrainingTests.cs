@@ -52,4 +52,10 @@ public sealed class ThreeSiloTrainingTests(ThreeSiloFixture fixture) : IClassFix
         Assert.Equal(3, status.Step);
         Assert.Equal(TestJobs.TrainerHash(json), status.ParametersSha256);
     }
+
+    [Fact]
+    public async Task EarlyStoppingEndsAtTheTrainersStepWithItsParametersAndBestModel()
+    {
+        await EarlyStoppingAssert.MatchesTrainerAsync(fixture.RunToEndAsync, "three-silos-early-stop", shards: 4);
+    }
 }

@@ -4,25 +4,23 @@ using Rnn.Client.Prediction;
 using Rnn.Kernels.Compute;
 using Rnn.Training.Jobs;
 using Rnn.Training.Prediction;
-using Rnn.Training.Runs;
-using Rnn.Training.Safetensors;
-using Rnn.Training.Steps;
 
 namespace Rnn.Client.Commands;
 
 /// <summary>
 /// <c>rnn predict DIR DATA</c>: the model in DIR (a run folder, or a folder rnn download wrote) applied to DATA read
 /// as the job's data kind: classes with their probabilities, forecasts in the data's units, or a character model's
-/// next character after each window, as CSV or JSON lines.
-/// The job (layers and data kind) is --job, else DIR/job.json.
+/// next character after each window, and for the sequence kinds (numpy, table, series, text_column) named classes or
+/// values per sequence or per step, as CSV or JSON lines. The job (layers and data description) is --job, else
+/// DIR/job.json, else the one saved in model.safetensors (<see cref="ModelFolder"/>).
 /// </summary>
 internal sealed class PredictCommand
 {
     private readonly CliContext _context;
     private readonly Option<bool> _verbose;
     private readonly Argument<string> _folder = new("DIR") { Description = "Folder holding model.safetensors (a run folder, or rnn download's -o)" };
-    private readonly Argument<string> _data = new("DATA") { Description = "The data to predict on: an MNIST IDX folder (mnist-rows), a CSV file (csv) or a text file (text)" };
-    private readonly Option<string?> _job = new("--job") { Description = "The job file the model was trained with [default: DIR/job.json]", HelpName = "JOB.json" };
+    private readonly Argument<string> _data = new("DATA") { Description = "The data to predict on, the same kind of file as training (docs/cli.md): an IDX folder, CSV/Parquet table, .npz/.npy, or text file" };
+    private readonly Option<string?> _job = new("--job") { Description = "The job file the model was trained with [default: DIR/job.json, else the job saved in the model file]", HelpName = "JOB.json" };
     private readonly Option<string?> _output = new("--output", "-o") { Description = "Write the predictions to FILE [default: stdout]", HelpName = "FILE" };
     private readonly Option<string?> _format = new("--format")
     {
@@ -40,7 +38,7 @@ internal sealed class PredictCommand
         _format.AcceptOnlyFromAmong("csv", "jsonl");
         _split.AcceptOnlyFromAmong("test", "train");
         _limit.Validators.Add(r => CommonOptions.RequireRange(r, 1, int.MaxValue));
-        Command = new Command("predict", "Predict with a trained model on new data: classes with probabilities, or forecasts")
+        Command = new Command("predict", "Predict with a trained model on new data: classes with probabilities, values in the data's units, or forecasts")
         {
             _folder, _data, _job, _output, _format, _split, _limit, _threads,
         };
@@ -55,19 +53,29 @@ internal sealed class PredictCommand
         {
             var folder = parse.GetValue(_folder)!;
             var modelPath = Path.Combine(folder, "model.safetensors");
-            var jobPath = parse.GetValue(_job) ?? Path.Combine(folder, "job.json");
-            if (parse.GetValue(_job) is null && !File.Exists(jobPath))
-                throw new CommandException(ExitCodes.Usage, $"{jobPath} does not exist: pass the model's job file with --job JOB.json");
-            var spec = JobSpecParser.Load(jobPath);
-            var file = SafetensorsFile.Read(modelPath);
-            var input = PredictionInput.Read(spec.Data, parse.GetValue(_data)!, parse.GetValue(_split)!, file.Metadata, parse.GetValue(_limit));
+            var (spec, file) = ModelFolder.Read(folder, parse.GetValue(_job));
+            var saved = SavedModel.Load(modelPath, file, spec);
+            var data = parse.GetValue(_data)!;
+            var limit = parse.GetValue(_limit);
 
             using var compute = new CpuCompute(parse.GetValue(_threads));
-            var text = input.Kind == PredictionKind.NextCharacter;
-            var layers = ResolvedLayer.From((text ? spec.WithVocabularySize(input.Vocabulary!.Size) : spec).Model);
-            var model = TrainingSetup.BuildModel(layers, text ? input.Vocabulary!.Size : input.Samples.Features, text, compute);
-            var parameters = ModelFile.ReadParameters(modelPath, model.Layout);
-            var outputs = SamplePredictor.Run(model, parameters, input.Samples);
+            var (model, parameters) = saved.Build(compute);
+            Action<TextWriter, bool> write;
+            int count;
+            if (spec.Data.Kind is DataKinds.MnistRows or DataKinds.Csv or DataKinds.Text)
+            {
+                var input = PredictionInput.Read(spec.Data, data, parse.GetValue(_split)!, file.Metadata, limit);
+                var outputs = SamplePredictor.Run(model, parameters, input.Samples);
+                write = (w, json) => PredictionWriter.Write(w, input, outputs, model.OutputSize, json);
+                count = input.Samples.Count;
+            }
+            else
+            {
+                var input = SequencePredictionInput.Read(saved, data, model.OutputSize, limit);
+                var outputs = SamplePredictor.RunAll(model, parameters, input.Samples);
+                write = (w, json) => SequencePredictionWriter.Write(w, input, outputs, model.OutputSize, json);
+                count = input.Samples.Count;
+            }
 
             var output = parse.GetValue(_output);
             var jsonLines = parse.GetValue(_format) is { } format
@@ -75,13 +83,13 @@ internal sealed class PredictCommand
                 : output is not null && (output.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase) || output.EndsWith(".json", StringComparison.OrdinalIgnoreCase));
             if (output is null)
             {
-                PredictionWriter.Write(_context.Out, input, outputs, model.OutputSize, jsonLines);
+                write(_context.Out, jsonLines);
             }
             else
             {
                 using (var writer = new StreamWriter(output))
-                    PredictionWriter.Write(writer, input, outputs, model.OutputSize, jsonLines);
-                _context.Error.WriteLine($"wrote {Path.GetFullPath(output)}: {input.Samples.Count} predictions");
+                    write(writer, jsonLines);
+                _context.Error.WriteLine($"wrote {Path.GetFullPath(output)}: {count} predictions");
             }
             return ExitCodes.Success;
         }

@@ -131,6 +131,8 @@ internal sealed class TrainCommand
             throw new TrainingFailedException(result.FailureReason ?? "the job failed without a reason");
         }
 
+        // Early stopping ends a run as completed before its last step: say why, in the monitor's own words.
+        if (result.StoppedEarly is { } stopped) progress.Note(stopped);
         var tracker = observer.Tracker;
         var outcome = new TrainingOutcome(job.Name, result.Steps, run.TotalSteps, tracker.Elapsed.TotalSeconds,
             tracker.TrainingTime.TotalSeconds, tracker.SamplesSeen, tracker.LastLoss, tracker.SkippedSteps,

@@ -25,7 +25,8 @@ internal sealed class OrleansTrainingRun(
     private static readonly TimeSpan StreamLagAllowed = TimeSpan.FromSeconds(2);
     // How long the job grain may be unreachable (its silo died, the job is being recovered) before giving up.
     private static readonly TimeSpan UnreachableDeadline = TimeSpan.FromMinutes(2);
-    private static readonly string[] RunFiles = ["model.safetensors", "model.py", "metrics.csv", "summary.json"];
+    private static readonly string[] RunFiles = ["model.safetensors", "model.py", "metrics.csv", "summary.json",
+        Path.Combine("best", "model.safetensors")];
 
     // Step metrics and evaluations, in arrival order, from the job's two streams.
     private readonly Channel<object> _streamed = Channel.CreateUnbounded<object>();
@@ -201,6 +202,9 @@ internal sealed class OrleansTrainingRun(
         var test = status.Summary is { Test.Count: > 0 } summary ? new EvaluationReport(status.Step, summary.Test)
             : status.LastEvaluation is { } last ? new EvaluationReport(last.Step, last.Metrics)
             : null;
-        return new TrainingResult(status.State, status.Step, status.FailureReason, status.ParametersSha256, test, files);
+        return new TrainingResult(status.State, status.Step, status.FailureReason, status.ParametersSha256, test, files)
+        {
+            StoppedEarly = status.Summary?.StoppedEarly,
+        };
     }
 }

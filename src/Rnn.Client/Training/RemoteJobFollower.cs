@@ -26,6 +26,7 @@ internal sealed class RemoteJobFollower(ITrainingClient client, TrainingProgress
         if (final == V1.JobState.Failed)
             throw new TrainingFailedException(string.IsNullOrEmpty(job.FailureReason) ? "the job failed without a reason" : job.FailureReason);
 
+        if (!string.IsNullOrEmpty(job.Summary?.StoppedEarly)) progress.Note(job.Summary.StoppedEarly);
         var tracker = observer.Tracker;
         var test = job.Summary is { Test.Count: > 0 } summary
             ? new EvaluationReport(job.Step, new Dictionary<string, double>(summary.Test, StringComparer.Ordinal))

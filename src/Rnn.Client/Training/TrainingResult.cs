@@ -11,4 +11,8 @@ namespace Rnn.Client.Training;
 /// <param name="Files">Full paths of the run folder's files that exist.</param>
 internal sealed record TrainingResult(
     JobState State, long Steps, string? FailureReason, string? ParametersSha256, EvaluationReport? Test,
-    IReadOnlyList<string> Files);
+    IReadOnlyList<string> Files)
+{
+    /// <summary>Why a completed job stopped before its last step (training.early_stopping); null when it ran them all.</summary>
+    public string? StoppedEarly { get; init; }
+}

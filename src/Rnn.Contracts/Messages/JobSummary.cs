@@ -13,4 +13,8 @@ public sealed record JobSummary(
     [property: Id(3)] double FinalLoss,
     [property: Id(4)] IReadOnlyDictionary<string, double> Test,
     [property: Id(5)] string ParametersSha256,
-    [property: Id(6)] int SkippedSteps);
+    [property: Id(6)] int SkippedSteps)
+{
+    /// <summary>Why the run ended before its last step (training.early_stopping); null when it ran every step.</summary>
+    [Id(7)] public string? StoppedEarly { get; init; }
+}

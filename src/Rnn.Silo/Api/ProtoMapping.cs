@@ -66,7 +66,7 @@ public static class ProtoMapping
         var proto = new V1.Summary
         {
             Steps = s.Steps, WallSeconds = s.WallSeconds, SamplesPerSecond = s.SamplesPerSecond, FinalLoss = s.FinalLoss,
-            ParametersSha256 = s.ParametersSha256, SkippedSteps = s.SkippedSteps,
+            ParametersSha256 = s.ParametersSha256, SkippedSteps = s.SkippedSteps, StoppedEarly = s.StoppedEarly ?? "",
         };
         foreach (var (name, value) in s.Test) proto.Test[name] = value;
         return proto;

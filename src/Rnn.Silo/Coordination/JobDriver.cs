@@ -36,6 +36,7 @@ public sealed class JobDriver : IDisposable
     private readonly CpuCompute _evaluationCompute;
     private readonly TestEvaluator _evaluator;
     private EvaluationMetrics? _lastEvaluation;
+    private readonly ValidationMonitor _monitor;
     private readonly List<StepMetrics> _pendingRows = [];
     private long _lastRowFlush = Stopwatch.GetTimestamp();
 
@@ -56,7 +57,13 @@ public sealed class JobDriver : IDisposable
         _evaluator = new TestEvaluator(runtime.Setup, _evaluationCompute);
         Step = step;
         _lastEvaluation = lastEvaluation;
+        _monitor = new ValidationMonitor(runtime.Setup);
     }
+
+    /// <summary>Why the run stops before its last step (the job's <see cref="ValidationMonitor"/> decided); null while it goes on.</summary>
+    public string? StopReason => _monitor.StopReason;
+
+    private string EvaluationLogFile => System.IO.Path.Combine(_folder.Path, EvaluationLog.FileName);
 
     public JobDefinition Definition { get; }
 
@@ -87,8 +94,42 @@ public sealed class JobDriver : IDisposable
         // Rows of the steps about to be replayed are written again; the old ones go.
         await executor.RunAsync(() => MetricsCsvWriter.KeepStepsBefore(folder.MetricsFile, checkpoint.Step));
         var coordinator = new SyncStepCoordinator(grains, runtime, definition, options);
-        return new JobDriver(runtime, definition, folder, coordinator, checkpointer, executor, checkpoint.Step,
+        var driver = new JobDriver(runtime, definition, folder, coordinator, checkpointer, executor, checkpoint.Step,
             lastEvaluation?.Step <= checkpoint.Step ? lastEvaluation : null);
+        await driver.RestoreMonitorAsync();
+        return driver;
+    }
+
+    /// <summary>
+    /// Brings the validation monitor to the checkpoint's step: the evaluations logged up to it are replayed (later ones
+    /// are dropped; the replayed steps log them again), and one due at the checkpoint's own step that a crash kept out
+    /// of the log is done now, so the decisions match an uninterrupted run's.
+    /// </summary>
+    private async Task RestoreMonitorAsync()
+    {
+        if (!_monitor.IsActive) return;
+        var step = Step;
+        var kept = await _executor.RunAsync(() => EvaluationLog.KeepStepsUpTo(EvaluationLogFile, step));
+        foreach (var record in kept) _monitor.Observe(record.Step, record.Metrics);
+        var due = step > 0 && (ValidationMonitor.IsScheduledEvaluation(_runtime.Setup.Resolved, step) || step == TotalSteps);
+        if (due && (kept.Count == 0 || kept[^1].Step < step))
+        {
+            var parameters = await _coordinator.GatherParametersAsync(step);
+            var result = await _executor.RunAsync(() => _evaluator.Evaluate(parameters));
+            await ObserveAsync(step, result.Metrics, parameters);
+        }
+    }
+
+    /// <summary>Logs an evaluation, gives it to the monitor and writes best/ when it is the best so far.</summary>
+    private async Task ObserveAsync(long step, IReadOnlyDictionary<string, double> metrics, float[] parameters)
+    {
+        if (!_monitor.IsActive) return;
+        EnsureCurrent();
+        await _executor.RunAsync(() => EvaluationLog.Append(EvaluationLogFile, new EvaluationRecord(step, metrics)));
+        var verdict = _monitor.Observe(step, metrics);
+        if (!verdict.Improved) return;
+        var info = new BestModelInfo(step, _monitor.EpochOf(step), _monitor.Metric!, _monitor.Best, metrics);
+        await _executor.RunAsync(() => BestModelFolder.Write(_folder.Path, _runtime.Setup, _runtime.Layout, parameters, info, _folder.JobFile));
     }
 
     /// <summary>
@@ -103,12 +144,12 @@ public sealed class JobDriver : IDisposable
         if (stepDone is not null) await stepDone(metrics);
         Step++;
         var setup = _runtime.Setup;
-        TrainingMetrics.StepCompleted(Definition.JobId, metrics, setup.Job.Training.BatchSize);
+        TrainingMetrics.StepCompleted(Definition.JobId, setup.Job.Name, metrics, setup.Job.Training.BatchSize);
         var row = new StepMetrics(metrics.Step, metrics.Epoch, metrics.Loss, metrics.Accuracy, metrics.GradNorm,
             metrics.LearningRate, metrics.Seconds, setup.Job.Training.BatchSize, metrics.SkipReason);
         _pendingRows.Add(row);
         var checkpointDue = Step % setup.Job.Training.CheckpointEvery == 0 || Step == TotalSteps;
-        var evaluationDue = setup.Job.Training.EvalEvery is { } every ? Step % every == 0 : Step % setup.StepsPerEpoch == 0;
+        var evaluationDue = ValidationMonitor.IsScheduledEvaluation(setup.Resolved, Step);
         if (checkpointDue || evaluationDue || Stopwatch.GetElapsedTime(_lastRowFlush) >= RowFlushInterval)
             await FlushRowsAsync();
 
@@ -132,7 +173,8 @@ public sealed class JobDriver : IDisposable
             var result = await _executor.RunAsync(() => _evaluator.Evaluate(p));
             evaluation = new EvaluationMetrics(Definition.JobId, Step, (int)((Step - 1) / setup.StepsPerEpoch), result.Metrics);
             _lastEvaluation = evaluation;
-            TrainingMetrics.Evaluated(evaluation);
+            TrainingMetrics.Evaluated(evaluation, setup.Job.Name);
+            await ObserveAsync(Step, result.Metrics, p);
         }
         return new StepOutcome(metrics, checkpointed, evaluation);
     }
@@ -153,7 +195,11 @@ public sealed class JobDriver : IDisposable
         var hash = ParameterHash.Sha256(_runtime.Layout, parameters);
         var summary = new RunSummary(setup.Job.Name, Step, (double)Step / setup.StepsPerEpoch, wall,
             wall > 0 ? (Step - fromStep) * setup.Job.Training.BatchSize / wall : 0, finalLoss, test, hash, _runtime.Layout.TotalLength,
-            setup.Shards, skipped, Definition.Backend);
+            setup.Shards, skipped, Definition.Backend)
+        {
+            StoppedEarly = _monitor.StopReason,
+            Best = _monitor.IsActive ? await _executor.RunAsync(() => BestModelFolder.ReadInfo(_folder.Path)) : null,
+        };
         await _executor.RunAsync(() =>
         {
             ModelFile.Write(_folder.ModelFile, setup, _runtime.Layout, parameters, Step);
@@ -162,7 +208,7 @@ public sealed class JobDriver : IDisposable
             summary.Write(_folder.SummaryFile);
         });
         return new JobSummary(summary.Steps, summary.WallSeconds, summary.SamplesPerSecond, summary.FinalLoss,
-            summary.Test, hash, skipped);
+            summary.Test, hash, skipped) { StoppedEarly = summary.StoppedEarly };
     }
 
     public void Dispose() => _evaluationCompute.Dispose();

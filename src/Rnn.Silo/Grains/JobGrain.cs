@@ -218,19 +218,20 @@ public sealed class JobGrain(
             var driver = _driver ??= await BeginDriverAsync();
             // Steps back to back for up to a slice of wall time: one timer tick per step cost ~3 ms between steps.
             var slice = Stopwatch.StartNew();
-            while (driver.Step < driver.TotalSteps && !r.CancelRequested)
+            while (driver.Step < driver.TotalSteps && driver.StopReason is null && !r.CancelRequested)
             {
                 await StepAsync(driver);
                 if (slice.Elapsed >= StepSlice) break;
             }
-            if (driver.Step >= driver.TotalSteps)
+            // The driver's validation monitor, the one place that decides, may end the run before its last step.
+            if (driver.Step >= driver.TotalSteps || driver.StopReason is not null)
             {
                 var info = new RunFolder(r.JobFolder).ReadRunInfo();
                 // A run resumed by hand times (and counts samples of) the steps since its resume.
                 r.Summary = await driver.FinishAsync(info?.ResumedUtc ?? info?.StartedUtc ?? DateTime.UtcNow, info?.ResumedStep ?? 0);
                 r.ParametersSha256 = r.Summary.ParametersSha256;
                 r.SkippedSteps = r.Summary.SkippedSteps;
-                await FinishAsync(JobState.Completed, null);
+                await FinishAsync(JobState.Completed, driver.StopReason);
             }
         }
         catch (Exception e) when (e is JobValidationException or TrainingFailedException or InvalidDataException or ShardBackendException or
@@ -321,7 +322,8 @@ public sealed class JobGrain(
         StopTimer();
         var r = record.State;
         r.State = state;
-        r.FailureReason = reason;
+        // A completed run's reason (it stopped early) goes to outcome.json and the summary, not to the failure reason.
+        r.FailureReason = state == JobState.Completed ? null : reason;
         await SaveAsync();
         try
         {

@@ -31,11 +31,13 @@ internal static class RunFolderRecords
         return new JobRecord
         {
             RunId = info.RunId, State = outcome.State, Step = outcome.Step,
-            TotalSteps = summary?.Steps ?? outcome.Step, FailureReason = outcome.Reason, JobFolder = folder.Path,
+            TotalSteps = summary?.Steps ?? outcome.Step,
+            // A completed run's reason is why it stopped early, not a failure.
+            FailureReason = outcome.State == JobState.Completed ? null : outcome.Reason, JobFolder = folder.Path,
             Generation = info.Generation, ParametersSha256 = summary?.ParametersSha256,
             SkippedSteps = summary?.SkippedSteps ?? 0,
             Summary = summary is null ? null : new JobSummary(summary.Steps, summary.WallSeconds, summary.SamplesPerSecond,
-                summary.FinalLoss, summary.Test, summary.ParametersSha256, summary.SkippedSteps),
+                summary.FinalLoss, summary.Test, summary.ParametersSha256, summary.SkippedSteps) { StoppedEarly = summary.StoppedEarly },
         };
     }
 

@@ -25,8 +25,20 @@ public static class TelemetryNames
     public const string GradNorm = "rnn.train.grad_norm";
     public const string LearningRate = "rnn.train.learning_rate";
     public const string EvalAccuracy = "rnn.eval.accuracy";
+    public const string EvalLoss = "rnn.eval.loss";
+    public const string EvalRmse = "rnn.eval.rmse";
+    public const string EvalBaselineRmse = "rnn.eval.baseline_rmse";
+    public const string EvalBitsPerChar = "rnn.eval.bits_per_char";
 
     public const string JobId = "job.id";
+
+    /// <summary>The job's name (from its job file) beside its id, which for API jobs is a GUID.</summary>
+    public const string JobName = "job.name";
+
+    /// <summary>Which held-out split an evaluation gauge measures: <see cref="SplitTest"/> or <see cref="SplitValidation"/>.</summary>
+    public const string Split = "split";
+    public const string SplitTest = "test";
+    public const string SplitValidation = "validation";
     public const string ShardId = "shard.id";
     public const string Silo = "silo";
     public const string Phase = "phase";

@@ -2,6 +2,7 @@ using Rnn.Training.Steps;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Rnn.Contracts.Messages;
+using Rnn.Training.Jobs;
 
 namespace Rnn.Silo.Telemetry;
 
@@ -40,7 +41,15 @@ public static class TrainingMetrics
     private static readonly Gauge<double> Loss = Meter.CreateGauge<double>(TelemetryNames.Loss, null, "Mean training loss of the last step's global batch");
     private static readonly Gauge<double> GradNorm = Meter.CreateGauge<double>(TelemetryNames.GradNorm, null, "Global gradient norm of the last step, before clipping");
     private static readonly Gauge<double> LearningRate = Meter.CreateGauge<double>(TelemetryNames.LearningRate, null, "Learning rate of the last step");
-    private static readonly Gauge<double> EvalAccuracy = Meter.CreateGauge<double>(TelemetryNames.EvalAccuracy, null, "Test-split accuracy at the last evaluation");
+    // One gauge per evaluation metric (the names of summary.json), each by split: test, and validation for jobs that hold one out.
+    private static readonly Dictionary<string, Gauge<double>> EvalGauges = new(StringComparer.Ordinal)
+    {
+        ["accuracy"] = Meter.CreateGauge<double>(TelemetryNames.EvalAccuracy, null, "Accuracy at the last evaluation, by split"),
+        ["loss"] = Meter.CreateGauge<double>(TelemetryNames.EvalLoss, null, "Mean loss at the last evaluation, by split"),
+        ["rmse"] = Meter.CreateGauge<double>(TelemetryNames.EvalRmse, null, "RMSE in the data's units at the last evaluation, by split"),
+        ["baseline_rmse"] = Meter.CreateGauge<double>(TelemetryNames.EvalBaselineRmse, null, "RMSE of the seasonal-naive forecast, by split"),
+        ["bits_per_char"] = Meter.CreateGauge<double>(TelemetryNames.EvalBitsPerChar, null, "Bits per character at the last evaluation, by split"),
+    };
 
     /// <summary>One shard's kernel time for a step: the straggler histogram and the step's compute phase.</summary>
     public static void ShardComputed(string jobId, int shard, string silo, double seconds)
@@ -64,10 +73,10 @@ public static class TrainingMetrics
         Staleness.Record(versionsBehind, new TagList { { TelemetryNames.JobId, jobId }, { TelemetryNames.Block, block } });
 
     /// <summary>A finished step: counters and the loss, gradient-norm and learning-rate gauges (a skipped step has no norm).</summary>
-    public static void StepCompleted(string jobId, StepMetrics metrics, int batchSize)
+    public static void StepCompleted(string jobId, string jobName, StepMetrics metrics, int batchSize)
     {
         ArgumentNullException.ThrowIfNull(metrics);
-        var job = new KeyValuePair<string, object?>(TelemetryNames.JobId, jobId);
+        var job = new TagList { { TelemetryNames.JobId, jobId }, { TelemetryNames.JobName, jobName } };
         StepsCounter.Add(1, job);
         SamplesCounter.Add(batchSize, job);
         Loss.Record(metrics.Loss, job);
@@ -75,11 +84,23 @@ public static class TrainingMetrics
         if (double.IsFinite(metrics.GradNorm)) GradNorm.Record(metrics.GradNorm, job);
     }
 
-    /// <summary>An evaluation of the test split; only classification jobs have an accuracy.</summary>
-    public static void Evaluated(EvaluationMetrics evaluation)
+    /// <summary>
+    /// An evaluation: every metric it has (accuracy, loss, RMSE, baseline RMSE, bits per character, as the job's kind
+    /// gives them) on its gauge, split=test, and the validation split's val_ metrics on the same gauges, split=validation.
+    /// </summary>
+    public static void Evaluated(EvaluationMetrics evaluation, string jobName)
     {
         ArgumentNullException.ThrowIfNull(evaluation);
-        if (evaluation.Metrics.TryGetValue("accuracy", out var accuracy))
-            EvalAccuracy.Record(accuracy, new KeyValuePair<string, object?>(TelemetryNames.JobId, evaluation.JobId));
+        foreach (var (name, value) in evaluation.Metrics)
+        {
+            var validation = name.StartsWith(EarlyStoppingMonitors.ValidationPrefix, StringComparison.Ordinal);
+            var metric = validation ? name[EarlyStoppingMonitors.ValidationPrefix.Length..] : name;
+            if (!EvalGauges.TryGetValue(metric, out var gauge)) continue;
+            gauge.Record(value, new TagList
+            {
+                { TelemetryNames.JobId, evaluation.JobId }, { TelemetryNames.JobName, jobName },
+                { TelemetryNames.Split, validation ? TelemetryNames.SplitValidation : TelemetryNames.SplitTest },
+            });
+        }
     }
 }

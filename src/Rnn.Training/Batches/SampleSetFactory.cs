@@ -11,17 +11,24 @@ public static class SampleSetFactory
         new(data.Pixels, data.Rows, data.Cols, data.Labels, [], 0);
 
     /// <summary>Forecasting windows of one split: [N, window, 1] inputs, [N, horizon] normalised targets.</summary>
-    public static SampleSet FromWindows(TimeSeriesWindows windows, bool test)
+    public static SampleSet FromWindows(TimeSeriesWindows windows, bool test) =>
+        FromWindows(windows, test ? windows.TestCount : windows.TrainCount, test ? windows.CopyTestSample : windows.CopyTrainSample);
+
+    /// <summary>The validation windows (between the training and the test part).</summary>
+    public static SampleSet FromValidationWindows(TimeSeriesWindows windows) =>
+        FromWindows(windows, windows.ValidationCount, windows.CopyValidationSample);
+
+    private delegate void CopyWindow(int index, Span<float> input, Span<float> target);
+
+    private static SampleSet FromWindows(TimeSeriesWindows windows, int count, CopyWindow copy)
     {
-        var count = test ? windows.TestCount : windows.TrainCount;
         var features = new float[count * windows.Window];
         var targets = new float[count * windows.Horizon];
         for (var i = 0; i < count; i++)
         {
             var input = features.AsSpan(i * windows.Window, windows.Window);
             var target = targets.AsSpan(i * windows.Horizon, windows.Horizon);
-            if (test) windows.CopyTestSample(i, input, target);
-            else windows.CopyTrainSample(i, input, target);
+            copy(i, input, target);
         }
         return new SampleSet(features, windows.Window, 1, [], targets, windows.Horizon);
     }

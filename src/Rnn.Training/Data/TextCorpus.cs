@@ -13,12 +13,13 @@ public sealed class TextCorpus
 {
     private static ReadOnlySpan<byte> Utf8ByteOrderMark => [0xEF, 0xBB, 0xBF];
 
-    private TextCorpus(string filePath, CharVocabulary vocabulary, int[] trainTokens, int[] testTokens)
+    private TextCorpus(string filePath, CharVocabulary vocabulary, int[] trainTokens, int[] testTokens, int[] validationTokens)
     {
         FilePath = filePath;
         Vocabulary = vocabulary;
         TrainTokens = trainTokens;
         TestTokens = testTokens;
+        ValidationTokens = validationTokens;
     }
 
     public string FilePath { get; }
@@ -26,12 +27,18 @@ public sealed class TextCorpus
     public int[] TrainTokens { get; }
     public int[] TestTokens { get; }
 
+    /// <summary>The validation part (between training and test); empty without a validation fraction.</summary>
+    public int[] ValidationTokens { get; }
+
     /// <param name="path">A UTF-8 file; a leading byte order mark is skipped.</param>
     /// <param name="testFraction">Share of the characters, taken from the end, held out for test: 0 &lt;= f &lt; 1.</param>
-    public static TextCorpus Read(string path, double testFraction = 0.1)
+    /// <param name="validationFraction">Share held out for validation, just before the test part; test + validation &lt; 1.</param>
+    public static TextCorpus Read(string path, double testFraction = 0.1, double validationFraction = 0)
     {
         if (!(testFraction >= 0 && testFraction < 1))
             throw new ArgumentOutOfRangeException(nameof(testFraction), testFraction, "testFraction must be in [0, 1)");
+        if (!(validationFraction >= 0 && testFraction + validationFraction < 1))
+            throw new ArgumentOutOfRangeException(nameof(validationFraction), validationFraction, "validationFraction must be >= 0 with test + validation below 1");
         var fullPath = DataFileReader.RequireFile(path, "text file");
         var bytes = File.ReadAllBytes(fullPath);
 
@@ -41,12 +48,14 @@ public sealed class TextCorpus
 
         // Floor for the test part, so the training part is never empty.
         var testLength = (int)Math.Floor(codePoints.Length * testFraction);
-        var trainLength = codePoints.Length - testLength;
+        var validationLength = (int)Math.Floor(codePoints.Length * validationFraction);
+        var trainLength = codePoints.Length - testLength - validationLength;
         var train = codePoints.AsSpan(0, trainLength);
-        var test = codePoints.AsSpan(trainLength);
+        var validation = codePoints.AsSpan(trainLength, validationLength);
+        var test = codePoints.AsSpan(trainLength + validationLength);
 
         var vocabulary = CharVocabulary.FromText(train);
-        return new TextCorpus(fullPath, vocabulary, EncodeAll(vocabulary, train), EncodeAll(vocabulary, test));
+        return new TextCorpus(fullPath, vocabulary, EncodeAll(vocabulary, train), EncodeAll(vocabulary, test), EncodeAll(vocabulary, validation));
     }
 
     private static int[] DecodeUtf8(string fullPath, byte[] bytes)

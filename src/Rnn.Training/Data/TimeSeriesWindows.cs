@@ -11,8 +11,10 @@ public sealed class TimeSeriesWindows
 {
     private readonly float[] _normalized;
 
-    private TimeSeriesWindows(float[] normalized, int window, int horizon, int trainLength, double mean, double std)
+    private TimeSeriesWindows(float[] normalized, int window, int horizon, int trainLength, int validationLength, double mean, double std)
     {
+        ValidationLength = validationLength;
+        ValidationCount = validationLength == 0 ? 0 : validationLength - horizon + 1;
         _normalized = normalized;
         Window = window;
         Horizon = horizon;
@@ -20,8 +22,14 @@ public sealed class TimeSeriesWindows
         Mean = mean;
         Std = std;
         TrainCount = trainLength - window - horizon + 1;
-        TestCount = normalized.Length - trainLength - horizon + 1;
+        TestCount = normalized.Length - trainLength - validationLength - horizon + 1;
     }
+
+    /// <summary>Values of the validation part, which follows the training part (0 without a validation fraction).</summary>
+    public int ValidationLength { get; }
+
+    /// <summary>Validation samples: their targets lie wholly in the validation part, their inputs may reach back.</summary>
+    public int ValidationCount { get; }
 
     /// <summary>Input steps per sample (W).</summary>
     public int Window { get; }
@@ -48,7 +56,8 @@ public sealed class TimeSeriesWindows
     /// <param name="window">Input steps W, at least 1.</param>
     /// <param name="horizon">Target steps H, at least 1.</param>
     /// <param name="testFraction">Share of the series, from the end, held out for test: 0 &lt; f &lt; 1.</param>
-    public static TimeSeriesWindows Create(double[] values, int window, int horizon, double testFraction = 0.2)
+    /// <param name="validationFraction">Share held out for validation, just before the test part (0: none).</param>
+    public static TimeSeriesWindows Create(double[] values, int window, int horizon, double testFraction = 0.2, double validationFraction = 0)
     {
         ArgumentNullException.ThrowIfNull(values);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(window);
@@ -59,8 +68,11 @@ public sealed class TimeSeriesWindows
             if (!double.IsFinite(values[i]))
                 throw new ArgumentException($"value {i} of the series is {values[i]}; all values must be finite", nameof(values));
 
+        if (!(validationFraction >= 0 && testFraction + validationFraction < 1))
+            throw new ArgumentOutOfRangeException(nameof(validationFraction), validationFraction, "validationFraction must be >= 0 with test + validation below 1");
         var testLength = (int)Math.Floor(values.Length * testFraction);
-        var trainLength = values.Length - testLength;
+        var validationLength = (int)Math.Floor(values.Length * validationFraction);
+        var trainLength = values.Length - testLength - validationLength;
         // Long arithmetic: window + horizon may overflow int for absurd arguments.
         var trainNeeded = (long)window + horizon;
         if (trainLength < trainNeeded || testLength < horizon)
@@ -68,11 +80,15 @@ public sealed class TimeSeriesWindows
                 $"series too short: {values.Length} values with testFraction {testFraction} give a train part of " +
                 $"{trainLength} and a test part of {testLength}; window {window} + horizon {horizon} needs a train part " +
                 $"of at least {trainNeeded} and a test part of at least {horizon} (one sample each)", nameof(values));
+        if (validationFraction > 0 && validationLength < horizon)
+            throw new ArgumentException(
+                $"series too short: {values.Length} values with validationFraction {validationFraction} give a validation part of " +
+                $"{validationLength}, fewer than the horizon {horizon} (one sample)", nameof(values));
 
         var (mean, std) = FitNormalization(values.AsSpan(0, trainLength));
         var normalized = new float[values.Length];
         for (var i = 0; i < values.Length; i++) normalized[i] = (float)((values[i] - mean) / std);
-        return new TimeSeriesWindows(normalized, window, horizon, trainLength, mean, std);
+        return new TimeSeriesWindows(normalized, window, horizon, trainLength, validationLength, mean, std);
     }
 
     /// <summary>Copies training sample <paramref name="index"/>: W normalised inputs and H normalised targets.</summary>
@@ -83,11 +99,19 @@ public sealed class TimeSeriesWindows
         CopySample(index, input, target);
     }
 
-    /// <summary>Copies test sample <paramref name="index"/>; its targets start at TrainLength + index.</summary>
+    /// <summary>Copies test sample <paramref name="index"/>; its targets start at TrainLength + ValidationLength + index.</summary>
     public void CopyTestSample(int index, Span<float> input, Span<float> target)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(index);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, TestCount);
+        CopySample(TrainLength + ValidationLength - Window + index, input, target);
+    }
+
+    /// <summary>Copies validation sample <paramref name="index"/>; its targets start at TrainLength + index.</summary>
+    public void CopyValidationSample(int index, Span<float> input, Span<float> target)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, ValidationCount);
         CopySample(TrainLength - Window + index, input, target);
     }
 

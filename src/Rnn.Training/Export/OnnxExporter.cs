@@ -7,13 +7,24 @@ namespace Rnn.Training.Export;
 /// A <see cref="SequentialModel"/> with its parameters as an ONNX model (opset 14) built on ONNX's own LSTM, GRU and
 /// RNN operators, time-major as they are: input "input" [time, batch, features] floats (or [time, batch] int64 token
 /// ids through a Gather on embedding.weight), output "output" [time, batch, C] after a layer that returns sequences,
-/// else [batch, C]: the logits (no softmax) or normalised forecasts. Sequences run full length from a zero state.
+/// else [batch, C]: the logits (no softmax) or normalised forecasts, from a zero state.
+/// With <c>lengths</c> (a model trained on variable-length sequences) a second input "lengths" [batch] int32 feeds
+/// every recurrent operator's sequence_lens, as PyTorch's packed sequences: sample b runs steps 0..lengths[b]-1, its
+/// outputs past them are zero, Y_h is the forward direction's state after step lengths[b]-1 and the reverse
+/// direction's after step 0 (ONNX runs the reverse direction from each sample's own last step), which is the
+/// last-step output our model gives. Without it every sample runs all the steps.
 /// PyTorch's gate blocks are reordered to ONNX's: LSTM i,f,g,o → i,o,f,c; GRU r,z,n → z,r,h with
-/// linear_before_reset=1 (PyTorch applies r to W_hn·h + b_hn). Dropout is the identity at inference and is left out.
+/// linear_before_reset=1 (PyTorch applies r to W_hn·h + b_hn). Bidirectional outputs merge by concat (Transpose +
+/// Reshape), sum (ReduceSum), multiply (ReduceProd) or average (ReduceMean) over ONNX's direction axis. Dropout is
+/// the identity at inference and is left out.
 /// </summary>
 public static class OnnxExporter
 {
-    public static byte[] Export(SequentialModel model, ReadOnlySpan<float> parameters, string graphName)
+    /// <summary>The name of the lengths input of a variable-length model.</summary>
+    public const string LengthsInput = "lengths";
+
+    /// <param name="lengths">Add the "lengths" input (sequence_lens of every recurrent operator).</param>
+    public static byte[] Export(SequentialModel model, ReadOnlySpan<float> parameters, string graphName, bool lengths = false)
     {
         ArgumentNullException.ThrowIfNull(model);
         var graph = new OnnxGraph();
@@ -36,7 +47,7 @@ public static class OnnxExporter
                     x = Apply(graph, "Add", [Apply(graph, "MatMul", [x, d.Weight.Name]), d.Bias.Name]);
                     break;
                 case RecurrentLayer r:
-                    x = Recurrent(graph, r, stage.ReverseLayer, stage.Merge, stage.SequenceOut, parameters, x);
+                    x = Recurrent(graph, r, stage.ReverseLayer, stage.Merge, stage.SequenceOut, parameters, x, lengths);
                     break;
                 case DropoutLayer:
                     break;
@@ -47,14 +58,14 @@ public static class OnnxExporter
         graph.Node("Identity", [x], ["output"]);
         object[] inputDims = model.TokenInput ? ["time", "batch"] : ["time", "batch", (long)model.InputSize];
         object[] outputDims = model.SequenceOutput ? ["time", "batch", (long)model.OutputSize] : ["batch", (long)model.OutputSize];
-        return graph.ToModel(graphName, ("input", model.TokenInput, inputDims), ("output", outputDims));
+        var inputs = new List<(string, int, object[])> { ("input", model.TokenInput ? OnnxGraph.Int64Type : OnnxGraph.FloatType, inputDims) };
+        if (lengths) inputs.Add((LengthsInput, OnnxGraph.Int32Type, ["batch"]));
+        return graph.ToModel(graphName, inputs, ("output", outputDims));
     }
 
     private static string Recurrent(OnnxGraph graph, RecurrentLayer forward, RecurrentLayer? reverse, BidirectionalMerge merge,
-        bool sequenceOut, ReadOnlySpan<float> parameters, string x)
+        bool sequenceOut, ReadOnlySpan<float> parameters, string x, bool lengths)
     {
-        if (reverse is not null && merge != BidirectionalMerge.Concat)
-            throw new NotSupportedException($"ONNX export writes bidirectional layers merged by concat only, not {merge}");
         var directions = reverse is null ? 1 : 2;
         int h = forward.HiddenSize, g = forward.GateCount, input = forward.InputSize;
         var order = g switch { 4 => new[] { 0, 3, 1, 2 }, 3 => new[] { 1, 0, 2 }, _ => new[] { 0 } };
@@ -79,16 +90,39 @@ public static class OnnxExporter
         if (op == "GRU") attributes.Add(("linear_before_reset", 1L));
         var y = graph.Name("Y");
         var yh = graph.Name("Y_h");
-        graph.Node(op, [x, $"W_{prefix}", $"R_{prefix}", $"B_{prefix}"], [y, yh], attributes.ToArray());
+        // Inputs X, W, R, B, sequence_lens: the lengths input when the model has one, else all T steps.
+        string[] inputs = lengths ? [x, $"W_{prefix}", $"R_{prefix}", $"B_{prefix}", LengthsInput] : [x, $"W_{prefix}", $"R_{prefix}", $"B_{prefix}"];
+        graph.Node(op, inputs, [y, yh], attributes.ToArray());
+        // Y [T, directions, B, H] (zero past each length); Y_h [directions, B, H]: the forward direction's last
+        // valid step and the reverse one's step 0.
+        var (value, directionAxis) = sequenceOut ? (y, 1L) : (yh, 0L);
+        if (reverse is not null && merge != BidirectionalMerge.Concat)
+        {
+            // Sum, product or mean over the direction axis, which goes away: [T, B, H] or [B, H].
+            return merge switch
+            {
+                // Opset 13 made ReduceSum's axes an input; the other two keep the attribute until opset 18.
+                BidirectionalMerge.Sum => Apply(graph, "ReduceSum", [value, Axes(graph, directionAxis)], ("keepdims", 0L)),
+                BidirectionalMerge.Multiply => Apply(graph, "ReduceProd", [value], ("axes", new[] { directionAxis }), ("keepdims", 0L)),
+                _ => Apply(graph, "ReduceMean", [value], ("axes", new[] { directionAxis }), ("keepdims", 0L)),
+            };
+        }
         if (sequenceOut)
         {
-            // Y [T, directions, B, H] → [T, B, directions·H]: forward then reverse, as concat merges.
+            // [T, directions, B, H] → [T, B, directions·H]: forward then reverse, as concat merges.
             var swapped = Apply(graph, "Transpose", [y], ("perm", new long[] { 0, 2, 1, 3 }));
             return Apply(graph, "Reshape", [swapped, "shape_time_batch_rest"]);
         }
-        // Y_h [directions, B, H]: the forward direction's last step and the reverse one's step 0 → [B, directions·H].
+        // [directions, B, H] → [B, directions·H].
         var batchFirst = Apply(graph, "Transpose", [yh], ("perm", new long[] { 1, 0, 2 }));
         return Apply(graph, "Reshape", [batchFirst, "shape_batch_rest"]);
+    }
+
+    private static string Axes(OnnxGraph graph, long axis)
+    {
+        var name = graph.Name("axes");
+        graph.Initializer(name, [axis]);
+        return name;
     }
 
     private static string Apply(OnnxGraph graph, string op, string[] inputs, params (string, object)[] attributes)

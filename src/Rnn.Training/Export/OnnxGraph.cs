@@ -4,13 +4,13 @@ namespace Rnn.Training.Export;
 
 /// <summary>
 /// An ONNX graph being built, written as a ModelProto (onnx.proto's field numbers below) with IR version 8 and the
-/// default opset 14. Nodes, initializers (float tensors, int64 shape constants), one input and one output.
+/// default opset 14. Nodes, initializers (float tensors, int64 shape constants), inputs and one output.
 /// </summary>
 internal sealed class OnnxGraph
 {
     public const int Opset = 14;
     private const long IrVersion = 8;
-    private const int FloatType = 1, Int64Type = 7;
+    public const int FloatType = 1, Int32Type = 6, Int64Type = 7;
     private const int AttributeFloat = 1, AttributeInt = 2, AttributeString = 3, AttributeInts = 7;
 
     private readonly List<Action<ProtobufWriter>> _nodes = [];
@@ -46,8 +46,12 @@ internal sealed class OnnxGraph
         });
     }
 
-    /// <summary>The ModelProto: the graph with <paramref name="input"/> and <paramref name="output"/> of the given dims (a string is a symbolic dim).</summary>
-    public byte[] ToModel(string graphName, (string Name, bool Int64, object[] Dims) input, (string Name, object[] Dims) output)
+    /// <summary>
+    /// The ModelProto: the graph with <paramref name="inputs"/> (element types <see cref="FloatType"/>,
+    /// <see cref="Int32Type"/> or <see cref="Int64Type"/>) and <paramref name="output"/> of the given dims (a string
+    /// is a symbolic dim).
+    /// </summary>
+    public byte[] ToModel(string graphName, IReadOnlyList<(string Name, int Type, object[] Dims)> inputs, (string Name, object[] Dims) output)
     {
         var model = new ProtobufWriter();
         model.Varint(1, IrVersion);
@@ -57,7 +61,7 @@ internal sealed class OnnxGraph
             foreach (var node in _nodes) g.Message(1, node);
             g.String(2, graphName);
             foreach (var initializer in _initializers) g.Message(5, initializer);
-            g.Message(11, v => ValueInfo(v, input.Name, input.Int64 ? Int64Type : FloatType, input.Dims));
+            foreach (var input in inputs) g.Message(11, v => ValueInfo(v, input.Name, input.Type, input.Dims));
             g.Message(12, v => ValueInfo(v, output.Name, FloatType, output.Dims));
         });
         model.Message(8, o =>

@@ -9,7 +9,7 @@ namespace Rnn.Training.Export;
 /// events.out.tfevents.* in a run folder, for TensorBoard: a TFRecord file (each record: length as uint64, its masked
 /// CRC-32C, the bytes, their masked CRC-32C) of tensorflow.Event protos: first the file_version "brain.Event:2", then
 /// one event per metrics.csv row with scalars train/loss, train/accuracy, train/grad_norm, train/learning_rate and
-/// train/samples_per_second, and the final test metrics as test/&lt;name&gt; at the last step. Written once when the
+/// train/samples_per_second, and the final test metrics as test/&lt;name&gt; (validation ones as validation/&lt;name&gt;) at the last step. Written once when the
 /// run completes, from metrics.csv, so a rollback's replayed steps appear once.
 /// </summary>
 public static class TensorBoardEventFile
@@ -39,7 +39,7 @@ public static class TensorBoardEventFile
             Record(file, e => Scalars(e, wall, row.Step, scalars));
         }
         if (test.Count > 0)
-            Record(file, e => Scalars(e, wall, rows.Count > 0 ? rows[^1].Step : 0, test.OrderBy(m => m.Key, StringComparer.Ordinal).Select(m => ("test/" + m.Key, m.Value)).ToList()));
+            Record(file, e => Scalars(e, wall, rows.Count > 0 ? rows[^1].Step : 0, test.OrderBy(m => m.Key, StringComparer.Ordinal).Select(m => (Tag(m.Key), m.Value)).ToList()));
         var temp = path + ".tmp";
         File.WriteAllBytes(temp, file.ToArray());
         File.Move(temp, path, overwrite: true);
@@ -85,4 +85,10 @@ public static class TensorBoardEventFile
         crc = ~crc;
         return ((crc >> 15) | (crc << 17)) + 0xa282ead8;
     }
+
+    // A job with a validation split reports val_loss, … beside the test metrics: they go under validation/.
+    private static string Tag(string metric) =>
+        metric.StartsWith(Jobs.EarlyStoppingMonitors.ValidationPrefix, StringComparison.Ordinal)
+            ? "validation/" + metric[Jobs.EarlyStoppingMonitors.ValidationPrefix.Length..]
+            : "test/" + metric;
 }

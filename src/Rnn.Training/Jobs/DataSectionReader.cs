@@ -4,13 +4,13 @@ namespace Rnn.Training.Jobs;
 internal static class DataSectionReader
 {
     private const string Kind = "kind", Path = "path", Column = "column", Window = "window", Horizon = "horizon",
-        TestFraction = "test_fraction", Limit = "limit";
+        TestFraction = "test_fraction", Limit = "limit", ValidationFraction = "validation_fraction";
 
     private static readonly string[] AllKeys =
         [Kind, Path, Column, Window, Horizon, TestFraction, Limit, .. SequenceDataSectionReader.AllKeys];
-    private static readonly string[] MnistKeys = [Kind, Path, Limit];
-    private static readonly string[] TextKeys = [Kind, Path, Window, TestFraction, Limit];
-    private static readonly string[] CsvKeys = [Kind, Path, Column, Window, Horizon, TestFraction, Limit];
+    private static readonly string[] MnistKeys = [Kind, Path, Limit, ValidationFraction];
+    private static readonly string[] TextKeys = [Kind, Path, Window, TestFraction, Limit, ValidationFraction];
+    private static readonly string[] CsvKeys = [Kind, Path, Column, Window, Horizon, TestFraction, Limit, ValidationFraction];
 
     private const string FractionExpectation = "a number strictly between 0 and 1";
 
@@ -26,16 +26,18 @@ internal static class DataSectionReader
 
         string? column = null;
         int? window = null, horizon = null;
-        double? testFraction = null;
+        double? testFraction = null, validationFraction = null;
         switch (kind)
         {
             case DataKinds.MnistRows:
+                validationFraction = ReadValidationFraction(data, null);
                 data.ReportUnreadKeys(MnistKeys, "mnist-rows data (its sequences are fixed: 28 rows of 28 pixels)", AllKeys);
                 break;
 
             case DataKinds.Text:
                 window = data.Int(Window, 1, DataSpec.MaxWindow, required: true);
                 testFraction = ReadTestFraction(data, DataSpec.DefaultTextTestFraction);
+                validationFraction = ReadValidationFraction(data, testFraction);
                 data.ReportUnreadKeys(TextKeys, "text data", AllKeys);
                 break;
 
@@ -44,6 +46,7 @@ internal static class DataSectionReader
                 window = data.Int(Window, 1, DataSpec.MaxWindow, required: true);
                 horizon = data.Has(Horizon) ? data.Int(Horizon, 1, DataSpec.MaxHorizon, required: false) : DataSpec.DefaultHorizon;
                 testFraction = ReadTestFraction(data, DataSpec.DefaultCsvTestFraction);
+                validationFraction = ReadValidationFraction(data, testFraction);
                 data.ReportUnreadKeys(CsvKeys, "csv data", AllKeys);
                 break;
 
@@ -72,8 +75,22 @@ internal static class DataSectionReader
             Horizon = horizon,
             TestFraction = testFraction,
             Limit = limit,
+            ValidationFraction = validationFraction,
         };
         return new DataSectionResult(kind, horizon, spec);
+    }
+
+    // Absent: null (no validation split, and the resolved job's canonical form as before the field existed). mnist-rows
+    // holds out the last share of its training images (its test split is a file of its own); text and csv the share
+    // just before the test split, so the three parts stay in file order.
+    private static double? ReadValidationFraction(JsonObjectReader data, double? testFraction)
+    {
+        if (!data.Has(ValidationFraction)) return null;
+        var validation = data.Double(ValidationFraction, v => v > 0 && v < 1, FractionExpectation, required: false);
+        if (validation is { } v && testFraction is { } t && t + v >= 1)
+            data.Errors.Add(data.FieldPath(ValidationFraction),
+                $"test_fraction {t} + validation_fraction {v} leave nothing to train on; keep their sum below 1");
+        return validation;
     }
 
     // Absent: the kind's documented default; present but wrong: null (the error is recorded).

@@ -85,6 +85,7 @@ public static class JobSpecParser
         // Cross-section rules run on whatever was valid, so one mistake does not hide another.
         CheckLossFitsData(loss, data.Kind, data.Target, errors);
         CheckMetricsFitLoss(metrics, loss, errors);
+        CheckEarlyStoppingFitsData(training?.EarlyStopping, data.Spec, loss, errors);
         if (layers is not null && layers.All(l => l is not null))
         {
             ModelStructureValidator.Validate(layers.Select(l => l!).ToList(), data.Kind, data.Horizon, loss, errors, data.Target);
@@ -184,6 +185,29 @@ public static class JobSpecParser
             errors.Add(JobErrorCollector.Item(Metrics, index),
                 $"'accuracy' needs a classification loss ({LossNames.SparseCategoricalCrossentropy}), but loss is '{loss}'; remove it");
         }
+    }
+
+    // Early stopping follows a validation metric: the job must hold a validation split out, and the metric must be one
+    // its data kind and loss report.
+    private static void CheckEarlyStoppingFitsData(EarlyStoppingSpec? stopping, DataSpec? data, string? loss, JobErrorCollector errors)
+    {
+        if (stopping is null || data is null || loss is null) return;
+        const string field = "training.early_stopping";
+        if (!(data.ValidationFraction > 0 || data.ValidationPath is not null))
+        {
+            errors.Add(field, "needs a validation split to monitor, and this job holds none out; add \"validation_fraction\" " +
+                "to the data section (e.g. 0.1) or remove early_stopping");
+            return;
+        }
+        var classification = loss == LossNames.SparseCategoricalCrossentropy;
+        var misfit = stopping.Monitor switch
+        {
+            EarlyStoppingMonitors.ValAccuracy when !classification => $"'{loss}' is a regression loss, which has no accuracy; monitor val_loss or val_rmse",
+            EarlyStoppingMonitors.ValRmse when classification => "RMSE belongs to regression jobs, and this one classifies; monitor val_loss or val_accuracy",
+            EarlyStoppingMonitors.ValBitsPerChar when data.Kind != DataKinds.Text => $"bits per character belong to text data, not {data.Kind}; monitor val_loss",
+            _ => null,
+        };
+        if (misfit is not null) errors.Add(field + ".monitor", $"'{stopping.Monitor}' does not fit this job: {misfit}");
     }
 
     private static JobValidationError InvalidJsonError(JsonException ex)

@@ -6,9 +6,12 @@ namespace Rnn.Training.Jobs;
 internal static class TrainingSectionReader
 {
     private const string Epochs = "epochs", Steps = "steps", BatchSize = "batch_size", Shards = "shards", Mode = "mode",
-        CheckpointEvery = "checkpoint_every", NanPolicy = "nan_policy", EvalEvery = "eval_every";
+        CheckpointEvery = "checkpoint_every", NanPolicy = "nan_policy", EvalEvery = "eval_every", EarlyStopping = "early_stopping";
 
-    private static readonly string[] Keys = [Epochs, Steps, BatchSize, Shards, Mode, CheckpointEvery, NanPolicy, EvalEvery];
+    private const string Monitor = "monitor", Patience = "patience", MinDelta = "min_delta";
+
+    private static readonly string[] Keys = [Epochs, Steps, BatchSize, Shards, Mode, CheckpointEvery, NanPolicy, EvalEvery, EarlyStopping];
+    private static readonly string[] EarlyStoppingKeys = [Monitor, Patience, MinDelta];
 
     /// <summary>The training settings, or null when the section has any error.</summary>
     public static TrainingSpec? Read(JsonObjectReader root)
@@ -32,6 +35,7 @@ internal static class TrainingSectionReader
         var checkpointEvery = training.Int(CheckpointEvery, 1, int.MaxValue, required: false) ?? TrainingSpec.DefaultCheckpointEvery;
         var nanPolicy = training.Choice(NanPolicy, NanPolicies.All, "nan policy", required: false) ?? NanPolicies.SkipStep;
         var evalEvery = training.Int(EvalEvery, 1, int.MaxValue, required: false);
+        var earlyStopping = ReadEarlyStopping(training);
         training.ReportUnreadKeys(Keys, "training", []);
 
         if (training.Errors.Count != errorsBefore || batchSize is null || shards is null || mode is null) return null;
@@ -45,7 +49,37 @@ internal static class TrainingSectionReader
             CheckpointEvery = checkpointEvery,
             NanPolicy = nanPolicy,
             EvalEvery = evalEvery,
+            EarlyStopping = earlyStopping,
         };
+    }
+
+    // Whether the monitor fits the data (a validation split, the loss) is checked across sections by the parser.
+    private static EarlyStoppingSpec? ReadEarlyStopping(JsonObjectReader training)
+    {
+        if (!training.Has(EarlyStopping)) return null;
+        var section = training.Object(EarlyStopping, required: false);
+        if (section is null) return null;
+        var errorsBefore = section.Errors.Count;
+        string? monitor = EarlyStoppingMonitors.ValLoss;
+        if (section.Has(Monitor))
+        {
+            monitor = section.String(Monitor, required: false);
+            if (monitor is not null && !EarlyStoppingMonitors.All.Contains(monitor))
+            {
+                var test = EarlyStoppingMonitors.All.Contains(EarlyStoppingMonitors.ValidationPrefix + monitor)
+                    ? $"; '{monitor}' is a test-split metric, and stopping on the test split would tune the model to it: " +
+                      $"monitor the validation split's \"{EarlyStoppingMonitors.ValidationPrefix + monitor}\""
+                    : NameSuggester.Hint(monitor, EarlyStoppingMonitors.All);
+                section.Errors.Add(section.FieldPath(Monitor),
+                    $"unknown monitor '{monitor}'; use one of {string.Join(", ", EarlyStoppingMonitors.All)}{test}");
+                monitor = null;
+            }
+        }
+        var patience = section.Int(Patience, 1, int.MaxValue, required: true);
+        var minDelta = section.Double(MinDelta, v => v >= 0 && double.IsFinite(v), "a number >= 0", required: false) ?? 0;
+        section.ReportUnreadKeys(EarlyStoppingKeys, "training.early_stopping", []);
+        if (section.Errors.Count != errorsBefore || monitor is null || patience is null) return null;
+        return new EarlyStoppingSpec { Monitor = monitor, Patience = patience.Value, MinDelta = minDelta };
     }
 
     // Exactly one of epochs and steps: with both, which one ends the run would be a guess.

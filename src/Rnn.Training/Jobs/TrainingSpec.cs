@@ -33,4 +33,7 @@ public sealed record TrainingSpec
 
     /// <summary>Evaluate on the test split every N steps; null = at the end of each epoch and of the run.</summary>
     [Id(7)] public int? EvalEvery { get; init; }
+
+    /// <summary>training.early_stopping; null (the default) trains every step. Null is left out of the canonical form.</summary>
+    [Id(8)] public EarlyStoppingSpec? EarlyStopping { get; init; }
 }

@@ -33,4 +33,31 @@ public static class SamplePredictor
         }
         return outputs;
     }
+
+    /// <summary>
+    /// Outputs of samples with their own lengths (the sequence kinds; tokens or features as the set holds them),
+    /// sample-major: [N, C] after a last-step layer (each sample's last valid step), else [N, T, C] (steps past a
+    /// sample's length are padding).
+    /// </summary>
+    public static float[] RunAll(SequentialModel model, ReadOnlySpan<float> parameters, SampleSet samples)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(samples);
+        var width = model.OutputSize;
+        var steps = samples.Steps;
+        var rows = model.SequenceOutput ? steps : 1;
+        var outputs = new float[(long)samples.Count * rows * width];
+        for (var first = 0; first < samples.Count; first += Batch)
+        {
+            var count = Math.Min(Batch, samples.Count - first);
+            var batch = samples.CreateBatch(count);
+            for (var i = 0; i < count; i++) samples.CopySample(first + i, batch, i);
+            var output = model.Forward(parameters, batch.Features, batch.Tokens, steps, count, null, false, 0, batch.Lengths);
+            // Time-major [T·B, C] (or [B, C]) to sample-major.
+            for (var i = 0; i < count; i++)
+                for (var t = 0; t < rows; t++)
+                    output.Slice((t * count + i) * width, width).CopyTo(outputs.AsSpan((((first + i) * rows) + t) * width));
+        }
+        return outputs;
+    }
 }

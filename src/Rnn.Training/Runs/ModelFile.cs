@@ -1,14 +1,17 @@
 using System.Globalization;
 using Rnn.Training.Safetensors;
 using Rnn.Kernels.Tensors;
+using Rnn.Training.Jobs;
 using Rnn.Training.Steps;
 
 namespace Rnn.Training.Runs;
 
 /// <summary>
 /// model.safetensors: every parameter under its PyTorch name (F32), with metadata that makes the file usable on its
-/// own: the job name, the step, the character vocabulary of a text model, the normalisation of a forecaster, and for
-/// the sequence kinds the class names (JSON array) and the fitted normalisers (JSON {mean, std}).
+/// own: the job name, the step, the resolved job (layers and data description, data paths cut to file names, so rnn
+/// predict and rnn export need no job file beside a downloaded model), the character vocabulary of a text or text_column model, the normalisation
+/// of a forecaster, and for the sequence kinds the class names (JSON array), the fitted normalisers (JSON {mean,
+/// std}) and whether the model was trained on variable-length sequences.
 /// </summary>
 public static class ModelFile
 {
@@ -23,8 +26,9 @@ public static class ModelFile
             ["step"] = step.ToString(CultureInfo.InvariantCulture),
             ["format"] = "rnn-distributed model; the tensor names are the state-dict keys of RnnModel in the run folder's model.py (weight_ih_l{k} per recurrent layer, dense.weight, embedding.weight)",
             ["parameters_sha256"] = ParameterHash.Sha256(layout, parameters),
+            ["resolved_job"] = ResolvedJobFile.Serialize(WithoutFolders(setup.Resolved)),
         };
-        if (setup.Vocabulary is { } vocabulary)
+        if ((setup.Vocabulary ?? setup.Sequences?.Vocabulary) is { } vocabulary)
             metadata["vocabulary"] = string.Join(',', vocabulary.CodePoints.Select(c => c.ToString(CultureInfo.InvariantCulture)));
         if (setup.Windows is { } windows)
         {
@@ -37,10 +41,28 @@ public static class ModelFile
             if (sequences.ClassNames is { } names) metadata["classes"] = System.Text.Json.JsonSerializer.Serialize(names);
             if (sequences.FeatureNormalizer is { } features) metadata["feature_normalizer"] = features.ToJson();
             if (sequences.TargetNormalizer is { } targets) metadata["target_normalizer"] = targets.ToJson();
+            if (sequences.VariableLength) metadata["variable_length"] = "true";
             // A differenced series' outputs are changes from the window's last row (docs/job-format.md).
             if (setup.Job.Data.Difference == true) metadata["difference"] = "true";
         }
         SafetensorsWriter.Write(path, tensors, metadata);
+    }
+
+    /// <summary>
+    /// The resolved job with its data paths cut to file names: a model file leaves the cluster, and a silo's folders
+    /// are no business of whoever downloads it (prediction needs only the names: the job's y and lengths files).
+    /// </summary>
+    private static ResolvedJob WithoutFolders(ResolvedJob job)
+    {
+        static string? Name(string? path) => path is null ? null : Path.GetFileName(path.TrimEnd('/', '\\'));
+        var d = job.Spec.Data;
+        var data = d with
+        {
+            Path = Name(d.Path)!, X = Name(d.X), Y = Name(d.Y), Lengths = Name(d.Lengths),
+            TestPath = Name(d.TestPath), ValidationPath = Name(d.ValidationPath),
+        };
+        var stripped = job with { Spec = job.Spec with { Data = data }, ContentHash = "" };
+        return stripped with { ContentHash = ResolvedJobFile.Hash(stripped) };
     }
 
     /// <summary>Reads parameters back into a layout; every tensor must be present with the right shape.</summary>

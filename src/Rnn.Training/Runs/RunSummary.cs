@@ -20,6 +20,16 @@ public sealed record RunSummary(
     [property: JsonPropertyName("skipped_steps")] int SkippedSteps,
     [property: JsonPropertyName("backend")] string Backend = BackendNames.Cpu)
 {
+    /// <summary>Why the run ended before its last step (training.early_stopping); absent when it ran every step.</summary>
+    [JsonPropertyName("stopped_early")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? StoppedEarly { get; init; }
+
+    /// <summary>The evaluation best/model.safetensors comes from (jobs with a validation split); absent otherwise.</summary>
+    [JsonPropertyName("best")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public BestModelInfo? Best { get; init; }
+
     // NaN (every step skipped, a metric undefined) is written as "NaN" rather than failing the run at its end.
     private static readonly JsonSerializerOptions Options = new()
     {

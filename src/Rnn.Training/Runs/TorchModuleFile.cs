@@ -10,7 +10,9 @@ namespace Rnn.Training.Runs;
 /// exactly the file's tensor names (weight_ih_l0 ..., dense.weight, embedding.weight), so
 /// <c>RnnModel().load_state_dict(tensors, strict=True)</c> works with no renaming. The recurrences are written out
 /// step by step in PyTorch's gate order and formulas (LSTM i,f,g,o; GRU r,z,n with r applied to W_hn·h + b_hn), so
-/// the module depends on torch alone. It runs full-length sequences from a zero state, as rnn predict does.
+/// the module depends on torch alone. It runs from a zero state, full-length sequences, or with <c>lengths</c> each
+/// sample over its own steps as PyTorch's packed sequences do (and as rnn predict does): states stop at a sample's last
+/// step, outputs past it are zero, a reverse direction starts at the sample's own last step.
 /// </summary>
 public static class TorchModuleFile
 {
@@ -71,9 +73,12 @@ public static class TorchModuleFile
 #     model.load_state_dict(load_safetensors("model.safetensors"), strict=True)
 #     logits = model(x)
 #
-# forward(x): x is [batch, time, features] floats (or [batch, time] token ids for a text model); it returns the
-# logits (no softmax) as [batch, time, classes] after a layer that returns sequences, else [batch, classes].
-# Sequences run full length from a zero state. Written by rnn-distributed; edit freely.
+# forward(x, lengths=None): x is [batch, time, features] floats (or [batch, time] token ids for a text model); it
+# returns the logits (no softmax) as [batch, time, classes] after a layer that returns sequences, else [batch, classes].
+# Sequences run from a zero state, full length, or with lengths ([batch] integers in 1..time) each sample over its
+# own steps, as nn.LSTM on a pack_padded_sequence does: its state stops at its last step (the last-step output is
+# there), outputs past it are zero, and a reverse direction runs from its last step back to step 0.
+# Written by rnn-distributed; edit freely.
 import json
 import struct
 
@@ -114,7 +119,9 @@ class RnnModel(nn.Module):
                 size = 2 * units if spec["bidirectional"] and spec["merge"] == "concat" else units
         self.output_size = size
 
-    def forward(self, x):
+    def forward(self, x, lengths=None):
+        if lengths is not None:
+            lengths = torch.as_tensor(lengths, dtype=torch.long, device=x.device)
         for spec in self.specs:
             kind = spec["type"]
             if kind == "embedding":
@@ -124,17 +131,23 @@ class RnnModel(nn.Module):
             elif kind == "dense":
                 x = getattr(self, spec["name"])(x)
             else:
-                x = self._recurrent(kind, spec, x)
+                x = self._recurrent(kind, spec, x, lengths)
         return x
 
-    def _recurrent(self, kind, spec, x):
-        forward = self._direction(kind, spec["suffixes"][0], x)
-        if not spec["bidirectional"]:
-            return forward if spec["return_sequences"] else forward[:, -1]
-        reverse = self._direction(kind, spec["suffixes"][1], x.flip(1)).flip(1)
+    def _recurrent(self, kind, spec, x, lengths):
+        forward = self._direction(kind, spec["suffixes"][0], x, lengths)
         if not spec["return_sequences"]:
-            # The forward direction ends at the last step, the reverse one at step 0.
-            forward, reverse = forward[:, -1], reverse[:, 0]
+            # The forward direction ends at each sample's last valid step.
+            last = forward[:, -1] if lengths is None else forward[torch.arange(x.shape[0]), lengths - 1]
+        if not spec["bidirectional"]:
+            return forward if spec["return_sequences"] else last
+        # Each sample's own steps reversed (t -> length-1-t; padding stays put), run, and put back.
+        order = _reversed_steps(x.shape[0], x.shape[1], lengths, x.device)
+        reverse = self._direction(kind, spec["suffixes"][1], _gather_steps(x, order), lengths)
+        reverse = _gather_steps(reverse, order)
+        if not spec["return_sequences"]:
+            # The reverse direction ends at step 0.
+            forward, reverse = last, reverse[:, 0]
         merge = spec["merge"]
         if merge == "concat":
             return torch.cat([forward, reverse], -1)
@@ -144,7 +157,7 @@ class RnnModel(nn.Module):
             return forward * reverse
         return (forward + reverse) / 2
 
-    def _direction(self, kind, suffix, x):
+    def _direction(self, kind, suffix, x, lengths):
         w_ih, w_hh = getattr(self, "weight_ih_" + suffix), getattr(self, "weight_hh_" + suffix)
         b_ih, b_hh = getattr(self, "bias_ih_" + suffix), getattr(self, "bias_hh_" + suffix)
         h = x.new_zeros(x.shape[0], w_hh.shape[1])
@@ -155,18 +168,42 @@ class RnnModel(nn.Module):
             gx, gh = inputs[:, t], h @ w_hh.T + b_hh
             if kind == "lstm":
                 i, f, g, o = (gx + gh).chunk(4, 1)
-                c = torch.sigmoid(f) * c + torch.sigmoid(i) * torch.tanh(g)
-                h = torch.sigmoid(o) * torch.tanh(c)
+                c_new = torch.sigmoid(f) * c + torch.sigmoid(i) * torch.tanh(g)
+                h_new = torch.sigmoid(o) * torch.tanh(c_new)
             elif kind == "gru":
                 xr, xz, xn = gx.chunk(3, 1)
                 hr, hz, hn = gh.chunk(3, 1)
                 r, z = torch.sigmoid(xr + hr), torch.sigmoid(xz + hz)
                 n = torch.tanh(xn + r * hn)
-                h = (1 - z) * n + z * h
+                h_new = (1 - z) * n + z * h
             else:
-                h = torch.tanh(gx + gh)
-            outputs.append(h)
+                h_new = torch.tanh(gx + gh)
+            if lengths is None:
+                h, c = h_new, (c_new if kind == "lstm" else c)
+                outputs.append(h)
+                continue
+            # Past its length a sample keeps its state and outputs zero.
+            valid = (t < lengths).unsqueeze(1)
+            h = torch.where(valid, h_new, h)
+            if kind == "lstm":
+                c = torch.where(valid, c_new, c)
+            outputs.append(h_new * valid)
         return torch.stack(outputs, 1)
+
+
+def _reversed_steps(batch, time, lengths, device):
+    """[batch, time] step indices: length-1-t for t < length, else t (all of them reversed without lengths)."""
+    steps = torch.arange(time, device=device).expand(batch, time)
+    if lengths is None:
+        return steps.flip(1)
+    n = lengths.unsqueeze(1)
+    return torch.where(steps < n, n - 1 - steps, steps)
+
+
+def _gather_steps(x, order):
+    """x[b, order[b, t]] for every b, t."""
+    index = order.reshape(order.shape[0], order.shape[1], *([1] * (x.dim() - 2))).expand(*order.shape, *x.shape[2:])
+    return x.gather(1, index)
 
 
 def load_safetensors(path):

@@ -43,7 +43,14 @@ public sealed class Trainer : IDisposable
         _evaluator = new TestEvaluator(setup, _compute);
         _protocol = new SyncStepProtocol(setup);
         _outcomes = new ShardGradientOutcome[setup.Shards];
+        Monitor = new ValidationMonitor(setup);
     }
+
+    /// <summary>Best model and early stopping, decided as the job grain decides them (<see cref="Train"/> feeds it).</summary>
+    public ValidationMonitor Monitor { get; }
+
+    /// <summary>A copy of the parameters at the best monitored evaluation so far; null before one (or without validation).</summary>
+    public float[]? BestParameters { get; private set; }
 
     public TrainingSetup Setup { get; }
 
@@ -90,6 +97,26 @@ public sealed class Trainer : IDisposable
     }
 
     public EvaluationResult Evaluate() => _evaluator.Evaluate(_parameters);
+
+    /// <summary>
+    /// Runs the remaining steps as the cluster does: an evaluation at each scheduled point and after the last step, each
+    /// given to <see cref="Monitor"/> (keeping <see cref="BestParameters"/>), stopping where it says. Returns why the
+    /// run stopped early, or null when it ran every step.
+    /// </summary>
+    public string? Train(Action<long, EvaluationResult>? evaluated = null)
+    {
+        while (Step < TotalSteps)
+        {
+            RunStep();
+            if (!ValidationMonitor.IsScheduledEvaluation(Setup.Resolved, Step) && Step != TotalSteps) continue;
+            var evaluation = Evaluate();
+            evaluated?.Invoke(Step, evaluation);
+            var verdict = Monitor.Observe(Step, evaluation.Metrics);
+            if (verdict.Improved) BestParameters = (float[])_parameters.Clone();
+            if (verdict.StopReason is not null) return verdict.StopReason;
+        }
+        return null;
+    }
 
     /// <summary>The carried stream state of each shard (null entries for independent samples).</summary>
     public IReadOnlyList<CarriedState?> ShardStates => _shards.Select(s => s.State).ToArray();

@@ -40,14 +40,17 @@ public sealed class TestEvaluator
         return columns.All(c => c >= 0) ? columns : null;
     }
 
-    /// <summary>Test metrics; with a validation split (sequence kinds) its metrics too, named validation_loss, ….</summary>
+    /// <summary>Test metrics; with a validation split its metrics too, named val_loss, val_accuracy, ….</summary>
     public EvaluationResult Evaluate(ReadOnlySpan<float> parameters)
     {
-        if (_setup.Job.Data.Kind == Jobs.DataKinds.Text) return EvaluateText(parameters);
-        var test = EvaluateSamples(parameters, _setup.TestSamples!);
-        if (_setup.ValidationSamples is not { } validation) return test;
+        var text = _setup.Job.Data.Kind == Jobs.DataKinds.Text;
+        var test = text ? EvaluateText(parameters, _setup.TestTokens!) : EvaluateSamples(parameters, _setup.TestSamples!);
+        EvaluationResult? validation = text
+            ? _setup.ValidationTokens is { } tokens ? EvaluateText(parameters, tokens) : null
+            : _setup.ValidationSamples is { } samples ? EvaluateSamples(parameters, samples) : null;
+        if (validation is null) return test;
         var metrics = new Dictionary<string, double>(test.Metrics, StringComparer.Ordinal);
-        foreach (var (name, value) in EvaluateSamples(parameters, validation).Metrics) metrics["validation_" + name] = value;
+        foreach (var (name, value) in validation.Metrics) metrics[Jobs.EarlyStoppingMonitors.ValidationPrefix + name] = value;
         return new EvaluationResult(metrics);
     }
 
@@ -169,9 +172,8 @@ public sealed class TestEvaluator
         return sum;
     }
 
-    private EvaluationResult EvaluateText(ReadOnlySpan<float> parameters)
+    private EvaluationResult EvaluateText(ReadOnlySpan<float> parameters, int[] tokens)
     {
-        var tokens = _setup.TestTokens!;
         var window = _setup.Job.Data.Window!.Value;
         var streams = Math.Max(1, Math.Min(_setup.Job.Training.BatchSize, (tokens.Length - 1) / (window + 1)));
         var source = new StreamBatchSource(tokens, 0, 1, streams, window);

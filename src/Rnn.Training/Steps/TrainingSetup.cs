@@ -43,6 +43,7 @@ public sealed class TrainingSetup
 
     private SampleSet? _trainSamples;
     private SampleSet? _testSamples;
+    private SampleSet? _validationSamples;
     private Lazy<SampleSet>? _wholeTraining;
     private Lazy<(SampleSet? Validation, SampleSet? Test)>? _heldOut;
     private readonly ConcurrentDictionary<int, Lazy<SampleSet>> _partitions = new();
@@ -56,8 +57,11 @@ public sealed class TrainingSetup
     /// <summary>The test split (the sequence kinds read it on first use, where the job is evaluated).</summary>
     public SampleSet? TestSamples => _heldOut?.Value.Test ?? _testSamples;
 
-    /// <summary>The sequence kinds' validation split, when the job holds one out (read with the test split).</summary>
-    public SampleSet? ValidationSamples => _heldOut?.Value.Validation;
+    /// <summary>
+    /// The validation split of a job that holds one out (data.validation_fraction or validation_path); null for text.
+    /// The sequence kinds read it with the test split, on first use.
+    /// </summary>
+    public SampleSet? ValidationSamples => _heldOut is { } heldOut ? heldOut.Value.Validation : _validationSamples;
 
     /// <summary>True once the held-out splits of a sequence kind have been read (false for the fixed kinds).</summary>
     public bool HeldOutRead => _heldOut?.IsValueCreated == true;
@@ -71,6 +75,14 @@ public sealed class TrainingSetup
     public int[]? TrainTokens { get; private set; }
 
     public int[]? TestTokens { get; private set; }
+
+    /// <summary>Text: the validation characters (between training and test), when the job holds them out.</summary>
+    public int[]? ValidationTokens { get; private set; }
+
+    /// <summary>True when the job holds a validation split out (so evaluations report val_ metrics).</summary>
+    public bool HasValidation => Resolved.DataFacts is { } facts
+        ? facts.ValidationItems > 0 // known without reading the held-out data
+        : ValidationSamples is not null || ValidationTokens is not null;
 
     public CharVocabulary? Vocabulary { get; private set; }
 
@@ -99,25 +111,30 @@ public sealed class TrainingSetup
         {
             case DataKinds.MnistRows:
                 var train = SampleSetFactory.FromMnist(MnistIdxReader.ReadSplit(job.DataPath, "train"));
-                setup._trainSamples = data.Limit is { } limit ? train.Take(limit) : train;
+                var images = data.Limit is { } limit ? train.Take(limit) : train;
+                var heldOut = DataShapeProbe.MnistValidationCount(images.Count, data.ValidationFraction);
+                setup._trainSamples = heldOut == 0 ? images : images.Take(images.Count - heldOut);
+                if (heldOut > 0) setup._validationSamples = images.Select(Enumerable.Range(images.Count - heldOut, heldOut).ToArray());
                 setup._testSamples = SampleSetFactory.FromMnist(MnistIdxReader.ReadSplit(job.DataPath, "test"));
                 (items, inputSize) = (setup._trainSamples.Count, setup._trainSamples.Features);
                 break;
             case DataKinds.Text:
-                var corpus = TextCorpus.Read(job.DataPath, data.TestFraction ?? DataSpec.DefaultTextTestFraction);
+                var corpus = TextCorpus.Read(job.DataPath, data.TestFraction ?? DataSpec.DefaultTextTestFraction, data.ValidationFraction ?? 0);
                 setup.Vocabulary = corpus.Vocabulary;
                 setup.TrainTokens = data.Limit is { } chars && chars < corpus.TrainTokens.Length
                     ? corpus.TrainTokens[..chars] : corpus.TrainTokens;
                 setup.TestTokens = corpus.TestTokens;
+                if (corpus.ValidationTokens.Length > 0) setup.ValidationTokens = corpus.ValidationTokens;
                 (items, inputSize) = (setup.TrainTokens.Length, corpus.Vocabulary.Size);
                 break;
             case DataKinds.Csv:
                 var values = CsvTimeSeries.ReadColumn(job.DataPath, data.Column!);
                 setup.Windows = TimeSeriesWindows.Create(values, data.Window!.Value,
-                    data.Horizon ?? DataSpec.DefaultHorizon, data.TestFraction ?? DataSpec.DefaultCsvTestFraction);
+                    data.Horizon ?? DataSpec.DefaultHorizon, data.TestFraction ?? DataSpec.DefaultCsvTestFraction, data.ValidationFraction ?? 0);
                 var windows = SampleSetFactory.FromWindows(setup.Windows, test: false);
                 setup._trainSamples = data.Limit is { } count ? windows.Take(count) : windows;
                 setup._testSamples = SampleSetFactory.FromWindows(setup.Windows, test: true);
+                if (setup.Windows.ValidationCount > 0) setup._validationSamples = SampleSetFactory.FromValidationWindows(setup.Windows);
                 (items, inputSize) = (setup._trainSamples.Count, 1);
                 break;
             case DataKinds.Numpy or DataKinds.Table or DataKinds.Series or DataKinds.TextColumn:

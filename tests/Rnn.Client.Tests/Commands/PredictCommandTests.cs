@@ -4,6 +4,7 @@ using Rnn.Client.Tests.Support;
 using Rnn.Kernels.Compute;
 using Rnn.Kernels.Models;
 using Rnn.Training.Runs;
+using Rnn.Training.Safetensors;
 using Rnn.Training.Steps;
 
 namespace Rnn.Client.Tests.Commands;
@@ -93,15 +94,20 @@ public sealed class PredictCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task AFolderWithoutJobJsonAsksForTheJobFile()
+    public async Task AFolderWithoutJobJsonAndAModelFileWithoutItsJobAsksForTheJobFile()
     {
         var (model, _) = ModelFolders.Train(_folder, TestJobs.TinyMnist(), "mnist-model");
         File.Delete(Path.Combine(model, "job.json"));
+        // A model file written before the job was saved in its metadata.
+        var path = Path.Combine(model, "model.safetensors");
+        var file = SafetensorsFile.Read(path);
+        SafetensorsWriter.Write(path, file.Tensors, file.Metadata.Where(m => m.Key != "resolved_job").ToDictionary());
 
         var run = await CliRun.Of("predict", model, RepositoryRoot.MnistFolder);
 
         Assert.Equal(2, run.ExitCode);
-        Assert.Contains($"{Path.Combine(model, "job.json")} does not exist: pass the model's job file with --job JOB.json", run.Error, StringComparison.Ordinal);
+        Assert.Contains($"{Path.Combine(model, "job.json")} does not exist and {path} holds no saved job: pass the model's job file with --job JOB.json",
+            run.Error, StringComparison.Ordinal);
     }
 
     private static float[][] LogitsOneByOne(string folder, TrainingSetup setup, int count)

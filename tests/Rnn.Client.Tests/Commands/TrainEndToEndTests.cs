@@ -47,6 +47,32 @@ public sealed class TrainEndToEndTests : IDisposable
     }
 
     [Fact]
+    public async Task AnEarlyStoppedRunSaysWhyAndItsBestModelPredicts()
+    {
+        // 192 training and 64 validation images: 6 steps an epoch. min_delta 10 lets only the first evaluation
+        // improve, so patience 2 stops the 10-epoch run at epoch 3.
+        var job = TestJobs.TinyMnist();
+        job["data"]!["validation_fraction"] = 0.25;
+        job["training"]!.AsObject().Remove("steps");
+        job["training"]!["epochs"] = 10;
+        job["training"]!["early_stopping"] = new JsonObject { ["patience"] = 2, ["min_delta"] = 10 };
+        var runs = _folder.File("runs");
+
+        var run = await CliRun.Of("train", TestJobs.Write(_folder, job), "--out", runs, "--threads", "2");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var lines = run.OutLines;
+        Assert.Contains(lines, l => l.StartsWith("stopped early at epoch 3 (step 18): val_loss did not improve by more than min_delta 10 for 2 evaluations", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("done: 18/60 steps", StringComparison.Ordinal));
+        var runFolder = Path.Combine(runs, "tiny-mnist");
+        Assert.Contains($"best{Path.DirectorySeparatorChar}model.safetensors", lines[^1], StringComparison.Ordinal);
+
+        var predict = await CliRun.Of("predict", Path.Combine(runFolder, "best"), RepositoryRoot.MnistFolder, "--limit", "3");
+        Assert.True(predict.ExitCode == 0, predict.ToString());
+        Assert.Equal(4, predict.OutLines.Length);
+    }
+
+    [Fact]
     public async Task TwoSiloProcessesEndWithTheTrainersParameters()
     {
         var job = Job();

@@ -14,6 +14,8 @@ public sealed class ScrapedSiloFixture : IAsyncLifetime
 {
     public const string Token = "telemetry-test-token";
     public const string JobId = "scraped-job";
+    public const string CsvJobId = "scraped-co2-job";
+    public const string TextJobId = "scraped-text-job";
 
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "rnn-telemetry-http-" + Guid.NewGuid().ToString("N")[..8]);
     private RunningSilo? _silo;
@@ -44,7 +46,11 @@ public sealed class ScrapedSiloFixture : IAsyncLifetime
             builder => builder.Logging.SetMinimumLevel(LogLevel.Warning));
         BaseUrl = $"http://127.0.0.1:{ports[3]}";
         var grains = _silo.App.Services.GetRequiredService<IGrainFactory>();
-        Status = await TelemetryJobs.RunToEndAsync(grains, JobId, TelemetryJobs.Mnist("scraped", shards: 2, steps: 4, checkpointEvery: 2));
+        Status = await TelemetryJobs.RunToEndAsync(grains, JobId, TelemetryJobs.Mnist("scraped", shards: 2, steps: 4, checkpointEvery: 2,
+            dataOptions: ", \"validation_fraction\": 0.25"));
+        // Every evaluation gauge the dashboard shows: RMSE from a forecaster, bits per character from a character model.
+        await TelemetryJobs.RunToEndAsync(grains, CsvJobId, TelemetryJobs.Co2("scraped-co2", steps: 2));
+        await TelemetryJobs.RunToEndAsync(grains, TextJobId, TelemetryJobs.Text("scraped-text", steps: 2));
         using var http = new HttpClient();
         Scrape = await http.GetStringAsync(BaseUrl + "/metrics");
     }

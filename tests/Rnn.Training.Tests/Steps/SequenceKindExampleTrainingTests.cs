@@ -73,7 +73,7 @@ public sealed class SequenceKindExampleTrainingTests
 
         var metrics = trainer.Evaluate().Metrics;
 
-        Assert.Equal(["accuracy", "loss", "validation_accuracy", "validation_loss"], metrics.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["accuracy", "loss", "val_accuracy", "val_loss"], metrics.Keys.Order(StringComparer.Ordinal));
         Assert.InRange(trainer.Setup.ValidationSamples!.Count, 270, 292); // 20% of 1461 rows, less the windows that straddle two parts
     }
 }

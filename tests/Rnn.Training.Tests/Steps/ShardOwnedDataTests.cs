@@ -75,9 +75,9 @@ public sealed class ShardOwnedDataTests
         WriteNpy(folder.Path, 100);
         string Run(string json) => Train(JobSpecParser.Parse(json, "j"), null).ToString();
         Assert.Equal("(9875fd863cff49bd3a6ee2a966ab72e260086b924ccbd95b36025d92710b5b30, accuracy=0.55 loss=1.3017823219299316 " +
-            "validation_accuracy=0.4 validation_loss=1.4224787712097169)", Run(NpyJob(folder.Path, 4, 6)));
+            "val_accuracy=0.4 val_loss=1.4224787712097169)", Run(NpyJob(folder.Path, 4, 6)));
         Assert.Equal("(f1cabc31067e473a3bbce990f0626f44dcef2fe778c3c7a8e42bd20fb437dc54, accuracy=0.6 loss=1.2582874298095703 " +
-            "validation_accuracy=0.4 validation_loss=1.4129761695861816)", Run(NpyJob(folder.Path, 1, 6)));
+            "val_accuracy=0.4 val_loss=1.4129761695861816)", Run(NpyJob(folder.Path, 1, 6)));
         Assert.Equal("(f558297186b440a395f4ba86cb7348f49ef52751c61fd336d543d2dc19c2bafd, accuracy=0.25 loss=1.4701828956604004)",
             Run(NpyJob(folder.Path, 2, 6, "\"test_fraction\": 0.2, \"limit\": 50")));
         Assert.Equal("(60299210c91824bc01d161a850478ddeefdac1b7ff8959f5d50ab154acf40116, accuracy=0.5501818181818182 loss=1.6898915904651988)",

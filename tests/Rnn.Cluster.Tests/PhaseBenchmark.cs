@@ -9,7 +9,8 @@ namespace Rnn.Cluster.Tests;
 /// <summary>
 /// `phase-bench --job FILE [--skip N]`: runs the job on one in-process silo (the production host, SiloProgram) and
 /// prints the mean step phase times the silo records in rnn.train.step.duration (docs/observability.md: compute, push
-/// and wait per shard, apply per step), after the first N steps (warm-up).
+/// and wait per shard, apply per step), after the first N steps (warm-up), and the medians between a step's phases
+/// (<see cref="StepPhaseTrace"/>).
 /// </summary>
 internal static class PhaseBenchmark
 {
@@ -27,6 +28,7 @@ internal static class PhaseBenchmark
                 if (tag.Key == TelemetryNames.Phase) lock (samples) samples.GetOrAdd((string)tag.Value!, _ => []).Add(value);
         });
         listener.Start();
+        StepPhaseTrace.Enable(100_000);
 
         var ports = new[] { 41111, 41112, 41113 };
         await using var silo = await SiloProgram.StartAsync(
@@ -55,6 +57,10 @@ internal static class PhaseBenchmark
         Console.WriteLine($"  step median {stepMedian:0.00} ms (metrics.csv) = compute median {computeMedian:0.00} ms + {stepMedian - computeMedian:0.00} ms outside the kernels");
         Console.WriteLine($"  push + apply (communication + aggregation) {(push + apply) / step:P1} of compute+push+wait+apply {step:0.0} ms");
         Console.WriteLine($"  process: {GC.CollectionCount(0)} gen0 / {GC.CollectionCount(1)} gen1 / {GC.CollectionCount(2)} gen2 collections, GC pauses {GC.GetTotalPauseDuration().TotalMilliseconds:0} ms, {GC.GetTotalAllocatedBytes() / 1e6:0} MB allocated, JIT {System.Runtime.JitInfo.GetCompiledMethodCount()} methods in {System.Runtime.JitInfo.GetCompilationTime().TotalMilliseconds:0} ms");
+        // Where the rest goes: time between consecutive phases of a step (StepPhaseTrace), medians over the same steps.
+        Console.WriteLine($"  step phases after step {skip} (median / mean µs):");
+        foreach (var (from, to, median, mean, _) in StepPhaseTrace.Summary(skip))
+            Console.WriteLine($"    {from} -> {to}: {median:0} / {mean:0}");
         return 0;
     }
 }

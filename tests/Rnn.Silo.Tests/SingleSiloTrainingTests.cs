@@ -127,6 +127,21 @@ public sealed class SingleSiloTrainingTests(SingleSiloFixture fixture) : IClassF
     }
 
     [Fact]
+    public async Task AModelOfTwoParameterBlocksMatchesTheTrainer()
+    {
+        // LSTM-512 on 28 features: 1.1 M parameters, two blocks. Reduce and apply take two calls (the clip scale needs
+        // both blocks' norms) and the shards pull and push block by block; a one-block model takes the short path.
+        var json = TestJobs.Mnist(shards: 2, steps: 3, cell: "lstm", name: "two-blocks")
+            .Replace("\"units\": 16", "\"units\": 512", StringComparison.Ordinal);
+        using (var trainer = new Rnn.Training.SingleProcess.Trainer(
+            TrainingSetup.Load(Rnn.Training.Jobs.JobSpecParser.Parse(json, "two-blocks"), jobFileDirectory: null)))
+            Assert.Equal(2, trainer.Blocks.Count);
+        var status = await fixture.RunToEndAsync("two-blocks", json);
+        Assert.True(status.State == JobState.Completed, status.FailureReason);
+        Assert.Equal(TestJobs.TrainerHash(json), status.ParametersSha256);
+    }
+
+    [Fact]
     public async Task BidirectionalJobMatchesTheTrainerAndSavesPyTorchsReverseNames()
     {
         var json = TestJobs.Mnist(shards: 2, steps: 3, cell: "lstm", name: "one-silo-bidirectional",

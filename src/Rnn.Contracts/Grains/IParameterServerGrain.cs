@@ -33,6 +33,14 @@ public interface IParameterServerGrain : IGrainWithStringKey
     [Alias("Apply")]
     Task<long> ApplyAsync(long step, float clipScale, double learningRate);
 
+    /// <summary>
+    /// <see cref="ReduceAsync"/> then <see cref="ApplyAsync"/> in one call, for a model of a single block: the global
+    /// norm is this block's, so the server computes the clip scale itself (the same arithmetic as the coordinator's).
+    /// Answers the same again for a step already applied; names the missing shards like <see cref="ReduceAsync"/>.
+    /// </summary>
+    [Alias("ReduceAndApply")]
+    Task<BlockReduction> ReduceAndApplyAsync(long step, int shards, int lossCount, double learningRate);
+
     /// <summary>Drops step <paramref name="step"/>'s gradients without changing the parameters: version step+1.</summary>
     [Alias("SkipStep")]
     Task<long> SkipStepAsync(long step);

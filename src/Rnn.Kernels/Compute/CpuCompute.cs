@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics.X86;
 namespace Rnn.Kernels.Compute;
 
 /// <summary>
@@ -205,10 +206,13 @@ public sealed unsafe class CpuCompute : IDisposable
     /// block per step (an LSTM piece's gate gradients), and B prepacked over the same depth. Each element is the same
     /// chain of multiply-adds over depth blocks of <c>GemmPlan.KC</c> as the ordinary GEMM of the same operands, so
     /// the bits are the same; A needs no transposing into panels. <paramref name="stepStride"/> must keep the blocks
-    /// 32-byte aligned like <paramref name="a"/>.
+    /// 32-byte aligned like <paramref name="a"/>. With <paramref name="lanes"/> (one count per step) only the first
+    /// lanes[s] lanes of step s take part, the rest of A counting as zero whatever it holds (a packed piece's running
+    /// samples: the same bits as the product with those lanes zeroed, for a fraction of the work).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal void GemmLaneMajorA(float* a, int m, int steps, nint stepStride, PackedMatrix b, Span<float> c, bool accumulate)
+    internal void GemmLaneMajorA(float* a, int m, int steps, nint stepStride, PackedMatrix b, Span<float> c, bool accumulate,
+        int* lanes = null)
     {
         const int Lanes = GemmMicroKernel.NR;
         ArgumentNullException.ThrowIfNull(b);
@@ -220,7 +224,7 @@ public sealed unsafe class CpuCompute : IDisposable
         if (TrivialProduct(m, n, k, c, accumulate)) return;
         fixed (float* pc = c)
         {
-            LaneGemmDriver.Run(_kernel, a, m, steps, stepStride, b, pc, accumulate);
+            LaneGemmDriver.Run(_kernel, a, m, steps, stepStride, b, pc, accumulate, lanes);
         }
         GC.KeepAlive(b);
     }
@@ -244,6 +248,47 @@ public sealed unsafe class CpuCompute : IDisposable
             var kc = Math.Min(kcMax, k - p0);
             GemmMicroKernel.RunPanels(_kernel, kc, panels + p0 * MR, (nint)MR * k, rows, b + (nint)p0 * Lanes, c,
                 Lanes, Lanes, overwrite: p0 == 0);
+        }
+        GC.KeepAlive(a);
+    }
+
+    /// <summary>
+    /// <see cref="MultiplyLanes(PackedPanels, int, float*, float*)"/> for the first <paramref name="lanes"/> (4, 8, 12
+    /// or 16) lanes of the blocks only: the other lanes of C are not written (B's are read up to the next multiple of
+    /// 8 but unused). Each element is the same chain as in the 16-lane product, so the same bits, on Vector256 tiles
+    /// at about the same cost per lane where a Vector512 FMA costs two Vector256 ones (8-lane tiles, and 4-lane ones
+    /// that run two rows to a vector). The scalar kernel runs all 16 lanes, and a CPU without AVX2 8 lanes for 4.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal void MultiplyLanes(PackedPanels a, int rows, float* b, float* c, int lanes)
+    {
+        const int Lanes = GemmMicroKernel.NR, MR = GemmMicroKernel.MR;
+        if (lanes == Lanes || _kernel == GemmKernelKind.Scalar)
+        {
+            MultiplyLanes(a, rows, b, c);
+            return;
+        }
+        if (lanes <= 0 || lanes > Lanes || lanes % 4 != 0) throw new ArgumentOutOfRangeException(nameof(lanes), lanes, "4, 8, 12 or 16 lanes");
+        int k = a.K, kcMax = GemmPlan.KC;
+        if (rows > a.M) throw new ArgumentOutOfRangeException(nameof(rows), rows, $"op(A) has {a.M} rows");
+        if (((nint)b & 31) != 0) throw new ArgumentException("the B block must be 32-byte aligned", nameof(b));
+        var panels = a.Data;
+        for (var p0 = 0; p0 < k; p0 += kcMax)
+        {
+            var kc = Math.Min(kcMax, k - p0);
+            float* panel = panels + p0 * MR, block = b + (nint)p0 * Lanes;
+            // Lanes 0..7 on 8-lane tiles, then lanes 8..11 (or 0..3 alone) on 4-lane ones.
+            var first = 0;
+            if (lanes >= Lanes / 2)
+            {
+                GemmMicroKernel.RunHalfPanels(_kernel, kc, panel, (nint)MR * k, rows, block, c, Lanes, overwrite: p0 == 0);
+                first = Lanes / 2;
+            }
+            if (lanes % (Lanes / 2) == 0) continue;
+            if (Avx2.IsSupported)
+                GemmMicroKernel.RunQuarterPanels(_kernel, kc, panel, (nint)MR * k, rows, block + first, c + first, Lanes, overwrite: p0 == 0);
+            else
+                GemmMicroKernel.RunHalfPanels(_kernel, kc, panel, (nint)MR * k, rows, block + first, c + first, Lanes, overwrite: p0 == 0);
         }
         GC.KeepAlive(a);
     }

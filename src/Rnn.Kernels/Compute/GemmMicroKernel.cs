@@ -75,6 +75,51 @@ internal static unsafe class GemmMicroKernel
         for (; i < rows; i += MR, a += panelStride) Run(kind, kc, a, b, c + i * ldc, ldc, Math.Min(MR, rows - i), nr, overwrite);
     }
 
+    /// <summary>
+    /// <see cref="RunPanels"/> for the first 8 of 16 columns (B and C rows still 16 floats apart), on Vector256 tiles
+    /// of twelve and six rows; the scalar kernel is not served here.
+    /// </summary>
+    public static void RunHalfPanels(GemmKernelKind kind, int kc, float* a, nint panelStride, int rows, float* b,
+        float* c, nint ldc, bool overwrite)
+    {
+        if (kind == GemmKernelKind.Avx) RunHalfPanels<SeparateMultiplyAdd>(kc, a, panelStride, rows, b, c, ldc, overwrite);
+        else if (kind is GemmKernelKind.Fma or GemmKernelKind.Fma512) RunHalfPanels<FusedMultiplyAdd>(kc, a, panelStride, rows, b, c, ldc, overwrite);
+        else throw new ArgumentOutOfRangeException(nameof(kind), kind, "8-lane tiles need AVX");
+    }
+
+    /// <summary><see cref="RunHalfPanels"/> for the first 4 of 16 columns (<see cref="GemmVectorKernels.Tile24x4{T}"/>).</summary>
+    public static void RunQuarterPanels(GemmKernelKind kind, int kc, float* a, nint panelStride, int rows, float* b,
+        float* c, nint ldc, bool overwrite)
+    {
+        if (kind == GemmKernelKind.Avx) RunQuarterPanels<SeparateMultiplyAdd>(kc, a, panelStride, rows, b, c, ldc, overwrite);
+        else if (kind is GemmKernelKind.Fma or GemmKernelKind.Fma512) RunQuarterPanels<FusedMultiplyAdd>(kc, a, panelStride, rows, b, c, ldc, overwrite);
+        else throw new ArgumentOutOfRangeException(nameof(kind), kind, "4-lane tiles need AVX2");
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void RunQuarterPanels<T>(int kc, float* a, nint panelStride, int rows, float* b, float* c, nint ldc,
+        bool overwrite)
+        where T : struct, IMultiplyAdd
+    {
+        var i = 0;
+        for (; i + 4 * MR <= rows; i += 4 * MR, a += 4 * panelStride)
+            GemmVectorKernels.Tile24x4<T>(kc, a, panelStride, b, c + i * ldc, ldc, overwrite);
+        for (; i < rows; i += MR, a += panelStride)
+            GemmVectorKernels.Tile6x4<T>(kc, a, b, c + i * ldc, ldc, Math.Min(MR, rows - i), overwrite);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void RunHalfPanels<T>(int kc, float* a, nint panelStride, int rows, float* b, float* c, nint ldc,
+        bool overwrite)
+        where T : struct, IMultiplyAdd
+    {
+        var i = 0;
+        for (; i + 2 * MR <= rows; i += 2 * MR, a += 2 * panelStride)
+            GemmVectorKernels.Tile12x8<T>(kc, a, a + panelStride, b, c + i * ldc, ldc, overwrite);
+        for (; i < rows; i += MR, a += panelStride)
+            GemmVectorKernels.Tile6x8<T>(kc, a, b, c + i * ldc, ldc, Math.Min(MR, rows - i), overwrite);
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Run512(int kc, float* a, float* b, float* c, nint ldc, int mr, int nr, bool overwrite)
     {

@@ -149,14 +149,17 @@ internal static unsafe class GemmVectorKernels512
     /// row i at depth p = 16s + r is a[s·<paramref name="stepStride"/> + 16i + r]. The same chains, so the same bits.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Tile12x16Lanes(int steps, float* a, nint stepStride, float* b, float* c, nint ldc, bool overwrite)
+    public static void Tile12x16Lanes(int steps, float* a, nint stepStride, float* b, float* c, nint ldc, bool overwrite,
+        int* lanes = null)
     {
         Vector512<float> c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default;
         Vector512<float> c6 = default, c7 = default, c8 = default, c9 = default, c10 = default, c11 = default;
         for (var s = 0; s < steps; s++, a += stepStride)
         {
             var row = a;
-            for (var r = 0; r < NR; r++, row++, b += NR)
+            var n = lanes == null ? NR : lanes[s];
+            var next = b + NR * NR;
+            for (var r = 0; r < n; r++, row++, b += NR)
             {
                 var bv = Avx512F.LoadVector512(b);
                 c0 = Avx512F.FusedMultiplyAdd(Vector512.Create(row[0]), bv, c0);
@@ -172,6 +175,7 @@ internal static unsafe class GemmVectorKernels512
                 c10 = Avx512F.FusedMultiplyAdd(Vector512.Create(row[10 * NR]), bv, c10);
                 c11 = Avx512F.FusedMultiplyAdd(Vector512.Create(row[11 * NR]), bv, c11);
             }
+            b = next;
         }
         Store(c, overwrite, c0);
         Store(c + ldc, overwrite, c1);
@@ -189,13 +193,16 @@ internal static unsafe class GemmVectorKernels512
 
     /// <summary><see cref="Tile12x16Lanes"/> for six rows (the last panel of an odd count).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Tile6x16Lanes(int steps, float* a, nint stepStride, float* b, float* c, nint ldc, bool overwrite)
+    public static void Tile6x16Lanes(int steps, float* a, nint stepStride, float* b, float* c, nint ldc, bool overwrite,
+        int* lanes = null)
     {
         Vector512<float> c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default;
         for (var s = 0; s < steps; s++, a += stepStride)
         {
             var row = a;
-            for (var r = 0; r < NR; r++, row++, b += NR)
+            var n = lanes == null ? NR : lanes[s];
+            var next = b + NR * NR;
+            for (var r = 0; r < n; r++, row++, b += NR)
             {
                 var bv = Avx512F.LoadVector512(b);
                 c0 = Avx512F.FusedMultiplyAdd(Vector512.Create(row[0]), bv, c0);
@@ -205,6 +212,7 @@ internal static unsafe class GemmVectorKernels512
                 c4 = Avx512F.FusedMultiplyAdd(Vector512.Create(row[4 * NR]), bv, c4);
                 c5 = Avx512F.FusedMultiplyAdd(Vector512.Create(row[5 * NR]), bv, c5);
             }
+            b = next;
         }
         Store(c, overwrite, c0);
         Store(c + ldc, overwrite, c1);

@@ -6,7 +6,8 @@ namespace Rnn.Kernels.Compute;
 /// The loops of <see cref="CpuCompute.GemmLaneMajorA"/>: C [m, N] (=|+=) A·B with A lane-major where it lies (one
 /// [m, 16] block per step) and B prepacked. Bands of 96 rows × one depth block of A (96 KiB) stay in L2 while each
 /// 16-column B panel (16 KiB) sits in L1, as in <see cref="GemmDriver"/>; every element is the same chain of
-/// multiply-adds per depth block as there, so the bits match the ordinary GEMM.
+/// multiply-adds per depth block as there, so the bits match the ordinary GEMM. With per-step lane counts (a packed
+/// piece) each step's lanes past its count are taken as zero and skipped.
 /// </summary>
 internal static unsafe class LaneGemmDriver
 {
@@ -15,7 +16,7 @@ internal static unsafe class LaneGemmDriver
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run(GemmKernelKind kernel, float* a, int m, int steps, nint stepStride, PackedMatrix b, float* c,
-        bool accumulate)
+        bool accumulate, int* lanes)
     {
         int k = steps * Lanes, n = b.N;
         var edgePanel = stackalloc float[MR * KC];
@@ -28,6 +29,7 @@ internal static unsafe class LaneGemmDriver
                 var overwrite = p0 == 0 && !accumulate;
                 var aBlock = a + p0 / Lanes * stepStride + (nint)i0 * Lanes;
                 var bBlock = b.Data + (nint)p0 * b.PaddedN;
+                var blockLanes = lanes == null ? null : lanes + p0 / Lanes;
                 for (var jr = 0; jr < n; jr += NR)
                 {
                     var nr = Math.Min(NR, n - jr);
@@ -40,19 +42,19 @@ internal static unsafe class LaneGemmDriver
                         if (mc - ir >= 2 * MR && nr == NR && kernel == GemmKernelKind.Fma512)
                         {
                             // Two panels' rows at once; the loop's own step skips the second.
-                            GemmVectorKernels512.Tile12x16Lanes(kc / Lanes, rows, stepStride, bPanel, cTile, n, overwrite);
+                            GemmVectorKernels512.Tile12x16Lanes(kc / Lanes, rows, stepStride, bPanel, cTile, n, overwrite, blockLanes);
                             ir += MR;
                         }
                         else if (mr == MR && nr == NR && kernel == GemmKernelKind.Fma512)
-                            GemmVectorKernels512.Tile6x16Lanes(kc / Lanes, rows, stepStride, bPanel, cTile, n, overwrite);
+                            GemmVectorKernels512.Tile6x16Lanes(kc / Lanes, rows, stepStride, bPanel, cTile, n, overwrite, blockLanes);
                         else if (mr == MR && nr == NR && kernel == GemmKernelKind.Fma)
-                            GemmVectorKernels.Tile6x16Lanes<FusedMultiplyAdd>(kc / Lanes, rows, stepStride, bPanel, cTile, n, overwrite);
+                            GemmVectorKernels.Tile6x16Lanes<FusedMultiplyAdd>(kc / Lanes, rows, stepStride, bPanel, cTile, n, overwrite, blockLanes);
                         else if (mr == MR && nr == NR && kernel == GemmKernelKind.Avx)
-                            GemmVectorKernels.Tile6x16Lanes<SeparateMultiplyAdd>(kc / Lanes, rows, stepStride, bPanel, cTile, n, overwrite);
+                            GemmVectorKernels.Tile6x16Lanes<SeparateMultiplyAdd>(kc / Lanes, rows, stepStride, bPanel, cTile, n, overwrite, blockLanes);
                         else
                         {
                             // Edge tiles (and the scalar kernel) take the rows as the packed panel they would be.
-                            LaneTranspose.ToPanel(rows, mr, kc / Lanes, stepStride, edgePanel);
+                            LaneTranspose.ToPanel(rows, mr, kc / Lanes, stepStride, edgePanel, blockLanes);
                             GemmMicroKernel.Run(kernel, kc, edgePanel, bPanel, cTile, n, mr, nr, overwrite);
                         }
                     }

@@ -52,14 +52,18 @@ internal static unsafe class LaneTranspose
 
     /// <summary>
     /// One six-row panel [depth, 6] from <paramref name="units"/> (≤ 6) rows of lane blocks, depth 16s + r from
-    /// rows[s·<paramref name="stepStride"/> + 16i + r]; rows past <paramref name="units"/> are zero.
+    /// rows[s·<paramref name="stepStride"/> + 16i + r]; rows past <paramref name="units"/> are zero, and so are the
+    /// lanes of step s past lanes[s] when <paramref name="lanes"/> is given.
     /// </summary>
-    public static void ToPanel(float* rows, int units, int steps, nint stepStride, float* panel)
+    public static void ToPanel(float* rows, int units, int steps, nint stepStride, float* panel, int* lanes = null)
     {
         const int MR = GemmMicroKernel.MR;
         for (var s = 0; s < steps; s++, rows += stepStride)
+        {
+            var n = lanes == null ? Lanes : lanes[s];
             for (var r = 0; r < Lanes; r++, panel += MR)
-                for (var i = 0; i < MR; i++) panel[i] = i < units ? rows[i * Lanes + r] : 0f;
+                for (var i = 0; i < MR; i++) panel[i] = i < units && r < n ? rows[i * Lanes + r] : 0f;
+        }
     }
 
     /// <summary>

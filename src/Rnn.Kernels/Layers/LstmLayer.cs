@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using Rnn.Kernels.Compute;
 using Rnn.Kernels.Tensors;
@@ -20,9 +21,16 @@ namespace Rnn.Kernels.Layers;
 /// Backward's Wᵀ·dG_t yields dh_{t-1} (and dx_t when wanted) the same way, and each piece's weight gradient dGᵀ·XH
 /// over its T·16 lanes is one GEMM on operands written straight into panel layout, while they are still in cache.
 /// Lanes past a short last piece carry zeros (and finite values derived from them) and never leave the piece.
-/// With per-sample lengths (sorted longest first) a piece runs only as many steps as its first sample; the lanes of
-/// samples that have ended keep computing finite values that never leave the piece: their outputs are written as
-/// zeros, their final state is taken at their own last step, and backward zeroes their gate gradients.
+/// With per-sample lengths (sorted longest first) a piece runs only as many steps as its first sample, and the samples
+/// still running at a step are its first lanes: the step's products (forward and backward) take only those lanes
+/// rounded up to 4 (Vector256 tiles of 8 lanes and of 4 lanes, two rows to a vector, at the cost per lane of the
+/// 16-lane Vector512 tile where that costs two Vector256 FMAs, as on Zen 4), the gate math the first 8 or all 16, and
+/// the weight-gradient GEMM exactly the running lanes of each step. So a packed window costs about Σ_t 4·⌈running/4⌉
+/// lane-steps per piece in its step products and Σ lengths in its weight gradient, instead of 16 per piece-step. Every
+/// element keeps the chain of operations it had on 16 lanes, so the bits are those of the 16-lane computation. The
+/// lanes of samples that have ended hold finite values that never leave the piece: their outputs are written as
+/// zeros, their final state is taken at their own last step, backward zeroes their gate gradients and sets a sample's
+/// dh and dc from the final state's gradient at its last step.
 /// </remarks>
 public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, int hiddenSize, CpuCompute compute,
     bool reverse = false)
@@ -45,6 +53,8 @@ public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, 
     private AlignedFloats?[] _groupGateGradients = [];
     private PackedMatrix?[] _groupInputs = [];
     private float[]? _groupWeightGradients;
+    // Per gradient group, packed windows only: the running lanes of each step of its current piece [group, T].
+    private int[]? _groupLanes;
     private Action<int>? _backwardGroup;
     private Action<int>? _forwardPiece;
     private bool _wantsDx, _wantsDState0;
@@ -112,6 +122,7 @@ public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, 
         _dcT = Grow(_dcT, pieces * hs * Lanes);
         _dyT = Grow(_dyT, pieces * hs * Lanes);
         var (groups, _) = GradientGroups(pieces);
+        if (!Packed.IsFull) _groupLanes = Grow(_groupLanes, groups * LastSteps);
         var weightSize = gh * JoinedWidth;
         _groupWeightGradients = Grow(_groupWeightGradients, groups * weightSize);
         if (_groupGateGradients.Length < groups) Array.Resize(ref _groupGateGradients, groups);
@@ -175,22 +186,32 @@ public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, 
         var gatesBase = _gatesT.Pointer + (nint)piece * steps * gateSize;
         for (var t = 0; t < pieceSteps; t++)
         {
-            // gates_t [4H, 16] = W_joined · xh_t [JoinedWidth, 16]
-            Compute.MultiplyLanes(Weights.Forward, gh, xhBase + (nint)t * xhSize, gatesBase + (nint)t * gateSize);
+            var active = RunningRows(t, b0, rows);
+            var lanes = StepLanes(active);
+            // gates_t [4H, 16] = W_joined · xh_t [JoinedWidth, 16] (a packed window: the running lanes rounded up to 4)
+            Compute.MultiplyLanes(Weights.Forward, gh, xhBase + (nint)t * xhSize, gatesBase + (nint)t * gateSize, lanes);
             var gates = gatesT.Slice(t * gateSize, gateSize);
             var cPrev = cT.Slice(t * unitSize, unitSize);
             var cNext = cT.Slice((t + 1) * unitSize, unitSize);
             var tanhC = tanhCT.Slice(t * unitSize, unitSize);
             // h_t goes straight into the next step's joined inputs.
             var hNext = t + 1 < steps ? xhT.Slice((t + 1) * xhSize, unitSize) : hLastT;
-            // One activation per pass keeps its constants in registers (all five at once spilled); same bits per element.
-            SigmoidInPlace(gates[..(2 * unitSize)]);
-            TanhInPlace(gates.Slice(2 * unitSize, unitSize));
-            SigmoidInPlace(gates.Slice(3 * unitSize, unitSize));
-            var at = 0;
-            if (Use512) for (; at < unitSize; at += Width512) GateMath512.LstmCell(gates, unitSize, at, cPrev, cNext, tanhC, hNext);
-            for (; at < unitSize; at += Width) CellLanes(gates, unitSize, at, cPrev, cNext, tanhC, hNext);
-            var active = RunningRows(t, b0, rows);
+            if (lanes > HalfLanes)
+            {
+                // One activation per pass keeps its constants in registers (all five at once spilled); same bits per element.
+                SigmoidInPlace(gates[..(2 * unitSize)]);
+                TanhInPlace(gates.Slice(2 * unitSize, unitSize));
+                SigmoidInPlace(gates.Slice(3 * unitSize, unitSize));
+                var at = 0;
+                if (Use512) for (; at < unitSize; at += Width512) GateMath512.LstmCell(gates, unitSize, at, cPrev, cNext, tanhC, hNext);
+                for (; at < unitSize; at += Width) CellLanes(gates, unitSize, at, cPrev, cNext, tanhC, hNext);
+            }
+            else
+            {
+                // The first 8 lanes of each unit (the product wrote 4 or 8 of them): lanes past the product's hold
+                // stale finite values that never leave the piece, as do lanes 12..15 after a 12-lane product.
+                for (var at = 0; at < unitSize; at += Lanes) ActivateCellLanes(gates, unitSize, at, cPrev, cNext, tanhC, hNext);
+            }
             FromLanes(hNext, active, hs, Rows(_y, t * bh + b0 * hs, active, hs), hs);
             Rows(_y, t * bh + (b0 + active) * hs, rows - active, hs).Clear();
             // Samples [ended, active) of the piece take their last step now: their final state is this step's.
@@ -207,12 +228,35 @@ public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, 
     /// <summary>Rows of the piece from <paramref name="b0"/> still running at step t: a prefix of its rows.</summary>
     private int RunningRows(int t, int b0, int rows) => Math.Clamp(Packed.Active(t) - b0, 0, rows);
 
+    /// <summary>
+    /// Lanes whose product a packed piece's step computes: its running samples (the first lanes) rounded up to a
+    /// multiple of 4. The gate math then runs on the first 8 or all 16.
+    /// </summary>
+    private int StepLanes(int running) => Packed.IsFull ? Lanes : (running + 3) / 4 * 4;
+
+    private const int HalfLanes = Lanes / 2;
+
     /// <summary>16-step depth blocks of the weight-gradient GEMM for a window of T steps.</summary>
     private static int DepthBlocks(int steps) => (steps + Lanes - 1) / Lanes;
 
     /// <summary><paramref name="rows"/> rows of <paramref name="width"/> floats of a pinned span, from <paramref name="offset"/>.</summary>
     private static unsafe Span<float> Rows(float* pinned, int offset, int rows, int width) =>
         new(pinned + offset, rows * width);
+
+    /// <summary>
+    /// <see cref="CellLanes"/> from the gates before activation: σ(i), σ(f), tanh(g), σ(o) stored in place first (the
+    /// same vector functions as the whole-block passes, so the same bits).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void ActivateCellLanes(Span<float> g, int gateStride, int at, ReadOnlySpan<float> cPrev,
+        Span<float> cNext, Span<float> tanhC, Span<float> hNext)
+    {
+        FullVector.Store(Sigmoid(FullVector.Load(g, at, Width)), g, at, Width);
+        FullVector.Store(Sigmoid(FullVector.Load(g, gateStride + at, Width)), g, gateStride + at, Width);
+        FullVector.Store(Tanh(FullVector.Load(g, 2 * gateStride + at, Width)), g, 2 * gateStride + at, Width);
+        FullVector.Store(Sigmoid(FullVector.Load(g, 3 * gateStride + at, Width)), g, 3 * gateStride + at, Width);
+        CellLanes(g, gateStride, at, cPrev, cNext, tanhC, hNext);
+    }
 
     /// <summary>
     /// Eight lanes of one unit at offset <paramref name="at"/>, from the activated gates i,f,g,o (rows
@@ -254,21 +298,31 @@ public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, 
         var weightGradient = _groupWeightGradients.AsSpan(group * gh * k, gh * k);
         var first = group * perGroup;
         var end = Math.Min(first + perGroup, pieces);
+        // A packed window's weight-gradient GEMM takes each step's running lanes only (the others' gate gradients are
+        // zero, so the bits are those of all 16), and the steps past the piece's length not at all.
+        var stepLanes = Packed.IsFull ? default : _groupLanes.AsSpan(group * steps, steps);
         for (var piece = first; piece < end; piece++)
         {
             // The GEMM's depth: the piece's steps rounded up to a whole 16-step block (at most T); the steps past its
             // length get zero gate gradients.
-            var pieceSteps = Packed.Length(piece * RowsPerPiece);
+            var (b0, rows) = PieceRows(piece, LastBatch);
+            var pieceSteps = Packed.Length(b0);
             var blocks = DepthBlocks(pieceSteps);
             var depthSteps = Math.Min(steps, blocks * Lanes);
             var slot = group * DepthBlocks(steps) + blocks - 1;
             var inputs = _groupInputs[slot];
             if (inputs is null || inputs.K != depthSteps * Lanes || inputs.N != k)
                 _groupInputs[slot] = inputs = new PackedMatrix(depthSteps * Lanes, k);
-            gateGradients.Span.Slice(pieceSteps * gateSize, (depthSteps - pieceSteps) * gateSize).Clear();
+            if (stepLanes.IsEmpty) gateGradients.Span.Slice(pieceSteps * gateSize, (depthSteps - pieceSteps) * gateSize).Clear();
+            else
+                for (var t = 0; t < depthSteps; t++) stepLanes[t] = RunningRows(t, b0, rows);
             BackwardPiece(piece, gateGradients, inputs);
             // dW (+)= dGᵀ·XH over the piece's steps·16 lanes; the unused lanes of a short piece have dG = 0 exactly.
-            Compute.GemmLaneMajorA(gateGradients.Pointer, gh, depthSteps, gateSize, inputs, weightGradient, accumulate: piece > first);
+            fixed (int* lanes = stepLanes)
+            {
+                Compute.GemmLaneMajorA(gateGradients.Pointer, gh, depthSteps, gateSize, inputs, weightGradient,
+                    accumulate: piece > first, lanes);
+            }
         }
     }
 
@@ -309,23 +363,61 @@ public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, 
             var cPrev = cT.Slice(t * unitSize, unitSize);
             var tanhC = tanhCT.Slice(t * unitSize, unitSize);
             var dG = gateGradients.Span.Slice(t * gateSize, gateSize);
+            // As forward, only the running lanes rounded up to 4 (and the gate math on the first 8 or all 16): the
+            // other lanes of dG, dh and dc hold stale values that are never read, a sample's dh and dc being set from
+            // the final state's gradient at its last step.
+            var lanes = StepLanes(active);
             var at = 0;
-            if (Use512) for (; at < unitSize; at += Width512) GateMath512.LstmBackward(gates, unitSize, at, dG, dxh, dyT, tanhC, cPrev, dc);
-            for (; at < unitSize; at += Width) BackwardLanes(gates, unitSize, at, dG, dxh, dyT, tanhC, cPrev, dc);
+            if (lanes > HalfLanes)
+            {
+                if (Use512) for (; at < unitSize; at += Width512) GateMath512.LstmBackward(gates, unitSize, at, dG, dxh, dyT, tanhC, cPrev, dc);
+                for (; at < unitSize; at += Width) BackwardLanes(gates, unitSize, at, dG, dxh, dyT, tanhC, cPrev, dc);
+            }
+            else
+                for (; at < unitSize; at += Lanes) BackwardLanes(gates, unitSize, at, dG, dxh, dyT, tanhC, cPrev, dc);
             // Samples that ended before t take no part: zero gate gradients (so no weight gradient, and zero dh, dx).
-            if (active < rows)
-                for (var u = 0; u < gh; u++) dG.Slice(u * Lanes + active, rows - active).Clear();
+            var computed = Math.Min(rows, lanes);
+            if (active < computed) ClearLanes(dG, active, computed);
             ToPackedRows(_xhT!.Span.Slice((piece * steps + t) * JoinedWidth * Lanes, JoinedWidth * Lanes), inputs, t * Lanes);
             // [dh_{t-1} | dx_t | …] = [W_hh | W_ih | …]ᵀ · dG_t (only the first width rows); at t = 0 only for the
             // initial state's gradient and dx_0, when wanted
             if (t > 0 || _wantsDx || _wantsDState0)
-                Compute.MultiplyLanes(Weights.Backward, width, gateGradients.Pointer + (nint)t * gateSize, dxhPointer);
-            if (_wantsDx) FromLanes(dxh[(hs * Lanes)..], rows, input, Rows(_dx, (t * batch + b0) * input, rows, input), input);
+                Compute.MultiplyLanes(Weights.Backward, width, gateGradients.Pointer + (nint)t * gateSize, dxhPointer, lanes);
+            if (_wantsDx)
+            {
+                FromLanes(dxh[(hs * Lanes)..], computed, input, Rows(_dx, (t * batch + b0) * input, computed, input), input);
+                // Rows past the computed lanes ended before t: their dx is zero, as the product gives ended lanes.
+                Rows(_dx, (t * batch + b0 + computed) * input, rows - computed, input).Clear();
+            }
         }
         if (_wantsDState0)
         {
             FromLanes(dxh, rows, hs, Rows(_dState0, b0 * hs, rows, hs), hs);
             FromLanes(dc, rows, hs, Rows(_dState0, bh + b0 * hs, rows, hs), hs);
+        }
+    }
+
+    /// <summary>Zeroes lanes [<paramref name="from"/>, <paramref name="to"/>) of every unit of a lane-major block.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ClearLanes(Span<float> block, int from, int to)
+    {
+        // One mask for all units (a Span.Clear per unit cost as much as a few percent of the step).
+        Span<int> keep = stackalloc int[Lanes];
+        for (var r = 0; r < Lanes; r++) keep[r] = r < from || r >= to ? -1 : 0;
+        ref var b0 = ref MemoryMarshal.GetReference(block);
+        if (Use512)
+        {
+            var mask = Vector512.Create((ReadOnlySpan<int>)keep).AsSingle();
+            for (var at = 0; at < block.Length; at += Lanes)
+                (Vector512.LoadUnsafe(ref b0, (nuint)at) & mask).StoreUnsafe(ref b0, (nuint)at);
+            return;
+        }
+        var low = Vector256.Create((ReadOnlySpan<int>)keep).AsSingle();
+        var high = Vector256.Create((ReadOnlySpan<int>)keep[Width..]).AsSingle();
+        for (var at = 0; at < block.Length; at += Lanes)
+        {
+            (Vector256.LoadUnsafe(ref b0, (nuint)at) & low).StoreUnsafe(ref b0, (nuint)at);
+            (Vector256.LoadUnsafe(ref b0, (nuint)(at + Width)) & high).StoreUnsafe(ref b0, (nuint)(at + Width));
         }
     }
 

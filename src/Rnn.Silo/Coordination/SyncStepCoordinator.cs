@@ -15,7 +15,9 @@ namespace Rnn.Silo.Coordination;
 /// <summary>
 /// The protocol of one synchronous step, run by the job grain: every shard computes and pushes step s; every
 /// parameter server reduces (shard order, global loss count) and returns its squared norm; the norms are summed in
-/// block order into one clip scale; every server applies it. The result is bit-identical to <see cref="Trainer"/>.
+/// block order into one clip scale; every server applies it. A model of one block (up to 1 Mi parameters) takes the
+/// last two in one call, ReduceAndApplyAsync, whose server computes the same clip scale from its own norm. The result
+/// is bit-identical to <see cref="Trainer"/>.
 /// Each call has a deadline and is asked again on timeout or a lost silo; every call is idempotent per step.
 /// Calls to a parameter server that lost its state fail at once (it is not at the step's version): retrying cannot
 /// help, so they propagate and the job grain rolls back to its checkpoint.
@@ -23,6 +25,10 @@ namespace Rnn.Silo.Coordination;
 public sealed class SyncStepCoordinator(IGrainFactory grains, JobRuntime runtime, JobDefinition job, RnnTrainingOptions options)
 {
     private readonly SyncStepProtocol _protocol = new(runtime.Setup);
+
+    // The one block's parameters after the last step, as its server returned them (one-silo clusters only): the next
+    // step's request carries them to the shards. Used only for the version they are.
+    private ParameterBlock? _nextParameters;
 
     private TrainingSetup Setup => runtime.Setup;
 
@@ -37,10 +43,13 @@ public sealed class SyncStepCoordinator(IGrainFactory grains, JobRuntime runtime
     public async Task<StepMetrics> RunStepAsync(long step)
     {
         var clock = Stopwatch.StartNew();
-        var request = new ShardStepRequest(job, step);
+        StepPhaseTrace.Mark(step, StepPhase.Started);
+        var request = new ShardStepRequest(job, step) { Parameters = _nextParameters?.Version == step ? _nextParameters : null };
+        _nextParameters = null;
         var barrier = new ShardBarrierClock(job.JobId);
         var reports = await Task.WhenAll(Enumerable.Range(0, Setup.Shards).Select(k => barrier.Track(k, ComputeShardAsync(k, request))));
         barrier.AllReported();
+        StepPhaseTrace.Mark(step, StepPhase.Reported);
 
         var shardTimes = reports.OrderBy(r => r.Shard).Select(r => new ShardComputeTime(r.Shard, r.Silo, r.ComputeSeconds)).ToArray();
         var verdict = _protocol.Reduce(step, reports.Select(r =>
@@ -52,10 +61,20 @@ public sealed class SyncStepCoordinator(IGrainFactory grains, JobRuntime runtime
         }
 
         using var applyPhase = PhaseTimer.Apply(job.JobId, step);
+        if (runtime.Blocks.Count == 1)
+        {
+            // One block: its server reduces, clips and applies in one call (one grain turn and one hop fewer).
+            var reduction = await ReduceBlockAsync(0, request, () =>
+                BlockGrain(0).ReduceAndApplyAsync(step, Setup.Shards, verdict.LossCount, verdict.LearningRate));
+            _nextParameters = reduction.Parameters;
+            StepPhaseTrace.Mark(step, StepPhase.Applied);
+            return _protocol.Metrics(verdict, _protocol.Clip([reduction.NormSquared]).Norm, clock.Elapsed.TotalSeconds, shardTimes);
+        }
         var reductions = await Task.WhenAll(Enumerable.Range(0, runtime.Blocks.Count)
-            .Select(j => ReduceBlockAsync(j, request, verdict.LossCount)));
+            .Select(j => ReduceBlockAsync(j, request, () => BlockGrain(j).ReduceAsync(step, Setup.Shards, verdict.LossCount))));
         var (norm, clipScale) = _protocol.Clip(reductions.OrderBy(r => r.Block).Select(r => r.NormSquared).ToArray());
         await ForEachBlockAsync(j => BlockGrain(j).ApplyAsync(step, clipScale, verdict.LearningRate), "applying step");
+        StepPhaseTrace.Mark(step, StepPhase.Applied);
         return _protocol.Metrics(verdict, norm, clock.Elapsed.TotalSeconds, shardTimes);
     }
 
@@ -88,12 +107,12 @@ public sealed class SyncStepCoordinator(IGrainFactory grains, JobRuntime runtime
     private Task<ShardStepReport> ComputeShardAsync(int k, ShardStepRequest request) =>
         WithDeadline(() => ShardGrain(k).ComputeStepAsync(request), $"shard {k} computing step {request.Step}");
 
-    private async Task<BlockReduction> ReduceBlockAsync(int j, ShardStepRequest request, int lossCount)
+    /// <summary><paramref name="reduce"/> (block j's reduction) until every push is in, asking the missing shards again.</summary>
+    private async Task<BlockReduction> ReduceBlockAsync(int j, ShardStepRequest request, Func<Task<BlockReduction>> reduce)
     {
         for (var attempt = 1; ; attempt++)
         {
-            var reduction = await WithDeadline(() => BlockGrain(j).ReduceAsync(request.Step, Setup.Shards, lossCount),
-                $"parameter block {j} reducing step {request.Step}");
+            var reduction = await WithDeadline(reduce, $"parameter block {j} reducing step {request.Step}");
             if (reduction.Complete) return reduction;
             if (attempt >= options.StepCallAttempts)
                 throw new StepInterruptedException($"parameter block {j} never received the gradients of shards " +

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Rnn.Contracts;
 using Rnn.Contracts.Grains;
 using Rnn.Contracts.Messages;
@@ -19,12 +20,13 @@ namespace Rnn.Silo.Grains;
 /// <see cref="RestoreAsync"/> then fails, and the job grain rolls the whole job back to its last checkpoint.
 /// </summary>
 [SpreadByIndexPlacement]
-public sealed class ParameterServerGrain(ComputeExecutor executor, JobRuntimeCache runtimes, ILocalSiloDetails silo)
+public sealed class ParameterServerGrain(ComputeExecutor executor, JobRuntimeCache runtimes, ILocalSiloDetails silo,
+    IClusterMembershipService membership)
     : Grain, IParameterServerGrain
 {
-    private readonly Dictionary<int, float[]> _pushes = [];
-    // One receive buffer per shard, reused every step (a block's gradient is up to 4 MiB: no fresh array per push).
-    private readonly Dictionary<int, float[]> _pushBuffers = [];
+    // Each shard's pushed bytes for the current step, kept as they came until the step is reduced: inside one silo
+    // they are the shard's own array (passed without a copy), which the shard writes again only two steps later.
+    private readonly Dictionary<int, byte[]> _pushes = [];
     private JobRuntime? _runtime;
     private JobDefinition? _definition;
     private IOptimizer? _optimizer;
@@ -41,12 +43,17 @@ public sealed class ParameterServerGrain(ComputeExecutor executor, JobRuntimeCac
     private long _version;
     private long _reducedStep = -1;
     private double _reducedNormSquared;
+    // The last step applied and its squared norm, for a repeated ReduceAndApplyAsync.
+    private long _appliedStep = -1;
+    private double _appliedNormSquared;
+    private SyncStepProtocol? _protocol;
 
     /// <summary>
-    /// Blocks up to this many floats are reduced and updated on the grain's own turn (well under a millisecond): the
-    /// hop to a compute thread and back cost more than the arithmetic. Larger blocks go to the compute executor.
+    /// Blocks up to this many floats (2 MiB) are reduced and updated on the grain's own turn (about a millisecond at
+    /// most): the hop to a compute thread and back cost more than the arithmetic (the character model's 357 K
+    /// parameters went there before). Larger blocks go to the compute executor.
     /// </summary>
-    private const int InlineWorkFloats = 1 << 18;
+    private const int InlineWorkFloats = 1 << 19;
 
     private int Block => GrainKeys.Parse(this.GetPrimaryKeyString()).Index;
 
@@ -67,13 +74,19 @@ public sealed class ParameterServerGrain(ComputeExecutor executor, JobRuntimeCac
         RequireInitialized();
         if (version != _version)
             throw new InvalidOperationException($"parameter block {Block} is at version {_version}, not {version}");
+        return Task.FromResult(CurrentParameters());
+    }
+
+    /// <summary>The current version's bytes, made on first use and shared by every reader of that version.</summary>
+    private ParameterBlock CurrentParameters()
+    {
         var slot = (int)(_version & 1);
         if (_parameterBytesVersion != _version)
         {
             _parameterBytes[slot] = TensorBytes.FromFloats(_parameters, _parameterBytes[slot]);
             _parameterBytesVersion = _version;
         }
-        return Task.FromResult(new ParameterBlock(Block, _version, _parameterBytes[slot]!));
+        return new ParameterBlock(Block, _version, _parameterBytes[slot]!);
     }
 
     public Task PushGradientAsync(GradientPush push)
@@ -87,10 +100,9 @@ public sealed class ParameterServerGrain(ComputeExecutor executor, JobRuntimeCac
         var shards = _runtime!.Setup.Shards;
         if (push.Shard < 0 || push.Shard >= shards)
             throw new ArgumentOutOfRangeException(nameof(push), $"shard {push.Shard} does not exist; the job has {shards}");
-        if (!_pushBuffers.TryGetValue(push.Shard, out var gradient) || gradient.Length != _parameters.Length)
-            _pushBuffers[push.Shard] = gradient = new float[_parameters.Length];
-        TensorBytes.ToFloats(push.Gradient, gradient);
-        _pushes[push.Shard] = gradient;
+        if (push.Gradient.Length != _parameters.Length * sizeof(float))
+            throw new ArgumentException($"expected {_parameters.Length * sizeof(float)} bytes, got {push.Gradient.Length}", nameof(push));
+        _pushes[push.Shard] = push.Gradient;
         TrainingMetrics.GradientAccepted(_definition.JobId, Block, _version - push.Step);
         return Task.CompletedTask;
     }
@@ -101,20 +113,12 @@ public sealed class ParameterServerGrain(ComputeExecutor executor, JobRuntimeCac
         if (step != _version)
             throw new InvalidOperationException($"parameter block {Block} is at version {_version}; cannot reduce step {step}");
         if (_reducedStep == step) return new BlockReduction(Block, step, true, _reducedNormSquared, []);
-        var missing = Enumerable.Range(0, shards).Where(k => !_pushes.ContainsKey(k)).ToArray();
-        if (missing.Length > 0) return new BlockReduction(Block, step, false, 0, missing);
+        if (Missing(shards) is { Length: > 0 } missing) return new BlockReduction(Block, step, false, 0, missing);
 
-        var pushes = Enumerable.Range(0, shards).Select(k => _pushes[k]).ToArray();
+        var pushes = TakePushes(shards);
         var gradient = _gradient;
         double norm = 0;
-        await RunAsync(() =>
-        {
-            Array.Clear(gradient);
-            foreach (var shardGradient in pushes) GradientAggregation.AddShard(gradient, shardGradient);
-            GradientAggregation.Normalize(gradient, lossCount);
-            norm = GradientClipping.GlobalNormSquared(gradient);
-        });
-        _pushes.Clear();
+        await RunAsync(() => norm = Reduce(gradient, pushes, lossCount));
         _reducedStep = step;
         _reducedNormSquared = norm;
         return new BlockReduction(Block, step, true, norm, []);
@@ -129,9 +133,66 @@ public sealed class ParameterServerGrain(ComputeExecutor executor, JobRuntimeCac
         using var span = TrainingTracing.StartBlockApply(_definition!.JobId, Block, silo.Name, step);
         var (optimizer, parameters, gradient) = (_optimizer!, _parameters, _gradient);
         await RunAsync(() => GradientAggregation.Apply(optimizer, parameters, gradient, clipScale, learningRate));
+        Applied(step, _reducedNormSquared);
+        return _version;
+    }
+
+    public async Task<BlockReduction> ReduceAndApplyAsync(long step, int shards, int lossCount, double learningRate)
+    {
+        RequireInitialized();
+        if (_runtime!.Blocks.Count != 1)
+            throw new InvalidOperationException($"parameter block {Block} is one of {_runtime.Blocks.Count}: the clip scale needs every block's norm");
+        // Already applied (a retry whose first answer was lost): the same answer again.
+        if (step == _version - 1 && _appliedStep == step) return new BlockReduction(Block, step, true, _appliedNormSquared, []);
+        if (step != _version)
+            throw new InvalidOperationException($"parameter block {Block} is at version {_version}; cannot reduce step {step}");
+        if (_reducedStep != step && Missing(shards) is { Length: > 0 } missing) return new BlockReduction(Block, step, false, 0, missing);
+
+        using var span = TrainingTracing.StartBlockApply(_definition!.JobId, Block, silo.Name, step);
+        var pushes = _reducedStep == step ? null : TakePushes(shards);
+        var (optimizer, parameters, gradient, protocol) = (_optimizer!, _parameters, _gradient, _protocol!);
+        var norm = _reducedNormSquared;
+        // The coordinator's arithmetic for one block: the global norm from this block's squared norm, its clip scale.
+        await RunAsync(() =>
+        {
+            if (pushes is not null) norm = Reduce(gradient, pushes, lossCount);
+            var (_, clipScale) = protocol.Clip([norm]);
+            GradientAggregation.Apply(optimizer, parameters, gradient, clipScale, learningRate);
+        });
+        Applied(step, norm);
+        // On a one-silo cluster the coordinator passes the new version on to the shards with the next step (a
+        // reference, no copy); across silos it would be one more transfer, so there the shards pull it.
+        return new BlockReduction(Block, step, true, norm, []) { Parameters = OneSilo() ? CurrentParameters() : null };
+    }
+
+    private bool OneSilo() => membership.CurrentSnapshot.Members.Values.Count(m => m.Status == SiloStatus.Active) == 1;
+
+    private int[] Missing(int shards) => Enumerable.Range(0, shards).Where(k => !_pushes.ContainsKey(k)).ToArray();
+
+    /// <summary>The step's pushes in shard order 0..S-1; the server forgets them (the shards' arrays are theirs again).</summary>
+    private byte[][] TakePushes(int shards)
+    {
+        var pushes = new byte[shards][];
+        for (var k = 0; k < shards; k++) pushes[k] = _pushes[k];
+        _pushes.Clear();
+        return pushes;
+    }
+
+    /// <summary>Sums the pushes in shard order into <paramref name="gradient"/>, divides by the loss count; the squared norm.</summary>
+    private static double Reduce(float[] gradient, byte[][] pushes, int lossCount)
+    {
+        Array.Clear(gradient);
+        foreach (var push in pushes) GradientAggregation.AddShard(gradient, MemoryMarshal.Cast<byte, float>(push.AsSpan()));
+        GradientAggregation.Normalize(gradient, lossCount);
+        return GradientClipping.GlobalNormSquared(gradient);
+    }
+
+    private void Applied(long step, double normSquared)
+    {
         _version = step + 1;
         _reducedStep = -1;
-        return _version;
+        _appliedStep = step;
+        _appliedNormSquared = normSquared;
     }
 
     public Task<long> SkipStepAsync(long step)
@@ -180,8 +241,12 @@ public sealed class ParameterServerGrain(ComputeExecutor executor, JobRuntimeCac
         _optimizer = optimizer;
         _version = version;
         _parameterBytesVersion = -1;
+        // Fresh snapshot arrays: a reader of the previous generation may still be computing from the old ones.
+        _parameterBytes[0] = _parameterBytes[1] = null;
         _reducedStep = -1;
+        _appliedStep = -1;
         _pushes.Clear();
+        _protocol = new SyncStepProtocol(runtime.Setup);
         _runtime = runtime;
         _definition = job;
         return _version;

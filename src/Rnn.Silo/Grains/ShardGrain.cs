@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using Microsoft.Extensions.Options;
 using Rnn.Contracts;
 using Rnn.Contracts.Grains;
@@ -38,10 +39,15 @@ public sealed class ShardGrain(ComputeExecutor executor, JobRuntimeCache runtime
     private IComputeBackend? _backend;
     private JobRuntime? _runtime;
     private JobDefinition? _definition;
-    private float[] _parameters = [];
-    private float[] _gradient = [];
-    // Per block, the bytes of the last two steps' pushes: a server copies a push out during the call, so step s's
-    // array is free again by step s + 2 (a retry of step s re-sends the same values).
+    // The parameters of the step being computed: the pulled block's bytes themselves when the model is one block (a
+    // server's bytes of a version are never rewritten before version + 2, and inside one silo the call passes them
+    // without a copy), else the shard's own array the blocks are copied into.
+    private byte[] _parameters = [];
+    // The gradient sums of the last two steps, as the bytes they are pushed in: step s computes into slot s & 1 and a
+    // model of one block pushes that array itself. A server keeps a push until it reduces the step, and step s's
+    // slot is computed into again only at step s + 2, after every server has reduced s (a retry of step s re-sends
+    // the same bytes). A model of several blocks copies each block into its own two push arrays.
+    private byte[][] _gradients = [];
     private byte[]?[][] _pushBytes = [];
     private ShardStepReport? _lastReport;
     private long _nextStep;
@@ -51,6 +57,7 @@ public sealed class ShardGrain(ComputeExecutor executor, JobRuntimeCache runtime
     public async Task<ShardStepReport> ComputeStepAsync(ShardStepRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
+        StepPhaseTrace.Mark(request.Step, StepPhase.ShardEntered);
         using var span = TrainingTracing.StartShardCompute(request.Job.JobId, Shard, silo.Name, request.Step);
         RefuseStale(request.Job);
         if (request.Job != _definition)
@@ -71,21 +78,28 @@ public sealed class ShardGrain(ComputeExecutor executor, JobRuntimeCache runtime
         if (r.Setup.TokenInput && request.Step != _nextStep)
             throw new InvalidOperationException($"shard {Shard} carries its streams' state to step {_nextStep}; cannot compute step {request.Step}");
 
-        await PullParametersAsync(request.Job.JobId, r, request.Step);
-        var (computer, parameters, gradient, step) = (_computer!, _parameters, _gradient, request.Step);
+        var parameters = Carried(request, r) ?? await PullParametersAsync(request.Job.JobId, r, request.Step);
+        StepPhaseTrace.Mark(request.Step, StepPhase.ParametersReady);
+        var (computer, gradient, step) = (_computer!, _gradients[request.Step & 1], request.Step);
         var delay = options.Value.ShardDelay.GetValueOrDefault(Shard); // tests only: a straggler on purpose
         var (result, finite, seconds) = await executor.RunAsync(() =>
         {
             var clock = Stopwatch.StartNew();
+            StepPhaseTrace.Mark(step, StepPhase.ComputeStarted);
             if (delay > TimeSpan.Zero) Thread.Sleep(delay);
-            var res = computer.Compute(parameters, step, gradient);
-            return (res, GradientClipping.AllFinite(gradient), clock.Elapsed.TotalSeconds);
+            var gradientSum = MemoryMarshal.Cast<byte, float>(gradient.AsSpan());
+            var res = computer.Compute(MemoryMarshal.Cast<byte, float>(parameters.AsSpan()), step, gradientSum);
+            var allFinite = GradientClipping.AllFinite(gradientSum);
+            StepPhaseTrace.Mark(step, StepPhase.ComputeEnded);
+            return (res, allFinite, clock.Elapsed.TotalSeconds);
         });
+        StepPhaseTrace.Mark(step, StepPhase.ShardResumed);
         TrainingMetrics.ShardComputed(request.Job.JobId, Shard, silo.Name, seconds);
         _nextStep = step + 1;
         _lastReport = new ShardStepReport(Shard, step, result.LossSum, result.LossCount, result.Correct, result.Rows,
             finite, seconds, silo.Name);
         await PushAsync(request.Job, r, step);
+        StepPhaseTrace.Mark(step, StepPhase.Pushed);
         return _lastReport;
     }
 
@@ -137,9 +151,11 @@ public sealed class ShardGrain(ComputeExecutor executor, JobRuntimeCache runtime
             ? runtime.Setup.CreateShardComputer(shard, _compute, backend.CreateModelExecutor)
             : runtime.Setup.CreateShardComputer(shard, _compute);
         if (carried is not null) computer.RestoreState(carried);
-        _parameters = new float[runtime.Layout.TotalLength];
-        _gradient = new float[runtime.Layout.TotalLength];
-        _pushBytes = Enumerable.Range(0, runtime.Blocks.Count).Select(_ => new byte[2][]).ToArray();
+        // Fresh arrays for every generation: no server of a new generation holds one a previous generation pushed.
+        var bytes = runtime.Layout.TotalLength * sizeof(float);
+        _parameters = runtime.Blocks.Count > 1 ? new byte[bytes] : [];
+        _gradients = [new byte[bytes], new byte[bytes]];
+        _pushBytes = runtime.Blocks.Count > 1 ? Enumerable.Range(0, runtime.Blocks.Count).Select(_ => new byte[2][]).ToArray() : [];
         _runtime = runtime;
         _definition = job;
         _nextStep = nextStep;
@@ -192,23 +208,55 @@ public sealed class ShardGrain(ComputeExecutor executor, JobRuntimeCache runtime
             throw new InvalidOperationException($"shard {Shard} serves generation {current.Generation}; refusing stale generation {job.Generation}");
     }
 
-    private async Task PullParametersAsync(string jobId, JobRuntime runtime, long version)
+    /// <summary>The parameters the request carries (a one-block model on a one-silo cluster), or null.</summary>
+    private byte[]? Carried(ShardStepRequest request, JobRuntime runtime) =>
+        request.Parameters is { Block: 0 } block && block.Version == request.Step && runtime.Blocks.Count == 1
+        && block.Values.Length == runtime.Layout.TotalLength * sizeof(float)
+            ? _parameters = block.Values
+            : null;
+
+    /// <summary>The parameters of <paramref name="version"/> as float32 bytes (see <see cref="_parameters"/>).</summary>
+    private async Task<byte[]> PullParametersAsync(string jobId, JobRuntime runtime, long version)
     {
+        if (runtime.Blocks.Count == 1)
+        {
+            var block = await GrainFactory.GetGrain<IParameterServerGrain>(GrainKeys.ParameterServer(jobId, 0)).GetParametersAsync(version);
+            if (block.Values.Length != runtime.Layout.TotalLength * sizeof(float))
+                throw new InvalidOperationException($"parameter block 0 sent {block.Values.Length} bytes for {runtime.Layout.TotalLength} parameters");
+            return _parameters = block.Values;
+        }
         var blocks = await Task.WhenAll(Enumerable.Range(0, runtime.Blocks.Count).Select(j =>
             GrainFactory.GetGrain<IParameterServerGrain>(GrainKeys.ParameterServer(jobId, j)).GetParametersAsync(version)));
         foreach (var block in blocks)
-            TensorBytes.ToFloats(block.Values, _parameters.AsSpan(runtime.Blocks.RangeOf(block.Block)));
+        {
+            var length = runtime.Blocks.Length(block.Block) * sizeof(float);
+            if (block.Values.Length != length)
+                throw new InvalidOperationException($"parameter block {block.Block} sent {block.Values.Length} bytes, not {length}");
+            block.Values.CopyTo(_parameters.AsSpan(runtime.Blocks.Offset(block.Block) * sizeof(float), length));
+        }
+        return _parameters;
     }
 
     private async Task PushAsync(JobDefinition job, JobRuntime runtime, long step)
     {
         using var timer = PhaseTimer.Push(job.JobId, Shard, step);
+        var gradient = _gradients[step & 1];
         await Task.WhenAll(Enumerable.Range(0, runtime.Blocks.Count).Select(j =>
             GrainFactory.GetGrain<IParameterServerGrain>(GrainKeys.ParameterServer(job.JobId, j)).PushGradientAsync(
-                new GradientPush(Shard, step, j, _pushBytes[j][step & 1] =
-                    TensorBytes.FromFloats(_gradient.AsSpan(runtime.Blocks.RangeOf(j)), _pushBytes[j][step & 1]))
+                new GradientPush(Shard, step, j, runtime.Blocks.Count == 1 ? gradient : BlockBytes(runtime, gradient, j, step))
                 {
                     Generation = job.Generation,
                 })));
+    }
+
+    /// <summary>Block <paramref name="j"/> of step <paramref name="step"/>'s gradient bytes in that block's push array for the step.</summary>
+    private byte[] BlockBytes(JobRuntime runtime, byte[] gradient, int j, long step)
+    {
+        var range = runtime.Blocks.RangeOf(j);
+        var source = gradient.AsSpan(range.Start.Value * sizeof(float), runtime.Blocks.Length(j) * sizeof(float));
+        ref var slot = ref _pushBytes[j][step & 1];
+        if (slot?.Length != source.Length) slot = GC.AllocateUninitializedArray<byte>(source.Length);
+        source.CopyTo(slot);
+        return slot;
     }
 }

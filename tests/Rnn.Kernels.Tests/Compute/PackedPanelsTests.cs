@@ -92,6 +92,85 @@ public unsafe class PackedPanelsTests
         }
     }
 
+    [Theory]
+    [InlineData(1024, 336)] // LSTM-256 forward, I = 64: 24-row tiles, then a 12-row and a 4-row rest
+    [InlineData(256, 1024)] // its backward without dx: four depth blocks
+    [InlineData(30, 300)]   // one 24-row tile and a six-row panel, a short second depth block
+    [InlineData(13, 5, 7)]  // partial last panel
+    public void NarrowLaneProductHasTheBitsOfTheSixteenLaneOne(int m, int k, int seed = 0)
+    {
+        // A packed LSTM step computes only its running lanes rounded up to 4: the first lanes only, other lanes of C
+        // untouched, each element the bits of the 16-lane product.
+        var a = GemmTestData.Random(91 + (ulong)seed, m * k);
+        var block = AlignedFloats.Grow(null, k * Lanes);
+        GemmTestData.Random(92, k * Lanes).CopyTo(block.Span);
+        foreach (var kind in GemmTestData.SupportedKernels())
+        {
+            using var compute = new CpuCompute(1, kind);
+            var panels = compute.PackPanels(false, m, k, a);
+            var all = new float[m * Lanes];
+            fixed (float* pc = all) compute.MultiplyLanes(panels, m, block.Pointer, pc);
+            foreach (var lanes in new[] { 4, 8, 12, 16 })
+            {
+                var c = new float[m * Lanes];
+                Array.Fill(c, 42f);
+                fixed (float* pc = c) compute.MultiplyLanes(panels, m, block.Pointer, pc, lanes);
+                for (var i = 0; i < m; i++)
+                    for (var r = 0; r < Lanes; r++)
+                    {
+                        var (expected, actual) = (all[i * Lanes + r], c[i * Lanes + r]);
+                        if (r < lanes)
+                            Assert.True(BitConverter.SingleToInt32Bits(expected) == BitConverter.SingleToInt32Bits(actual),
+                                $"{kind}, {lanes} lanes: row {i} lane {r} is {actual}, the 16-lane product {expected}");
+                        // The scalar kernel runs all 16 lanes (and AVX without AVX2 8 for 4).
+                        else if (kind is GemmKernelKind.Fma or GemmKernelKind.Fma512)
+                            Assert.True(actual == 42f, $"{kind}, {lanes} lanes: row {i} lane {r} was written");
+                    }
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(17, 103, 37)] // bands of 96 rows, a 1-row edge panel, a 5-column edge, two depth blocks
+    [InlineData(20, 30, 48)]  // 12-row tiles and a lone 6-row panel
+    public void LaneMajorGemmTakesEachStepsRunningLanesOnly(int steps, int units, int n)
+    {
+        // A packed LSTM piece's weight gradient: step s counts its first lanes[s] lanes; the others hold NaN here and
+        // must be skipped, and the result is the bits of the whole product with those lanes zero.
+        var depth = steps * Lanes;
+        var stepStride = units * Lanes;
+        var values = GemmTestData.Random(101, steps * stepStride);
+        var lanes = new int[steps];
+        var random = new Rnn.Kernels.Tensors.DeterministicRandom(102);
+        for (var s = 0; s < steps; s++) lanes[s] = s == 0 ? Lanes : s == 1 ? 0 : random.NextInt(Lanes + 1);
+        var zeroed = AlignedFloats.Grow(null, steps * stepStride);
+        var garbage = AlignedFloats.Grow(null, steps * stepStride);
+        for (var s = 0; s < steps; s++)
+            for (var u = 0; u < units; u++)
+                for (var r = 0; r < Lanes; r++)
+                {
+                    var at = s * stepStride + u * Lanes + r;
+                    zeroed.Span[at] = r < lanes[s] ? values[at] : 0f;
+                    garbage.Span[at] = r < lanes[s] ? values[at] : float.NaN;
+                }
+        var xh = GemmTestData.Random(103, depth * n);
+        var c0 = GemmTestData.Random(104, units * n);
+        foreach (var kind in GemmTestData.SupportedKernels())
+        {
+            using var compute = new CpuCompute(1, kind);
+            var packed = compute.Pack(false, depth, n, xh);
+            foreach (var accumulate in new[] { false, true })
+            {
+                var expected = (float[])c0.Clone();
+                compute.GemmLaneMajorA(zeroed.Pointer, units, steps, stepStride, packed, expected, accumulate);
+                var actual = (float[])c0.Clone();
+                fixed (int* pl = lanes)
+                    compute.GemmLaneMajorA(garbage.Pointer, units, steps, stepStride, packed, actual, accumulate, pl);
+                GemmTestData.AssertBitIdentical(expected, actual, $"{steps} steps, {units}×{n}, {kind}, accumulate={accumulate}");
+            }
+        }
+    }
+
     [Fact]
     public unsafe void LaneMajorGemmRefusesMismatchedShapes()
     {

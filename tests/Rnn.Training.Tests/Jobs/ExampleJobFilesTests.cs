@@ -100,6 +100,7 @@ public sealed class ExampleJobFilesTests
         Assert.Equal("word", spec.Data.TextColumn);
         Assert.Equal(["language"], spec.Data.TargetColumns);
         Assert.Equal(0.2, spec.Data.TestFraction);
+        Assert.Equal(0.1, spec.Data.ValidationFraction);
         Assert.False(spec.Data.Shuffle);
         Assert.True(spec.Model.Layers[^1].UnitsFromClasses);
         Assert.Equal([LayerTypes.Embedding, LayerTypes.Gru, LayerTypes.Dense], spec.Model.Layers.Select(l => l.Type));

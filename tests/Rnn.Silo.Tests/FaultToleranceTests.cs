@@ -44,6 +44,26 @@ public sealed class FaultToleranceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task KillingASiloThatHoldsNpyPartitionsReadsThemAgainWhereTheShardsReactivateAndEndsLikeTheTrainer()
+    {
+        var json = TestJobs.Npy(shards: 3, steps: 40, name: "kill-npy", checkpointEvery: 5);
+        string? killed = null;
+        int[] killedShards = [];
+        await RunWithKillAsync("kill-npy", json, async (job, psSilo) =>
+        {
+            var shardSilos = await Task.WhenAll(Enumerable.Range(0, 3).Select(k =>
+                Cluster.Client.GetGrain<IShardGrain>(GrainKeys.Shard("kill-npy", k)).GetSiloAsync()));
+            var jobSilo = await job.GetSiloAsync();
+            killed = shardSilos.FirstOrDefault(s => s != psSilo && s != jobSilo) ?? shardSilos.First(s => s != jobSilo);
+            killedShards = Enumerable.Range(0, 3).Where(k => shardSilos[k] == killed).ToArray();
+            return killed;
+        });
+        // The killed silo's shards re-activated elsewhere and read their own partitions there (only theirs).
+        var reads = TestJobs.PartitionReads(Cluster, "kill-npy", json);
+        Assert.All(killedShards, k => Assert.Contains(reads, r => r.Read.Shard == k));
+    }
+
+    [Fact]
     public async Task KillingTheSiloOfTheParameterServerBlockEndsLikeTheTrainer()
     {
         var json = TestJobs.Mnist(shards: 4, steps: 40, name: "kill-ps", checkpointEvery: 5);

@@ -32,6 +32,72 @@ public sealed class SingleSiloTrainingTests(SingleSiloFixture fixture) : IClassF
     }
 
     [Fact]
+    public async Task NpyJobOnOneSiloReadsEachShardsPartitionAloneAndEndsWithTheTrainersParameters()
+    {
+        var json = TestJobs.Npy(shards: 3, steps: 6, name: "one-silo-npy");
+        var status = await fixture.RunToEndAsync("one-silo-npy", json);
+        Assert.True(status.State == JobState.Completed, status.FailureReason);
+        Assert.Equal(TestJobs.TrainerHash(json), status.ParametersSha256);
+        var reads = TestJobs.PartitionReads(fixture.Cluster, "one-silo-npy", json);
+        Assert.Equal([0, 1, 2], reads.Select(r => r.Read.Shard).Order());
+    }
+
+    [Fact]
+    public async Task AShardsDataFileSwappedForAFolderAfterSubmissionFailsTheJobOnceNamingTheSiloAndFile()
+    {
+        var folder = Directory.CreateTempSubdirectory("rnn-unreadable-").FullName;
+        try
+        {
+            var json = TestJobs.NpzWithTestFile(folder, shards: 2, name: "unreadable-partition");
+            var job = Rnn.Training.Resolution.JobResolver.Resolve(Rnn.Training.Jobs.JobSpecParser.Parse(json, "job"), null);
+            // After submission's resolution, the training file stops being a file: the shards cannot read it.
+            var train = Path.Combine(folder, "train.npz");
+            File.Delete(train);
+            Directory.CreateDirectory(train);
+            var grain = fixture.Client.GetGrain<IJobGrain>("unreadable-partition");
+            Assert.True((await grain.SubmitAsync(new JobSubmission(job, json))).Accepted);
+            var status = await TestClusters.WaitForEndAsync(fixture.Client, "unreadable-partition", TimeSpan.FromSeconds(60));
+
+            Assert.Equal(JobState.Failed, status.State);
+            Assert.Equal(0, status.Rollbacks);
+            var silo = fixture.Cluster.Silos[0];
+            Assert.Contains($"silo {silo.Name} ({silo.SiloAddress})", status.FailureReason);
+            Assert.Contains("cannot read the partition of shard", status.FailureReason);
+            Assert.Contains($"'{train}' is a folder, not a file", status.FailureReason);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task ADataFileTruncatedAfterSubmissionFailsTheJobOnceWhereItIsEvaluated()
+    {
+        var folder = Directory.CreateTempSubdirectory("rnn-truncated-").FullName;
+        try
+        {
+            var json = TestJobs.NpzWithTestFile(folder, shards: 2, name: "truncated-test");
+            var job = Rnn.Training.Resolution.JobResolver.Resolve(Rnn.Training.Jobs.JobSpecParser.Parse(json, "job"), null);
+            var test = Path.Combine(folder, "test.npz");
+            using (var file = File.OpenWrite(test)) file.SetLength(file.Length / 2);
+            var grain = fixture.Client.GetGrain<IJobGrain>("truncated-test");
+            Assert.True((await grain.SubmitAsync(new JobSubmission(job, json))).Accepted);
+            var status = await TestClusters.WaitForEndAsync(fixture.Client, "truncated-test", TimeSpan.FromSeconds(60));
+
+            Assert.Equal(JobState.Failed, status.State);
+            Assert.Equal(0, status.Rollbacks);
+            Assert.Contains($"silo {fixture.Cluster.Silos[0].Name}", status.FailureReason);
+            Assert.Contains("cannot read the validation and test data", status.FailureReason);
+            Assert.Contains(test, status.FailureReason);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task AJobWhoseRecordWasLostReportsHowItEndedFromItsFolder()
     {
         // A job grain whose record went with a dead silo (or a second activation after a silo's death) must not say

@@ -106,10 +106,54 @@ internal static class TestJobs
             """;
     }
 
-    private static void WriteNumpySequences(string path)
+    /// <summary>
+    /// The same model on separate .npy files (x.npy [90, 7, 3] beside y.npy and lengths.npy), which shards read
+    /// row by row from the memory-mapped file: each shard only its own partition.
+    /// </summary>
+    public static string Npy(int shards, int steps, string name, int checkpointEvery = 50)
     {
-        const int n = 60, t = 7, f = 3;
-        var random = new Random(3);
+        var folder = Path.Combine(Path.GetTempPath(), "rnn-silo-npy");
+        Directory.CreateDirectory(folder);
+        var x = Path.Combine(folder, "x.npy");
+        if (!File.Exists(x))
+        {
+            var (xs, ys, lengths) = NumpySequences(90, 5);
+            Rnn.Training.Data.Numpy.NpyWriter.Write(Path.Combine(folder, "y.npy"), ys, 90);
+            Rnn.Training.Data.Numpy.NpyWriter.Write(Path.Combine(folder, "lengths.npy"), lengths, 90);
+            Rnn.Training.Data.Numpy.NpyWriter.Write(x + ".tmp", xs, 90, 7, 3);
+            File.Move(x + ".tmp", x, overwrite: true);
+        }
+        return $$"""
+            { "name": "{{name}}", "seed": 17,
+              "data": { "kind": "numpy", "path": {{JsonSerializer.Serialize(x)}}, "y": "y.npy", "lengths": "lengths.npy",
+                        "target": "class", "test_fraction": 0.2, "shuffle": true, "normalize": "standard" },
+              "model": { "layers": [ { "type": "gru", "units": 8 }, { "type": "dense", "units": "classes", "activation": "softmax" } ] },
+              "loss": "sparse_categorical_crossentropy",
+              "optimizer": { "type": "adam", "lr": 0.01 },
+              "training": { "steps": {{steps}}, "batch_size": 6, "shards": {{shards}}, "checkpoint_every": {{checkpointEvery}} } }
+            """;
+    }
+
+    /// <summary>A NumPy job in <paramref name="folder"/>: train.npz (40 sequences) for training, test.npz (12) for the test.</summary>
+    public static string NpzWithTestFile(string folder, int shards, string name)
+    {
+        WriteNumpySequences(Path.Combine(folder, "train.npz"), 40, 3);
+        WriteNumpySequences(Path.Combine(folder, "test.npz"), 12, 4);
+        return $$"""
+            { "name": "{{name}}", "seed": 11,
+              "data": { "kind": "numpy", "path": {{JsonSerializer.Serialize(Path.Combine(folder, "train.npz"))}}, "target": "class",
+                        "test_path": {{JsonSerializer.Serialize(Path.Combine(folder, "test.npz"))}} },
+              "model": { "layers": [ { "type": "gru", "units": 8 }, { "type": "dense", "units": "classes", "activation": "softmax" } ] },
+              "loss": "sparse_categorical_crossentropy",
+              "optimizer": { "type": "adam", "lr": 0.01 },
+              "training": { "steps": 4, "batch_size": 6, "shards": {{shards}} } }
+            """;
+    }
+
+    private static (float[] X, long[] Y, long[] Lengths) NumpySequences(int n, int seed)
+    {
+        const int t = 7, f = 3;
+        var random = new Random(seed);
         var x = new float[n * t * f];
         var y = new long[n];
         var lengths = new long[n];
@@ -119,6 +163,13 @@ internal static class TestJobs
             lengths[i] = 1 + random.Next(t);
             for (var j = 0; j < lengths[i] * f; j++) x[i * t * f + j] = (float)(random.NextDouble() + y[i]);
         }
+        return (x, y, lengths);
+    }
+
+    private static void WriteNumpySequences(string path, int n = 60, int seed = 3)
+    {
+        const int t = 7, f = 3;
+        var (x, y, lengths) = NumpySequences(n, seed);
         var temporary = path + ".tmp";
         using (var archive = new System.IO.Compression.ZipArchive(File.Create(temporary), System.IO.Compression.ZipArchiveMode.Create))
         {
@@ -133,6 +184,29 @@ internal static class TestJobs
             Add("lengths", lengths, n);
         }
         File.Move(temporary, path, overwrite: true);
+    }
+
+    /// <summary>
+    /// The partitions of job <paramref name="jobId"/> read on each silo of <paramref name="cluster"/> (silo name, read),
+    /// with each read checked to hold exactly its shard's partition of the training split, fewer than all of it.
+    /// </summary>
+    public static (string Silo, Rnn.Silo.Jobs.PartitionRead Read)[] PartitionReads(Orleans.TestingHost.InProcessTestCluster cluster,
+        string jobId, string json)
+    {
+        var job = JobResolver.Resolve(JobSpecParser.Parse(json, "test job"), jobFileDirectory: null);
+        var reads = cluster.Silos.SelectMany(s => Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions
+                .GetRequiredService<Rnn.Silo.Jobs.JobRuntimeCache>(s.ServiceProvider).PartitionReads
+                .Where(r => r.JobId == jobId).Select(r => (s.Name, r)))
+            .ToArray();
+        foreach (var (_, read) in reads)
+        {
+            var expected = Rnn.Training.Data.Sequences.ShardPartitioner.Partition(Enumerable.Range(0, job.TrainingItems).ToArray(),
+                job.Shards, read.Shard, job.Spec.Seed, job.DataPath).Positions.Length;
+            Assert.Equal(job.TrainingItems, read.TrainingItems);
+            Assert.Equal(expected, read.Rows);
+            Assert.True(read.Rows < job.TrainingItems || job.Shards == 1, $"shard {read.Shard} read {read.Rows} of {job.TrainingItems}");
+        }
+        return reads;
     }
 
     /// <summary>The parameter hash the single-process Trainer reaches on <paramref name="json"/>.</summary>

@@ -26,6 +26,23 @@ public sealed class ThreeSiloTrainingTests(ThreeSiloFixture fixture) : IClassFix
     }
 
     [Fact]
+    public async Task NpyJobOnThreeSilosReadsOnlyEachShardsPartitionWhereTheShardRuns()
+    {
+        var json = TestJobs.Npy(shards: 3, steps: 6, name: "three-silos-npy");
+        var status = await fixture.RunToEndAsync("three-silos-npy", json);
+        Assert.True(status.State == JobState.Completed, status.FailureReason);
+        Assert.Equal(TestJobs.TrainerHash(json), status.ParametersSha256);
+
+        // Each shard's partition was read once, on the silo that ran the shard, and holds only its rows (24 of 72).
+        var reads = TestJobs.PartitionReads(fixture.Cluster, "three-silos-npy", json);
+        Assert.Equal([0, 1, 2], reads.Select(r => r.Read.Shard).Order());
+        Assert.All(reads, r => Assert.Equal(24, r.Read.Rows));
+        var ranOn = status.LastMetrics!.Shards.ToDictionary(s => s.Shard, s => s.Silo);
+        Assert.All(reads, r => Assert.Equal(ranOn[r.Read.Shard], r.Silo));
+        Assert.True(reads.Select(r => r.Silo).Distinct().Count() > 1, "every partition was read on one silo");
+    }
+
+    [Fact]
     public async Task BidirectionalSumJobOnThreeSilosEndsWithTheSingleProcessTrainersParameters()
     {
         var json = TestJobs.Mnist(shards: 4, steps: 3, name: "three-silos-bidirectional",

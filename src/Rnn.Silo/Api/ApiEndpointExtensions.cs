@@ -14,6 +14,7 @@ public static class ApiEndpointExtensions
         services.AddSingleton(authentication);
         services.AddSingleton(limits);
         services.AddSingleton(dataRoots);
+        services.AddSingleton<Jobs.IDataPathNames>(dataRoots);
         services.AddSingleton<BearerTokenInterceptor>();
         services.AddSingleton<ClusterFaultInterceptor>();
         services.AddGrpc(o =>

@@ -1,3 +1,4 @@
+using Rnn.Silo.Jobs;
 using Rnn.Training.Jobs;
 using Rnn.Training.Resolution;
 
@@ -13,7 +14,7 @@ namespace Rnn.Silo.Api;
 /// which paths exist on the server. The resolved real path is what the job then reads, so a link changed after the
 /// check is not followed again.
 /// </summary>
-public sealed class DataRoots
+public sealed class DataRoots : IDataPathNames
 {
     public const string SettingKey = "Silo:DataRoots";
 
@@ -132,6 +133,43 @@ public sealed class DataRoots
                 $"({TenantPlaceholder} in a root is your tenant)");
         throw Refused(jobName, field, $"{what} not found under this silo's data roots ({Describe()}); paths are relative to a data root " +
             $"({TenantPlaceholder} in a root is your tenant): fix {field} or ask the operator to put the data there");
+    }
+
+    /// <summary>
+    /// The path as a job gives it: relative to the data root that holds it (under a <c>{tenant}</c> root, relative to
+    /// the tenant's folder); null when no root holds it.
+    /// </summary>
+    public string? RelativeToRoot(string absolutePath)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(absolutePath);
+        foreach (var root in _absolute)
+        {
+            var placeholder = root.IndexOf(TenantPlaceholder, StringComparison.Ordinal);
+            if (placeholder < 0)
+            {
+                var real = RealPath.Resolve(root);
+                if (RealPath.IsWithin(absolutePath, real)) return Path.GetRelativePath(real, absolutePath);
+                continue;
+            }
+            // {tenant}/rest: the tenant's folder is the root the job's path was relative to.
+            var prefix = RealPath.Resolve(root[..placeholder].TrimEnd(Path.DirectorySeparatorChar));
+            if (!RealPath.IsWithin(absolutePath, prefix)) continue;
+            var inside = Path.GetRelativePath(prefix, absolutePath).Split(Path.DirectorySeparatorChar);
+            var rootTail = root[(placeholder + TenantPlaceholder.Length)..].Trim(Path.DirectorySeparatorChar);
+            var skip = 1 + (rootTail.Length == 0 ? 0 : rootTail.Split(Path.DirectorySeparatorChar).Length);
+            if (inside.Length > skip) return string.Join(Path.DirectorySeparatorChar, inside[skip..]);
+        }
+        return null;
+    }
+
+    public string Relative(string message, IEnumerable<string> absolutePaths)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        ArgumentNullException.ThrowIfNull(absolutePaths);
+        // Longest first, so a folder's path does not cut into a file's path inside it.
+        foreach (var path in absolutePaths.Distinct(StringComparer.Ordinal).OrderByDescending(p => p.Length))
+            if (RelativeToRoot(path) is { } relative) message = message.Replace(path, relative, StringComparison.Ordinal);
+        return message;
     }
 
     /// <summary>The tenant's real roots that exist ({tenant} substituted; "." and ".." are never tenants' folders).</summary>

@@ -78,7 +78,7 @@ public sealed class JobDriver : IDisposable
     public static async Task<JobDriver> BeginAsync(IGrainFactory grains, JobRuntimeCache runtimes, ComputeExecutor executor,
         RnnTrainingOptions options, string jobId, string runId, ResolvedJob job, RunFolder folder, EvaluationMetrics? lastEvaluation)
     {
-        var runtime = await runtimes.GetAsync(new JobDefinition(jobId, runId, job));
+        var runtime = await runtimes.GetForEvaluationAsync(new JobDefinition(jobId, runId, job));
         var info = folder.ReadRunInfo() ?? throw new DriverSupersededException($"{folder.RunFile} is missing");
         if (info.RunId != runId || info.JobId != jobId)
             throw new DriverSupersededException($"{folder.Path} now holds run {info.RunId} of job '{info.JobId}'");

@@ -62,7 +62,7 @@ public sealed class ShardGrain(ComputeExecutor executor, JobRuntimeCache runtime
         RefuseStale(request.Job);
         if (request.Job != _definition)
         {
-            var runtime = await runtimes.GetAsync(request.Job);
+            var runtime = await runtimes.GetForShardAsync(request.Job, Shard);
             if (runtime.Setup.TokenInput)
                 throw new InvalidOperationException($"shard {Shard} has no carried state for generation {request.Job.Generation} " +
                     $"of run {request.Job.RunId} (re-activated or not restored); the job must roll back to its checkpoint");
@@ -118,7 +118,7 @@ public sealed class ShardGrain(ComputeExecutor executor, JobRuntimeCache runtime
         ArgumentNullException.ThrowIfNull(job);
         ArgumentNullException.ThrowIfNull(snapshot);
         RefuseStale(job);
-        var runtime = await runtimes.GetAsync(job);
+        var runtime = await runtimes.GetForShardAsync(job, Shard);
         if (snapshot.Shard != Shard)
             throw new ArgumentException($"the snapshot of shard {snapshot.Shard} was sent to shard {Shard}", nameof(snapshot));
         Start(job, runtime, snapshot.NextStep, SnapshotBytes.CarriedState(snapshot));

@@ -1,18 +1,32 @@
 using System.Collections.Concurrent;
+using Microsoft.Extensions.DependencyInjection;
 using Rnn.Contracts.Messages;
 using Rnn.Silo.Compute;
+using Rnn.Training.Data;
+using Rnn.Training.Jobs;
 
 namespace Rnn.Silo.Jobs;
 
 /// <summary>
-/// One <see cref="JobRuntime"/> per job per silo, loaded on the compute executor the first time any grain of the job
-/// on this silo needs it (a data set is read once per silo, not once per shard). Entries are keyed by job id and
-/// the resolved job's content hash, so a resubmitted job with the same id but another content never sees the old data.
-/// A load that meets a data error (the file changed since submission) throws <see cref="JobDataException"/>.
+/// One <see cref="JobRuntime"/> per job per silo, made on the compute executor the first time any grain of the job
+/// on this silo needs it. Entries are keyed by job id and the resolved job's content hash, so a resubmitted job with
+/// the same id but another content never sees the old data. The fixed kinds' data set is read with the runtime, once
+/// per silo; the sequence kinds' data is read part by part where it is used: a shard's partition when that shard
+/// starts here (<see cref="GetForShardAsync"/>), the held-out splits where the job grain evaluates
+/// (<see cref="GetForEvaluationAsync"/>). A load that meets a data error (the file changed since submission), or a
+/// part that cannot be read here, throws <see cref="JobDataException"/> (naming this silo and the file as the job
+/// gave it for a part), which fails the job instead of a rollback.
 /// </summary>
-public sealed class JobRuntimeCache(ComputeExecutor executor)
+public sealed class JobRuntimeCache(ComputeExecutor executor, ILocalSiloDetails silo, IServiceProvider services)
 {
+    /// <summary>Partition reads remembered for <see cref="PartitionReads"/>.</summary>
+    private const int RememberedReads = 256;
+
     private readonly ConcurrentDictionary<string, Lazy<Task<JobRuntime>>> _entries = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<PartitionRead> _reads = new();
+
+    /// <summary>The latest partitions read on this silo, oldest first: which shard of which job, and how many sequences.</summary>
+    public IReadOnlyList<PartitionRead> PartitionReads => _reads.ToArray();
 
     public async Task<JobRuntime> GetAsync(JobDefinition job)
     {
@@ -34,10 +48,61 @@ public sealed class JobRuntimeCache(ComputeExecutor executor)
         }
     }
 
+    /// <summary>The runtime with shard <paramref name="shard"/>'s partition read (a sequence kind's; else just the runtime).</summary>
+    /// <exception cref="JobDataException">The partition cannot be read on this silo.</exception>
+    public async Task<JobRuntime> GetForShardAsync(JobDefinition job, int shard)
+    {
+        var runtime = await GetAsync(job).ConfigureAwait(false);
+        if (runtime.Setup.Sequences is null || runtime.Setup.PartitionsRead.Contains(shard)) return runtime;
+        try
+        {
+            var rows = await executor.RunAsync(() => runtime.Setup.Partition(shard).Count).ConfigureAwait(false);
+            _reads.Enqueue(new PartitionRead(job.JobId, shard, rows, job.Job.TrainingItems));
+            while (_reads.Count > RememberedReads) _reads.TryDequeue(out _);
+        }
+        catch (Exception e) when (IsReadFailure(e))
+        {
+            throw Unreadable(job, $"the partition of shard {shard}", e);
+        }
+        return runtime;
+    }
+
+    /// <summary>The runtime with the held-out splits read, for the job grain that evaluates the job here.</summary>
+    /// <exception cref="JobDataException">The validation or test data cannot be read on this silo.</exception>
+    public async Task<JobRuntime> GetForEvaluationAsync(JobDefinition job)
+    {
+        var runtime = await GetAsync(job).ConfigureAwait(false);
+        if (runtime.Setup.Sequences is null || runtime.Setup.HeldOutRead) return runtime;
+        try
+        {
+            await executor.RunAsync(() => runtime.Setup.TestSamples).ConfigureAwait(false);
+        }
+        catch (Exception e) when (IsReadFailure(e))
+        {
+            throw Unreadable(job, "the validation and test data", e);
+        }
+        return runtime;
+    }
+
     /// <summary>Forgets every entry of <paramref name="jobId"/> on this silo.</summary>
     public void Release(string jobId)
     {
         foreach (var key in _entries.Keys)
             if (key.StartsWith(jobId + "\n", StringComparison.Ordinal)) _entries.TryRemove(key, out _);
     }
+
+    private static bool IsReadFailure(Exception e) =>
+        e is IOException or UnauthorizedAccessException or DataFormatException or InvalidDataException;
+
+    private JobDataException Unreadable(JobDefinition job, string part, Exception e)
+    {
+        var data = job.Job.Spec.Data;
+        var paths = new[] { data.Path, data.Y, data.Lengths, data.TestPath, data.ValidationPath }.OfType<string>()
+            .Where(Path.IsPathRooted).ToArray();
+        var message = services.GetService<IDataPathNames>() is { } names ? names.Relative(e.Message, paths) : e.Message;
+        return new JobDataException($"silo {silo.Name} ({silo.SiloAddress}) cannot read {part} of job '{job.JobId}': {message}", e);
+    }
 }
+
+/// <summary>A partition read on a silo: shard <see cref="Shard"/> of job <see cref="JobId"/> holds <see cref="Rows"/> of the <see cref="TrainingItems"/> training sequences.</summary>
+public sealed record PartitionRead(string JobId, int Shard, int Rows, int TrainingItems);

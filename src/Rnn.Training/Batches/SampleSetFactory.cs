@@ -35,7 +35,9 @@ public static class SampleSetFactory
 
     /// <summary>
     /// Sequences padded to <paramref name="steps"/>: features or tokens zero after each sequence's end, per-step
-    /// targets likewise (the loss skips them), and the lengths when <paramref name="variableLength"/>.
+    /// targets likewise (the loss skips them), and the lengths when <paramref name="variableLength"/>. When every
+    /// sequence already has all <paramref name="steps"/> steps, the set takes over <paramref name="data"/>'s feature
+    /// array instead of copying it (a shard's partition is held once, not twice): do not change the data afterwards.
     /// </summary>
     public static SampleSet FromSequences(SequenceDataset data, int steps, bool variableLength)
     {
@@ -45,7 +47,8 @@ public static class SampleSetFactory
         var perStep = data.TargetKind.IsPerStep();
         var k = data.TargetKind.IsClass() ? 0 : data.TargetWidth;
         var rows = perStep ? steps : 1;
-        var features = data.IsTokens ? [] : new float[(long)n * steps * f];
+        var unpadded = !data.IsTokens && data.TotalSteps == (long)n * steps;
+        var features = data.IsTokens ? [] : unpadded ? data.FeatureArray : new float[(long)n * steps * f];
         var tokens = data.IsTokens ? new int[n * steps] : [];
         var labels = k == 0 ? new int[n * rows] : [];
         var targets = k > 0 ? new float[(long)n * rows * k] : [];
@@ -59,7 +62,7 @@ public static class SampleSetFactory
                 throw new DataFormatException(data.Source, $"{data.Describe(i)} has {length} steps where every sample needs {steps}");
             if (lengths is not null) lengths[i] = length;
             if (data.IsTokens) data.TokensOf(i).CopyTo(tokens.AsSpan(i * steps));
-            else data.FeaturesOf(i).CopyTo(features.AsSpan(i * steps * f));
+            else if (!unpadded) data.FeaturesOf(i).CopyTo(features.AsSpan(i * steps * f));
             switch (data.TargetKind)
             {
                 case SequenceTargetKind.ClassPerSequence: labels[i] = data.ClassOf(i); break;

@@ -13,6 +13,8 @@ internal static class DataFileReader
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         var fullPath = Path.GetFullPath(path);
+        if (Directory.Exists(fullPath))
+            throw new FileNotFoundException($"{description} '{fullPath}' is a folder, not a file", fullPath);
         if (!File.Exists(fullPath))
             throw new FileNotFoundException($"{description} '{fullPath}' does not exist", fullPath);
         return fullPath;

@@ -52,6 +52,12 @@ public sealed record ResolvedJob
     /// </summary>
     [Id(12)] public string? InitFromSha256 { get; init; }
 
+    /// <summary>
+    /// The sequence kinds' facts about the whole data set (classes, normalisers, vocabulary, counts), fixed at
+    /// resolution so that a shard reads only its own partition; null for the fixed kinds (left out of the canonical form).
+    /// </summary>
+    [Id(13)] public ResolvedData? DataFacts { get; init; }
+
     [JsonIgnore]
     public string Name => Spec.Name;
 

@@ -12,7 +12,9 @@ namespace Rnn.Training.Resolution;
 /// Turns a validated <see cref="JobSpec"/> into the <see cref="ResolvedJob"/> that every later stage uses: the data
 /// path made absolute (relative paths as <see cref="JobSpec.ResolveDataPath"/> says), the data's shape read cheaply
 /// (<see cref="DataShapeProbe"/>; the data set itself is read only where shards train), vocabulary-sized layers
-/// filled in, steps per epoch and in all, the choices as enums, and the content hash.
+/// filled in, steps per epoch and in all, the choices as enums, and the content hash. The sequence kinds' facts about the
+/// whole data set (classes, normaliser statistics, vocabulary, counts: <see cref="ResolvedData"/>) are computed here,
+/// once, so that afterwards each shard reads only its own partition (<see cref="OwnedSequenceLoader"/>).
 /// </summary>
 public static class JobResolver
 {
@@ -28,9 +30,11 @@ public static class JobResolver
             ? SequenceJobChecks.ResolveFiles(spec, dataPath, jobFileDirectory)
             : spec.Data with { Path = dataPath };
         DataShape shape;
+        ResolvedData? facts = null;
         try
         {
-            shape = DataKinds.IsSequenceKind(data.Kind) ? SequenceDataLoader.Shape(data, spec.Seed) : DataShapeProbe.Read(data, dataPath);
+            if (DataKinds.IsSequenceKind(data.Kind)) (shape, facts) = OwnedSequenceLoader.Resolve(data, spec.Seed);
+            else shape = DataShapeProbe.Read(data, dataPath);
         }
         catch (DataSplitException e)
         {
@@ -73,6 +77,7 @@ public static class JobResolver
             TrainingItems = shape.TrainingItems,
             StepsPerEpoch = stepsPerEpoch,
             TotalSteps = training.Steps ?? (long)training.Epochs!.Value * stepsPerEpoch,
+            DataFacts = facts,
         };
         // init_from's weights are checked against this very model (names and shapes) and their hash becomes part of the job.
         job = InitWeights.Attach(job, jobFileDirectory);

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Rnn.Kernels.Backends;
 using Rnn.Kernels.Compute;
 using Rnn.Training.Data;
@@ -17,6 +18,9 @@ namespace Rnn.Training.Steps;
 /// Everything a resolved job implies, made once where a job trains: the data (train and test splits), how to build
 /// the model, the loss, each shard's data source, the optimizer and the learning rate of every step. The
 /// single-process trainer and the distributed grains both start from here, so the two cannot disagree about the math.
+/// The sequence kinds read nothing up front: shard k's partition is read when that shard's source is first made
+/// (<see cref="Partition"/>), and the validation and test splits when evaluation first asks for them, so a silo holds
+/// only the partitions of the shards it hosts (and the held-out splits where the job is evaluated).
 /// </summary>
 public sealed class TrainingSetup
 {
@@ -37,14 +41,35 @@ public sealed class TrainingSetup
 
     public bool TokenInput => Resolved.TokenInput;
 
-    public SampleSet? TrainSamples { get; private set; }
+    private SampleSet? _trainSamples;
+    private SampleSet? _testSamples;
+    private SampleSet? _validationSamples;
+    private Lazy<SampleSet>? _wholeTraining;
+    private Lazy<(SampleSet? Validation, SampleSet? Test)>? _heldOut;
+    private readonly ConcurrentDictionary<int, Lazy<SampleSet>> _partitions = new();
 
-    public SampleSet? TestSamples { get; private set; }
+    /// <summary>
+    /// The training samples. The sequence kinds read the whole training split here, on first use (tools and tests):
+    /// training reads only each shard's <see cref="Partition"/>.
+    /// </summary>
+    public SampleSet? TrainSamples => _wholeTraining?.Value ?? _trainSamples;
 
-    /// <summary>The validation split of a job that holds one out (data.validation_fraction or validation_path); null for text.</summary>
-    public SampleSet? ValidationSamples { get; private set; }
+    /// <summary>The test split (the sequence kinds read it on first use, where the job is evaluated).</summary>
+    public SampleSet? TestSamples => _heldOut?.Value.Test ?? _testSamples;
 
-    /// <summary>The sequence kinds' facts (splits dropped once they became sample sets): class names, vocabulary and normalisers to save with the model.</summary>
+    /// <summary>
+    /// The validation split of a job that holds one out (data.validation_fraction or validation_path); null for text.
+    /// The sequence kinds read it with the test split, on first use.
+    /// </summary>
+    public SampleSet? ValidationSamples => _heldOut is { } heldOut ? heldOut.Value.Validation : _validationSamples;
+
+    /// <summary>True once the held-out splits of a sequence kind have been read (false for the fixed kinds).</summary>
+    public bool HeldOutRead => _heldOut?.IsValueCreated == true;
+
+    /// <summary>The shards whose partitions this setup has read (the sequence kinds).</summary>
+    public IReadOnlyList<int> PartitionsRead => _partitions.Where(p => p.Value.IsValueCreated).Select(p => p.Key).Order().ToArray();
+
+    /// <summary>The sequence kinds' facts, fixed at resolution (no sequences): class names, vocabulary and normalisers to save with the model.</summary>
     public LoadedSequences? Sequences { get; private set; }
 
     public int[]? TrainTokens { get; private set; }
@@ -55,7 +80,9 @@ public sealed class TrainingSetup
     public int[]? ValidationTokens { get; private set; }
 
     /// <summary>True when the job holds a validation split out (so evaluations report val_ metrics).</summary>
-    public bool HasValidation => ValidationSamples is not null || ValidationTokens is not null;
+    public bool HasValidation => Resolved.DataFacts is { } facts
+        ? facts.ValidationItems > 0 // known without reading the held-out data
+        : ValidationSamples is not null || ValidationTokens is not null;
 
     public CharVocabulary? Vocabulary { get; private set; }
 
@@ -86,10 +113,10 @@ public sealed class TrainingSetup
                 var train = SampleSetFactory.FromMnist(MnistIdxReader.ReadSplit(job.DataPath, "train"));
                 var images = data.Limit is { } limit ? train.Take(limit) : train;
                 var heldOut = DataShapeProbe.MnistValidationCount(images.Count, data.ValidationFraction);
-                setup.TrainSamples = heldOut == 0 ? images : images.Take(images.Count - heldOut);
-                if (heldOut > 0) setup.ValidationSamples = images.Select(Enumerable.Range(images.Count - heldOut, heldOut).ToArray());
-                setup.TestSamples = SampleSetFactory.FromMnist(MnistIdxReader.ReadSplit(job.DataPath, "test"));
-                (items, inputSize) = (setup.TrainSamples.Count, setup.TrainSamples.Features);
+                setup._trainSamples = heldOut == 0 ? images : images.Take(images.Count - heldOut);
+                if (heldOut > 0) setup._validationSamples = images.Select(Enumerable.Range(images.Count - heldOut, heldOut).ToArray());
+                setup._testSamples = SampleSetFactory.FromMnist(MnistIdxReader.ReadSplit(job.DataPath, "test"));
+                (items, inputSize) = (setup._trainSamples.Count, setup._trainSamples.Features);
                 break;
             case DataKinds.Text:
                 var corpus = TextCorpus.Read(job.DataPath, data.TestFraction ?? DataSpec.DefaultTextTestFraction, data.ValidationFraction ?? 0);
@@ -105,22 +132,24 @@ public sealed class TrainingSetup
                 setup.Windows = TimeSeriesWindows.Create(values, data.Window!.Value,
                     data.Horizon ?? DataSpec.DefaultHorizon, data.TestFraction ?? DataSpec.DefaultCsvTestFraction, data.ValidationFraction ?? 0);
                 var windows = SampleSetFactory.FromWindows(setup.Windows, test: false);
-                setup.TrainSamples = data.Limit is { } count ? windows.Take(count) : windows;
-                setup.TestSamples = SampleSetFactory.FromWindows(setup.Windows, test: true);
-                if (setup.Windows.ValidationCount > 0) setup.ValidationSamples = SampleSetFactory.FromValidationWindows(setup.Windows);
-                (items, inputSize) = (setup.TrainSamples.Count, 1);
+                setup._trainSamples = data.Limit is { } count ? windows.Take(count) : windows;
+                setup._testSamples = SampleSetFactory.FromWindows(setup.Windows, test: true);
+                if (setup.Windows.ValidationCount > 0) setup._validationSamples = SampleSetFactory.FromValidationWindows(setup.Windows);
+                (items, inputSize) = (setup._trainSamples.Count, 1);
                 break;
             case DataKinds.Numpy or DataKinds.Table or DataKinds.Series or DataKinds.TextColumn:
-                var loaded = SequenceDataLoader.Load(data, job.Spec.Seed);
-                var splits = loaded.Data!;
-                setup.Sequences = loaded.WithoutSplits();
-                setup.TrainSamples = SampleSetFactory.FromSequences(splits.Train, loaded.Steps, loaded.VariableLength);
-                setup.TestSamples = splits.Test is { } test
-                    ? SampleSetFactory.FromSequences(test, loaded.Steps, loaded.VariableLength) : null;
-                setup.ValidationSamples = splits.Validation is { } validation
-                    ? SampleSetFactory.FromSequences(validation, loaded.Steps, loaded.VariableLength) : null;
-                (items, inputSize) = (setup.TrainSamples.Count, loaded.InputSize);
-                break;
+                // Nothing is read here: each part is read where it is needed and checked against the resolved facts.
+                var facts = setup.Sequences = OwnedSequenceLoader.Facts(job);
+                SampleSet Samples(SequenceDataset set) => SampleSetFactory.FromSequences(set, facts.Steps, facts.VariableLength);
+                // PublicationOnly: a failed read is not remembered, the next caller reads again.
+                setup._wholeTraining = new Lazy<SampleSet>(() => Samples(OwnedSequenceLoader.ReadTraining(job)),
+                    LazyThreadSafetyMode.PublicationOnly);
+                setup._heldOut = new Lazy<(SampleSet?, SampleSet?)>(() =>
+                {
+                    var (validation, test) = OwnedSequenceLoader.ReadHeldOut(job);
+                    return (validation is null ? null : Samples(validation), test is null ? null : Samples(test));
+                }, LazyThreadSafetyMode.PublicationOnly);
+                return setup;
             default:
                 throw new InvalidDataException($"job '{job.Name}': unknown data kind '{data.Kind}'");
         }
@@ -159,16 +188,29 @@ public sealed class TrainingSetup
     }
 
     /// <summary>
+    /// Shard <paramref name="shard"/>'s partition of a sequence kind's training split (<see cref="ShardPartitioner"/>:
+    /// drawn from the seed and k, the same on any cluster), read from the data on first use and kept: only its rows.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The job is not of a sequence kind.</exception>
+    public SampleSet Partition(int shard)
+    {
+        var facts = Sequences ?? throw new InvalidOperationException($"job '{Job.Name}' ({Job.Data.Kind}) has no partitions; its shards share one data set");
+        ArgumentOutOfRangeException.ThrowIfNegative(shard);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(shard, Shards);
+        var entry = _partitions.GetOrAdd(shard, k => new Lazy<SampleSet>(
+            () => SampleSetFactory.FromSequences(OwnedSequenceLoader.ReadPartition(Resolved, k), facts.Steps, facts.VariableLength),
+            LazyThreadSafetyMode.PublicationOnly));
+        return entry.Value;
+    }
+
+    /// <summary>
     /// Shard k's data in its deterministic order. The sequence kinds give the shard a set of only its own partition
-    /// (<see cref="ShardPartitioner"/>: drawn from the seed and k, the same on any cluster).
+    /// (<see cref="Partition"/>).
     /// </summary>
     public ShardBatchSource CreateShardSource(int shard)
     {
         if (Sequences is not null)
-        {
-            var partition = ShardPartitioner.Partition(Enumerable.Range(0, TrainSamples!.Count).ToArray(), Shards, shard, Job.Seed, Job.Data.Path);
-            return SampleBatchSource.ForPartition(TrainSamples.Select(partition.Positions), TrainSamples.Count, shard, Shards, ShardBatch, Job.Seed);
-        }
+            return SampleBatchSource.ForPartition(Partition(shard), Resolved.TrainingItems, shard, Shards, ShardBatch, Job.Seed);
         return TokenInput
             ? new StreamBatchSource(TrainTokens!, shard, Shards, ShardBatch, Job.Data.Window!.Value)
             : new SampleBatchSource(TrainSamples!, shard, Shards, ShardBatch, Job.Seed);

@@ -12,15 +12,7 @@ namespace Rnn.Training.Data.Loading;
 /// </summary>
 public static class SequenceDataLoader
 {
-    /// <summary>The job's <see cref="DataShape"/> (the data is read: the class count and splits need the values).</summary>
-    public static DataShape Shape(DataSpec data, ulong seed)
-    {
-        var loaded = Load(data, seed);
-        var train = loaded.Data!.Train;
-        return new DataShape(loaded.InputSize, loaded.TokenInput, train.Count, loaded.Classes,
-            train.TargetKind.IsClass() ? 0 : train.TargetWidth);
-    }
-
+    /// <summary>The whole data set, split, limited and normalised (resolution of the table kinds; tools).</summary>
     public static LoadedSequences Load(DataSpec data, ulong seed)
     {
         ArgumentNullException.ThrowIfNull(data);
@@ -71,7 +63,7 @@ public static class SequenceDataLoader
     private static LongTableSpec LongTableSpecOf(DataSpec data) =>
         new(data.SequenceColumn!, data.OrderColumn, data.FeatureColumns!, data.TargetColumns!, TargetKind(data.Target));
 
-    private static NumpySequenceReader OpenNumpy(DataSpec data, string path)
+    internal static NumpySequenceReader OpenNumpy(DataSpec data, string path)
     {
         var kind = TargetKind(data.Target);
         if (path.EndsWith(".npz", StringComparison.OrdinalIgnoreCase))
@@ -79,7 +71,7 @@ public static class SequenceDataLoader
         return NumpySequenceReader.OpenNpy(path, data.Y!, data.Lengths, kind);
     }
 
-    private static bool HasLengths(DataSpec data, string path)
+    internal static bool HasLengths(DataSpec data, string path)
     {
         if (!path.EndsWith(".npz", StringComparison.OrdinalIgnoreCase)) return data.Lengths is not null;
         using var archive = NpzReader.Open(path);

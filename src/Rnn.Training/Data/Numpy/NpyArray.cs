@@ -1,4 +1,5 @@
 using System.IO.MemoryMappedFiles;
+using System.Runtime.InteropServices;
 
 namespace Rnn.Training.Data.Numpy;
 
@@ -8,7 +9,10 @@ namespace Rnn.Training.Data.Numpy;
 /// holds about that partition in memory, never the whole file. An .npz member lies in memory (see
 /// <see cref="NpzReader"/>). Rows come out in C order whatever the file's order: a Fortran-order array is gathered
 /// element by element (correct, but strided: prefer C order for large files). Reads go through one scratch
-/// buffer, so an instance serves one thread at a time (a shard loading its partition).
+/// buffer, so an instance serves one thread at a time (a shard loading its partition). On Linux, mapped pages are
+/// dropped from the process's page tables (madvise MADV_DONTNEED; they stay in the page cache) after every
+/// <see cref="ReleaseWindow"/> bytes read: the kernel maps neighbouring pages with each fault (fault-around), so a
+/// shard reading rows spread over the file would otherwise count most of the file in its resident set while it reads.
 /// </summary>
 public sealed class NpyArray : IDisposable
 {
@@ -19,6 +23,13 @@ public sealed class NpyArray : IDisposable
     private readonly long _length;
     private readonly long _rowElements;
     private bool _disposed;
+    private long _touchedLow = long.MaxValue;
+    private long _touchedHigh = -1;
+
+    /// <summary>Bytes of the mapping read between two releases of its pages (see the class summary).</summary>
+    public const long ReleaseWindow = 32L << 20;
+
+    private const int MadviseDontNeed = 4;
 
     private NpyArray(string name, byte[]? bytes, MemoryMappedFile? file, MemoryMappedViewAccessor? view, long length)
     {
@@ -145,8 +156,29 @@ public sealed class NpyArray : IDisposable
         if (_bytes is not null) return _bytes.AsSpan(checked((int)offset), count);
         if (_scratch.Length < count) _scratch = new byte[count];
         _view!.ReadArray(offset, _scratch, 0, count);
+        Touched(offset, count);
         return _scratch.AsSpan(0, count);
     }
+
+    /// <summary>Drops the pages of the range read since the last release once it spans <see cref="ReleaseWindow"/>.</summary>
+    private void Touched(long offset, int count)
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        _touchedLow = Math.Min(_touchedLow, offset);
+        _touchedHigh = Math.Max(_touchedHigh, offset + count);
+        if (_touchedHigh - _touchedLow < ReleaseWindow) return;
+        long page = Environment.SystemPageSize;
+        var start = _touchedLow / page * page;
+        var end = (_touchedHigh + page - 1) / page * page;
+        var view = _view!.SafeMemoryMappedViewHandle;
+        // The view starts at file offset 0, on a page boundary; a failed madvise only leaves the pages mapped.
+        _ = Madvise(view.DangerousGetHandle() + (nint)(_view.PointerOffset + start), (nuint)(end - start), MadviseDontNeed);
+        _touchedLow = long.MaxValue;
+        _touchedHigh = -1;
+    }
+
+    [DllImport("libc", EntryPoint = "madvise", SetLastError = true)]
+    private static extern int Madvise(nint address, nuint length, int advice);
 
     private static void Release(MemoryMappedViewAccessor? view, MemoryMappedFile? file)
     {

@@ -8,10 +8,9 @@ namespace Rnn.Training.Data.Numpy;
 /// (1..T: the steps after a sequence's length are padding and never read). Opening checks the headers only; <see
 /// cref="Read"/> reads just the samples asked for (a shard's partition), from memory-mapped .npy files or from an
 /// .npz archive's members. Every error names the file, the array and the sample. Dispose the reader once the
-/// partition is read: while the file is mapped, the kernel's fault-around maps cached neighbouring pages too, so the
-/// process's file-backed RSS can approach the file's size (reclaimable page cache, but it shows in RSS); after
-/// disposal a shard holds only its copy. Measured on a 1.02 GB float32 file (250,000 × 32 × 32), shard 0 of 4:
-/// 237 MB anonymous + 30 MB file-backed RSS after disposal, against 915 MB for one shard of all of it.
+/// partition is read. The mapped pages already read are dropped from the process as it goes (<see cref="NpyArray"/>),
+/// so a shard's resident set holds its copy of the partition, not the file: measured with scripts/shard-memory.sh
+/// (docs/benchmarks.md), 4 shards on 4 silo processes over a 4 GiB file hold about 1 GiB each.
 /// </summary>
 public sealed class NumpySequenceReader : IDisposable
 {

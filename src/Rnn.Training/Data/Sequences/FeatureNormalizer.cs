@@ -42,25 +42,76 @@ public sealed class FeatureNormalizer
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(width);
         if (rows.Length == 0 || rows.Length % width != 0)
             throw new ArgumentException($"need a non-empty [rows, {width}] block, got {rows.Length} values", nameof(rows));
-        var count = rows.Length / width;
-        var mean = new double[width];
-        var std = new double[width];
-        for (var r = 0; r < count; r++)
-            for (var c = 0; c < width; c++) mean[c] += double.CreateTruncating(rows[r * width + c]);
-        for (var c = 0; c < width; c++) mean[c] /= count;
+        var fitter = new Fitter(width);
+        fitter.AddToMean(rows);
+        fitter.EndMean();
+        fitter.AddToVariance(rows);
+        return fitter.Finish();
+    }
+
+    /// <summary>A normaliser of statistics fitted elsewhere (a resolved job's, <see cref="Fitter"/>'s).</summary>
+    public static FeatureNormalizer FromStatistics(IReadOnlyList<double> mean, IReadOnlyList<double> std)
+    {
+        ArgumentNullException.ThrowIfNull(mean);
+        ArgumentNullException.ThrowIfNull(std);
+        if (mean.Count == 0 || mean.Count != std.Count)
+            throw new ArgumentException($"mean ({mean.Count}) and std ({std.Count}) need the same, non-zero length", nameof(std));
+        return new FeatureNormalizer(mean.ToArray(), std.ToArray());
+    }
+
+    /// <summary>
+    /// Fits over rows that arrive in blocks (a large file read a chunk at a time): every block to the mean in row
+    /// order, then <see cref="EndMean"/>, then the same blocks in the same order to the variance. The sums run in the
+    /// same order as one call over all rows, so the statistics are bit for bit those of <see cref="Fit(ReadOnlySpan{float}, int)"/>.
+    /// </summary>
+    public sealed class Fitter(int width)
+    {
+        private readonly double[] _mean = new double[width];
+        private readonly double[] _std = new double[width];
+        private long _count;
+        private bool _meanDone;
+
+        public int Width => width;
+
+        public void AddToMean<T>(ReadOnlySpan<T> rows) where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        {
+            if (_meanDone) throw new InvalidOperationException("the mean is done; add to the variance");
+            var count = rows.Length / width;
+            for (var r = 0; r < count; r++)
+                for (var c = 0; c < width; c++) _mean[c] += double.CreateTruncating(rows[r * width + c]);
+            _count += count;
+        }
+
+        public void EndMean()
+        {
+            if (_count == 0) throw new InvalidOperationException("no rows to fit on");
+            for (var c = 0; c < width; c++) _mean[c] /= _count;
+            _meanDone = true;
+        }
+
         // Two passes rather than a sum of squares: no cancellation for columns far from zero (CO2 near 350 ppm).
-        for (var r = 0; r < count; r++)
+        public void AddToVariance<T>(ReadOnlySpan<T> rows) where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        {
+            if (!_meanDone) throw new InvalidOperationException("end the mean first");
+            var count = rows.Length / width;
+            for (var r = 0; r < count; r++)
+                for (var c = 0; c < width; c++)
+                {
+                    var d = double.CreateTruncating(rows[r * width + c]) - _mean[c];
+                    _std[c] += d * d;
+                }
+        }
+
+        public FeatureNormalizer Finish()
+        {
+            var std = new double[width];
             for (var c = 0; c < width; c++)
             {
-                var d = double.CreateTruncating(rows[r * width + c]) - mean[c];
-                std[c] += d * d;
+                std[c] = Math.Sqrt(_std[c] / _count);
+                if (std[c] == 0) std[c] = 1;
             }
-        for (var c = 0; c < width; c++)
-        {
-            std[c] = Math.Sqrt(std[c] / count);
-            if (std[c] == 0) std[c] = 1;
+            return new FeatureNormalizer((double[])_mean.Clone(), std);
         }
-        return new FeatureNormalizer(mean, std);
     }
 
     /// <summary>Fits on every step of the training split's features.</summary>

@@ -139,6 +139,9 @@ public sealed class SequenceDataset
     /// <summary>Feature and value storage for in-place normalisation (<see cref="FeatureNormalizer"/>).</summary>
     internal Span<float> MutableFeatures => _features;
 
+    /// <summary>The feature array itself, for a sample set that takes it over when no padding is needed (no copy).</summary>
+    internal float[] FeatureArray => _features;
+
     internal Span<float> MutableValues => _values;
 
     /// <summary>"sample 12", "line 40" or "sequence 'a7' (line 40)": where sequence i came from.</summary>

@@ -3,6 +3,8 @@ using System.Text.Json;
 using Rnn.Client.Console;
 using Rnn.Training.Prediction;
 
+using static Rnn.Client.Prediction.PredictionFields;
+
 namespace Rnn.Client.Prediction;
 
 /// <summary>
@@ -79,33 +81,6 @@ internal static class PredictionWriter
         return string.Join(',', columns);
     }
 
-    /// <summary>Fills <paramref name="probabilities"/> with softmax(logits) and returns the most probable class (the first on ties).</summary>
-    private static int Softmax(ReadOnlySpan<float> logits, double[] probabilities)
-    {
-        var best = 0;
-        for (var c = 1; c < logits.Length; c++) if (logits[c] > logits[best]) best = c;
-        double sum = 0;
-        for (var c = 0; c < logits.Length; c++) sum += probabilities[c] = Math.Exp(logits[c] - logits[best]);
-        for (var c = 0; c < logits.Length; c++) probabilities[c] /= sum;
-        return best;
-    }
-
-    // A target past the end of the column is NaN: empty in CSV, null in JSON.
-    private static string Text(double value) => double.IsNaN(value) ? "" : value.ToString("R", CultureInfo.InvariantCulture);
-
     // RFC 4180: a field in quotes, quotes doubled, so a comma, quote or newline character stays one field.
     private static string Quoted(string text) => "\"" + text.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
-
-    private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
-
-    private static void Array(Utf8JsonWriter w, string name, double[] values)
-    {
-        w.WriteStartArray(name);
-        foreach (var v in values)
-        {
-            if (double.IsNaN(v)) w.WriteNullValue();
-            else w.WriteNumberValue(v);
-        }
-        w.WriteEndArray();
-    }
 }

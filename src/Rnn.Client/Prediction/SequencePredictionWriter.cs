@@ -4,6 +4,8 @@ using Rnn.Client.Console;
 using Rnn.Training.Data.Sequences;
 using Rnn.Training.Prediction;
 
+using static Rnn.Client.Prediction.PredictionFields;
+
 namespace Rnn.Client.Prediction;
 
 /// <summary>
@@ -147,35 +149,7 @@ internal static class SequencePredictionWriter
         w.WriteEndArray();
     }
 
-    /// <summary>softmax(logits) into <paramref name="probabilities"/>; the most probable class (the first on ties).</summary>
-    private static int Softmax(ReadOnlySpan<float> logits, double[] probabilities)
-    {
-        var best = 0;
-        for (var c = 1; c < logits.Length; c++) if (logits[c] > logits[best]) best = c;
-        double sum = 0;
-        for (var c = 0; c < logits.Length; c++) sum += probabilities[c] = Math.Exp(logits[c] - logits[best]);
-        for (var c = 0; c < logits.Length; c++) probabilities[c] /= sum;
-        return best;
-    }
-
-    // Unknown values (no target, a target past the data's end) are empty in CSV, null in JSON.
-    private static string Text(double value) => double.IsNaN(value) ? "" : value.ToString("R", CultureInfo.InvariantCulture);
-
-    private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
-
     // RFC 4180 quoting where needed, so a comma, quote or newline inside a name or text stays one field.
     private static string Quoted(string text) =>
         text.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? "\"" + text.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : text;
-
-    private static void Array(Utf8JsonWriter w, string? name, IEnumerable<double> values)
-    {
-        if (name is null) w.WriteStartArray();
-        else w.WriteStartArray(name);
-        foreach (var v in values)
-        {
-            if (double.IsNaN(v)) w.WriteNullValue();
-            else w.WriteNumberValue(v);
-        }
-        w.WriteEndArray();
-    }
 }

@@ -253,36 +253,13 @@ public sealed class SequencePredictionInput
         RequireWidth(model, table.Source, features.Count);
         var normalizer = model.Normalizer("feature_normalizer", features.Count);
 
-        var ids = table.Texts(data.SequenceColumn!);
-        var order = data.OrderColumn is null ? null : table.Numbers(data.OrderColumn);
         var featureValues = features.Select(table.Numbers).ToArray();
         var classLabels = hasTargets && kind.IsClass() ? table.Texts(targets[0]) : null;
         var targetValues = hasTargets && !kind.IsClass() ? targets.Select(table.Numbers).ToArray() : null;
-        var groups = new Dictionary<string, List<int>>(StringComparer.Ordinal);
-        var firstSeen = new List<string>();
-        for (var r = 0; r < table.RowCount; r++)
-        {
-            if (!groups.TryGetValue(ids[r], out var rows))
-            {
-                groups[ids[r]] = rows = [];
-                firstSeen.Add(ids[r]);
-            }
-            rows.Add(r);
-        }
-        var sequences = new List<Sequence>(firstSeen.Count);
+        var sequences = new List<Sequence>();
         var perStep = kind.IsPerStep();
-        foreach (var id in firstSeen)
+        foreach (var (id, rows) in LongTableSequences.Sequences(table, data.SequenceColumn!, data.OrderColumn))
         {
-            var rows = groups[id];
-            if (order is not null)
-            {
-                rows = rows.OrderBy(r => order[r]).ToList();
-                for (var i = 1; i < rows.Count; i++)
-                    if (order[rows[i]] == order[rows[i - 1]])
-                        throw new DataFormatException(table.Source,
-                            $"sequence '{id}': {table.DescribeRow(rows[i - 1])} and {table.DescribeRow(rows[i])} have the same " +
-                            $"'{data.OrderColumn}' ({order[rows[i]]}), so the order of their steps is undefined", table.RowNumber(rows[i]));
-            }
             var x = new float[rows.Count * features.Count];
             for (var t = 0; t < rows.Count; t++)
                 for (var c = 0; c < features.Count; c++)

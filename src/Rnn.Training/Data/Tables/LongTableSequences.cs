@@ -20,23 +20,10 @@ public static class LongTableSequences
     public static SequenceDataset Build(ColumnTable table, LongTableSpec spec)
     {
         spec.Validate();
-        var ids = table.Texts(spec.SequenceColumn);
-        var order = spec.OrderColumn is null ? null : table.Numbers(spec.OrderColumn);
         var features = spec.FeatureColumns.Select(table.Numbers).ToArray();
         var classLabels = spec.TargetKind.IsClass() ? table.Texts(spec.TargetColumns[0]) : null;
         var values = spec.TargetKind.IsClass() ? [] : spec.TargetColumns.Select(table.Numbers).ToArray();
 
-        var groups = new Dictionary<string, List<int>>(StringComparer.Ordinal);
-        var firstSeen = new List<string>();
-        for (var r = 0; r < table.RowCount; r++)
-        {
-            if (!groups.TryGetValue(ids[r], out var rows))
-            {
-                groups[ids[r]] = rows = [];
-                firstSeen.Add(ids[r]);
-            }
-            rows.Add(r);
-        }
 
         var classNames = classLabels is null ? null : ClassNameOrder.Sort(classLabels);
         var classIndex = classNames?.Select((name, i) => (name, i)).ToDictionary(p => p.name, p => p.i, StringComparer.Ordinal);
@@ -46,18 +33,8 @@ public static class LongTableSequences
         var stepFeatures = new List<float>();
         var stepClasses = new List<int>();
         var stepValues = new List<float>();
-        foreach (var id in firstSeen)
+        foreach (var (id, rows) in Sequences(table, spec.SequenceColumn, spec.OrderColumn))
         {
-            var rows = groups[id];
-            if (order is not null)
-            {
-                rows = rows.OrderBy(r => order[r]).ToList();
-                for (var i = 1; i < rows.Count; i++)
-                    if (order[rows[i]] == order[rows[i - 1]])
-                        throw new DataFormatException(table.Source,
-                            $"sequence '{id}': {table.DescribeRow(rows[i - 1])} and {table.DescribeRow(rows[i])} have the same " +
-                            $"'{spec.OrderColumn}' ({order[rows[i]]}), so the order of their steps is undefined", table.RowNumber(rows[i]));
-            }
             stepFeatures.Clear();
             stepClasses.Clear();
             stepValues.Clear();
@@ -89,5 +66,40 @@ public static class LongTableSequences
                     $"{table.DescribeRow(r)}; a per-sequence target must be the same on every row of its sequence (or use a per-step target)",
                     table.RowNumber(r));
             }
+    }
+
+    /// <summary>
+    /// The rows of each sequence, sequences in the order their ids first appear, steps by the order column when given
+    /// (else in file order); two steps of one sequence with the same order value are an error naming both rows.
+    /// </summary>
+    public static IEnumerable<(string Id, List<int> Rows)> Sequences(ColumnTable table, string sequenceColumn, string? orderColumn)
+    {
+        var ids = table.Texts(sequenceColumn);
+        var order = orderColumn is null ? null : table.Numbers(orderColumn);
+        var groups = new Dictionary<string, List<int>>(StringComparer.Ordinal);
+        var firstSeen = new List<string>();
+        for (var r = 0; r < table.RowCount; r++)
+        {
+            if (!groups.TryGetValue(ids[r], out var rows))
+            {
+                groups[ids[r]] = rows = [];
+                firstSeen.Add(ids[r]);
+            }
+            rows.Add(r);
+        }
+        foreach (var id in firstSeen)
+        {
+            var rows = groups[id];
+            if (order is not null)
+            {
+                rows = rows.OrderBy(r => order[r]).ToList();
+                for (var i = 1; i < rows.Count; i++)
+                    if (order[rows[i]] == order[rows[i - 1]])
+                        throw new DataFormatException(table.Source,
+                            $"sequence '{id}': {table.DescribeRow(rows[i - 1])} and {table.DescribeRow(rows[i])} have the same " +
+                            $"'{orderColumn}' ({order[rows[i]]}), so the order of their steps is undefined", table.RowNumber(rows[i]));
+            }
+            yield return (id, rows);
+        }
     }
 }

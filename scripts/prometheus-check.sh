@@ -6,12 +6,13 @@
 # a series is missing or empty within the wait.
 #
 # Usage: scripts/prometheus-check.sh            (from anywhere; needs root or an installed prometheus, jq, curl)
-# Env:   WAIT_SECONDS (default 60) bounds each wait; STEPS (default 600, about 10 s of training) is the job's length.
+# Env:   WAIT_SECONDS (default 60) bounds each wait; STEPS (default 10000, about 25 s of training on a quiet 2-core
+#        machine: the job must still train across several 1 s scrapes; the script stops it once the checks pass).
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 wait_seconds=${WAIT_SECONDS:-60}
-steps=${STEPS:-600}
+steps=${STEPS:-10000}
 started=$SECONDS
 
 fail() { echo "prometheus-check: FAIL: $*" >&2; exit 1; }

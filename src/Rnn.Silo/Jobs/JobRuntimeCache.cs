@@ -43,7 +43,8 @@ public sealed class JobRuntimeCache(ComputeExecutor executor, ILocalSiloDetails 
             // A failed load is not cached: the next caller tries again (e.g. after a transient file error). A data
             // error is deterministic: it goes up as a JobDataException, which fails the job instead of a rollback.
             _entries.TryRemove(new KeyValuePair<string, Lazy<Task<JobRuntime>>>(key, entry));
-            if (JobDataException.From(e) is { } dataError) throw dataError;
+            if (JobDataException.From(e) is { } dataError)
+                throw new JobDataException(RelativeToRoots(job, dataError.Message), dataError.InnerException ?? e);
             throw;
         }
     }
@@ -97,10 +98,16 @@ public sealed class JobRuntimeCache(ComputeExecutor executor, ILocalSiloDetails 
     private JobDataException Unreadable(JobDefinition job, string part, Exception e)
     {
         var data = job.Job.Spec.Data;
+        return new JobDataException($"silo {silo.Name} ({silo.SiloAddress}) cannot read {part} of job '{job.JobId}': {RelativeToRoots(job, e.Message)}", e);
+    }
+
+    /// <summary>The message with the job's data paths relative to the silo's data roots (a tenant never sees server paths).</summary>
+    private string RelativeToRoots(JobDefinition job, string message)
+    {
+        var data = job.Job.Spec.Data;
         var paths = new[] { data.Path, data.Y, data.Lengths, data.TestPath, data.ValidationPath }.OfType<string>()
             .Where(Path.IsPathRooted).ToArray();
-        var message = services.GetService<IDataPathNames>() is { } names ? names.Relative(e.Message, paths) : e.Message;
-        return new JobDataException($"silo {silo.Name} ({silo.SiloAddress}) cannot read {part} of job '{job.JobId}': {message}", e);
+        return services.GetService<IDataPathNames>() is { } names ? names.Relative(message, paths) : message;
     }
 }
 

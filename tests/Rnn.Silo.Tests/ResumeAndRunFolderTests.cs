@@ -64,9 +64,11 @@ public sealed class ResumeAndRunFolderTests
         // The validation monitor is rebuilt from evaluations.jsonl up to the checkpoint: the resumed run must count
         // patience and pick the best model exactly as an uninterrupted one.
         var root = Path.Combine(Path.GetTempPath(), "rnn-resume-tests-" + Guid.NewGuid().ToString("N")[..12]);
-        var json = TestJobs.MnistEarlyStopping(shards: 2, "resumed-early", minDelta: 0, patience: 4);
+        // A slow learner (lr 0.005: it stops at step 174), so the first cluster, stopped after step 10, cannot finish
+        // the run while it shuts down (at lr 0.05 it stopped at step 96, and a quiet machine got there first).
+        var json = TestJobs.MnistEarlyStopping(shards: 2, "resumed-early", minDelta: 0, patience: 4, lr: 0.005, epochs: 80);
         var reference = TestJobs.TrainerRun(json);
-        Assert.True(reference.Steps > 30, $"the reference stopped at step {reference.Steps}, before the cluster is stopped");
+        Assert.True(reference.Steps > 150, $"the reference stopped at step {reference.Steps}, too close to when the cluster is stopped");
         Assert.NotNull(reference.StopReason);
         var folder = Path.Combine(root, "resumed-early");
         try
@@ -76,7 +78,7 @@ public sealed class ResumeAndRunFolderTests
             {
                 var submitted = await TestJobs.SubmitAsync(first.Client.GetGrain<IJobGrain>("resumed-early"), json);
                 Assert.True(submitted.Accepted, submitted.Message);
-                await TestClusters.WaitForStepAsync(first.Client, "resumed-early", 15);
+                await TestClusters.WaitForStepAsync(first.Client, "resumed-early", 10);
             }
             finally
             {

@@ -35,14 +35,14 @@ internal static class TestJobs
     /// and early stopping on val_loss: with min_delta 10 only the first evaluation improves, so patience 2 ends the run
     /// at epoch 3 (step 18) of its 20.
     /// </summary>
-    public static string MnistEarlyStopping(int shards, string name, double minDelta = 10, int patience = 2) => $$"""
+    public static string MnistEarlyStopping(int shards, string name, double minDelta = 10, int patience = 2, double lr = 0.05, int epochs = 20) => $$"""
         { "name": "{{name}}", "seed": 5,
           "data": { "kind": "mnist-rows", "path": {{JsonSerializer.Serialize(MnistPath)}}, "limit": 256, "validation_fraction": 0.25 },
           "model": { "layers": [ { "type": "gru", "units": 16 }, { "type": "dense", "units": 10, "activation": "softmax" } ] },
           "loss": "sparse_categorical_crossentropy",
           "metrics": ["accuracy"],
-          "optimizer": { "type": "adam", "lr": 0.05, "clip_norm": 0.5 },
-          "training": { "epochs": 20, "batch_size": 32, "shards": {{shards}}, "checkpoint_every": 5,
+          "optimizer": { "type": "adam", "lr": {{lr.ToString(System.Globalization.CultureInfo.InvariantCulture)}}, "clip_norm": 0.5 },
+          "training": { "epochs": {{epochs}}, "batch_size": 32, "shards": {{shards}}, "checkpoint_every": 5,
                         "early_stopping": { "monitor": "val_loss", "patience": {{patience}}, "min_delta": {{minDelta.ToString(System.Globalization.CultureInfo.InvariantCulture)}} } } }
         """;
 

@@ -21,8 +21,10 @@ for shape in "${shapes[@]}"; do
   read -r cell i h t b <<< "$shape"
   ours=(); theirs=()
   for _ in $(seq "$rounds"); do
-    ours+=("$(dotnet "$rnn" bench --cell "$cell" --input "$i" --hidden "$h" --seq "$t" --batch "$b" --threads 2 | sed -E 's/.*median ([0-9.]+) ms.*/\1/')")
-    theirs+=("$("$torchref" bench "$cell" "$i" "$h" "$t" "$b" 2 2>&1 | tail -1 | sed -E 's/.*step_ms_median=([0-9.]+).*/\1/')")
+    # rnn bench prints two lines (the step, then the instruction set and peak): take the median from the first only.
+    ours+=("$(dotnet "$rnn" bench --cell "$cell" --input "$i" --hidden "$h" --seq "$t" --batch "$b" --threads 2 | sed -nE 's/.*median ([0-9.]+) ms.*/\1/p' | head -1)")
+    theirs+=("$("$torchref" bench "$cell" "$i" "$h" "$t" "$b" 2 2>&1 | tail -1 | sed -nE 's/.*step_ms_median=([0-9.]+).*/\1/p')")
+    [ -n "${ours[-1]}" ] && [ -n "${theirs[-1]}" ] || { echo "bench-vs-libtorch: no median from rnn bench or torchref for $shape" >&2; exit 1; }
   done
   o=$(printf "%s\n" "${ours[@]}" | median); l=$(printf "%s\n" "${theirs[@]}" | median)
   printf "| %s | %.2f | %.2f | %.2f |\n" "$shape" "$l" "$o" "$(echo "$l / $o" | bc -l)"

@@ -3,7 +3,6 @@ using Rnn.Client.Console;
 using Rnn.Client.Prediction;
 using Rnn.Kernels.Compute;
 using Rnn.Training.Export;
-using Rnn.Training.Prediction;
 
 namespace Rnn.Client.Commands;
 
@@ -35,9 +34,8 @@ internal sealed class ExportCommand
         try
         {
             var folder = parse.GetValue(_folder)!;
-            var modelPath = Path.Combine(folder, "model.safetensors");
-            var (spec, file) = ModelFolder.Read(folder, parse.GetValue(_job));
-            var saved = SavedModel.Load(modelPath, file, spec);
+            var saved = ModelFolder.Read(folder, parse.GetValue(_job));
+            var spec = saved.Spec;
 
             using var compute = new CpuCompute(1);
             var (model, parameters) = saved.Build(compute);

@@ -52,9 +52,8 @@ internal sealed class PredictCommand
         try
         {
             var folder = parse.GetValue(_folder)!;
-            var modelPath = Path.Combine(folder, "model.safetensors");
-            var (spec, file) = ModelFolder.Read(folder, parse.GetValue(_job));
-            var saved = SavedModel.Load(modelPath, file, spec);
+            var saved = ModelFolder.Read(folder, parse.GetValue(_job));
+            var spec = saved.Spec;
             var data = parse.GetValue(_data)!;
             var limit = parse.GetValue(_limit);
 
@@ -64,7 +63,7 @@ internal sealed class PredictCommand
             int count;
             if (spec.Data.Kind is DataKinds.MnistRows or DataKinds.Csv or DataKinds.Text)
             {
-                var input = PredictionInput.Read(spec.Data, data, parse.GetValue(_split)!, file.Metadata, limit);
+                var input = PredictionInput.Read(spec.Data, data, parse.GetValue(_split)!, saved.Metadata, limit);
                 var outputs = SamplePredictor.Run(model, parameters, input.Samples);
                 write = (w, json) => PredictionWriter.Write(w, input, outputs, model.OutputSize, json);
                 count = input.Samples.Count;

@@ -240,8 +240,7 @@ public sealed unsafe class CpuCompute : IDisposable
     {
         const int Lanes = GemmMicroKernel.NR, MR = GemmMicroKernel.MR;
         int k = a.K, kcMax = GemmPlan.KC;
-        if (rows > a.M) throw new ArgumentOutOfRangeException(nameof(rows), rows, $"op(A) has {a.M} rows");
-        if (((nint)b & 31) != 0) throw new ArgumentException("the B block must be 32-byte aligned", nameof(b));
+        RequireLaneOperands(a, rows, b);
         var panels = a.Data;
         for (var p0 = 0; p0 < k; p0 += kcMax)
         {
@@ -270,8 +269,7 @@ public sealed unsafe class CpuCompute : IDisposable
         }
         if (lanes <= 0 || lanes > Lanes || lanes % 4 != 0) throw new ArgumentOutOfRangeException(nameof(lanes), lanes, "4, 8, 12 or 16 lanes");
         int k = a.K, kcMax = GemmPlan.KC;
-        if (rows > a.M) throw new ArgumentOutOfRangeException(nameof(rows), rows, $"op(A) has {a.M} rows");
-        if (((nint)b & 31) != 0) throw new ArgumentException("the B block must be 32-byte aligned", nameof(b));
+        RequireLaneOperands(a, rows, b);
         var panels = a.Data;
         for (var p0 = 0; p0 < k; p0 += kcMax)
         {
@@ -291,6 +289,13 @@ public sealed unsafe class CpuCompute : IDisposable
                 GemmMicroKernel.RunHalfPanels(_kernel, kc, panel, (nint)MR * k, rows, block + first, c + first, Lanes, overwrite: p0 == 0);
         }
         GC.KeepAlive(a);
+    }
+
+    /// <summary>The lane products' operands: op(A) has the rows asked for, the B block is 32-byte aligned.</summary>
+    private static void RequireLaneOperands(PackedPanels a, int rows, float* b)
+    {
+        if (rows > a.M) throw new ArgumentOutOfRangeException(nameof(rows), rows, $"op(A) has {a.M} rows");
+        if (((nint)b & 31) != 0) throw new ArgumentException("the B block must be 32-byte aligned", nameof(b));
     }
 
     /// <summary>

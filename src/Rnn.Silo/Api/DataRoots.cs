@@ -93,8 +93,8 @@ public sealed class DataRoots : IDataPathNames
         const string field = InitWeights.Field;
         var real = ConfinePath(jobName, field, path, wantsFolder: null, $"model '{path}'", "a model", tenant);
         if (!Directory.Exists(real)) return real;
-        var shown = Path.Join(path, InitWeights.ModelFileName);
-        return ConfinePath(jobName, field, Path.Combine(real, InitWeights.ModelFileName), wantsFolder: false,
+        var shown = Path.Join(path, JobSpec.InitFromModelFile);
+        return ConfinePath(jobName, field, Path.Combine(real, JobSpec.InitFromModelFile), wantsFolder: false,
             $"model file '{shown}'", "a model", tenant, shown);
     }
 

@@ -54,7 +54,7 @@ public sealed class JobRuntimeCache(ComputeExecutor executor, ILocalSiloDetails 
     public async Task<JobRuntime> GetForShardAsync(JobDefinition job, int shard)
     {
         var runtime = await GetAsync(job).ConfigureAwait(false);
-        if (runtime.Setup.Sequences is null || runtime.Setup.PartitionsRead.Contains(shard)) return runtime;
+        if (runtime.Setup.Sequences is null || runtime.Setup.HasReadPartition(shard)) return runtime;
         try
         {
             var rows = await executor.RunAsync(() => runtime.Setup.Partition(shard).Count).ConfigureAwait(false);

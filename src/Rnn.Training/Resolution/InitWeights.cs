@@ -18,8 +18,6 @@ public static class InitWeights
 {
     public const string Field = JobSpec.InitFromField;
 
-    public const string ModelFileName = JobSpec.InitFromModelFile;
-
     /// <summary>
     /// The resolved job with <c>init_from</c> made the model file's full path and its weights' hash recorded; the job
     /// unchanged when it has no init_from. <paramref name="modelPath"/> is the file already found (and, in a cluster,

@@ -69,6 +69,9 @@ public sealed class TrainingSetup
     /// <summary>The shards whose partitions this setup has read (the sequence kinds).</summary>
     public IReadOnlyList<int> PartitionsRead => _partitions.Where(p => p.Value.IsValueCreated).Select(p => p.Key).Order().ToArray();
 
+    /// <summary>True once shard <paramref name="shard"/>'s partition has been read here.</summary>
+    public bool HasReadPartition(int shard) => _partitions.TryGetValue(shard, out var partition) && partition.IsValueCreated;
+
     /// <summary>The sequence kinds' facts, fixed at resolution (no sequences): class names, vocabulary and normalisers to save with the model.</summary>
     public LoadedSequences? Sequences { get; private set; }
 

@@ -36,7 +36,7 @@ public sealed class InitFromTests : IDisposable
         using var trainer = new Trainer(setup, threads: 1);
         while (trainer.Step < trainer.TotalSteps) trainer.RunStep();
         var folder = Directory.CreateDirectory(Path.Combine(_folder.FullName, name)).FullName;
-        ModelFile.Write(Path.Combine(folder, InitWeights.ModelFileName), setup, trainer.Layout, trainer.Parameters, trainer.Step);
+        ModelFile.Write(Path.Combine(folder, JobSpec.InitFromModelFile), setup, trainer.Layout, trainer.Parameters, trainer.Step);
         return (folder, ParameterHash.Sha256(trainer.Layout, trainer.Parameters));
     }
 

@@ -5,69 +5,94 @@ namespace Rnn.Training.Data;
 /// <summary>
 /// Splits CSV text into records, RFC 4180 style: comma separated; a field in double quotes may hold commas, line
 /// breaks and doubled quotes (""); LF, CRLF or CR end a record. Blank lines are skipped. Tracks the physical line
-/// where each record starts, so errors can point at it even after quoted line breaks.
+/// where each record starts, so errors can point at it even after quoted line breaks. Reads from a
+/// <see cref="TextReader"/> a buffer at a time, so a large file is streamed, never held whole.
 /// </summary>
 internal sealed class CsvRecordReader
 {
     private readonly string _filePath;
-    private readonly string _text;
+    private readonly TextReader _reader;
     private readonly StringBuilder _cell = new();
+    private readonly char[] _buffer;
     private int _position;
+    private int _length;
+    private bool _ended;
     private int _line = 1;
 
     public CsvRecordReader(string filePath, string text)
+        : this(filePath, new StringReader(text), Math.Clamp(text.Length, 1, 1 << 16))
+    {
+    }
+
+    /// <param name="filePath">The file, for messages.</param>
+    /// <param name="reader">The text (a <see cref="StreamReader"/> strips a BOM; one left in the text is skipped here).</param>
+    /// <param name="bufferSize">Characters read at a time.</param>
+    public CsvRecordReader(string filePath, TextReader reader, int bufferSize = 1 << 16)
     {
         _filePath = filePath;
-        _text = text;
-        // File.ReadAllText strips a BOM; this covers text handed over some other way.
-        if (_text.Length > 0 && _text[0] == '\uFEFF') _position = 1;
+        _reader = reader;
+        _buffer = new char[bufferSize];
+        if (Peek() == '\uFEFF') _position++;
     }
 
     /// <summary>Reads the next non-blank record into <paramref name="cells"/>; false at the end of the text.</summary>
     public bool TryReadRecord(List<string> cells, out int recordLine)
     {
         cells.Clear();
-        while (_position < _text.Length && IsLineBreak(_text[_position])) ConsumeLineBreak();
+        while (Peek() is '\n' or '\r') ConsumeLineBreak();
         recordLine = _line;
-        if (_position >= _text.Length) return false;
+        if (Peek() < 0) return false;
 
         while (true)
         {
             cells.Add(ReadField(recordLine));
-            if (_position >= _text.Length) return true;
-            var next = _text[_position];
+            var next = Peek();
+            if (next < 0) return true;
             if (next == ',')
             {
                 _position++;
                 continue;
             }
-            if (IsLineBreak(next))
+            if (next is '\n' or '\r')
             {
                 ConsumeLineBreak();
                 return true;
             }
             // Only reachable after a closing quote: unquoted fields stop at a comma or line break.
             throw new DataFormatException(_filePath,
-                $"line {_line}: unexpected character '{next}' after a closing quote (a quoted field must end at a comma or line end)",
+                $"line {_line}: unexpected character '{(char)next}' after a closing quote (a quoted field must end at a comma or line end)",
                 _line);
         }
+    }
+
+    /// <summary>The next character without consuming it, or −1 at the end of the text.</summary>
+    private int Peek()
+    {
+        if (_position < _length) return _buffer[_position];
+        if (_ended) return -1;
+        _length = _reader.Read(_buffer, 0, _buffer.Length);
+        _position = 0;
+        if (_length > 0) return _buffer[0];
+        _ended = true;
+        return -1;
     }
 
     private string ReadField(int recordLine)
     {
         _cell.Clear();
-        if (_position < _text.Length && _text[_position] == '"')
+        if (Peek() == '"')
         {
             _position++;
             while (true)
             {
-                if (_position >= _text.Length)
+                var c = Peek();
+                if (c < 0)
                     throw new DataFormatException(_filePath,
                         $"line {recordLine}: a quoted field is not closed before the end of the file", recordLine);
-                var c = _text[_position++];
+                _position++;
                 if (c == '"')
                 {
-                    if (_position < _text.Length && _text[_position] == '"')
+                    if (Peek() == '"')
                     {
                         _cell.Append('"');
                         _position++;
@@ -75,25 +100,28 @@ internal sealed class CsvRecordReader
                     }
                     break;
                 }
-                if (c == '\n' || (c == '\r' && (_position >= _text.Length || _text[_position] != '\n'))) _line++;
-                _cell.Append(c);
+                if (c == '\n' || (c == '\r' && Peek() != '\n')) _line++;
+                _cell.Append((char)c);
             }
+            return _cell.ToString();
         }
-        else
+        // Unquoted: runs of the buffer up to a comma or line break (a field may span two buffers).
+        while (Peek() >= 0)
         {
             var start = _position;
-            while (_position < _text.Length && _text[_position] != ',' && !IsLineBreak(_text[_position])) _position++;
-            _cell.Append(_text, start, _position - start);
+            while (_position < _length && _buffer[_position] is not (',' or '\n' or '\r')) _position++;
+            if (_cell.Length == 0 && _position < _length) return new string(_buffer, start, _position - start);
+            _cell.Append(_buffer, start, _position - start);
+            if (_position < _length) break;
         }
         return _cell.ToString();
     }
 
-    private static bool IsLineBreak(char c) => c == '\n' || c == '\r';
-
     private void ConsumeLineBreak()
     {
-        if (_text[_position] == '\r' && _position + 1 < _text.Length && _text[_position + 1] == '\n') _position++;
+        var c = Peek();
         _position++;
+        if (c == '\r' && Peek() == '\n') _position++;
         _line++;
     }
 }

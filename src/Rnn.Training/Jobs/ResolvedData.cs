@@ -12,7 +12,10 @@ namespace Rnn.Training.Jobs;
 [Immutable]
 public sealed record ResolvedData
 {
-    /// <summary>Sequences in data.path (before the split and data.limit); a file that now has another count changed.</summary>
+    /// <summary>
+    /// Sequences in data.path (before the split and data.limit; windows of a wide series): the split and the partitions
+    /// are computed from it; a NumPy file that now has another count changed.
+    /// </summary>
     [Id(0)] public required int SourceItems { get; init; }
 
     /// <summary>T: the padded length of every batch.</summary>
@@ -43,4 +46,11 @@ public sealed record ResolvedData
     [Id(10)] public IReadOnlyList<double>? TargetMean { get; init; }
 
     [Id(11)] public IReadOnlyList<double>? TargetStd { get; init; }
+
+    /// <summary>
+    /// The table kinds' files (data.path, then validation_path and test_path where given) as resolved: a shard reads
+    /// only its own rows, so a file whose length or SHA-256 differs now fails the read. Null for NumPy (whose reads
+    /// check the arrays' shapes), so NumPy jobs hash as before.
+    /// </summary>
+    [Id(12)] public IReadOnlyList<DataFileStamp>? Files { get; init; }
 }

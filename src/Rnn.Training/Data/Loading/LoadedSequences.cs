@@ -20,6 +20,9 @@ public sealed record LoadedSequences(
     FeatureNormalizer? TargetNormalizer,
     IReadOnlyList<string>? ClassNames)
 {
+    /// <summary>Sequences in data.path before the split and data.limit (windows of a wide series).</summary>
+    public int SourceItems { get; init; }
+
     /// <summary>The same facts without the sequences themselves.</summary>
     public LoadedSequences WithoutSplits() => this with { Data = null };
 }

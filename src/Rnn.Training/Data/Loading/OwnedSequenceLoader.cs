@@ -13,9 +13,10 @@ namespace Rnn.Training.Data.Loading;
 /// source's sample count and the job, so any silo computes the same positions without reading anything else.
 /// NumPy data is read truly in part: resolution streams over the arrays a chunk at a time (holding one chunk), and
 /// a partition reads only its own rows of a memory-mapped .npy (an .npz member is decompressed into memory while it
-/// is read). The table kinds (table, series, text_column) read their file whole while a part is made (a long table
-/// groups rows by sequence id and a window spans rows, so there is no row range to seek to) and keep only the part.
-/// Everything read is checked against the resolved facts: a file changed after submission fails the job.
+/// is read). The table kinds (table, series, text_column) stream their file a block of rows at a time and keep only
+/// the part's rows (a wide series: its columns as numbers, then only the part's windows): <see cref="TablePartitionReader"/>.
+/// Everything read is checked against the resolved facts (NumPy: the arrays' shapes; tables: each file's length and
+/// SHA-256, <see cref="DataFileStamp"/>): a file changed after submission fails the job.
 /// </summary>
 public static class OwnedSequenceLoader
 {
@@ -32,7 +33,8 @@ public static class OwnedSequenceLoader
         var train = splits.Train;
         var shape = new DataShape(loaded.InputSize, loaded.TokenInput, train.Count, loaded.Classes,
             train.TargetKind.IsClass() ? 0 : train.TargetWidth);
-        return (shape, FactsOf(loaded, train.Count + (splits.Validation?.Count ?? 0) + (splits.Test?.Count ?? 0)));
+        var files = new[] { data.Path, data.ValidationPath, data.TestPath }.OfType<string>().Select(DataFileStamp.Of).ToArray();
+        return (shape, FactsOf(loaded, loaded.SourceItems) with { Files = files });
     }
 
     /// <summary>The facts without the sequences: what a setup saves with the model and pads batches to.</summary>
@@ -54,13 +56,11 @@ public static class OwnedSequenceLoader
         if (data.Kind == DataKinds.Numpy)
         {
             using var reader = OpenChecked(data, data.Path, job, facts);
-            var train = NumpySplits(data, job.Spec.Seed, facts.SourceItems).Train;
+            var train = SourceSplits(data, job.Spec.Seed, facts.SourceItems).Train;
             var partition = ShardPartitioner.Partition(train, job.Shards, shard, job.Spec.Seed, data.Path);
             return Normalized(reader.Read(partition.Positions), facts);
         }
-        var whole = LoadChecked(job, facts).Train;
-        var positions = ShardPartitioner.Partition(Enumerable.Range(0, whole.Count).ToArray(), job.Shards, shard, job.Spec.Seed, data.Path);
-        return whole.Subset(positions.Positions);
+        return TablePartitionReader.ReadPartition(job, facts, shard);
     }
 
     /// <summary>The whole training split (tools and tests; training itself reads partitions).</summary>
@@ -69,9 +69,9 @@ public static class OwnedSequenceLoader
         ArgumentNullException.ThrowIfNull(job);
         var data = job.Spec.Data;
         var facts = Require(job);
-        if (data.Kind != DataKinds.Numpy) return LoadChecked(job, facts).Train;
+        if (data.Kind != DataKinds.Numpy) return TablePartitionReader.ReadTraining(job, facts);
         using var reader = OpenChecked(data, data.Path, job, facts);
-        return Normalized(reader.Read(NumpySplits(data, job.Spec.Seed, facts.SourceItems).Train), facts);
+        return Normalized(reader.Read(SourceSplits(data, job.Spec.Seed, facts.SourceItems).Train), facts);
     }
 
     /// <summary>The validation and test splits (null where the job has none), normalised: what evaluation reads.</summary>
@@ -80,12 +80,8 @@ public static class OwnedSequenceLoader
         ArgumentNullException.ThrowIfNull(job);
         var data = job.Spec.Data;
         var facts = Require(job);
-        if (data.Kind != DataKinds.Numpy)
-        {
-            var splits = LoadChecked(job, facts);
-            return (splits.Validation, splits.Test);
-        }
-        var plan = NumpySplits(data, job.Spec.Seed, facts.SourceItems);
+        if (data.Kind != DataKinds.Numpy) return TablePartitionReader.ReadHeldOut(job, facts);
+        var plan = SourceSplits(data, job.Spec.Seed, facts.SourceItems);
         SequenceDataset? Part(string? separate, int[] fromSource)
         {
             if (separate is not null)
@@ -100,10 +96,12 @@ public static class OwnedSequenceLoader
         return (Part(data.ValidationPath, plan.Validation), Part(data.TestPath, plan.Test));
     }
 
-    private static ResolvedData Require(ResolvedJob job) =>
-        job.DataFacts ?? throw new InvalidDataException($"job '{job.Name}' was resolved without its data facts; submit the job again");
+    private static ResolvedData Require(ResolvedJob job) => job.DataFacts ?? throw Unresolved(job);
 
-    private static FeatureNormalizer? Normalizer(IReadOnlyList<double>? mean, IReadOnlyList<double>? std) =>
+    internal static InvalidDataException Unresolved(ResolvedJob job) =>
+        new($"job '{job.Name}' was resolved without its data facts; submit the job again");
+
+    internal static FeatureNormalizer? Normalizer(IReadOnlyList<double>? mean, IReadOnlyList<double>? std) =>
         mean is not null && std is not null ? FeatureNormalizer.FromStatistics(mean, std) : null;
 
     private static ResolvedData FactsOf(LoadedSequences loaded, int sourceItems) => new()
@@ -122,28 +120,8 @@ public static class OwnedSequenceLoader
         TargetStd = loaded.TargetNormalizer?.Std.ToArray(),
     };
 
-    /// <summary>The table kinds: the whole file read again (as at resolution) and checked against the facts.</summary>
-    private static SplitDatasets LoadChecked(ResolvedJob job, ResolvedData facts)
-    {
-        var loaded = SequenceDataLoader.Load(job.Spec.Data, job.Spec.Seed);
-        var splits = loaded.Data!;
-        var now = FactsOf(loaded, splits.Train.Count + (splits.Validation?.Count ?? 0) + (splits.Test?.Count ?? 0));
-        if (splits.Train.Count != job.TrainingItems || loaded.InputSize != job.InputSize || !SameFacts(now, facts))
-            throw Changed(job, $"it now gives {splits.Train.Count} training sequences of width {loaded.InputSize} " +
-                $"(resolved: {job.TrainingItems} of width {job.InputSize}), or other classes, vocabulary or statistics");
-        return splits;
-    }
-
-    private static bool SameFacts(ResolvedData a, ResolvedData b) =>
-        a.SourceItems == b.SourceItems && a.Steps == b.Steps && a.VariableLength == b.VariableLength && a.Classes == b.Classes &&
-        Same(a.ClassNames, b.ClassNames) && Same(a.VocabularyCodePoints, b.VocabularyCodePoints) &&
-        Same(a.FeatureMean, b.FeatureMean) && Same(a.FeatureStd, b.FeatureStd) && Same(a.TargetMean, b.TargetMean) &&
-        Same(a.TargetStd, b.TargetStd);
-
-    private static bool Same<T>(IReadOnlyList<T>? a, IReadOnlyList<T>? b) => a is null ? b is null : b is not null && a.SequenceEqual(b);
-
-    private static InvalidDataException Changed(ResolvedJob job, string what) =>
-        new($"{job.DataPath} changed after job '{job.Name}' was submitted: {what}; submit the job again");
+    internal static InvalidDataException Changed(ResolvedJob job, string path, string what) =>
+        new($"{path} changed after job '{job.Name}' was submitted: {what}; submit the job again");
 
     private static NumpySequenceReader OpenChecked(DataSpec data, string path, ResolvedJob job, ResolvedData facts, bool whole = false)
     {
@@ -154,28 +132,29 @@ public static class OwnedSequenceLoader
             var message = $"it now has {reader.Count} samples of {reader.Steps} steps and {reader.Features} features " +
                 $"(resolved: {facts.SourceItems} of {facts.Steps} steps, input width {job.InputSize})";
             reader.Dispose();
-            throw Changed(job, message);
+            throw Changed(job, path, message);
         }
         return reader;
     }
 
-    private static SequenceDataset Normalized(SequenceDataset set, ResolvedData facts)
+    internal static SequenceDataset Normalized(SequenceDataset set, ResolvedData facts)
     {
         Normalizer(facts.FeatureMean, facts.FeatureStd)?.ApplyToFeatures(set);
         Normalizer(facts.TargetMean, facts.TargetStd)?.ApplyToTargets(set);
         return set;
     }
 
-    /// <summary>A NumPy source's splits as positions (ascending): the split by fraction with the seed, then data.limit.</summary>
-    private sealed record NumpyPlan(int[] Train, int[] Validation, int[] Test);
+    /// <summary>A source's splits as positions (ascending): the split by fraction with the seed, then data.limit.</summary>
+    internal sealed record SourcePlan(int[] Train, int[] Validation, int[] Test);
 
-    private static NumpyPlan NumpySplits(DataSpec data, ulong seed, int count)
+    /// <summary>The splits of a NumPy file or a long table / text column (not a wide series, split by rows).</summary>
+    internal static SourcePlan SourceSplits(DataSpec data, ulong seed, int count)
     {
         // As SequenceDataLoader.ReadSplits: a split held in a file of its own takes nothing from the source.
         var split = DataSplit.ByFraction(count, data.ValidationPath is null ? data.ValidationFraction ?? 0 : 0,
             data.TestPath is null ? data.TestFraction ?? 0 : 0, data.Shuffle == true, seed, data.Path);
         var train = data.Limit is { } limit && limit < split.Train.Length ? split.Train[..limit] : split.Train;
-        return new NumpyPlan(train, data.ValidationPath is null ? split.Validation : [], data.TestPath is null ? split.Test : []);
+        return new SourcePlan(train, data.ValidationPath is null ? split.Validation : [], data.TestPath is null ? split.Test : []);
     }
 
     private static (DataShape, ResolvedData) ResolveNumpy(DataSpec data, ulong seed)
@@ -184,7 +163,7 @@ public static class OwnedSequenceLoader
         using var reader = SequenceDataLoader.OpenNumpy(data, data.Path);
         var steps = reader.Steps;
         var kind = reader.IsTokens;
-        var plan = NumpySplits(data, seed, reader.Count);
+        var plan = SourceSplits(data, seed, reader.Count);
         var variable = SequenceDataLoader.HasLengths(data, data.Path);
 
         // Training pass: every sample checked, the classes seen, the largest token, the normalisers' means.

@@ -20,19 +20,19 @@ public static class SequenceDataLoader
         switch (data.Kind)
         {
             case DataKinds.Series:
-                var spec = new WideSeriesSpec(data.FeatureColumns!, data.TargetColumns!, data.Window!.Value,
-                    data.Horizon ?? DataSpec.DefaultHorizon, TargetKind(data.Target), data.Difference == true);
+                var spec = WideSeriesSpecOf(data);
                 var series = WideTimeSeries.Read(data.Path, spec, data.ValidationFraction ?? 0, data.TestFraction ?? 0, normalize);
                 return Finish(data, Limited(series.Data, data.Limit), spec.Window, variableLength: false, null,
-                    series.Features, series.Targets);
+                    series.Features, series.Targets) with { SourceItems = Count(series.Data) };
             case DataKinds.TextColumn:
                 var text = TextColumnSequences.Read(data.Path, data.TextColumn!, data.TargetColumns![0],
                     rows => DataSplit.ByFraction(rows, data.ValidationFraction ?? 0, data.TestFraction ?? 0, data.Shuffle == true, seed, data.Path));
                 var textSplits = Limited(text.Data, data.Limit);
-                return Finish(data, textSplits, MaxLength(data, textSplits), variableLength: true, text.Vocabulary, null, null);
+                return Finish(data, textSplits, MaxLength(data, textSplits), variableLength: true, text.Vocabulary, null, null)
+                    with { SourceItems = Count(text.Data) };
             case DataKinds.Table:
-                var table = ReadSplits(data, seed, path => LongTableSequences.Read(path, LongTableSpecOf(data)));
-                return Normalized(data, table, MaxLength(data, table), variableLength: true, normalize);
+                var table = ReadSplits(data, seed, path => LongTableSequences.Read(path, LongTableSpecOf(data)), out var sequences);
+                return Normalized(data, table, MaxLength(data, table), variableLength: true, normalize) with { SourceItems = sequences };
             case DataKinds.Numpy:
                 var steps = 0;
                 var variable = false;
@@ -44,8 +44,8 @@ public static class SequenceDataLoader
                     steps = reader.Steps;
                     variable |= HasLengths(data, path);
                     return reader.ReadAll();
-                });
-                return Normalized(data, arrays, steps, variable, normalize);
+                }, out var samples);
+                return Normalized(data, arrays, steps, variable, normalize) with { SourceItems = samples };
             default:
                 throw new ArgumentOutOfRangeException(nameof(data), data.Kind, "not a sequence kind");
         }
@@ -60,7 +60,13 @@ public static class SequenceDataLoader
         _ => throw new ArgumentOutOfRangeException(nameof(target), target, "not a data target"),
     };
 
-    private static LongTableSpec LongTableSpecOf(DataSpec data) =>
+    private static int Count(SplitDatasets splits) => splits.Train.Count + (splits.Validation?.Count ?? 0) + (splits.Test?.Count ?? 0);
+
+    internal static WideSeriesSpec WideSeriesSpecOf(DataSpec data) =>
+        new(data.FeatureColumns!, data.TargetColumns!, data.Window!.Value, data.Horizon ?? DataSpec.DefaultHorizon,
+            TargetKind(data.Target), data.Difference == true);
+
+    internal static LongTableSpec LongTableSpecOf(DataSpec data) =>
         new(data.SequenceColumn!, data.OrderColumn, data.FeatureColumns!, data.TargetColumns!, TargetKind(data.Target));
 
     internal static NumpySequenceReader OpenNumpy(DataSpec data, string path)
@@ -79,9 +85,10 @@ public static class SequenceDataLoader
     }
 
     /// <summary>The whole source split by fraction, or each split from its own file (class names matched by name).</summary>
-    private static SplitDatasets ReadSplits(DataSpec data, ulong seed, Func<string, SequenceDataset> read)
+    private static SplitDatasets ReadSplits(DataSpec data, ulong seed, Func<string, SequenceDataset> read, out int sourceCount)
     {
         var source = read(data.Path);
+        sourceCount = source.Count;
         SplitDatasets splits;
         if (data.TestPath is null && data.ValidationPath is null)
         {

@@ -6,7 +6,9 @@ namespace Rnn.Training.Data.Tables;
 /// Turns a long-format table (one row per step) into variable-length sequences. Sequences come in the order their
 /// id first appears; steps in the order of the order column (ties are an error: the order would be a guess) or of
 /// the file. String class targets become class indices in <see cref="ClassNameOrder"/>; the names travel with the
-/// data set and are re-fitted to the training split by <see cref="SplitDatasets.FromTraining"/>.
+/// data set and are re-fitted to the training split by <see cref="SplitDatasets.FromTraining"/>. A shard's partition
+/// is the same <see cref="Build"/> over only its sequences' rows (<see cref="ColumnTable.Rows"/>), with the class names
+/// fixed at resolution.
 /// </summary>
 public static class LongTableSequences
 {
@@ -17,15 +19,20 @@ public static class LongTableSequences
         return Build(ColumnTable.Read(path, spec.Columns), spec);
     }
 
-    public static SequenceDataset Build(ColumnTable table, LongTableSpec spec)
+    /// <param name="table">Every row of each sequence wanted (a whole file, or some sequences' rows of it).</param>
+    /// <param name="spec">The columns.</param>
+    /// <param name="classNames">The class names to index string targets by (a resolved job's); null: those of the table, sorted.</param>
+    public static SequenceDataset Build(ColumnTable table, LongTableSpec spec, IReadOnlyList<string>? classNames = null)
     {
+        ArgumentNullException.ThrowIfNull(table);
+        ArgumentNullException.ThrowIfNull(spec);
         spec.Validate();
         var features = spec.FeatureColumns.Select(table.Numbers).ToArray();
         var classLabels = spec.TargetKind.IsClass() ? table.Texts(spec.TargetColumns[0]) : null;
         var values = spec.TargetKind.IsClass() ? [] : spec.TargetColumns.Select(table.Numbers).ToArray();
 
-
-        var classNames = classLabels is null ? null : ClassNameOrder.Sort(classLabels);
+        if (classLabels is not null) classNames ??= ClassNameOrder.Sort(classLabels);
+        else classNames = null;
         var classIndex = classNames?.Select((name, i) => (name, i)).ToDictionary(p => p.name, p => p.i, StringComparer.Ordinal);
         var perStep = spec.TargetKind.IsPerStep();
         var width = spec.TargetKind.IsClass() ? 1 : values.Length;
@@ -44,13 +51,18 @@ public static class LongTableSequences
             if (!perStep) RequireConstantTarget(table, spec, id, rows, classLabels, values);
             foreach (var r in targetRows)
             {
-                if (classLabels is not null) stepClasses.Add(classIndex![classLabels[r]]);
+                if (classLabels is not null) stepClasses.Add(ClassIndex(table, spec.TargetColumns[0], r, classLabels[r], classIndex!));
                 else foreach (var column in values) stepValues.Add((float)column[r]);
             }
             builder.Add(rows.Count, stepFeatures.ToArray(), [], stepClasses.ToArray(), stepValues.ToArray(), table.RowNumber(rows[0]), id);
         }
         return builder.Build(table.Source, table.RowWord, classNames);
     }
+
+    private static int ClassIndex(ColumnTable table, string column, int row, string label, Dictionary<string, int> classIndex) =>
+        classIndex.TryGetValue(label, out var index)
+            ? index
+            : throw table.Error(column, row, $"class '{label}' never occurs in the training split the job was resolved with");
 
     private static void RequireConstantTarget(ColumnTable table, LongTableSpec spec, string id, List<int> rows, string[]? classLabels, double[][] values)
     {

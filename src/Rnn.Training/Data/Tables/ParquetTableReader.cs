@@ -10,12 +10,38 @@ namespace Rnn.Training.Data.Tables;
 /// </summary>
 internal static class ParquetTableReader
 {
-    public static ColumnTable Read(string fullPath, IReadOnlyCollection<string> columns)
+    /// <summary>The wanted columns, one row group at a time (rows numbered from 0 across the groups).</summary>
+    public static IEnumerable<ColumnTable> ReadChunks(string fullPath, IReadOnlyCollection<string> columns)
+    {
+        var reader = Run(fullPath, () => ParquetReader.CreateAsync(fullPath));
+        try
+        {
+            var wanted = Wanted(reader, fullPath, columns);
+            // The message for a file of too many rows comes before any group is read, as when the file was read whole.
+            var total = Enumerable.Range(0, reader.RowGroupCount).Sum(g => reader.OpenRowGroupReader(g).RowCount);
+            if (total == 0) throw new DataFormatException(fullPath, "has no rows");
+            if (total > int.MaxValue) throw new DataFormatException(fullPath, $"has {total} rows, more than one table can hold; split the file");
+            var first = 0;
+            for (var g = 0; g < reader.RowGroupCount; g++)
+            {
+                var group = g;
+                var chunk = Run(fullPath, () => ReadGroupAsync(reader, group, wanted, first, fullPath));
+                first += chunk.RowCount;
+                if (chunk.RowCount > 0) yield return chunk;
+            }
+        }
+        finally
+        {
+            Task.Run(() => reader.DisposeAsync().AsTask()).GetAwaiter().GetResult();
+        }
+    }
+
+    /// <summary>Parquet.Net is async only; Task.Run keeps its continuations off any caller's scheduler (a grain's).</summary>
+    private static T Run<T>(string fullPath, Func<Task<T>> read)
     {
         try
         {
-            // Parquet.Net is async only; Task.Run keeps its continuations off any caller's scheduler (a grain's).
-            return Task.Run(() => ReadAsync(fullPath, columns)).GetAwaiter().GetResult();
+            return Task.Run(read).GetAwaiter().GetResult();
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -27,9 +53,8 @@ internal static class ParquetTableReader
         }
     }
 
-    private static async Task<ColumnTable> ReadAsync(string fullPath, IReadOnlyCollection<string> columns)
+    private static List<DataField> Wanted(ParquetReader reader, string fullPath, IReadOnlyCollection<string> columns)
     {
-        await using var reader = await ParquetReader.CreateAsync(fullPath);
         var fields = reader.Schema.GetDataFields();
         var wanted = new List<DataField>();
         foreach (var column in columns.Distinct())
@@ -41,30 +66,26 @@ internal static class ParquetTableReader
                 throw new DataFormatException(fullPath, $"column '{column}' is nested or repeated; only flat columns of numbers or strings are read");
             wanted.Add(field);
         }
+        return wanted;
+    }
 
-        var texts = wanted.Where(IsText).ToDictionary(f => f.Name, _ => new List<string?>());
-        var numbers = wanted.Where(f => !IsText(f)).ToDictionary(f => f.Name, _ => new List<double?>());
-        long rows = 0;
-        for (var g = 0; g < reader.RowGroupCount; g++)
+    private static async Task<ColumnTable> ReadGroupAsync(ParquetReader reader, int g, List<DataField> wanted, int first, string fullPath)
+    {
+        using var group = reader.OpenRowGroupReader(g);
+        var count = checked((int)group.RowCount);
+        var texts = new Dictionary<string, string?[]>();
+        var numbers = new Dictionary<string, double?[]>();
+        foreach (var field in wanted)
         {
-            var group = reader.OpenRowGroupReader(g);
-            var count = checked((int)group.RowCount);
-            rows += count;
-            foreach (var field in wanted)
+            if (IsText(field))
             {
-                if (IsText(field))
-                {
-                    var buffer = new string?[count];
-                    await group.ReadAsync(field, buffer.AsMemory());
-                    texts[field.Name].AddRange(buffer);
-                }
-                else numbers[field.Name].AddRange(await ReadNumbersAsync(group, field, count, fullPath));
+                var buffer = new string?[count];
+                await group.ReadAsync(field, buffer.AsMemory());
+                texts[field.Name] = buffer;
             }
+            else numbers[field.Name] = await ReadNumbersAsync(group, field, count, fullPath);
         }
-        if (rows == 0) throw new DataFormatException(fullPath, "has no rows");
-        if (rows > int.MaxValue) throw new DataFormatException(fullPath, $"has {rows} rows, more than one table can hold; split the file");
-        return new ColumnTable(fullPath, (int)rows, texts.ToDictionary(p => p.Key, p => p.Value.ToArray()),
-            numbers.ToDictionary(p => p.Key, p => p.Value.ToArray()), null);
+        return new ColumnTable(fullPath, count, texts, numbers, Enumerable.Range(first, count).ToArray(), lines: false);
     }
 
     /// <summary>Byte-array columns (Parquet.Net types them as memory of bytes or chars) are read as UTF-8 text.</summary>

@@ -7,7 +7,8 @@ namespace Rnn.Training.Data.Tables;
 /// A text column as a sequence of characters (Unicode scalar values) with a class per row, e.g. word → language.
 /// The character vocabulary is built from the training rows only (<see cref="CharVocabulary"/>: 0 = unknown, then
 /// code points ascending), so a character first seen in validation or test becomes the unknown token, as it would
-/// for a new input at prediction time. Class names are fitted on training too.
+/// for a new input at prediction time. Class names are fitted on training too. A shard's partition is built from its
+/// rows alone with the vocabulary and class names fixed at resolution.
 /// </summary>
 public static class TextColumnSequences
 {
@@ -24,9 +25,33 @@ public static class TextColumnSequences
 
     public static TextSequences Build(ColumnTable table, string textColumn, string targetColumn, DataSplit split)
     {
+        ArgumentNullException.ThrowIfNull(table);
+        ArgumentNullException.ThrowIfNull(split);
         if (textColumn == targetColumn) throw new ArgumentException($"column '{textColumn}' cannot be both text and target", nameof(targetColumn));
-        var texts = table.Texts(textColumn);
+        var codePoints = CodePoints(table, textColumn);
         var labels = table.Texts(targetColumn);
+        var vocabulary = CharVocabulary.FromText(split.Train.SelectMany(r => codePoints[r]).ToArray());
+        var all = Encode(table, targetColumn, codePoints, labels, vocabulary, ClassNameOrder.Sort(labels));
+        return new TextSequences(split.Apply(all), vocabulary);
+    }
+
+    /// <summary>
+    /// Every row of <paramref name="table"/> (a whole file, or the rows of one shard's partition) as a sequence, encoded
+    /// with a vocabulary and class names fixed before (a resolved job's).
+    /// </summary>
+    public static SequenceDataset Build(ColumnTable table, string textColumn, string targetColumn, CharVocabulary vocabulary,
+        IReadOnlyList<string> classNames)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        ArgumentNullException.ThrowIfNull(vocabulary);
+        ArgumentNullException.ThrowIfNull(classNames);
+        if (textColumn == targetColumn) throw new ArgumentException($"column '{textColumn}' cannot be both text and target", nameof(targetColumn));
+        return Encode(table, targetColumn, CodePoints(table, textColumn), table.Texts(targetColumn), vocabulary, classNames);
+    }
+
+    private static int[][] CodePoints(ColumnTable table, string textColumn)
+    {
+        var texts = table.Texts(textColumn);
         var codePoints = new int[texts.Length][];
         for (var r = 0; r < texts.Length; r++)
         {
@@ -37,17 +62,22 @@ public static class TextColumnSequences
                     : rune.Value);
             codePoints[r] = [.. runes];
         }
+        return codePoints;
+    }
 
-        var trainCodePoints = split.Train.SelectMany(r => codePoints[r]).ToArray();
-        var vocabulary = CharVocabulary.FromText(trainCodePoints);
-        var classNames = ClassNameOrder.Sort(labels);
+    private static SequenceDataset Encode(ColumnTable table, string targetColumn, int[][] codePoints, string[] labels,
+        CharVocabulary vocabulary, IReadOnlyList<string> classNames)
+    {
         var classIndex = classNames.Select((name, i) => (name, i)).ToDictionary(p => p.name, p => p.i, StringComparer.Ordinal);
         var builder = new SequenceDatasetBuilder(0, SequenceTargetKind.ClassPerSequence, 1, withIds: false);
-        for (var r = 0; r < texts.Length; r++)
+        for (var r = 0; r < codePoints.Length; r++)
         {
             var tokens = codePoints[r].Select(vocabulary.EncodeCodePoint).ToArray();
-            builder.Add(tokens.Length, [], tokens, [classIndex[labels[r]]], [], table.RowNumber(r));
+            var label = classIndex.TryGetValue(labels[r], out var c)
+                ? c
+                : throw table.Error(targetColumn, r, $"class '{labels[r]}' never occurs in the training split the job was resolved with");
+            builder.Add(tokens.Length, [], tokens, [label], [], table.RowNumber(r));
         }
-        return new TextSequences(split.Apply(builder.Build(table.Source, table.RowWord, classNames)), vocabulary);
+        return builder.Build(table.Source, table.RowWord, classNames);
     }
 }

@@ -9,7 +9,8 @@ namespace Rnn.Training.Data.Tables;
 /// inputs may reach back (as a live forecaster's would); windows whose targets straddle two parts are dropped.
 /// With normalisation, mean and std come from the training rows only and are applied before values become float32.
 /// Differenced (<see cref="WideSeriesSpec.Difference"/>): the first window starts one row later (its first change
-/// needs the row before), and the normalisers are fitted on the training part's changes.
+/// needs the row before), and the normalisers are fitted on the training part's changes. The columns are read a block
+/// of rows at a time (<see cref="WideSeriesColumns"/>); a shard cuts only its own windows (<see cref="Windows"/>).
 /// </summary>
 public static class WideTimeSeries
 {
@@ -17,45 +18,82 @@ public static class WideTimeSeries
     {
         ArgumentNullException.ThrowIfNull(spec);
         spec.Validate();
-        return Build(ColumnTable.Read(path, spec.Columns), spec, validationFraction, testFraction, normalize);
+        return Build(WideSeriesColumns.Read(path, spec), spec, validationFraction, testFraction, normalize);
     }
 
-    public static WideSeries Build(ColumnTable table, WideSeriesSpec spec, double validationFraction, double testFraction, bool normalize)
+    public static WideSeries Build(WideSeriesColumns columns, WideSeriesSpec spec, double validationFraction, double testFraction, bool normalize)
     {
+        ArgumentNullException.ThrowIfNull(columns);
+        var (split, trainRows) = Split(columns, spec, validationFraction, testFraction);
+        var (w, h) = (spec.Window, spec.Horizon);
+        var first = spec.Difference ? 1 : 0;
+        var features = FeatureSteps(columns, spec);
+        var featureNormalizer = normalize ? FeatureNormalizer.Fit(RowBlock(features, first, trainRows), features.Length) : null;
+        var targets = columns.Targets;
+        var targetNormalizer = normalize && columns.ClassLabels is null
+            ? (spec.Difference
+                ? FitTargetChanges(targets.Length, trainRows - w - h + 1, h, (c, s, k) => Target(spec, targets, c, s, k))
+                : FeatureNormalizer.Fit(RowBlock(targets, 0, trainRows), targets.Length))
+            : null;
+        var classNames = columns.ClassLabels is null ? null : ClassNameOrder.Sort(columns.ClassLabels);
+        var samples = Enumerable.Range(0, columns.Rows - w - h + 1 - first).ToArray();
+        var all = Windows(columns, spec, featureNormalizer, targetNormalizer, classNames, samples);
+        return new WideSeries(split.Apply(all), featureNormalizer, targetNormalizer);
+    }
+
+    /// <summary>
+    /// The windows of the split (as sample indices: window s is sample s − 1 when differenced, else s), from the row
+    /// count alone: training windows lie wholly in the training rows, a held-out window has its targets in its part.
+    /// </summary>
+    public static (DataSplit Split, int TrainRows) Split(WideSeriesColumns columns, WideSeriesSpec spec, double validationFraction, double testFraction)
+    {
+        ArgumentNullException.ThrowIfNull(columns);
+        ArgumentNullException.ThrowIfNull(spec);
         spec.Validate();
         if (!(validationFraction >= 0 && testFraction >= 0 && validationFraction + testFraction < 1))
             throw new ArgumentOutOfRangeException(nameof(testFraction), "fractions must be ≥ 0 and sum below 1");
-        var rows = table.RowCount;
+        var rows = columns.Rows;
         var testRows = (int)Math.Floor(rows * testFraction);
         var validationRows = (int)Math.Floor(rows * validationFraction);
         var trainRows = rows - testRows - validationRows;
         var (w, h) = (spec.Window, spec.Horizon);
         var first = spec.Difference ? 1 : 0;
         if (trainRows < (long)w + h + first || (testFraction > 0 && testRows < h) || (validationFraction > 0 && validationRows < h))
-            throw new DataFormatException(table.Source,
+            throw new DataFormatException(columns.Source,
                 $"has {rows} rows: {trainRows} train, {validationRows} validation, {testRows} test; window {w} + horizon {h} " +
                 (spec.Difference ? "+ 1 (data.difference) " : "") +
                 $"needs at least {w + h + first} training rows and {h} row(s) in each held-out part");
 
-        var levels = spec.FeatureColumns.Select(table.Numbers).ToArray();
-        var features = spec.Difference ? levels.Select(Changes).ToArray() : levels;
-        var featureNormalizer = normalize ? FeatureNormalizer.Fit(RowBlock(features, first, trainRows), features.Length) : null;
-        var classLabels = spec.TargetKind.IsClass() ? table.Texts(spec.TargetColumns[0]) : null;
-        var targets = classLabels is null ? spec.TargetColumns.Select(table.Numbers).ToArray() : [];
-        // The value window s predicts for column c, step k: the level, or its change from the window's last row.
-        double Target(int c, int s, int k) => targets[c][s + w + k] - (spec.Difference ? targets[c][s + w - 1] : 0);
-        var targetNormalizer = normalize && classLabels is null
-            ? (spec.Difference ? FitTargetChanges(targets.Length, trainRows - w - h + 1, h, Target) : FeatureNormalizer.Fit(RowBlock(targets, 0, trainRows), targets.Length))
-            : null;
-        var classNames = classLabels is null ? null : ClassNameOrder.Sort(classLabels);
-        var classIndex = classNames?.Select((name, i) => (name, i)).ToDictionary(p => p.name, p => p.i, StringComparer.Ordinal);
-
+        // Window s (sample s − first) has its targets in rows [s+w, s+w+h).
         var windows = rows - w - h + 1;
+        int[] Windows(int firstTargetRow, int endRow) =>
+            Enumerable.Range(first, windows - first).Where(s => s + w >= firstTargetRow && s + w + h <= endRow).Select(s => s - first).ToArray();
+        return (DataSplit.Of(Windows(0, trainRows), Windows(trainRows, trainRows + validationRows), Windows(trainRows + validationRows, rows)), trainRows);
+    }
+
+    /// <summary>
+    /// The windows at <paramref name="samples"/> (sample indices, in that order), normalised with the given statistics
+    /// (before values become float32) and their classes indexed by <paramref name="classNames"/>: the same windows, bit
+    /// for bit, as those of the whole series at these indices, so a shard builds only its own.
+    /// </summary>
+    public static SequenceDataset Windows(WideSeriesColumns columns, WideSeriesSpec spec, FeatureNormalizer? featureNormalizer,
+        FeatureNormalizer? targetNormalizer, IReadOnlyList<string>? classNames, IReadOnlyList<int> samples)
+    {
+        ArgumentNullException.ThrowIfNull(columns);
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(samples);
+        var (w, h) = (spec.Window, spec.Horizon);
+        var first = spec.Difference ? 1 : 0;
+        var features = FeatureSteps(columns, spec);
+        var classLabels = columns.ClassLabels;
+        var targets = columns.Targets;
+        var classIndex = classNames?.Select((name, i) => (name, i)).ToDictionary(p => p.name, p => p.i, StringComparer.Ordinal);
         var builder = new SequenceDatasetBuilder(features.Length, spec.TargetKind, spec.TargetWidth, withIds: false);
         var x = new float[w * features.Length];
         var y = new float[classLabels is null ? spec.TargetWidth : 0];
-        for (var s = first; s < windows; s++)
+        foreach (var sample in samples)
         {
+            var s = sample + first;
             for (var t = 0; t < w; t++)
                 for (var f = 0; f < features.Length; f++)
                 {
@@ -64,25 +102,32 @@ public static class WideTimeSeries
                 }
             if (classLabels is not null)
             {
-                builder.Add(w, x, [], [classIndex![classLabels[s + w + h - 1]]], [], table.RowNumber(s));
+                var label = classLabels[s + w + h - 1];
+                var c = classIndex!.TryGetValue(label, out var index)
+                    ? index
+                    : throw new DataFormatException(columns.Source, $"{columns.RowWord} {columns.RowNumbers[s + w + h - 1]}, column " +
+                        $"'{spec.TargetColumns[0]}': class '{label}' never occurs in the training split the job was resolved with");
+                builder.Add(w, x, [], [c], [], columns.RowNumbers[s]);
                 continue;
             }
             for (var k = 0; k < h; k++)
                 for (var c = 0; c < targets.Length; c++)
                 {
-                    var v = Target(c, s, k);
+                    var v = Target(spec, targets, c, s, k);
                     y[k * targets.Length + c] = (float)(targetNormalizer?.Transform(c, v) ?? v);
                 }
-            builder.Add(w, x, [], [], y, table.RowNumber(s));
+            builder.Add(w, x, [], [], y, columns.RowNumbers[s]);
         }
-        var all = builder.Build(table.Source, table.RowWord, classNames);
-
-        // Window s (sample s − first) has its targets in rows [s+w, s+w+h).
-        int[] Windows(int firstTargetRow, int endRow) =>
-            Enumerable.Range(first, windows - first).Where(s => s + w >= firstTargetRow && s + w + h <= endRow).Select(s => s - first).ToArray();
-        var split = DataSplit.Of(Windows(0, trainRows), Windows(trainRows, trainRows + validationRows), Windows(trainRows + validationRows, rows));
-        return new WideSeries(split.Apply(all), featureNormalizer, targetNormalizer);
+        return builder.Build(columns.Source, columns.RowWord, classNames);
     }
+
+    /// <summary>The feature columns as the model sees them: levels, or changes from the row before when differenced.</summary>
+    private static double[][] FeatureSteps(WideSeriesColumns columns, WideSeriesSpec spec) =>
+        spec.Difference ? columns.Features.Select(Changes).ToArray() : columns.Features;
+
+    /// <summary>The value window s predicts for column c, step k: the level, or its change from the window's last row.</summary>
+    private static double Target(WideSeriesSpec spec, double[][] targets, int c, int s, int k) =>
+        targets[c][s + spec.Window + k] - (spec.Difference ? targets[c][s + spec.Window - 1] : 0);
 
     private static double[] RowBlock(double[][] columns, int from, int to)
     {

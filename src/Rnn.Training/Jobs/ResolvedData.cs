@@ -48,9 +48,14 @@ public sealed record ResolvedData
     [Id(11)] public IReadOnlyList<double>? TargetStd { get; init; }
 
     /// <summary>
-    /// The table kinds' files (data.path, then validation_path and test_path where given) as resolved: a shard reads
-    /// only its own rows, so a file whose length or SHA-256 differs now fails the read. Null for NumPy (whose reads
-    /// check the arrays' shapes), so NumPy jobs hash as before.
+    /// The table kinds' data.path as resolved: a shard reads only its own rows, so a file whose length or SHA-256
+    /// differs now fails the read. Null for NumPy (whose reads check the arrays' shapes), so NumPy jobs hash as before.
     /// </summary>
-    [Id(12)] public IReadOnlyList<DataFileStamp>? Files { get; init; }
+    [Id(12)] public DataFileStamp? DataFile { get; init; }
+
+    /// <summary>A long table's validation_path as resolved (null without one).</summary>
+    [Id(13)] public DataFileStamp? ValidationFile { get; init; }
+
+    /// <summary>A long table's test_path as resolved (null without one).</summary>
+    [Id(14)] public DataFileStamp? TestFile { get; init; }
 }

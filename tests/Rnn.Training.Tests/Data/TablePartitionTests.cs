@@ -182,7 +182,8 @@ public sealed class TablePartitionTests
               "order": "t", "features": ["a", "b"], "target_column": "label", "target": "class", "normalize": "standard" }
             """, 3);
         var whole = SequenceDataLoader.Load(job.Spec.Data, job.Spec.Seed).Data!;
-        Assert.Equal(3, job.DataFacts!.Files!.Count);
+        Assert.Equal([new FileInfo(train).Length, new FileInfo(validation).Length, new FileInfo(test).Length],
+            new[] { job.DataFacts!.DataFile, job.DataFacts.ValidationFile, job.DataFacts.TestFile }.Select(f => f!.Length));
         var (v, t) = OwnedSequenceLoader.ReadHeldOut(job);
         AssertSame(whole.Validation, v);
         AssertSame(whole.Test, t);
@@ -222,8 +223,8 @@ public sealed class TablePartitionTests
         using var folder = new TemporaryFolder();
         Steps.ShardOwnedDataTests.WriteNpy(folder.Path, 40);
         var job = JobResolver.Resolve(JobSpecParser.Parse(Steps.ShardOwnedDataTests.NpyJob(folder.Path, 2, 2), "j"), null);
-        Assert.Null(job.DataFacts!.Files);
-        Assert.DoesNotContain("Files", ResolvedJobFile.Serialize(job), StringComparison.Ordinal);
+        Assert.Null(job.DataFacts!.DataFile);
+        Assert.DoesNotContain("\"DataFile\"", ResolvedJobFile.Serialize(job), StringComparison.Ordinal);
     }
 
     [Theory]

@@ -33,8 +33,12 @@ public static class OwnedSequenceLoader
         var train = splits.Train;
         var shape = new DataShape(loaded.InputSize, loaded.TokenInput, train.Count, loaded.Classes,
             train.TargetKind.IsClass() ? 0 : train.TargetWidth);
-        var files = new[] { data.Path, data.ValidationPath, data.TestPath }.OfType<string>().Select(DataFileStamp.Of).ToArray();
-        return (shape, FactsOf(loaded, loaded.SourceItems) with { Files = files });
+        return (shape, FactsOf(loaded, loaded.SourceItems) with
+        {
+            DataFile = DataFileStamp.Of(data.Path),
+            ValidationFile = DataFileStamp.Of(data.ValidationPath),
+            TestFile = DataFileStamp.Of(data.TestPath),
+        });
     }
 
     /// <summary>The facts without the sequences: what a setup saves with the model and pads batches to.</summary>

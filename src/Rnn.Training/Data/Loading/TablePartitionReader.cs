@@ -23,7 +23,7 @@ internal static class TablePartitionReader
     public static SequenceDataset ReadPartition(ResolvedJob job, ResolvedData facts, int shard)
     {
         var data = job.Spec.Data;
-        Verify(job, facts, data.Path);
+        Verify(job, data.Path, facts.DataFile);
         if (data.Kind == DataKinds.Series)
             return Windows(job, facts, split => [ShardPartitioner.Partition(Limited(split.Train, data.Limit), job.Shards, shard, job.Spec.Seed, data.Path).Positions])[0]!;
         var train = OwnedSequenceLoader.SourceSplits(data, job.Spec.Seed, facts.SourceItems).Train;
@@ -34,7 +34,7 @@ internal static class TablePartitionReader
     public static SequenceDataset ReadTraining(ResolvedJob job, ResolvedData facts)
     {
         var data = job.Spec.Data;
-        Verify(job, facts, data.Path);
+        Verify(job, data.Path, facts.DataFile);
         if (data.Kind == DataKinds.Series) return Windows(job, facts, split => [Limited(split.Train, data.Limit)])[0]!;
         return ReadSource(job, facts, [OwnedSequenceLoader.SourceSplits(data, job.Spec.Seed, facts.SourceItems).Train])[0]!;
     }
@@ -44,15 +44,15 @@ internal static class TablePartitionReader
         var data = job.Spec.Data;
         if (data.Kind == DataKinds.Series)
         {
-            Verify(job, facts, data.Path);
+            Verify(job, data.Path, facts.DataFile);
             var parts = Windows(job, facts, split => [split.Validation, split.Test]);
             return (parts[0], parts[1]);
         }
         var plan = OwnedSequenceLoader.SourceSplits(data, job.Spec.Seed, facts.SourceItems);
-        if (plan.Validation.Length + plan.Test.Length > 0) Verify(job, facts, data.Path);
+        if (plan.Validation.Length + plan.Test.Length > 0) Verify(job, data.Path, facts.DataFile);
         var fromSource = ReadSource(job, facts, [plan.Validation, plan.Test]);
-        return (data.ValidationPath is { } v ? ReadWhole(job, facts, v) : fromSource[0],
-            data.TestPath is { } t ? ReadWhole(job, facts, t) : fromSource[1]);
+        return (data.ValidationPath is { } v ? ReadWhole(job, facts, v, facts.ValidationFile) : fromSource[0],
+            data.TestPath is { } t ? ReadWhole(job, facts, t, facts.TestFile) : fromSource[1]);
     }
 
     private static int[] Limited(int[] train, int? limit) => limit is { } l && l < train.Length ? train[..l] : train;
@@ -81,9 +81,9 @@ internal static class TablePartitionReader
     }
 
     /// <summary>A split held in a file of its own (a long table's validation_path or test_path): every sequence of it.</summary>
-    private static SequenceDataset ReadWhole(ResolvedJob job, ResolvedData facts, string path)
+    private static SequenceDataset ReadWhole(ResolvedJob job, ResolvedData facts, string path, DataFileStamp? stamp)
     {
-        Verify(job, facts, path);
+        Verify(job, path, stamp);
         return Build(job, facts, path, keep: null) ?? throw OwnedSequenceLoader.Changed(job, path, "it now has no rows");
     }
 
@@ -150,9 +150,9 @@ internal static class TablePartitionReader
     }
 
     /// <summary>The file is as it was resolved (length, then SHA-256), or the job fails naming it.</summary>
-    private static void Verify(ResolvedJob job, ResolvedData facts, string path)
+    private static void Verify(ResolvedJob job, string path, DataFileStamp? stamp)
     {
-        var stamp = facts.Files?.FirstOrDefault(f => f.Path == path) ?? throw OwnedSequenceLoader.Unresolved(job);
+        if (stamp is null) throw OwnedSequenceLoader.Unresolved(job);
         var fullPath = DataFileReader.RequireFile(path, "data file");
         var length = new FileInfo(fullPath).Length;
         var now = length == stamp.Length ? DataFileStamp.Of(fullPath) : null;

@@ -134,6 +134,41 @@ internal static class TestJobs
             """;
     }
 
+    /// <summary>
+    /// The same model on a long table (table.csv: 60 sessions of 1..7 rows, rows of different sessions interleaved, a
+    /// shuffled order column, string classes): each shard streams the file and keeps only its own sessions' rows.
+    /// </summary>
+    public static string LongTable(int shards, int steps, string name)
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "rnn-silo-table");
+        Directory.CreateDirectory(folder);
+        var path = Path.Combine(folder, "table.csv");
+        if (!File.Exists(path))
+        {
+            var random = new Random(8);
+            var rows = new List<string>();
+            for (var s = 0; s < 60; s++)
+            {
+                var label = new[] { "calm", "busy", "idle" }[s % 3];
+                foreach (var t in Enumerable.Range(0, 1 + random.Next(7)).OrderBy(_ => random.Next()))
+                    rows.Add(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                        $"u{s},{t},{random.NextDouble() + s % 3:R},{random.NextDouble() * 10:R},{label}"));
+            }
+            File.WriteAllText(path + ".tmp", "session,t,a,b,state\n" + string.Join('\n', rows.OrderBy(_ => random.Next())) + "\n");
+            File.Move(path + ".tmp", path, overwrite: true);
+        }
+        return $$"""
+            { "name": "{{name}}", "seed": 19,
+              "data": { "kind": "table", "path": {{JsonSerializer.Serialize(path)}}, "sequence": "session", "order": "t",
+                        "features": ["a", "b"], "target_column": "state", "target": "class", "test_fraction": 0.2,
+                        "validation_fraction": 0.1, "shuffle": true, "normalize": "standard" },
+              "model": { "layers": [ { "type": "gru", "units": 8 }, { "type": "dense", "units": "classes", "activation": "softmax" } ] },
+              "loss": "sparse_categorical_crossentropy",
+              "optimizer": { "type": "adam", "lr": 0.01 },
+              "training": { "steps": {{steps}}, "batch_size": 6, "shards": {{shards}} } }
+            """;
+    }
+
     /// <summary>A NumPy job in <paramref name="folder"/>: train.npz (40 sequences) for training, test.npz (12) for the test.</summary>
     public static string NpzWithTestFile(string folder, int shards, string name)
     {

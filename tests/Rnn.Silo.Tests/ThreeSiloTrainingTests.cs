@@ -43,6 +43,22 @@ public sealed class ThreeSiloTrainingTests(ThreeSiloFixture fixture) : IClassFix
     }
 
     [Fact]
+    public async Task LongTableJobOnThreeSilosReadsOnlyEachShardsSessionsWhereTheShardRuns()
+    {
+        var json = TestJobs.LongTable(shards: 3, steps: 6, name: "three-silos-table");
+        var status = await fixture.RunToEndAsync("three-silos-table", json);
+        Assert.True(status.State == JobState.Completed, status.FailureReason);
+        Assert.Equal(TestJobs.TrainerHash(json), status.ParametersSha256);
+
+        // 60 sessions less 20% test and 10% validation: 42 training sessions, 14 per shard.
+        var reads = TestJobs.PartitionReads(fixture.Cluster, "three-silos-table", json);
+        Assert.Equal([0, 1, 2], reads.Select(r => r.Read.Shard).Order());
+        Assert.All(reads, r => Assert.Equal(14, r.Read.Rows));
+        var ranOn = status.LastMetrics!.Shards.ToDictionary(s => s.Shard, s => s.Silo);
+        Assert.All(reads, r => Assert.Equal(ranOn[r.Read.Shard], r.Silo));
+    }
+
+    [Fact]
     public async Task BidirectionalSumJobOnThreeSilosEndsWithTheSingleProcessTrainersParameters()
     {
         var json = TestJobs.Mnist(shards: 4, steps: 3, name: "three-silos-bidirectional",

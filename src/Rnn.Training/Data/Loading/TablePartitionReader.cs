@@ -18,7 +18,7 @@ namespace Rnn.Training.Data.Loading;
 internal static class TablePartitionReader
 {
     /// <summary>Rows per block while a CSV file streams (a Parquet file streams a row group at a time).</summary>
-    private const int ChunkRows = 1 << 14;
+    private const int ChunkRows = LongTableSequences.ChunkRows;
 
     public static SequenceDataset ReadPartition(ResolvedJob job, ResolvedData facts, int shard)
     {
@@ -93,21 +93,22 @@ internal static class TablePartitionReader
         var data = job.Spec.Data;
         if (data.Kind == DataKinds.TextColumn)
         {
-            var text = KeptRows(path, [data.TextColumn!, data.TargetColumns![0]], null, keep);
+            var text = KeptRows(path, [data.TextColumn!, data.TargetColumns![0]], null, keep, compact: null);
             var vocabulary = CharVocabulary.FromCodePoints(facts.VocabularyCodePoints ?? throw OwnedSequenceLoader.Unresolved(job));
             return text is null ? null
                 : TextColumnSequences.Build(text, data.TextColumn!, data.TargetColumns[0], vocabulary, facts.ClassNames ?? throw OwnedSequenceLoader.Unresolved(job));
         }
         var spec = SequenceDataLoader.LongTableSpecOf(data);
-        var table = KeptRows(path, spec.Columns, spec.SequenceColumn, keep);
+        var table = KeptRows(path, spec.Columns, spec.SequenceColumn, keep, spec.Cells);
         return table is null ? null : OwnedSequenceLoader.Normalized(LongTableSequences.Build(table, spec, facts.ClassNames), facts);
     }
 
     /// <summary>
     /// The rows of the kept sequences, streamed: a row's sequence is its index (no <paramref name="sequenceColumn"/>) or
-    /// the order its id first appeared; null when no row is kept.
+    /// the order its id first appeared; null when no row is kept. A long table's kept rows are held compactly.
     /// </summary>
-    private static ColumnTable? KeptRows(string path, IReadOnlyCollection<string> columns, string? sequenceColumn, bool[]? keep)
+    private static ColumnTable? KeptRows(string path, IReadOnlyCollection<string> columns, string? sequenceColumn, bool[]? keep,
+        IReadOnlyList<(string Column, bool Number)>? compact)
     {
         var ids = sequenceColumn is null ? null : new Dictionary<string, int>(StringComparer.Ordinal);
         var row = 0;
@@ -127,8 +128,9 @@ internal static class TablePartitionReader
                 }
                 if (keep is null || (sequence < keep.Length && keep[sequence])) rows.Add(r);
             }
-            if (rows.Count == chunk.RowCount) kept.Add(chunk);
-            else if (rows.Count > 0) kept.Add(chunk.Rows(rows));
+            if (rows.Count == 0) continue;
+            var part = rows.Count == chunk.RowCount ? chunk : chunk.Rows(rows);
+            kept.Add(compact is null ? part : part.Compact(compact));
         }
         return kept.Count == 0 ? null : ColumnTable.Concat(kept);
     }

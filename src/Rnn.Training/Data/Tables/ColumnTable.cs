@@ -87,6 +87,40 @@ public sealed class ColumnTable
             _numbers.ToDictionary(p => p.Key, p => Pick(p.Value)), Pick(_rowNumbers), _lines);
     }
 
+    /// <summary>
+    /// The table held compactly, its cells checked column by column in the order given (so the first bad cell is the
+    /// one <see cref="Numbers"/> and <see cref="Texts"/> called in that order would report): a number column as
+    /// numbers, a text column's equal cells as one string (a long table repeats its ids and labels on every row).
+    /// <see cref="Numbers"/> and <see cref="Texts"/> give the same values afterwards.
+    /// </summary>
+    public ColumnTable Compact(IEnumerable<(string Column, bool Number)> columns)
+    {
+        ArgumentNullException.ThrowIfNull(columns);
+        var texts = new Dictionary<string, string?[]>();
+        var numbers = new Dictionary<string, double?[]>();
+        var pool = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (column, number) in columns)
+        {
+            if (number)
+            {
+                var values = new double?[RowCount];
+                for (var r = 0; r < RowCount; r++) values[r] = Number(column, r);
+                numbers[column] = values;
+            }
+            else
+            {
+                var values = new string?[RowCount];
+                for (var r = 0; r < RowCount; r++)
+                {
+                    var text = Text(column, r);
+                    values[r] = pool.TryGetValue(text, out var same) ? same : pool[text] = text;
+                }
+                texts[column] = values;
+            }
+        }
+        return new ColumnTable(Source, RowCount, texts, numbers, _rowNumbers, _lines);
+    }
+
     /// <summary>The column as finite numbers (CSV text parsed with the invariant culture).</summary>
     public double[] Numbers(string column)
     {

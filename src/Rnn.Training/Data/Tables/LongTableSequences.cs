@@ -12,11 +12,15 @@ namespace Rnn.Training.Data.Tables;
 /// </summary>
 public static class LongTableSequences
 {
+    /// <summary>Rows per block while a CSV file streams (each block is compacted before the next is read).</summary>
+    internal const int ChunkRows = 1 << 14;
+
+    /// <summary>The whole file, streamed a block of rows at a time, each block held compactly (<see cref="ColumnTable.Compact"/>).</summary>
     public static SequenceDataset Read(string path, LongTableSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
         spec.Validate();
-        return Build(ColumnTable.Read(path, spec.Columns), spec);
+        return Build(ColumnTable.Concat(ColumnTable.ReadChunks(path, spec.Columns, ChunkRows).Select(c => c.Compact(spec.Cells)).ToArray()), spec);
     }
 
     /// <param name="table">Every row of each sequence wanted (a whole file, or some sequences' rows of it).</param>

@@ -15,6 +15,16 @@ public sealed record LongTableSpec(string SequenceColumn, string? OrderColumn, I
     public IReadOnlyCollection<string> Columns =>
         [SequenceColumn, .. OrderColumn is null ? Array.Empty<string>() : [OrderColumn], .. FeatureColumns, .. TargetColumns];
 
+    /// <summary>
+    /// Every column with whether it is read as numbers, in the order <see cref="LongTableSequences.Build"/> checks them
+    /// (features, targets, the sequence id, the order): a table compacted in this order reports the same first bad cell.
+    /// </summary>
+    public IReadOnlyList<(string Column, bool Number)> Cells =>
+    [
+        .. FeatureColumns.Select(c => (c, true)), .. TargetColumns.Select(c => (c, !TargetKind.IsClass())), (SequenceColumn, false),
+        .. OrderColumn is null ? Array.Empty<(string, bool)>() : [(OrderColumn, true)],
+    ];
+
     internal void Validate()
     {
         if (FeatureColumns.Count == 0) throw new ArgumentException("at least one feature column is needed", nameof(FeatureColumns));

@@ -8,14 +8,18 @@
 #   3. runs the same job on 1 silo (localhost clustering), which must still train, and samples it the same way;
 #   4. compares the two runs' parameters_sha256 (the determinism contract: the same on 1 and 4 silos).
 # With --hashes it instead runs a small job (GB defaults to 0.05) on 1, 2 and 4 silos and prints the three hashes.
+# With --table the data set is a long-format table.csv of about GB gigabytes (default 0.25): sessions of 1..40 rows
+# (8 float features, an order column, a string class), rows of 8 sessions interleaved; each shard streams the file
+# and keeps only its own sessions' rows (the silo that resolved the job also read it whole once, at submission).
 # Results are memory, not time: valid on a busy machine. The trap stops every process this script started.
-# Usage: scripts/shard-memory.sh [--hashes] [--keep] [GB]
+# Usage: scripts/shard-memory.sh [--hashes] [--table] [--keep] [GB]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 REPO=$PWD
 HASHES=""; [[ ${1:-} == --hashes ]] && { HASHES=1; shift; }
+TABLE=""; [[ ${1:-} == --table ]] && { TABLE=1; shift; }
 KEEP=""; [[ ${1:-} == --keep ]] && { KEEP=1; shift; }
-GB=${1:-$([[ -n $HASHES ]] && echo 0.05 || echo 4)}
+GB=${1:-$([[ -n $HASHES ]] && echo 0.05 || { [[ -n $TABLE ]] && echo 0.25 || echo 4; })}
 START_SECONDS=$SECONDS
 WORK=$(mktemp -d -t rnn-shard-memory-XXXXXX)
 declare -A SILO_PIDS=()
@@ -47,6 +51,42 @@ TOKEN=shard-memory-token-$RANDOM$RANDOM
 echo "$TOKEN ci" >"$WORK/tokens.txt"
 mkdir -p "$WORK/data/big" "$WORK/redis"
 
+if [[ -n $TABLE ]]; then
+log "generating table.csv of about $GB GB (sessions of 1..40 rows, 8 features) in $WORK/data/big"
+python3 - "$WORK/data/big" "$GB" <<'PY'
+import os, random, sys
+folder, gb = sys.argv[1], float(sys.argv[2])
+target = int(gb * 2**30)
+rng = random.Random(21)
+labels = ["calm", "busy", "idle", "away"]
+sessions = rows = size = 0
+with open(os.path.join(folder, "table.csv"), "w", buffering=1 << 20) as out:
+    out.write("session,t,f0,f1,f2,f3,f4,f5,f6,f7,label\n")
+    while size < target:
+        block = []
+        for _ in range(8):  # 8 sessions at a time, their rows interleaved
+            n, label, base = 1 + rng.randrange(40), labels[sessions % 4], sessions % 4
+            block.append([f"s{sessions},{t}," + ",".join(f"{base + rng.random():.5f}" for _ in range(8)) + f",{label}\n" for t in range(n)])
+            sessions += 1
+        while any(block):
+            for steps in block:
+                if steps:
+                    line = steps.pop(0); out.write(line); rows += 1; size += len(line)
+print(sessions, rows)
+PY
+N=$(python3 -c 'import sys; print(sum(1 for _ in open(sys.argv[1])) - 1)' "$WORK/data/big/table.csv")
+log "table.csv: $N rows, $(du -m "$WORK/data/big/table.csv" | cut -f1) MiB"
+cat >"$WORK/job.json" <<JSON
+{ "name": "shard-memory", "seed": 21,
+  "data": { "kind": "table", "path": "big/table.csv", "sequence": "session", "order": "t",
+            "features": ["f0", "f1", "f2", "f3", "f4", "f5", "f6", "f7"], "target_column": "label", "target": "class",
+            "test_fraction": 0.01, "shuffle": true, "normalize": "standard" },
+  "model": { "layers": [ { "type": "gru", "units": 16 }, { "type": "dense", "units": "classes", "activation": "softmax" } ] },
+  "loss": "sparse_categorical_crossentropy", "metrics": ["accuracy"],
+  "optimizer": { "type": "adam", "lr": 0.003 },
+  "training": { "steps": ${STEPS:-30}, "batch_size": 64, "shards": 4, "checkpoint_every": 1000 } }
+JSON
+else
 log "generating x.npy of about $GB GB (float32 [N, 32, 32]) and y.npy in $WORK/data/big"
 python3 - "$WORK/data/big" "$GB" <<'PY'
 import array, os, random, struct, sys
@@ -85,6 +125,7 @@ cat >"$WORK/job.json" <<JSON
   "optimizer": { "type": "adam", "lr": 0.003 },
   "training": { "steps": ${STEPS:-30}, "batch_size": 64, "shards": 4, "checkpoint_every": 1000 } }
 JSON
+fi
 
 log "building the silo and the client (Release)"
 dotnet build -c Release src/Rnn.Silo -v q -nologo >"$WORK/build.log" 2>&1 || { cat "$WORK/build.log"; fail "build"; }
@@ -167,4 +208,8 @@ run four 4; FOUR=$HASH
 log "one silo, all four shards"
 run one 1; ONE=$HASH
 [[ $FOUR == "$ONE" ]] || fail "4 silos gave $FOUR, 1 silo $ONE"
-log "PASS: the same parameters_sha256 on 4 silos and on 1 ($ONE); x.npy was $(( N * 32 * 32 * 4 / 1048576 )) MiB"
+if [[ -n $TABLE ]]; then
+  log "PASS: the same parameters_sha256 on 4 silos and on 1 ($ONE); table.csv was $(du -m "$WORK/data/big/table.csv" | cut -f1) MiB, $N rows"
+else
+  log "PASS: the same parameters_sha256 on 4 silos and on 1 ($ONE); x.npy was $(( N * 32 * 32 * 4 / 1048576 )) MiB"
+fi

@@ -13,9 +13,10 @@ internal sealed class ClusterJobClient(IReadOnlyList<string> urls, string token)
     private readonly GrpcChannel[] _channels = urls.Select(u => GrpcChannel.ForAddress(u)).ToArray();
     private readonly Metadata _auth = new() { { "authorization", $"Bearer {token}" } };
 
-    public async Task<string> SubmitAsync(string jobJson) =>
-        (await CallAnyAsync(c => c.SubmitJobAsync(new SubmitJobRequest { JobJson = jobJson }, _auth, DateTime.UtcNow.AddSeconds(30)).ResponseAsync,
-            retryOnUnavailableOnly: true)).JobId;
+    /// <param name="deadline">How long the silo may take to resolve the job (30 s; a large table is read whole at submission).</param>
+    public async Task<string> SubmitAsync(string jobJson, TimeSpan? deadline = null) =>
+        (await CallAnyAsync(c => c.SubmitJobAsync(new SubmitJobRequest { JobJson = jobJson }, _auth,
+            DateTime.UtcNow + (deadline ?? TimeSpan.FromSeconds(30))).ResponseAsync, retryOnUnavailableOnly: true)).JobId;
 
     /// <summary>
     /// Submits through any silo, also while silos are being killed: a submission whose answer was lost (its silo died

@@ -24,7 +24,7 @@ try
     switch (command)
     {
         case "submit":
-            Console.WriteLine(await client.SubmitAsync(await File.ReadAllTextAsync(Required("--job"))));
+            Console.WriteLine(await client.SubmitAsync(await File.ReadAllTextAsync(Required("--job")), timeout));
             break;
         case "wait-step":
             var step = long.Parse(Required("--step"), CultureInfo.InvariantCulture);

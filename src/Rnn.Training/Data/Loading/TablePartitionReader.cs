@@ -155,7 +155,7 @@ internal static class TablePartitionReader
     private static void Verify(ResolvedJob job, string path, DataFileStamp? stamp)
     {
         if (stamp is null) throw OwnedSequenceLoader.Unresolved(job);
-        var fullPath = DataFileReader.RequireFile(path, "data file");
+        var fullPath = DataFileReader.RequireFile(path, "table");
         var length = new FileInfo(fullPath).Length;
         var now = length == stamp.Length ? DataFileStamp.Of(fullPath) : null;
         if (now is null || now.Sha256 != stamp.Sha256)

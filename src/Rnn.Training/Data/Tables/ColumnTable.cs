@@ -14,14 +14,17 @@ public sealed class ColumnTable
 {
     private readonly Dictionary<string, string?[]> _texts;
     private readonly Dictionary<string, double?[]> _numbers;
+    private readonly Dictionary<string, double[]> _checked;
     private readonly int[] _rowNumbers;
     private readonly bool _lines;
 
     /// <param name="rowNumbers">Each row's CSV line (1-based) or Parquet row (0-based) in the file.</param>
     /// <param name="lines">True when <paramref name="rowNumbers"/> are CSV lines.</param>
+    /// <param name="checkedNumbers">Columns already checked to be finite numbers (<see cref="Compact"/>); null for none.</param>
     internal ColumnTable(string source, int rowCount, Dictionary<string, string?[]> texts, Dictionary<string, double?[]> numbers,
-        int[] rowNumbers, bool lines)
+        int[] rowNumbers, bool lines, Dictionary<string, double[]>? checkedNumbers = null)
     {
+        _checked = checkedNumbers ?? [];
         Source = source;
         RowCount = rowCount;
         _texts = texts;
@@ -72,10 +75,23 @@ public sealed class ColumnTable
         if (chunks.Count == 0) throw new ArgumentException("no blocks to join", nameof(chunks));
         if (chunks.Count == 1) return chunks[0];
         var first = chunks[0];
-        return new ColumnTable(first.Source, chunks.Sum(c => c.RowCount),
-            first._texts.Keys.ToDictionary(k => k, k => chunks.SelectMany(c => c._texts[k]).ToArray()),
-            first._numbers.Keys.ToDictionary(k => k, k => chunks.SelectMany(c => c._numbers[k]).ToArray()),
-            chunks.SelectMany(c => c._rowNumbers).ToArray(), first._lines);
+        var rows = chunks.Sum(c => c.RowCount);
+        T[] Join<T>(Func<ColumnTable, T[]> column)
+        {
+            var joined = new T[rows];
+            var at = 0;
+            foreach (var chunk in chunks)
+            {
+                column(chunk).AsSpan(0, chunk.RowCount).CopyTo(joined.AsSpan(at));
+                at += chunk.RowCount;
+            }
+            return joined;
+        }
+        return new ColumnTable(first.Source, rows,
+            first._texts.Keys.ToDictionary(k => k, k => Join(c => c._texts[k])),
+            first._numbers.Keys.ToDictionary(k => k, k => Join(c => c._numbers[k])),
+            Join(c => c._rowNumbers), first._lines,
+            first._checked.Keys.ToDictionary(k => k, k => Join(c => c._checked[k])));
     }
 
     /// <summary>The rows at <paramref name="rows"/> (in that order), each keeping its place in the file for messages.</summary>
@@ -84,26 +100,27 @@ public sealed class ColumnTable
         ArgumentNullException.ThrowIfNull(rows);
         T[] Pick<T>(T[] column) => rows.Select(r => column[r]).ToArray();
         return new ColumnTable(Source, rows.Count, _texts.ToDictionary(p => p.Key, p => Pick(p.Value)),
-            _numbers.ToDictionary(p => p.Key, p => Pick(p.Value)), Pick(_rowNumbers), _lines);
+            _numbers.ToDictionary(p => p.Key, p => Pick(p.Value)), Pick(_rowNumbers), _lines,
+            _checked.ToDictionary(p => p.Key, p => Pick(p.Value)));
     }
 
     /// <summary>
     /// The table held compactly, its cells checked column by column in the order given (so the first bad cell is the
     /// one <see cref="Numbers"/> and <see cref="Texts"/> called in that order would report): a number column as
-    /// numbers, a text column's equal cells as one string (a long table repeats its ids and labels on every row).
-    /// <see cref="Numbers"/> and <see cref="Texts"/> give the same values afterwards.
+    /// finite numbers, a text column's equal cells as one string (a long table repeats its ids and labels on every
+    /// row). <see cref="Numbers"/> and <see cref="Texts"/> give the same values afterwards.
     /// </summary>
     public ColumnTable Compact(IEnumerable<(string Column, bool Number)> columns)
     {
         ArgumentNullException.ThrowIfNull(columns);
         var texts = new Dictionary<string, string?[]>();
-        var numbers = new Dictionary<string, double?[]>();
+        var numbers = new Dictionary<string, double[]>();
         var pool = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (column, number) in columns)
         {
             if (number)
             {
-                var values = new double?[RowCount];
+                var values = new double[RowCount];
                 for (var r = 0; r < RowCount; r++) values[r] = Number(column, r);
                 numbers[column] = values;
             }
@@ -118,12 +135,16 @@ public sealed class ColumnTable
                 texts[column] = values;
             }
         }
-        return new ColumnTable(Source, RowCount, texts, numbers, _rowNumbers, _lines);
+        return new ColumnTable(Source, RowCount, texts, [], _rowNumbers, _lines, numbers);
     }
 
-    /// <summary>The column as finite numbers (CSV text parsed with the invariant culture).</summary>
+    /// <summary>
+    /// The column as finite numbers (CSV text parsed with the invariant culture). Of a compacted table, the table's own
+    /// array (read it, do not change it).
+    /// </summary>
     public double[] Numbers(string column)
     {
+        if (_checked.TryGetValue(column, out var finite)) return finite;
         var values = new double[RowCount];
         if (_numbers.TryGetValue(column, out var numbers))
             for (var r = 0; r < RowCount; r++) values[r] = NumberOf(numbers, column, r);
@@ -137,12 +158,18 @@ public sealed class ColumnTable
 
     /// <summary>One cell of <paramref name="column"/> as a finite number (as <see cref="Numbers"/>).</summary>
     public double Number(string column, int row) =>
-        _numbers.TryGetValue(column, out var numbers) ? NumberOf(numbers, column, row) : NumberOf(Column(_texts, column), column, row);
+        _checked.TryGetValue(column, out var finite) ? finite[row]
+        : _numbers.TryGetValue(column, out var numbers) ? NumberOf(numbers, column, row) : NumberOf(Column(_texts, column), column, row);
 
     /// <summary>The column as text (numbers formatted with the invariant culture); an empty cell is an error.</summary>
     public string[] Texts(string column)
     {
         var values = new string[RowCount];
+        if (_checked.TryGetValue(column, out var finite))
+        {
+            for (var r = 0; r < RowCount; r++) values[r] = finite[r].ToString("R", CultureInfo.InvariantCulture);
+            return values;
+        }
         if (_numbers.TryGetValue(column, out var numbers))
             for (var r = 0; r < RowCount; r++) values[r] = TextOf(numbers, column, r);
         else
@@ -155,7 +182,8 @@ public sealed class ColumnTable
 
     /// <summary>One cell of <paramref name="column"/> as text (as <see cref="Texts"/>).</summary>
     public string Text(string column, int row) =>
-        _numbers.TryGetValue(column, out var numbers) ? TextOf(numbers, column, row) : TextOf(Column(_texts, column), column, row);
+        _checked.TryGetValue(column, out var finite) ? finite[row].ToString("R", CultureInfo.InvariantCulture)
+        : _numbers.TryGetValue(column, out var numbers) ? TextOf(numbers, column, row) : TextOf(Column(_texts, column), column, row);
 
     private double NumberOf(double?[] numbers, string column, int r) =>
         numbers[r] is { } v && double.IsFinite(v)

@@ -197,4 +197,26 @@ public sealed class SoftmaxCrossEntropyTests
             Assert.Equal(narrowSum, SoftmaxRows.ExpSum512(x, max, default, store: false));
         }
     }
+
+    [Fact]
+    public void TheLossAndTheAccuracyAllocateNothing()
+    {
+        const int rows = 64, classes = 84;
+        var logits = OptimizerTestData.Uniform(rows * classes, seed: 3, scale: 4f);
+        var labels = Enumerable.Range(0, rows).Select(r => r % classes).ToArray();
+        var dLogits = new float[rows * classes];
+        var probabilities = new float[rows * classes];
+        void Run()
+        {
+            SoftmaxCrossEntropy.Compute(logits, rows, classes, labels, dLogits, 1f / rows);
+            SoftmaxCrossEntropy.Compute(logits, rows, classes, labels);
+            SoftmaxCrossEntropy.Softmax(logits, rows, classes, probabilities);
+            Accuracy.CountCorrect(logits, rows, classes, labels);
+        }
+        Run();
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        Run();
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
 }

@@ -5,10 +5,26 @@ namespace Rnn.Benchmarks;
 /// <summary>
 /// The softmax cross-entropy as it was before issue 22 made it vector code, kept for the side-by-side benchmark:
 /// per row a scalar max, then e^(x_j − max) in double by a degree-13 Taylor polynomial (the former PortableExp) twice
-/// per element, the sum in double in index order.
+/// per element, the sum in double in index order; and the scalar arg-max scan of the accuracy.
 /// </summary>
 internal static class ScalarSoftmaxCrossEntropy
 {
+    /// <summary>Rows whose first maximal element is the label, by the scalar scan Accuracy.ArgMax was.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static int CountCorrect(ReadOnlySpan<float> logits, int rows, int classes, ReadOnlySpan<int> labels)
+    {
+        var correct = 0;
+        for (var row = 0; row < rows; row++)
+        {
+            var values = logits.Slice(row * classes, classes);
+            var best = 0;
+            for (var j = 1; j < values.Length; j++)
+                if (values[j] > values[best]) best = j;
+            if (best == labels[row]) correct++;
+        }
+        return correct;
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static float Compute(ReadOnlySpan<float> logits, int rows, int classes, ReadOnlySpan<int> labels,
         Span<float> dLogits, float gradScale)

@@ -8,7 +8,7 @@ namespace Rnn.Benchmarks;
 /// <summary>
 /// The character model's loss: softmax cross-entropy with its gradient over [2048, 84] logits (T·B = 64 · 32 rows,
 /// 84 classes), the scalar double code it replaced (baseline) against the vector one, and the accuracy count the
-/// loss head runs beside it; each on the 512-bit path and, in a second job, with DOTNET_EnableAVX512=0. Divide the
+/// loss head runs beside it (the former scalar scan and the vector one); each on the 512-bit path and, in a second job, with DOTNET_EnableAVX512=0. Divide the
 /// mean by 2,048 for ns per row. MemoryDiagnoser's Allocated column must read 0 B.
 /// <c>dotnet run -c Release --project benchmarks/Rnn.Benchmarks -- --filter '*SoftmaxCrossEntropy*'</c>
 /// </summary>
@@ -34,6 +34,9 @@ public class SoftmaxCrossEntropyBenchmarks
 
     [Benchmark]
     public float Vector() => SoftmaxCrossEntropy.Compute(_logits, Rows, Classes, _labels, _dLogits, 1f);
+
+    [Benchmark]
+    public int ScalarAccuracyCount() => ScalarSoftmaxCrossEntropy.CountCorrect(_logits, Rows, Classes, _labels);
 
     [Benchmark]
     public int AccuracyCount() => Accuracy.CountCorrect(_logits, Rows, Classes, _labels);

@@ -58,7 +58,7 @@ internal static class SoftmaxRows
     public static float ExpSum(ReadOnlySpan<float> x, float max, Span<float> e, bool store) =>
         Activations.Use512 ? ExpSum512(x, max, e, store) : ExpSum256(x, max, e, store);
 
-    /// <summary>The 512-bit path of <see cref="ExpSum"/>; public to the tests, which compare the two paths.</summary>
+    /// <summary>The 512-bit path of <see cref="ExpSum"/> (internal: the tests compare the two paths directly).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static float ExpSum512(ReadOnlySpan<float> x, float max, Span<float> e, bool store)
     {

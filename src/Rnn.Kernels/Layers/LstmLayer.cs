@@ -45,6 +45,10 @@ public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, 
     // (a delegate cannot hold a span, and copying them through row-major buffers was serial work on one thread):
     // forward x [T, B, I], state0 and stateT [2, B, H], y [T, B, H]; backward dy, dStateT, dx and dState0.
     private unsafe float* _x, _state0, _y, _stateT, _dy, _dStateT, _dx, _dState0;
+    // Backward's parameter gradients, pinned the same way for the parallel sum of the gradient groups.
+    private unsafe float* _gradients;
+    private int _gradientCount, _groupCount;
+    private Action<int>? _sumChunk;
     private JoinedWeights? _weights;
     // Per gradient group (see GradientGroups): the gate gradients of its current piece, lane-major [T, 4H, 16] (the
     // weight-gradient GEMM reads them as they lie), the piece's joined inputs [T·16, JoinedWidth] packed, and the
@@ -84,7 +88,8 @@ public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, 
         LastSteps = steps;
         LastBatch = batch;
 
-        // Pieces are fixed sets of batch rows (independent of the thread count), one hand-off per window.
+        // Pieces are fixed sets of batch rows (independent of the thread count), one hand-off per window (after the
+        // weights' own, which packs W in parallel chunks; the pieces pack Wᵀ).
         Weights.Pack(parameters);
         _forwardPiece ??= ForwardPiece;
         fixed (float* px = x, ps = state0, py = y, pt = stateT)
@@ -143,10 +148,38 @@ public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, 
                 _dy = _dStateT = _dx = _dState0 = null;
             }
         }
-        // dW = Σ over groups in group order: the same sum for any thread count.
-        var dW = _groupWeightGradients.AsSpan(0, weightSize);
-        for (var g = 1; g < groups; g++) ElementwiseSum.AddInto(_groupWeightGradients.AsSpan(g * weightSize, weightSize), dW);
-        Weights.AddGradients(dW, gradients);
+        // dW = Σ over groups in group order, added to the parameter gradients, in parallel chunks of rows: the same
+        // sum for any thread count.
+        _groupCount = groups;
+        _sumChunk ??= SumGradientChunk;
+        fixed (float* pg = gradients)
+        {
+            _gradients = pg;
+            _gradientCount = gradients.Length;
+            try
+            {
+                Compute.ParallelFor((gh + RowsPerSumChunk - 1) / RowsPerSumChunk, _sumChunk);
+            }
+            finally
+            {
+                _gradients = null;
+            }
+        }
+    }
+
+    /// <summary>Rows of dW [4H, JoinedWidth] per chunk of the gradient-group sum.</summary>
+    private const int RowsPerSumChunk = 64;
+
+    /// <summary>Rows of one chunk: the groups' weight gradients summed into group 0's in group order, then added.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private unsafe void SumGradientChunk(int chunk)
+    {
+        int k = JoinedWidth, gh = 4 * HiddenSize, weightSize = gh * k;
+        int first = chunk * RowsPerSumChunk, rows = Math.Min(RowsPerSumChunk, gh - first);
+        var dW = _groupWeightGradients.AsSpan(first * k, rows * k);
+        for (var g = 1; g < _groupCount; g++)
+            ElementwiseSum.AddInto(_groupWeightGradients.AsSpan(g * weightSize + first * k, rows * k), dW);
+        Weights.AddGradients(_groupWeightGradients.AsSpan(0, weightSize), new Span<float>(_gradients, _gradientCount), first, rows);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -223,6 +256,8 @@ public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, 
             }
         }
         for (var t = pieceSteps; t < steps; t++) Rows(_y, t * bh + b0 * hs, rows, hs).Clear();
+        // Backward's Wᵀ, packed here in parallel pieces rather than serially before or after the window.
+        Weights.PackBackwardShare(piece, PieceCount(batch));
     }
 
     /// <summary>Rows of the piece from <paramref name="b0"/> still running at step t: a prefix of its rows.</summary>

@@ -101,13 +101,14 @@ internal sealed class JoinedWeights(RecurrentLayer layer, CpuCompute compute)
     }
 
     /// <summary>
-    /// Adds rows [<paramref name="first"/>, first + <paramref name="rows"/>) of dW [4H, Width]: their columns are
-    /// W_hh's, W_ih's and (the ones column) both biases'. Row ranges are independent, so pieces can share the work.
+    /// Adds rows [<paramref name="first"/>, first + <paramref name="rows"/>) of dW [4H, Width], given as
+    /// <paramref name="block"/>: their columns are W_hh's, W_ih's and (the ones column) both biases'. Row ranges are
+    /// independent, so pieces can share the work.
     /// </summary>
-    public void AddGradients(ReadOnlySpan<float> dW, Span<float> gradients, int first, int rows)
+    public void AddGradients(ReadOnlySpan<float> block, Span<float> gradients, int first, int rows)
     {
         int input = layer.InputSize, hs = layer.HiddenSize, k = WidthFor(input, hs);
-        var block = dW.Slice(first * k, rows * k);
+        block = block[..(rows * k)];
         AddColumns(block, k, 0, hs, layer.WeightHh.Of(gradients).Slice(first * hs, rows * hs));
         AddColumns(block, k, hs, input, layer.WeightIh.Of(gradients).Slice(first * input, rows * input));
         AddColumns(block, k, input + hs, 1, layer.BiasIh.Of(gradients).Slice(first, rows));

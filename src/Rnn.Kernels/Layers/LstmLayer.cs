@@ -170,16 +170,30 @@ public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, 
     /// <summary>Rows of dW [4H, JoinedWidth] per chunk of the gradient-group sum.</summary>
     private const int RowsPerSumChunk = 64;
 
-    /// <summary>Rows of one chunk: the groups' weight gradients summed into group 0's in group order, then added.</summary>
+    /// <summary>
+    /// Rows of one chunk, row by row: the groups' weight gradients summed in group order in a row buffer (in L1, as
+    /// group 0 plus group 1, plus group 2, …: the same bits as summing the matrices), then added.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private unsafe void SumGradientChunk(int chunk)
     {
         int k = JoinedWidth, gh = 4 * HiddenSize, weightSize = gh * k;
-        int first = chunk * RowsPerSumChunk, rows = Math.Min(RowsPerSumChunk, gh - first);
-        var dW = _groupWeightGradients.AsSpan(first * k, rows * k);
-        for (var g = 1; g < _groupCount; g++)
-            ElementwiseSum.AddInto(_groupWeightGradients.AsSpan(g * weightSize + first * k, rows * k), dW);
-        Weights.AddGradients(_groupWeightGradients.AsSpan(0, weightSize), new Span<float>(_gradients, _gradientCount), first, rows);
+        int first = chunk * RowsPerSumChunk, end = Math.Min(first + RowsPerSumChunk, gh);
+        var gradients = new Span<float>(_gradients, _gradientCount);
+        var groupGradients = _groupWeightGradients.AsSpan(0, _groupCount * weightSize);
+        Span<float> sum = stackalloc float[k];
+        for (var r = first; r < end; r++)
+        {
+            var row = groupGradients.Slice(r * k, k);
+            if (_groupCount == 1)
+            {
+                Weights.AddGradients(row, gradients, r, 1);
+                continue;
+            }
+            row.CopyTo(sum);
+            for (var g = 1; g < _groupCount; g++) ElementwiseSum.AddInto(groupGradients.Slice(g * weightSize + r * k, k), sum);
+            Weights.AddGradients(sum, gradients, r, 1);
+        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

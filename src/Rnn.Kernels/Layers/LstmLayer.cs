@@ -243,15 +243,18 @@ public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, 
             var tanhC = tanhCT.Slice(t * unitSize, unitSize);
             // h_t goes straight into the next step's joined inputs.
             var hNext = t + 1 < steps ? xhT.Slice((t + 1) * xhSize, unitSize) : hLastT;
-            if (lanes > HalfLanes)
+            if (lanes > HalfLanes && Use512)
+            {
+                // Sixteen lanes at a time, all five activations in one pass (32 ZMM registers hold their constants).
+                for (var at = 0; at < unitSize; at += Width512) GateMath512.ActivateLstmCell(gates, unitSize, at, cPrev, cNext, tanhC, hNext);
+            }
+            else if (lanes > HalfLanes)
             {
                 // One activation per pass keeps its constants in registers (all five at once spilled); same bits per element.
                 SigmoidInPlace(gates[..(2 * unitSize)]);
                 TanhInPlace(gates.Slice(2 * unitSize, unitSize));
                 SigmoidInPlace(gates.Slice(3 * unitSize, unitSize));
-                var at = 0;
-                if (Use512) for (; at < unitSize; at += Width512) GateMath512.LstmCell(gates, unitSize, at, cPrev, cNext, tanhC, hNext);
-                for (; at < unitSize; at += Width) CellLanes(gates, unitSize, at, cPrev, cNext, tanhC, hNext);
+                for (var at = 0; at < unitSize; at += Width) CellLanes(gates, unitSize, at, cPrev, cNext, tanhC, hNext);
             }
             else
             {

@@ -48,6 +48,8 @@ public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, 
     // Backward's parameter gradients, pinned the same way for the parallel sum of the gradient groups.
     private unsafe float* _gradients;
     private int _gradientCount, _groupCount;
+    // One row buffer per sum chunk [chunk, JoinedWidth]: the groups' rows are summed there.
+    private float[]? _sumRows;
     private Action<int>? _sumChunk;
     private JoinedWeights? _weights;
     // Per gradient group (see GradientGroups): the gate gradients of its current piece, lane-major [T, 4H, 16] (the
@@ -151,6 +153,8 @@ public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, 
         // dW = Σ over groups in group order, added to the parameter gradients, in parallel chunks of rows: the same
         // sum for any thread count.
         _groupCount = groups;
+        var sumChunks = (gh + RowsPerSumChunk - 1) / RowsPerSumChunk;
+        _sumRows = Grow(_sumRows, sumChunks * JoinedWidth);
         _sumChunk ??= SumGradientChunk;
         fixed (float* pg = gradients)
         {
@@ -158,7 +162,7 @@ public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, 
             _gradientCount = gradients.Length;
             try
             {
-                Compute.ParallelFor((gh + RowsPerSumChunk - 1) / RowsPerSumChunk, _sumChunk);
+                Compute.ParallelFor(sumChunks, _sumChunk);
             }
             finally
             {
@@ -181,7 +185,7 @@ public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, 
         int first = chunk * RowsPerSumChunk, end = Math.Min(first + RowsPerSumChunk, gh);
         var gradients = new Span<float>(_gradients, _gradientCount);
         var groupGradients = _groupWeightGradients.AsSpan(0, _groupCount * weightSize);
-        Span<float> sum = stackalloc float[k];
+        var sum = _sumRows.AsSpan(chunk * k, k);
         for (var r = first; r < end; r++)
         {
             var row = groupGradients.Slice(r * k, k);

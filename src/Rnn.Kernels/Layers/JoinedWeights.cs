@@ -6,9 +6,9 @@ namespace Rnn.Kernels.Layers;
 
 /// <summary>
 /// An LSTM's weights as one matrix [W_hh | W_ih | b_ih + b_hh | 0…] [4H, Width], packed once per pass (in parallel
-/// pieces) as six-row panels both ways: as is for the forward step product W·[h_{t-1} | x_t | 1] (recurrence, input projection and bias
-/// in one product) and transposed for backward's Wᵀ·dG = [dh_{t-1} | dx_t | …]. The gradient of that matrix,
-/// dW = dGᵀ·XH, is added back to the parameter gradients column range by column range.
+/// pieces) as six-row panels both ways: as is for the forward step product W·[h_{t-1} | x_t | 1] (recurrence, input
+/// projection and bias in one product) and transposed for backward's Wᵀ·dG = [dh_{t-1} | dx_t | …]. The gradient of
+/// that matrix, dW = dGᵀ·XH, is added back to the parameter gradients column range by column range.
 /// </summary>
 internal sealed class JoinedWeights(RecurrentLayer layer, CpuCompute compute)
 {

@@ -7,7 +7,7 @@ namespace Rnn.Client.Console;
 
 /// <summary>
 /// --json: one JSON object per line on stdout, each with an "event" (start, step, eval, summary, error), for
-/// programs that follow a run; eval events carry the wall seconds since start. Non-finite numbers (a skipped step's
+/// programs that follow a run; step and eval events carry the wall seconds since start. Non-finite numbers (a skipped step's
 /// loss) are written as null: JSON has no NaN.
 /// </summary>
 internal sealed class JsonProgressWriter(TextWriter output) : TrainingProgress
@@ -54,6 +54,9 @@ internal sealed class JsonProgressWriter(TextWriter output) : TrainingProgress
         Number(w, "grad_norm", step.GradNorm);
         Number(w, "learning_rate", step.LearningRate);
         Number(w, "seconds", step.Seconds);
+        // Wall time since the start event at this step's report: steps per second over a run, checkpoints and
+        // hand-offs included, as a torch loop's stopwatch measures it.
+        w.WriteNumber("elapsed_seconds", Math.Round(_sinceStart.Elapsed.TotalSeconds, 3));
         w.WriteNumber("samples", step.Samples);
         Number(w, "samples_per_second", snapshot.SamplesPerSecond);
         Number(w, "eta_seconds", snapshot.Remaining?.TotalSeconds);

@@ -1,4 +1,7 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 namespace Rnn.Kernels.Losses;
 
 /// <summary>Classification accuracy: how many rows' argmax equals the label (Keras' sparse_categorical_accuracy).</summary>
@@ -23,11 +26,32 @@ public static class Accuracy
         return correct;
     }
 
-    /// <summary>The index of the first maximal element.</summary>
+    /// <summary>
+    /// The index of the first maximal element. Rows of eight or more floats take the vector max
+    /// (<see cref="SoftmaxRows.Max"/>) and then the first element equal to it; a row whose max is NaN, and a short
+    /// row, the scalar scan (where NaN never compares greater), so both give the scalar scan's answer.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int ArgMax(ReadOnlySpan<float> values)
     {
         if (values.IsEmpty) throw new ArgumentException("argmax of an empty span", nameof(values));
+        if (values.Length >= Vector256<float>.Count)
+        {
+            var max = SoftmaxRows.Max(values);
+            if (!float.IsNaN(max))
+            {
+                ref var v0 = ref MemoryMarshal.GetReference(values);
+                var target = Vector256.Create(max);
+                var j = 0;
+                for (; j + Vector256<float>.Count <= values.Length; j += Vector256<float>.Count)
+                {
+                    var equal = Vector256.Equals(Vector256.LoadUnsafe(ref v0, (nuint)j), target).ExtractMostSignificantBits();
+                    if (equal != 0) return j + BitOperations.TrailingZeroCount(equal);
+                }
+                for (; j < values.Length; j++)
+                    if (values[j] == max) return j;
+            }
+        }
         var best = 0;
         // strict > keeps the first of equal maxima
         for (var j = 1; j < values.Length; j++)

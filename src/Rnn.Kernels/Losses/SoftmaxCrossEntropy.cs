@@ -3,10 +3,11 @@ namespace Rnn.Kernels.Losses;
 
 /// <summary>
 /// Softmax cross-entropy over rows of logits with integer labels (Keras' sparse_categorical_crossentropy on logits,
-/// torch's F.cross_entropy). Each row is stabilised by its max; sums run in double in index order; the exponential is
-/// <see cref="PortableExp"/>, so every machine computes the same bits. A row labelled <see cref="IgnoreLabel"/>
-/// adds no loss and gets a zero gradient (torch's ignore_index); the caller's mean divides by
-/// <see cref="CountLabelled"/>.
+/// torch's F.cross_entropy). Each row is stabilised by its max; the exponentials, their sum and the normalisation are
+/// single-precision vector code (<see cref="SoftmaxRows"/>: the project's vector exp, a 16-lane sum folded in a fixed
+/// order), so every machine, with 512-bit or 256-bit vectors, computes the same bits. The loss adds log Σ in double.
+/// A row labelled <see cref="IgnoreLabel"/> adds no loss and gets a zero gradient (torch's ignore_index); the caller's
+/// mean divides by <see cref="CountLabelled"/>.
 /// </summary>
 public static class SoftmaxCrossEntropy
 {
@@ -33,16 +34,17 @@ public static class SoftmaxCrossEntropy
                 dx.Clear();
                 continue;
             }
-            var max = RowMax(x);
-            var sum = SumOfShiftedExp(x, max);
+            var max = SoftmaxRows.Max(x);
+            // dx_j = e^(x_j − max) for now; Σ_j of them in the fixed 16-lane order
+            var sum = SoftmaxRows.ExpSum(x, max, dx, store: true);
             // loss = log Σ e^(x_j − max) + max − x_label
             total += Math.Log(sum) + max - x[label];
-            // dx_j = (e^(x_j − max) / Σ − [j = label]) · gradScale
-            for (var j = 0; j < classes; j++)
-            {
-                var probability = PortableExp.Exp((double)x[j] - max) / sum;
-                dx[j] = (float)((j == label ? probability - 1.0 : probability) * gradScale);
-            }
+            // p_j = e_j · (1/Σ); dx_j = (p_j − [j = label]) · gradScale
+            var inverse = 1f / sum;
+            var labelProbability = dx[label] * inverse;
+            SoftmaxRows.Scale(dx, inverse);
+            if (gradScale != 1f) SoftmaxRows.Scale(dx, gradScale);
+            dx[label] = (labelProbability - 1f) * gradScale;
         }
         return (float)total;
     }
@@ -58,9 +60,9 @@ public static class SoftmaxCrossEntropy
             var x = logits.Slice(row * classes, classes);
             var label = labels[row];
             if (!LossArguments.IsCounted(label, row, classes)) continue;
-            var max = RowMax(x);
-            // loss = log Σ e^(x_j − max) + max − x_label
-            total += Math.Log(SumOfShiftedExp(x, max)) + max - x[label];
+            var max = SoftmaxRows.Max(x);
+            // loss = log Σ e^(x_j − max) + max − x_label, Σ as the gradient overload computes it
+            total += Math.Log(SoftmaxRows.ExpSum(x, max, default, store: false)) + max - x[label];
         }
         return (float)total;
     }
@@ -77,10 +79,10 @@ public static class SoftmaxCrossEntropy
         {
             var x = logits.Slice(row * classes, classes);
             var p = probs.Slice(row * classes, classes);
-            var max = RowMax(x);
-            var sum = SumOfShiftedExp(x, max);
-            // p_j = e^(x_j − max) / Σ
-            for (var j = 0; j < classes; j++) p[j] = (float)(PortableExp.Exp((double)x[j] - max) / sum);
+            var max = SoftmaxRows.Max(x);
+            // p_j = e^(x_j − max) · (1/Σ), the probabilities the gradient overload uses
+            var sum = SoftmaxRows.ExpSum(x, max, p, store: true);
+            SoftmaxRows.Scale(p, 1f / sum);
         }
     }
 
@@ -91,23 +93,5 @@ public static class SoftmaxCrossEntropy
         foreach (var label in labels)
             if (label != IgnoreLabel) count++;
         return count;
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static float RowMax(ReadOnlySpan<float> x)
-    {
-        // max_j x_j; a NaN anywhere makes the row NaN below, which is what a caller's finiteness check wants to see
-        var max = x[0];
-        for (var j = 1; j < x.Length; j++)
-            if (x[j] > max) max = x[j];
-        return max;
-    }
-
-    private static double SumOfShiftedExp(ReadOnlySpan<float> x, float max)
-    {
-        // Σ_j e^(x_j − max) in index order; the shift makes every term <= 1 and one of them exactly 1
-        var sum = 0.0;
-        foreach (var value in x) sum += PortableExp.Exp((double)value - max);
-        return sum;
     }
 }

@@ -82,6 +82,9 @@ public sealed class TrainCommandOutputTests : IDisposable
         Assert.Null(steps[2]["loss"]);
         Assert.Equal("the gradient is not finite", (string?)steps[2]["skipped"]);
         Assert.Null(steps[0]["skipped"]);
+        var stepElapsed = steps.Select(e => (double?)e["elapsed_seconds"]).ToArray();
+        Assert.All(stepElapsed, seconds => Assert.True(seconds >= 0, $"step elapsed_seconds {seconds}"));
+        Assert.True(stepElapsed.Zip(stepElapsed.Skip(1)).All(p => p.Second >= p.First), $"step elapsed_seconds went back: {string.Join(", ", stepElapsed)}");
         var elapsed = events.Where(e => (string?)e["event"] == "eval").Select(e => (double?)e["elapsed_seconds"]).ToArray();
         Assert.All(elapsed, seconds => Assert.True(seconds >= 0, $"elapsed_seconds {seconds}"));
         Assert.True(elapsed[1] >= elapsed[0], $"elapsed_seconds went back: {elapsed[0]} then {elapsed[1]}");

@@ -3,6 +3,7 @@ using System.Runtime.Intrinsics;
 using System.Security.Cryptography;
 using Rnn.Kernels.Compute;
 using Rnn.Kernels.Layers;
+using Rnn.Kernels.Losses;
 using Rnn.Kernels.Tensors;
 using Rnn.Kernels.Tests.Layers;
 using Rnn.Training.Jobs;
@@ -13,7 +14,8 @@ namespace Rnn.Kernels.Tests.InstructionSets;
 
 /// <summary>
 /// Hashes of results that go through every width-dependent kernel: GEMMs with full, paired and edge tiles over two
-/// depth blocks, each recurrent layer's forward and backward (gate math with 16-, 8- and padded tails), and short
+/// depth blocks, each recurrent layer's forward and backward (gate math with 16-, 8- and padded tails), softmax cross-entropy
+/// over rows of 84, 13 and 40 classes (16-lane sums with tails), and short
 /// trainings with Adam (text GRU, clipping) and SGD (MNIST LSTM). One process computes them with AVX-512 and a child
 /// started with DOTNET_EnableAVX512F=0 computes them with AVX2; the lines must match but for the first.
 /// </summary>
@@ -52,6 +54,7 @@ internal static class InstructionSetFingerprint
         lines.Add("gemm " + GemmHash(compute));
         foreach (var cell in new[] { RecurrentCell.Lstm, RecurrentCell.Gru, RecurrentCell.SimpleRnn })
             lines.Add($"{cell} " + LayerHash(cell, compute));
+        lines.Add("softmax " + SoftmaxHash());
         foreach (var job in new[] { TextJob, MnistJob })
         {
             using var trainer = new Trainer(TrainingSetup.Load(JobSpecParser.Parse(job, "job"), RepositoryPaths.Root));
@@ -95,6 +98,26 @@ internal static class InstructionSetFingerprint
         layer.Forward(parameters, x, state0, y, stateT, steps, batch);
         layer.Backward(parameters, dy, dStateT, dx, dState0, gradients);
         return string.Join(" ", new[] { y, stateT, dx, dState0, gradients }.Select(Hash));
+    }
+
+    private static string SoftmaxHash()
+    {
+        // 84 classes: five 16-float chunks and a 4-float tail (the character model's dense 84); 13: a tail only; 40:
+        // two chunks and an 8-float tail, which the 256-bit path reads as one whole vector and one of zeros
+        var random = new DeterministicRandom(12);
+        var parts = new List<string>();
+        foreach (var classes in new[] { 84, 13, 40 })
+        {
+            const int rows = 23;
+            var logits = Enumerable.Range(0, rows * classes).Select(_ => 30f * random.NextFloat() - 15f).ToArray();
+            var labels = Enumerable.Range(0, rows).Select(r => r % 5 == 4 ? SoftmaxCrossEntropy.IgnoreLabel : (r * 11) % classes).ToArray();
+            var dLogits = new float[logits.Length];
+            var probabilities = new float[logits.Length];
+            var loss = SoftmaxCrossEntropy.Compute(logits, rows, classes, labels, dLogits, 1f / rows);
+            SoftmaxCrossEntropy.Softmax(logits, rows, classes, probabilities);
+            parts.Add(Hash([loss, .. dLogits]) + " " + Hash(probabilities));
+        }
+        return string.Join(" ", parts);
     }
 
     private static string Hash(float[] values) => Convert.ToHexString(SHA256.HashData(MemoryMarshal.AsBytes(values.AsSpan())))[..16];

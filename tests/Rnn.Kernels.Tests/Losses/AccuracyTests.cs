@@ -39,4 +39,26 @@ public sealed class AccuracyTests
         var error = Assert.Throws<ArgumentOutOfRangeException>(() => Accuracy.CountCorrect(logits, 2, 2, [0, 2]));
         Assert.Contains("row 1", error.Message);
     }
+
+    [Fact]
+    public void VectorArgMaxAgreesWithTheScalarScanOnTiesZerosAndNaNs()
+    {
+        static int Scalar(float[] v)
+        {
+            var best = 0;
+            for (var j = 1; j < v.Length; j++)
+                if (v[j] > v[best]) best = j;
+            return best;
+        }
+        var random = new Random(22);
+        for (var length = 1; length <= 40; length++)
+            for (var trial = 0; trial < 30; trial++)
+            {
+                // few distinct values, so ties are common; signed zeros, infinities and NaNs among them
+                float[] pool = [-1f, 0f, -0f, 0.5f, 2f, float.NegativeInfinity, float.PositiveInfinity, float.NaN];
+                var values = Enumerable.Range(0, length)
+                    .Select(_ => pool[random.Next(trial % 3 == 0 ? pool.Length : 5)]).ToArray();
+                Assert.True(Scalar(values) == Accuracy.ArgMax(values), string.Join(", ", values));
+            }
+    }
 }

@@ -1,3 +1,4 @@
+using Rnn.Kernels.Layers;
 using Rnn.Kernels.Losses;
 using Rnn.Kernels.Tests.Optimizers;
 
@@ -123,18 +124,99 @@ public sealed class SoftmaxCrossEntropyTests
         Assert.Equal(1.0, probabilities[3] + probabilities[4] + (double)probabilities[5], 1e-7);
     }
 
-    [Fact]
-    public void PortableExpAgreesWithMathExpToAFewUlps()
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    [InlineData(8)]
+    [InlineData(10)]
+    [InlineData(16)]
+    [InlineData(25)]
+    [InlineData(84)]
+    [InlineData(100)]
+    public void VectorSoftmaxAgreesWithADoubleReference(int classes)
     {
-        for (var x = -745.0; x <= 709.0; x += 0.37)
+        const int rows = 40;
+        var logits = OptimizerTestData.Uniform(rows * classes, seed: 7 + (ulong)classes, scale: 12f);
+        var labels = Enumerable.Range(0, rows).Select(r => (r * 7) % classes).ToArray();
+        var dLogits = new float[rows * classes];
+        var probabilities = new float[rows * classes];
+
+        var loss = SoftmaxCrossEntropy.Compute(logits, rows, classes, labels, dLogits, gradScale: 0.25f);
+        SoftmaxCrossEntropy.Softmax(logits, rows, classes, probabilities);
+
+        var expectedLoss = 0.0;
+        for (var r = 0; r < rows; r++)
         {
-            // Below e^-708 results are subnormal and carry fewer bits: allow one subnormal step there.
-            var expected = Math.Exp(x);
-            Assert.True(Math.Abs(PortableExp.Exp(x) - expected) <= 4e-16 * expected + double.Epsilon, $"exp({x})");
+            var x = logits.AsSpan(r * classes, classes).ToArray();
+            var max = x.Max();
+            var sum = x.Sum(v => Math.Exp(v - (double)max));
+            expectedLoss += Math.Log(sum) + max - x[labels[r]];
+            for (var j = 0; j < classes; j++)
+            {
+                var p = Math.Exp(x[j] - (double)max) / sum;
+                // single-precision exp and sum: a few float ulps of 1
+                Assert.True(Math.Abs(probabilities[r * classes + j] - p) <= 4e-7, $"p[{r},{j}] {probabilities[r * classes + j]} vs {p}");
+                var d = (j == labels[r] ? p - 1 : p) * 0.25;
+                Assert.True(Math.Abs(dLogits[r * classes + j] - d) <= 1e-7, $"d[{r},{j}] {dLogits[r * classes + j]} vs {d}");
+            }
+            // the gradient is the probabilities, scaled, with 1 taken from the label's
+            for (var j = 0; j < classes; j++)
+                if (j != labels[r]) Assert.Equal(probabilities[r * classes + j] * 0.25f, dLogits[r * classes + j]);
         }
-        Assert.Equal(1.0, PortableExp.Exp(0.0));
-        Assert.Equal(0.0, PortableExp.Exp(-800.0));
-        Assert.Equal(double.PositiveInfinity, PortableExp.Exp(800.0));
-        Assert.True(double.IsNaN(PortableExp.Exp(double.NaN)));
+        Assert.Equal(expectedLoss, loss, Math.Abs(expectedLoss) * 1e-6);
+    }
+
+    [Fact]
+    public void ANaNLogitMakesItsRowNaN()
+    {
+        var dLogits = new float[6];
+
+        var loss = SoftmaxCrossEntropy.Compute([1f, float.NaN, 3f, 0f, 1f, 2f], 2, 3, [0, 2], dLogits, 1f);
+
+        Assert.True(float.IsNaN(loss));
+        Assert.All(dLogits[..3], d => Assert.True(float.IsNaN(d)));
+        Assert.All(dLogits[3..], d => Assert.True(float.IsFinite(d)));
+    }
+
+    [Fact]
+    public void The512BitAnd256BitPathsGiveTheSameBitsForEveryRowLength()
+    {
+        if (!Activations.Use512) return; // nothing to compare; InstructionSetDeterminismTests covers the whole stack
+        for (var length = 1; length <= 100; length++)
+        {
+            var x = OptimizerTestData.Uniform(length, seed: 100 + (ulong)length, scale: 20f);
+            var max = SoftmaxRows.Max(x);
+            var wide = new float[length];
+            var narrow = new float[length];
+
+            var wideSum = SoftmaxRows.ExpSum512(x, max, wide, store: true);
+            var narrowSum = SoftmaxRows.ExpSum256(x, max, narrow, store: true);
+
+            Assert.Equal(BitConverter.SingleToInt32Bits(narrowSum), BitConverter.SingleToInt32Bits(wideSum));
+            Assert.Equal(narrow.Select(BitConverter.SingleToInt32Bits), wide.Select(BitConverter.SingleToInt32Bits));
+            Assert.Equal(narrowSum, SoftmaxRows.ExpSum512(x, max, default, store: false));
+        }
+    }
+
+    [Fact]
+    public void TheLossAndTheAccuracyAllocateNothing()
+    {
+        const int rows = 64, classes = 84;
+        var logits = OptimizerTestData.Uniform(rows * classes, seed: 3, scale: 4f);
+        var labels = Enumerable.Range(0, rows).Select(r => r % classes).ToArray();
+        var dLogits = new float[rows * classes];
+        var probabilities = new float[rows * classes];
+        void Run()
+        {
+            SoftmaxCrossEntropy.Compute(logits, rows, classes, labels, dLogits, 1f / rows);
+            SoftmaxCrossEntropy.Compute(logits, rows, classes, labels);
+            SoftmaxCrossEntropy.Softmax(logits, rows, classes, probabilities);
+            Accuracy.CountCorrect(logits, rows, classes, labels);
+        }
+        Run();
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        Run();
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
     }
 }

@@ -201,6 +201,23 @@ public sealed unsafe class CpuCompute : IDisposable
     }
 
     /// <summary>
+    /// Packs panels [<paramref name="firstPanel"/>, firstPanel + <paramref name="panels"/>) of op(A) (rows 6·firstPanel
+    /// on) into <paramref name="destination"/> on the calling thread: the same values as
+    /// <see cref="PackPanels(bool, ReadOnlySpan{float}, PackedPanels)"/> puts there, so parallel pieces can pack a
+    /// matrix between them (each panel's writes stay inside it). <paramref name="a"/> holds all of A.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal void PackPanelRange(bool trans, float* a, PackedPanels destination, int firstPanel, int panels)
+    {
+        const int MR = GemmMicroKernel.MR;
+        int m = destination.M, k = destination.K, row = firstPanel * MR;
+        var rows = Math.Min(panels * MR, m - row);
+        if (firstPanel < 0 || rows <= 0) throw new ArgumentOutOfRangeException(nameof(firstPanel), firstPanel, $"op(A) has {m} rows");
+        GemmPackingA.Pack(a, m, k, trans, row, rows, 0, k, destination.Data + (nint)row * k);
+        GC.KeepAlive(destination);
+    }
+
+    /// <summary>
     /// C[M, N] = (accumulate ? C : 0) + A·B on the calling thread (it runs inside a ParallelFor piece), with A [M,
     /// steps·16] lane-major where it lies: A[u, 16s + r] = a[s·<paramref name="stepStride"/> + 16u + r], one [M, 16]
     /// block per step (an LSTM piece's gate gradients), and B prepacked over the same depth. Each element is the same

@@ -30,6 +30,9 @@ internal static unsafe class LaneGemmDriver
                 var aBlock = a + p0 / Lanes * stepStride + (nint)i0 * Lanes;
                 var bBlock = b.Data + (nint)p0 * b.PaddedN;
                 var blockLanes = lanes == null ? null : lanes + p0 / Lanes;
+                // The edge panel holds rows ir.. of this depth block: built once, reused by every column panel (the
+                // 512-bit kernels need it only for the last rows of A, so once per depth block instead of per panel).
+                var edgeRows = -1;
                 for (var jr = 0; jr < n; jr += NR)
                 {
                     var nr = Math.Min(NR, n - jr);
@@ -54,7 +57,8 @@ internal static unsafe class LaneGemmDriver
                         else
                         {
                             // Edge tiles (and the scalar kernel) take the rows as the packed panel they would be.
-                            LaneTranspose.ToPanel(rows, mr, kc / Lanes, stepStride, edgePanel, blockLanes);
+                            if (edgeRows != ir) LaneTranspose.ToPanel(rows, mr, kc / Lanes, stepStride, edgePanel, blockLanes);
+                            edgeRows = ir;
                             GemmMicroKernel.Run(kernel, kc, edgePanel, bPanel, cTile, n, mr, nr, overwrite);
                         }
                     }

@@ -24,6 +24,9 @@ public sealed unsafe class PackedPanels
     /// <summary>Depth (columns of op(A)).</summary>
     public int K { get; }
 
+    /// <summary>Six-row panels (the last one zero-padded).</summary>
+    public int Panels => (M + GemmMicroKernel.MR - 1) / GemmMicroKernel.MR;
+
     /// <summary>Panel s (rows 6s..6s+5) starts at Data + 6·K·s; depth step p of it at + 6·p.</summary>
     internal float* Data => _storage.Pointer;
 }

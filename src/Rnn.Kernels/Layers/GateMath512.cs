@@ -26,16 +26,28 @@ internal static class GateMath512
         v.StoreUnsafe(ref MemoryMarshal.GetReference(s), (nuint)j);
     }
 
-    /// <summary>LSTM forward, sixteen lanes of one unit (as LstmLayer.CellLanes): c' = f ⊙ c + i ⊙ g ; h' = o ⊙ tanh(c').</summary>
+    /// <summary>
+    /// LSTM forward, sixteen lanes of one unit, from the gates before activation (as LstmLayer.ActivateCellLanes):
+    /// σ(i), σ(f), tanh(g), σ(o) stored in place, then c' = f ⊙ c + i ⊙ g ; h' = o ⊙ tanh(c'). One pass over the gates
+    /// (the 256-bit path makes one per activation, short of registers for all the constants).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void LstmCell(ReadOnlySpan<float> g, int gateStride, int at, ReadOnlySpan<float> cPrev,
+    public static void ActivateLstmCell(Span<float> g, int gateStride, int at, ReadOnlySpan<float> cPrev,
         Span<float> cNext, Span<float> tanhC, Span<float> hNext)
     {
-        var c = Load(g, gateStride + at) * Load(cPrev, at) + Load(g, at) * Load(g, 2 * gateStride + at);
+        var i = Sigmoid(Load(g, at));
+        var f = Sigmoid(Load(g, gateStride + at));
+        var gg = Tanh(Load(g, 2 * gateStride + at));
+        var o = Sigmoid(Load(g, 3 * gateStride + at));
+        Store(i, g, at);
+        Store(f, g, gateStride + at);
+        Store(gg, g, 2 * gateStride + at);
+        Store(o, g, 3 * gateStride + at);
+        var c = f * Load(cPrev, at) + i * gg;
         var tc = Tanh(c);
         Store(c, cNext, at);
         Store(tc, tanhC, at);
-        Store(Load(g, 3 * gateStride + at) * tc, hNext, at);
+        Store(o * tc, hNext, at);
     }
 
     /// <summary>LSTM backward, sixteen lanes of one unit (as LstmLayer.BackwardLanes).</summary>

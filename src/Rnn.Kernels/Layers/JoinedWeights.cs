@@ -1,20 +1,23 @@
 using System.Runtime.CompilerServices;
 using Rnn.Kernels.Compute;
 using Rnn.Kernels.Tensors;
-using static Rnn.Kernels.Tensors.ReusableBuffer;
 
 namespace Rnn.Kernels.Layers;
 
 /// <summary>
-/// An LSTM's weights as one matrix [W_hh | W_ih | b_ih + b_hh | 0…] [4H, Width], packed once per pass as six-row
-/// panels both ways: as is for the forward step product W·[h_{t-1} | x_t | 1] (recurrence, input projection and bias
-/// in one product) and transposed for backward's Wᵀ·dG = [dh_{t-1} | dx_t | …]. The gradient of that matrix,
-/// dW = dGᵀ·XH, is added back to the parameter gradients column range by column range.
+/// An LSTM's weights as one matrix [W_hh | W_ih | b_ih + b_hh | 0…] [4H, Width], packed once per pass (in parallel
+/// pieces) as six-row panels both ways: as is for the forward step product W·[h_{t-1} | x_t | 1] (recurrence, input
+/// projection and bias in one product) and transposed for backward's Wᵀ·dG = [dh_{t-1} | dx_t | …]. The gradient of
+/// that matrix, dW = dGᵀ·XH, is added back to the parameter gradients column range by column range.
 /// </summary>
 internal sealed class JoinedWeights(RecurrentLayer layer, CpuCompute compute)
 {
-    private float[]? _joined;
+    private AlignedFloats? _joined;
     private PackedPanels? _forward, _backward;
+    // The parameters, pinned for the duration of Pack's ParallelFor (a delegate cannot hold a span).
+    private unsafe float* _parameters;
+    private int _parameterCount;
+    private Action<int>? _packForwardChunk;
 
     /// <summary>
     /// Width of the joined step rows [h_{t-1} | x_t | 1 | 0…]: the constant 1 carries the bias through the products,
@@ -31,36 +34,85 @@ internal sealed class JoinedWeights(RecurrentLayer layer, CpuCompute compute)
     public PackedPanels Backward =>
         _backward ?? throw new InvalidOperationException("the joined weights are not packed yet");
 
+    /// <summary>
+    /// Packs W for the forward step products, split over the threads (chunks of rows copied into the joined matrix
+    /// and packed as they come). Wᵀ is left to <see cref="PackBackwardShare"/>, which the forward pieces run after
+    /// their steps so that it needs no serial time of its own.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void Pack(ReadOnlySpan<float> parameters)
+    public unsafe void Pack(ReadOnlySpan<float> parameters)
     {
         int input = layer.InputSize, hs = layer.HiddenSize, gh = layer.GateCount * hs, k = WidthFor(input, hs);
-        _joined = Grow(_joined, gh * k);
+        _joined = AlignedFloats.Grow(_joined, gh * k);
+        if (_forward is null || _forward.M != gh || _forward.K != k) _forward = new PackedPanels(gh, k);
+        if (_backward is null || _backward.M != k || _backward.K != gh) _backward = new PackedPanels(k, gh);
+        _packForwardChunk ??= PackForwardChunk;
+        fixed (float* p = parameters)
+        {
+            _parameters = p;
+            _parameterCount = parameters.Length;
+            try
+            {
+                compute.ParallelFor((_forward.Panels + PanelsPerChunk - 1) / PanelsPerChunk, _packForwardChunk);
+            }
+            finally
+            {
+                _parameters = null;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Packs share <paramref name="share"/> of <paramref name="shares"/> of Wᵀ's panels (after <see cref="Pack"/>;
+    /// every share must be packed before <see cref="Backward"/> is used). Which thread packs a share changes no value.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public unsafe void PackBackwardShare(int share, int shares)
+    {
+        var backward = Backward;
+        var panels = backward.Panels;
+        int first = (int)((long)panels * share / shares), end = (int)((long)panels * (share + 1) / shares);
+        if (end > first) compute.PackPanelRange(true, _joined!.Pointer, backward, first, end - first);
+    }
+
+    /// <summary>Forward panels per chunk of <see cref="Pack"/>: 48 rows of the joined matrix.</summary>
+    private const int PanelsPerChunk = 8;
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private unsafe void PackForwardChunk(int chunk)
+    {
+        int input = layer.InputSize, hs = layer.HiddenSize, gh = layer.GateCount * hs, k = WidthFor(input, hs);
+        var parameters = new ReadOnlySpan<float>(_parameters, _parameterCount);
         var wIh = layer.WeightIh.Of(parameters);
         var wHh = layer.WeightHh.Of(parameters);
         var bIh = layer.BiasIh.Of(parameters);
         var bHh = layer.BiasHh.Of(parameters);
-        for (var g = 0; g < gh; g++)
+        var joined = _joined!.Span;
+        int first = chunk * PanelsPerChunk * GemmMicroKernel.MR, end = Math.Min(gh, first + PanelsPerChunk * GemmMicroKernel.MR);
+        for (var g = first; g < end; g++)
         {
-            var row = _joined.AsSpan(g * k, k);
+            var row = joined.Slice(g * k, k);
             wHh.Slice(g * hs, hs).CopyTo(row);
             wIh.Slice(g * input, input).CopyTo(row[hs..]);
             row[input + hs] = bIh[g] + bHh[g];
             row[(input + hs + 1)..].Clear();
         }
-        var joined = _joined.AsSpan(0, gh * k);
-        _forward = compute.PackPanels(false, gh, k, joined, _forward);
-        _backward = compute.PackPanels(true, k, gh, joined, _backward);
+        compute.PackPanelRange(false, _joined.Pointer, _forward!, chunk * PanelsPerChunk, PanelsPerChunk);
     }
 
-    /// <summary>Adds dW [4H, Width]: its columns are W_hh's, W_ih's and (the ones column) both biases'.</summary>
-    public void AddGradients(ReadOnlySpan<float> dW, Span<float> gradients)
+    /// <summary>
+    /// Adds rows [<paramref name="first"/>, first + <paramref name="rows"/>) of dW [4H, Width], given as
+    /// <paramref name="block"/>: their columns are W_hh's, W_ih's and (the ones column) both biases'. Row ranges are
+    /// independent, so pieces can share the work.
+    /// </summary>
+    public void AddGradients(ReadOnlySpan<float> block, Span<float> gradients, int first, int rows)
     {
         int input = layer.InputSize, hs = layer.HiddenSize, k = WidthFor(input, hs);
-        AddColumns(dW, k, 0, hs, layer.WeightHh.Of(gradients));
-        AddColumns(dW, k, hs, input, layer.WeightIh.Of(gradients));
-        AddColumns(dW, k, input + hs, 1, layer.BiasIh.Of(gradients));
-        AddColumns(dW, k, input + hs, 1, layer.BiasHh.Of(gradients));
+        block = block[..(rows * k)];
+        AddColumns(block, k, 0, hs, layer.WeightHh.Of(gradients).Slice(first * hs, rows * hs));
+        AddColumns(block, k, hs, input, layer.WeightIh.Of(gradients).Slice(first * input, rows * input));
+        AddColumns(block, k, input + hs, 1, layer.BiasIh.Of(gradients).Slice(first, rows));
+        AddColumns(block, k, input + hs, 1, layer.BiasHh.Of(gradients).Slice(first, rows));
     }
 
     /// <summary>target[r, j] += m[r, first + j] for j &lt; count: one column range of a row-major matrix.</summary>

@@ -45,6 +45,12 @@ public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, 
     // (a delegate cannot hold a span, and copying them through row-major buffers was serial work on one thread):
     // forward x [T, B, I], state0 and stateT [2, B, H], y [T, B, H]; backward dy, dStateT, dx and dState0.
     private unsafe float* _x, _state0, _y, _stateT, _dy, _dStateT, _dx, _dState0;
+    // Backward's parameter gradients, pinned the same way for the parallel sum of the gradient groups.
+    private unsafe float* _gradients;
+    private int _gradientCount, _groupCount;
+    // One row buffer per sum chunk [chunk, JoinedWidth]: the groups' rows are summed there.
+    private float[]? _sumRows;
+    private Action<int>? _sumChunk;
     private JoinedWeights? _weights;
     // Per gradient group (see GradientGroups): the gate gradients of its current piece, lane-major [T, 4H, 16] (the
     // weight-gradient GEMM reads them as they lie), the piece's joined inputs [T·16, JoinedWidth] packed, and the
@@ -84,7 +90,8 @@ public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, 
         LastSteps = steps;
         LastBatch = batch;
 
-        // Pieces are fixed sets of batch rows (independent of the thread count), one hand-off per window.
+        // Pieces are fixed sets of batch rows (independent of the thread count), one hand-off per window (after the
+        // weights' own, which packs W in parallel chunks; the pieces pack Wᵀ).
         Weights.Pack(parameters);
         _forwardPiece ??= ForwardPiece;
         fixed (float* px = x, ps = state0, py = y, pt = stateT)
@@ -143,10 +150,54 @@ public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, 
                 _dy = _dStateT = _dx = _dState0 = null;
             }
         }
-        // dW = Σ over groups in group order: the same sum for any thread count.
-        var dW = _groupWeightGradients.AsSpan(0, weightSize);
-        for (var g = 1; g < groups; g++) ElementwiseSum.AddInto(_groupWeightGradients.AsSpan(g * weightSize, weightSize), dW);
-        Weights.AddGradients(dW, gradients);
+        // dW = Σ over groups in group order, added to the parameter gradients, in parallel chunks of rows: the same
+        // sum for any thread count.
+        _groupCount = groups;
+        var sumChunks = (gh + RowsPerSumChunk - 1) / RowsPerSumChunk;
+        _sumRows = Grow(_sumRows, sumChunks * JoinedWidth);
+        _sumChunk ??= SumGradientChunk;
+        fixed (float* pg = gradients)
+        {
+            _gradients = pg;
+            _gradientCount = gradients.Length;
+            try
+            {
+                Compute.ParallelFor(sumChunks, _sumChunk);
+            }
+            finally
+            {
+                _gradients = null;
+            }
+        }
+    }
+
+    /// <summary>Rows of dW [4H, JoinedWidth] per chunk of the gradient-group sum.</summary>
+    private const int RowsPerSumChunk = 64;
+
+    /// <summary>
+    /// Rows of one chunk, row by row: the groups' weight gradients summed in group order in a row buffer (in L1, as
+    /// group 0 plus group 1, plus group 2, …: the same bits as summing the matrices), then added.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private unsafe void SumGradientChunk(int chunk)
+    {
+        int k = JoinedWidth, gh = 4 * HiddenSize, weightSize = gh * k;
+        int first = chunk * RowsPerSumChunk, end = Math.Min(first + RowsPerSumChunk, gh);
+        var gradients = new Span<float>(_gradients, _gradientCount);
+        var groupGradients = _groupWeightGradients.AsSpan(0, _groupCount * weightSize);
+        var sum = _sumRows.AsSpan(chunk * k, k);
+        for (var r = first; r < end; r++)
+        {
+            var row = groupGradients.Slice(r * k, k);
+            if (_groupCount == 1)
+            {
+                Weights.AddGradients(row, gradients, r, 1);
+                continue;
+            }
+            row.CopyTo(sum);
+            for (var g = 1; g < _groupCount; g++) ElementwiseSum.AddInto(groupGradients.Slice(g * weightSize + r * k, k), sum);
+            Weights.AddGradients(sum, gradients, r, 1);
+        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -196,15 +247,18 @@ public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, 
             var tanhC = tanhCT.Slice(t * unitSize, unitSize);
             // h_t goes straight into the next step's joined inputs.
             var hNext = t + 1 < steps ? xhT.Slice((t + 1) * xhSize, unitSize) : hLastT;
-            if (lanes > HalfLanes)
+            if (lanes > HalfLanes && Use512)
+            {
+                // Sixteen lanes at a time, all five activations in one pass (32 ZMM registers hold their constants).
+                for (var at = 0; at < unitSize; at += Width512) GateMath512.ActivateLstmCell(gates, unitSize, at, cPrev, cNext, tanhC, hNext);
+            }
+            else if (lanes > HalfLanes)
             {
                 // One activation per pass keeps its constants in registers (all five at once spilled); same bits per element.
                 SigmoidInPlace(gates[..(2 * unitSize)]);
                 TanhInPlace(gates.Slice(2 * unitSize, unitSize));
                 SigmoidInPlace(gates.Slice(3 * unitSize, unitSize));
-                var at = 0;
-                if (Use512) for (; at < unitSize; at += Width512) GateMath512.LstmCell(gates, unitSize, at, cPrev, cNext, tanhC, hNext);
-                for (; at < unitSize; at += Width) CellLanes(gates, unitSize, at, cPrev, cNext, tanhC, hNext);
+                for (var at = 0; at < unitSize; at += Width) CellLanes(gates, unitSize, at, cPrev, cNext, tanhC, hNext);
             }
             else
             {
@@ -223,6 +277,8 @@ public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, 
             }
         }
         for (var t = pieceSteps; t < steps; t++) Rows(_y, t * bh + b0 * hs, rows, hs).Clear();
+        // Backward's Wᵀ, packed here in parallel pieces rather than serially before or after the window.
+        Weights.PackBackwardShare(piece, PieceCount(batch));
     }
 
     /// <summary>Rows of the piece from <paramref name="b0"/> still running at step t: a prefix of its rows.</summary>

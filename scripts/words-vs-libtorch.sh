@@ -2,7 +2,10 @@
 # Issue 21's words-language comparison, side by side: ROUNDS alternating runs of libtorch's words trainer (torchref
 # `words`: embedding 32 -> GRU 128 on packed sequences -> dense 11, Adam 3e-3, batch 64, 10 epochs, 2 threads, the
 # last 20% of words.csv's rows as the test split) and ours in local mode (`rnn train examples/words-language.json`:
-# the same model, data and split through one in-process silo). Prints each run's test accuracy after the last epoch
+# the same model and test rows through one in-process silo; the example also holds 10% of the rows out for validation
+# and decays the learning rate from 3e-3 to 0 on a cosine, docs/benchmarks.md says why). One seed each (libtorch's
+# harness has none: it always draws seed 1), so the accuracies are one draw; scripts/words-seeds.sh compares means
+# over seeds. Prints each run's test accuracy after the last epoch
 # and its seconds from the start of training to the last epoch's evaluation (both evaluate the test split after
 # every epoch), then the medians and the ratio libtorch / ours (above 1: we are faster).
 # Needs the libtorch harness in ../shared/tools/torchref (set up by its setup.sh), which only the development machine

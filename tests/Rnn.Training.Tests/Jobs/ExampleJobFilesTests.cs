@@ -107,5 +107,7 @@ public sealed class ExampleJobFilesTests
         Assert.Equal(10, spec.Training.Epochs);
         Assert.Equal(64, spec.Training.BatchSize);
         Assert.Equal(0.003, spec.Optimizer.Lr);
+        // Cosine decay from 3e-3 to 0 over the run, chosen on the validation split (docs/benchmarks.md).
+        Assert.Equal(new ScheduleSpec { Type = ScheduleTypes.Cosine, MinLr = 0 }, spec.Optimizer.Schedule);
     }
 }

@@ -27,7 +27,7 @@ for r in $(seq "$rounds"); do
   [ "$(wc -l < "$scratch/libtorch")" -eq "$epochs" ] || { echo "e2e-vs-libtorch: torchref mnist did not report $epochs epochs" >&2; exit 1; }
   row "libtorch $r" "$scratch/libtorch"
   dotnet "$rnn" train examples/seq-mnist-lstm1.json --json --out "$scratch/runs" 2>&1 \
-    | grep -o '"elapsed_seconds":[0-9.]*' | cut -d: -f2 > "$scratch/ours"
+    | grep "\"event\":\"eval\"" | grep -o '"elapsed_seconds":[0-9.]*' | cut -d: -f2 > "$scratch/ours"
   [ "$(wc -l < "$scratch/ours")" -eq "$epochs" ] || { echo "e2e-vs-libtorch: rnn train did not report $epochs evaluations" >&2; exit 1; }
   row "ours $r" "$scratch/ours"
   for who in libtorch ours; do

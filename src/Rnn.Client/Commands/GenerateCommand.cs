@@ -2,20 +2,17 @@ using System.CommandLine;
 using System.Globalization;
 using Rnn.Client.Console;
 using Rnn.Client.Inference;
+using Rnn.Client.Prediction;
 using Rnn.Kernels.Compute;
-using Rnn.Training.Data;
-using Rnn.Training.Jobs;
-using Rnn.Training.Safetensors;
-using Rnn.Training.Runs;
-using Rnn.Training.Steps;
 using Rnn.Client;
 
 namespace Rnn.Client.Commands;
 
 /// <summary>
 /// <c>rnn generate DIR --prime TEXT --length N</c>: samples text from a character model. The vocabulary comes from
-/// model.safetensors' "vocabulary" metadata and the architecture from the job file (--job, or DIR/job.json), so the
-/// training corpus is not needed. Prints the prime followed by N generated characters.
+/// model.safetensors' "vocabulary" metadata and the architecture from the job (--job, else DIR/job.json, else the
+/// job saved in the model file, as <see cref="ModelFolder"/> reads it for predict and export), so the training corpus
+/// is not needed. Prints the prime followed by N generated characters.
 /// </summary>
 internal sealed class GenerateCommand
 {
@@ -33,7 +30,11 @@ internal sealed class GenerateCommand
         DefaultValueFactory = _ => 1.0,
     };
     private readonly Option<ulong> _seed = new("--seed") { Description = "Seed of the sampling; same seed, same text", HelpName = "S" };
-    private readonly Option<string?> _job = new("--job") { Description = "The job file the model was trained with [default: DIR/job.json]", HelpName = "JOB.json" };
+    private readonly Option<string?> _job = new("--job")
+    {
+        Description = "The job file the model was trained with [default: DIR/job.json, else the job saved in the model file]",
+        HelpName = "JOB.json",
+    };
     private readonly Option<bool> _json = new("--json") { Description = "One JSON object on stdout: prime, text, seed, temperature" };
 
     public GenerateCommand(CliContext context, Option<bool> verbose)
@@ -60,37 +61,17 @@ internal sealed class GenerateCommand
 
     public Command Command { get; }
 
-    private static CharVocabulary ReadVocabulary(string modelPath, string codes)
-    {
-        try
-        {
-            return CharVocabulary.FromCodePoints(codes.Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture)));
-        }
-        catch (Exception e) when (e is FormatException or OverflowException or ArgumentException)
-        {
-            throw new CommandException(ExitCodes.DataError, $"{modelPath}: the \"vocabulary\" metadata is malformed: {e.Message}");
-        }
-    }
-
     private int Invoke(ParseResult parse)
     {
         try
         {
-            var folder = parse.GetValue(_folder)!;
-            var modelPath = Path.Combine(folder, "model.safetensors");
-            var jobPath = parse.GetValue(_job) ?? Path.Combine(folder, "job.json");
-            if (parse.GetValue(_job) is null && !File.Exists(jobPath))
-                throw new CommandException(ExitCodes.Usage, $"{jobPath} does not exist: pass the model's job file with --job JOB.json");
-            var spec = JobSpecParser.Load(jobPath);
-            var file = SafetensorsFile.Read(modelPath);
-            if (!file.Metadata.TryGetValue("vocabulary", out var codes) || codes.Length == 0)
-                throw new CommandException(ExitCodes.DataError, $"{modelPath} is not a character model: it has no \"vocabulary\" metadata");
-            var vocabulary = ReadVocabulary(modelPath, codes);
+            var saved = ModelFolder.Read(parse.GetValue(_folder)!, parse.GetValue(_job));
+            if (!saved.TokenInput || !saved.Metadata.ContainsKey("vocabulary"))
+                throw new CommandException(ExitCodes.DataError, $"{saved.ModelPath} is not a character model: it has no \"vocabulary\" metadata");
+            var vocabulary = saved.Vocabulary();
 
             using var compute = new CpuCompute(1);
-            var layers = ResolvedLayer.From(spec.WithVocabularySize(vocabulary.Size).Model);
-            var model = TrainingSetup.BuildModel(layers, vocabulary.Size, tokenInput: true, compute);
-            var parameters = ModelFile.ReadParameters(modelPath, model.Layout);
+            var (model, parameters) = saved.Build(compute);
             var prime = parse.GetValue(_prime)!;
             var temperature = parse.GetValue(_temperature);
             var seed = parse.GetValue(_seed);

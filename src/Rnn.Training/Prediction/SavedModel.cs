@@ -149,6 +149,13 @@ public sealed class SavedModel
     {
         if (!Metadata.TryGetValue("vocabulary", out var codes) || codes.Length == 0)
             throw new DataFormatException(ModelPath, "has no 'vocabulary' metadata, which a character model's file carries; was it written by an older rnn?");
-        return CharVocabulary.FromCodePoints(codes.Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture)));
+        try
+        {
+            return CharVocabulary.FromCodePoints(codes.Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture)));
+        }
+        catch (Exception e) when (e is FormatException or OverflowException or ArgumentException)
+        {
+            throw new DataFormatException(ModelPath, $"the 'vocabulary' metadata is malformed: {e.Message}", innerException: e);
+        }
     }
 }

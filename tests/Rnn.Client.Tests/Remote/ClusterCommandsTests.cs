@@ -147,7 +147,7 @@ public sealed class ClusterCommandsTests(ClusterFixture cluster) : IDisposable
     }
 
     [Fact]
-    public async Task GenerateIsDeterministicForASeed()
+    public async Task GenerateIsDeterministicForASeedAndNeedsNoJobFileForADownloadedModel()
     {
         var job = RemoteJobs.Text("cli-text", steps: 4);
         var jobFile = TestJobs.Write(_folder, job);
@@ -160,9 +160,13 @@ public sealed class ClusterCommandsTests(ClusterFixture cluster) : IDisposable
         var first = await CliRun.Of("generate", model, "--job", jobFile, "--prime", "Call me ", "--length", "40", "--seed", "11");
         var second = await CliRun.Of("generate", model, "--job", jobFile, "--prime", "Call me ", "--length", "40", "--seed", "11");
         var greedy = await CliRun.Of("generate", model, "--job", jobFile, "--prime", "Call me ", "--length", "40", "--temperature", "0", "--json");
+        // No --job and no job.json beside the downloaded file: the job saved in the model file's metadata.
+        var withoutJob = await CliRun.Of("generate", model, "--prime", "Call me ", "--length", "40", "--seed", "11");
 
         Assert.True(first.ExitCode == 0, first.ToString());
         Assert.Equal(first.Out, second.Out);
+        Assert.True(withoutJob.ExitCode == 0, withoutJob.ToString());
+        Assert.Equal(first.Out, withoutJob.Out);
         var text = first.Out.TrimEnd('\n', '\r');
         Assert.StartsWith("Call me ", text, StringComparison.Ordinal);
         Assert.Equal(48, text.EnumerateRunes().Count());

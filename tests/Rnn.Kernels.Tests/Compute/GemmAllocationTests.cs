@@ -21,7 +21,6 @@ public class GemmAllocationTests
         var c = new float[m * n];
         using var compute = new CpuCompute(threads);
         var packed = compute.Pack(true, k, n, b);
-        var probe = new ThreadAllocationProbe(threads);
         var meet = new SpinRendezvous(threads);
         // Workers that sleep past the caller's spin make the caller block and then fall asleep themselves, so the
         // slow synchronisation paths are covered too.
@@ -40,9 +39,10 @@ public class GemmAllocationTests
 
         // Several warm-up rounds: one-time work (type loading, code installed by tiering) happens before the probe.
         for (var i = 0; i < 3; i++) Work();
-        compute.ParallelFor(threads, probe.Before);
-        for (var i = 0; i < 10; i++) Work();
-        compute.ParallelFor(threads, probe.After);
-        Assert.All(probe.AllocatedPerThread(), bytes => Assert.Equal(0, bytes));
+        var allocated = ThreadAllocationProbe.SteadyState(compute, threads, () =>
+        {
+            for (var i = 0; i < 10; i++) Work();
+        });
+        Assert.All(allocated, bytes => Assert.Equal(0, bytes));
     }
 }

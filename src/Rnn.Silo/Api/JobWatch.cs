@@ -1,3 +1,4 @@
+using Rnn.Training.Runs;
 using Rnn.Training.Steps;
 using System.Diagnostics;
 using Grpc.Core;
@@ -132,12 +133,15 @@ public sealed class JobWatch(IClusterClient client, string jobId, long fromStep,
     {
         if (stepsDone <= _eventsSentAfter) return true;
         var total = _status.TotalSteps;
-        if (_evaluations.Remove(stepsDone, out var evaluation))
+        var due = _schedule?.EvaluationAfter(stepsDone, total, _lastEpoch, epochAfter) == true;
+        var evaluation = _evaluations.Remove(stepsDone, out var live) ? live
+            // History: an evaluation older than the job's latest is read back from the run folder's evaluations.jsonl.
+            : due && (_status.LastEvaluation?.Step ?? -1) > stepsDone ? LoggedEvaluation(stepsDone) : null;
+        if (evaluation is not null)
         {
             await SendAsync(WatchSequence.Evaluation(stepsDone), new V1.JobEvent { Evaluation = evaluation.ToProto() });
         }
-        else if (_schedule?.EvaluationAfter(stepsDone, total, _lastEpoch, epochAfter) == true
-                 && (_status.LastEvaluation?.Step ?? -1) < stepsDone && !HoldExpired())
+        else if (due && (_status.LastEvaluation?.Step ?? -1) < stepsDone && !HoldExpired())
         {
             return false;
         }
@@ -147,6 +151,23 @@ public sealed class JobWatch(IClusterClient client, string jobId, long fromStep,
         foreach (var stale in _evaluations.Keys.Where(k => k <= stepsDone).ToArray()) _evaluations.Remove(stale);
         _holdingSince = 0;
         return true;
+    }
+
+    /// <summary>The evaluation after <paramref name="stepsDone"/> steps from evaluations.jsonl; null when it is not there (a
+    /// run folder from before every job logged them, or a line a crash cut off).</summary>
+    private EvaluationMetrics? LoggedEvaluation(long stepsDone)
+    {
+        if (string.IsNullOrEmpty(_status.JobFolder)) return null;
+        try
+        {
+            var record = EvaluationLog.Read(Path.Combine(_status.JobFolder, EvaluationLog.FileName)).LastOrDefault(r => r.Step == stepsDone);
+            // The driver numbers an evaluation with the epoch of the step before it, the last step this watch sent.
+            return record is null ? null : new EvaluationMetrics(jobId, stepsDone, _lastEpoch ?? 0, record.Metrics);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
+        {
+            return null;
+        }
     }
 
     private async Task SendAsync(long sequence, V1.JobEvent item)

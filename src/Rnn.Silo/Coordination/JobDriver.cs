@@ -107,9 +107,9 @@ public sealed class JobDriver : IDisposable
     /// </summary>
     private async Task RestoreMonitorAsync()
     {
-        if (!_monitor.IsActive) return;
         var step = Step;
         var kept = await _executor.RunAsync(() => EvaluationLog.KeepStepsUpTo(EvaluationLogFile, step));
+        if (!_monitor.IsActive) return;
         foreach (var record in kept) _monitor.Observe(record.Step, record.Metrics);
         var due = step > 0 && (ValidationMonitor.IsScheduledEvaluation(_runtime.Setup.Resolved, step) || step == TotalSteps);
         if (due && (kept.Count == 0 || kept[^1].Step < step))
@@ -120,12 +120,15 @@ public sealed class JobDriver : IDisposable
         }
     }
 
-    /// <summary>Logs an evaluation, gives it to the monitor and writes best/ when it is the best so far.</summary>
+    /// <summary>
+    /// Logs an evaluation (every job: a watcher that connects later reads its history there), gives it to the monitor
+    /// and writes best/ when it is the best so far.
+    /// </summary>
     private async Task ObserveAsync(long step, IReadOnlyDictionary<string, double> metrics, float[] parameters)
     {
-        if (!_monitor.IsActive) return;
         EnsureCurrent();
         await _executor.RunAsync(() => EvaluationLog.Append(EvaluationLogFile, new EvaluationRecord(step, metrics)));
+        if (!_monitor.IsActive) return;
         var verdict = _monitor.Observe(step, metrics);
         if (!verdict.Improved) return;
         var info = new BestModelInfo(step, _monitor.EpochOf(step), _monitor.Metric!, _monitor.Best, metrics);

@@ -11,11 +11,8 @@ shapes=("$@")
 if [ ${#shapes[@]} -eq 0 ]; then
   shapes=("lstm 28 128 28 64" "gru 28 128 28 64" "rnn 28 128 28 64" "lstm 64 256 64 32" "lstm 128 512 64 64" "gru 128 512 64 64")
 fi
-torchref=../shared/tools/torchref/run.sh
-[ -x "$torchref" ] || { echo "bench-vs-libtorch: $torchref not found (the libtorch harness exists only on the development machine)" >&2; exit 2; }
-dotnet build -c Release src/Rnn.Client -v quiet -nologo > /dev/null
-rnn=src/Rnn.Client/bin/Release/net10.0/rnn.dll
-median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+. scripts/side-by-side.sh
+side_by_side_setup bench-vs-libtorch
 printf "| cell I H T B | libtorch ms (median of %s) | ours ms | libtorch / ours |\n| --- | --- | --- | --- |\n" "$rounds"
 for shape in "${shapes[@]}"; do
   read -r cell i h t b <<< "$shape"

@@ -14,13 +14,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=${1:-3}
 steps=${2:-400}
-torchref=../shared/tools/torchref/run.sh
-[ -x "$torchref" ] || { echo "charlm-vs-libtorch: $torchref not found (the libtorch harness exists only on the development machine)" >&2; exit 2; }
-dotnet build -c Release src/Rnn.Client -v quiet -nologo > /dev/null
-rnn=src/Rnn.Client/bin/Release/net10.0/rnn.dll
-median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
-scratch=$(mktemp -d)
-trap 'rm -rf "$scratch"' EXIT
+. scripts/side-by-side.sh
+side_by_side_setup charlm-vs-libtorch
 printf "| run | seconds for %s steps | steps per second |\n| --- | --- | --- |\n" "$steps"
 for r in $(seq "$rounds"); do
   sec=$("$torchref" charlm data/text/moby-dick.txt "$steps" 2 2>&1 | sed -nE "s/.*libtorch charlm step=$steps .*elapsed_s=([0-9.]+).*/\1/p")

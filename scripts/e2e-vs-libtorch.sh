@@ -10,17 +10,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=${1:-3}
 epochs=$(sed -nE 's/.*"epochs": *([0-9]+).*/\1/p' examples/seq-mnist-lstm1.json)
-torchref=../shared/tools/torchref/run.sh
-[ -x "$torchref" ] || { echo "e2e-vs-libtorch: $torchref not found (the libtorch harness exists only on the development machine)" >&2; exit 2; }
-dotnet build -c Release src/Rnn.Client -v quiet -nologo > /dev/null
-rnn=src/Rnn.Client/bin/Release/net10.0/rnn.dll
-median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+. scripts/side-by-side.sh
+side_by_side_setup e2e-vs-libtorch
 # cumulative seconds (one per line) -> seconds of each epoch (one per line)
 epochs_of() { awk '{print $1 - prev; prev = $1}' "$1"; }
 # one table row: NAME, file of cumulative seconds
 row() { printf "| %s | %s| %.2f |\n" "$1" "$(epochs_of "$2" | awk '{printf "%.2f ", $1}')" "$(tail -1 "$2")"; }
-scratch=$(mktemp -d)
-trap 'rm -rf "$scratch"' EXIT
 printf "| run | seconds per epoch 1..%s | total |\n| --- | --- | --- |\n" "$epochs"
 for r in $(seq "$rounds"); do
   "$torchref" mnist data/mnist "$epochs" lstm 2 2>&1 | sed -nE 's/.*elapsed_s=([0-9.]+).*/\1/p' > "$scratch/libtorch"

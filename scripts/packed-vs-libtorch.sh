@@ -14,7 +14,7 @@ home=${TORCHREF_HOME:-$HOME/.cache/torchref}
 build=$(dotnet build -c Release src/Rnn.Client -v quiet -nologo 2>&1) || { echo "packed-vs-libtorch: build failed:"$'\n'"$build" >&2; exit 1; }
 rnn=src/Rnn.Client/bin/Release/net10.0/rnn.dll
 i=64 h=256 t=64 b=64
-median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+. scripts/side-by-side.sh  # median
 field() { sed -nE "s/.*$1([0-9.]+).*/\\1/p" | head -1; }
 printf "| cell (I=%s H=%s T=%s B=%s, lengths uniform 1..%s) | ours padded ms | ours packed ms | ours padded / packed | libtorch padded ms | libtorch packed ms | libtorch packed / ours packed |\n" "$i" "$h" "$t" "$b" "$t"
 printf "| --- | --- | --- | --- | --- | --- | --- |\n"

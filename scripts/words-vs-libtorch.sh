@@ -14,13 +14,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=${1:-3}
 epochs=$(sed -nE 's/.*"epochs": *([0-9]+).*/\1/p' examples/words-language.json)
-torchref=../shared/tools/torchref/run.sh
-[ -x "$torchref" ] || { echo "words-vs-libtorch: $torchref not found (the libtorch harness exists only on the development machine)" >&2; exit 2; }
-dotnet build -c Release src/Rnn.Client -v quiet -nologo > /dev/null
-rnn=src/Rnn.Client/bin/Release/net10.0/rnn.dll
-median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
-scratch=$(mktemp -d)
-trap 'rm -rf "$scratch"' EXIT
+. scripts/side-by-side.sh
+side_by_side_setup words-vs-libtorch
 printf "| run | test accuracy after epoch %s | seconds |\n| --- | --- | --- |\n" "$epochs"
 for r in $(seq "$rounds"); do
   line=$("$torchref" words data/words/words.csv "$epochs" gru 2 2>&1 | grep 'libtorch words final')

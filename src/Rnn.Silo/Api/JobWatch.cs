@@ -39,6 +39,8 @@ public sealed class JobWatch(IClusterClient client, string jobId, long fromStep,
     private JobStatus _status = null!;
     private WatchSchedule? _schedule;
     private string _metricsFile = "";
+    private Dictionary<long, EvaluationRecord>? _logged;
+    private long _loggedThrough = -1;
 
     public async Task RunAsync(CancellationToken cancellation)
     {
@@ -154,20 +156,26 @@ public sealed class JobWatch(IClusterClient client, string jobId, long fromStep,
     }
 
     /// <summary>The evaluation after <paramref name="stepsDone"/> steps from evaluations.jsonl; null when it is not there (a
-    /// run folder from before every job logged them, or a line a crash cut off).</summary>
+    /// run folder from before every job logged them, or a line a crash cut off). The file is read again only for a
+    /// step past the last one read, so a replay of many epochs reads it about once.</summary>
     private EvaluationMetrics? LoggedEvaluation(long stepsDone)
     {
         if (string.IsNullOrEmpty(_status.JobFolder)) return null;
-        try
+        if (_logged is null || stepsDone > _loggedThrough)
         {
-            var record = EvaluationLog.Read(Path.Combine(_status.JobFolder, EvaluationLog.FileName)).LastOrDefault(r => r.Step == stepsDone);
-            // The driver numbers an evaluation with the epoch of the step before it, the last step this watch sent.
-            return record is null ? null : new EvaluationMetrics(jobId, stepsDone, _lastEpoch ?? 0, record.Metrics);
+            try
+            {
+                _logged = EvaluationLog.Read(Path.Combine(_status.JobFolder, EvaluationLog.FileName))
+                    .GroupBy(r => r.Step).ToDictionary(g => g.Key, g => g.Last());
+                _loggedThrough = _logged.Count == 0 ? -1 : _logged.Keys.Max();
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
+            {
+                return null;
+            }
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
-        {
-            return null;
-        }
+        // The driver numbers an evaluation with the epoch of the step before it, the last step this watch sent.
+        return _logged.TryGetValue(stepsDone, out var record) ? new EvaluationMetrics(jobId, stepsDone, _lastEpoch ?? 0, record.Metrics) : null;
     }
 
     private async Task SendAsync(long sequence, V1.JobEvent item)

@@ -253,15 +253,18 @@ public sealed unsafe class CpuCompute : IDisposable
     /// with the operands swapped, so C holds exactly the bits of (B·op(A)ᵀ)ᵀ from there.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal void MultiplyLanes(PackedPanels a, int rows, float* b, float* c)
+    internal void MultiplyLanes(PackedPanels a, int rows, float* b, float* c) => MultiplyAllLanes(a, rows, b, c, a.K);
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void MultiplyAllLanes(PackedPanels a, int rows, float* b, float* c, int depth)
     {
         const int Lanes = GemmMicroKernel.NR, MR = GemmMicroKernel.MR;
         int k = a.K, kcMax = GemmPlan.KC;
-        RequireLaneOperands(a, rows, b);
+        RequireLaneOperands(a, rows, b, depth);
         var panels = a.Data;
-        for (var p0 = 0; p0 < k; p0 += kcMax)
+        for (var p0 = 0; p0 < depth; p0 += kcMax)
         {
-            var kc = Math.Min(kcMax, k - p0);
+            var kc = Math.Min(kcMax, depth - p0);
             GemmMicroKernel.RunPanels(_kernel, kc, panels + p0 * MR, (nint)MR * k, rows, b + (nint)p0 * Lanes, c,
                 Lanes, Lanes, overwrite: p0 == 0);
         }
@@ -276,21 +279,30 @@ public sealed unsafe class CpuCompute : IDisposable
     /// that run two rows to a vector). The scalar kernel runs all 16 lanes, and a CPU without AVX2 8 lanes for 4.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal void MultiplyLanes(PackedPanels a, int rows, float* b, float* c, int lanes)
+    internal void MultiplyLanes(PackedPanels a, int rows, float* b, float* c, int lanes) =>
+        MultiplyLanes(a, rows, b, c, lanes, a.K);
+
+    /// <summary>
+    /// The same product over the first <paramref name="depth"/> columns of op(A) only. Where the columns and B rows
+    /// past it are zero padding (the joined weights' last panel), each element's chain merely stops before adding
+    /// zeros, which leaves its bits as they are (a chain starts from +0, so its sum is never -0).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal void MultiplyLanes(PackedPanels a, int rows, float* b, float* c, int lanes, int depth)
     {
         const int Lanes = GemmMicroKernel.NR, MR = GemmMicroKernel.MR;
         if (lanes == Lanes || _kernel == GemmKernelKind.Scalar)
         {
-            MultiplyLanes(a, rows, b, c);
+            MultiplyAllLanes(a, rows, b, c, depth);
             return;
         }
         if (lanes <= 0 || lanes > Lanes || lanes % 4 != 0) throw new ArgumentOutOfRangeException(nameof(lanes), lanes, "4, 8, 12 or 16 lanes");
         int k = a.K, kcMax = GemmPlan.KC;
-        RequireLaneOperands(a, rows, b);
+        RequireLaneOperands(a, rows, b, depth);
         var panels = a.Data;
-        for (var p0 = 0; p0 < k; p0 += kcMax)
+        for (var p0 = 0; p0 < depth; p0 += kcMax)
         {
-            var kc = Math.Min(kcMax, k - p0);
+            var kc = Math.Min(kcMax, depth - p0);
             float* panel = panels + p0 * MR, block = b + (nint)p0 * Lanes;
             // Lanes 0..7 on 8-lane tiles, then lanes 8..11 (or 0..3 alone) on 4-lane ones.
             var first = 0;
@@ -309,9 +321,10 @@ public sealed unsafe class CpuCompute : IDisposable
     }
 
     /// <summary>The lane products' operands: op(A) has the rows asked for, the B block is 32-byte aligned.</summary>
-    private static void RequireLaneOperands(PackedPanels a, int rows, float* b)
+    private static void RequireLaneOperands(PackedPanels a, int rows, float* b, int depth)
     {
         if (rows > a.M) throw new ArgumentOutOfRangeException(nameof(rows), rows, $"op(A) has {a.M} rows");
+        if (depth < 1 || depth > a.K) throw new ArgumentOutOfRangeException(nameof(depth), depth, $"op(A) has {a.K} columns");
         if (((nint)b & 31) != 0) throw new ArgumentException("the B block must be 32-byte aligned", nameof(b));
     }
 

@@ -51,7 +51,7 @@ internal static unsafe class GemmMicroKernel
     /// <summary>
     /// C rows [0, rows) × one 16-column panel: the six-row A panels <paramref name="panelStride"/> floats apart, each
     /// as <see cref="Run"/> would; the 512-bit kernel takes two full panels at a time (twelve chains in flight), and
-    /// the last sixteen rows at once where that many are left.
+    /// the last sixteen or twenty rows at once where that many are left.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void RunPanels(GemmKernelKind kind, int kc, float* a, nint panelStride, int rows, float* b, float* c,
@@ -62,6 +62,13 @@ internal static unsafe class GemmMicroKernel
         {
             for (; i + 2 * MR <= rows; i += 2 * MR, a += 2 * panelStride)
             {
+                if (rows - i == 20)
+                {
+                    // 12 + 8 rows left: one 20-row tile over three panels and the fourth's first two rows.
+                    GemmVectorKernels512.Tile20x16(kc, a, a + panelStride, a + 2 * panelStride, a + 3 * panelStride, b,
+                        c + i * ldc, ldc, overwrite);
+                    return;
+                }
                 if (rows - i == 16)
                 {
                     // 12 + 4 rows left: one 16-row tile over the two panels and the third's first four rows.

@@ -239,8 +239,10 @@ public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, 
         {
             var active = RunningRows(t, b0, rows);
             var lanes = StepLanes(active);
-            // gates_t [4H, 16] = W_joined · xh_t [JoinedWidth, 16] (a packed window: the running lanes rounded up to 4)
-            Compute.MultiplyLanes(Weights.Forward, gh, xhBase + (nint)t * xhSize, gatesBase + (nint)t * gateSize, lanes);
+            // gates_t [4H, 16] = W_joined · xh_t [JoinedWidth, 16] (a packed window: the running lanes rounded up to 4),
+            // stopping before the zero columns that pad the joined width to 16
+            Compute.MultiplyLanes(Weights.Forward, gh, xhBase + (nint)t * xhSize, gatesBase + (nint)t * gateSize, lanes,
+                hs + input + 1);
             var gates = gatesT.Slice(t * gateSize, gateSize);
             var cPrev = cT.Slice(t * unitSize, unitSize);
             var cNext = cT.Slice((t + 1) * unitSize, unitSize);

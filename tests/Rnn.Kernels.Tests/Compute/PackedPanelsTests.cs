@@ -35,6 +35,38 @@ public unsafe class PackedPanelsTests
         }
     }
 
+    [Theory]
+    [InlineData(512, 157, 160, 16)] // LSTM-128, I = 28: the joined width 157 padded to 160
+    [InlineData(64, 290, 304, 8)]   // two depth blocks, the second shorter, on 8 lanes
+    [InlineData(30, 20, 32, 4)]
+    public void LaneProductStoppingBeforeZeroPaddingKeepsTheBits(int m, int depth, int k, int lanes)
+    {
+        // Columns of A and rows of B past depth are zero, as in the joined weights and inputs.
+        var a = GemmTestData.Random(51, m * k);
+        for (var i = 0; i < m; i++) a.AsSpan(i * k + depth, k - depth).Clear();
+        var b = GemmTestData.Random(52, k * Lanes);
+        b.AsSpan(depth * Lanes).Clear();
+        foreach (var kind in GemmTestData.SupportedKernels())
+        {
+            using var compute = new CpuCompute(1, kind);
+            var panels = compute.PackPanels(false, m, k, a);
+            var block = AlignedFloats.Grow(null, k * Lanes);
+            b.CopyTo(block.Span);
+            float[] whole = new float[m * Lanes], stopped = new float[m * Lanes];
+            fixed (float* pw = whole, ps = stopped)
+            {
+                compute.MultiplyLanes(panels, m, block.Pointer, pw, lanes);
+                compute.MultiplyLanes(panels, m, block.Pointer, ps, lanes, depth);
+            }
+            GemmTestData.AssertBitIdentical(whole, stopped, $"{kind}, depth {depth} of {k}, {lanes} lanes");
+            // The rows past depth are not read at all: a value there leaves the stopped product as it was.
+            block.Span[depth * Lanes] = float.NaN;
+            var again = new float[m * Lanes];
+            fixed (float* pa = again) compute.MultiplyLanes(panels, m, block.Pointer, pa, lanes, depth);
+            GemmTestData.AssertBitIdentical(stopped, again, $"{kind}, padding ignored");
+        }
+    }
+
     [Fact]
     public void LaneProductCanStopAfterTheFirstRows()
     {

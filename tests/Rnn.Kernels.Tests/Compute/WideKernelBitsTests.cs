@@ -4,7 +4,7 @@ namespace Rnn.Kernels.Tests.Compute;
 
 /// <summary>
 /// The 512-bit FMA kernel gives exactly the bits of the 256-bit one, so machines with and without AVX-512 agree: the
-/// ordinary GEMM (paired 12-row tiles, 16-row tiles, lone 6- and 4-row panels, column edges, two depth blocks), the lane product of
+/// ordinary GEMM (paired 12-row tiles, 16- and 20-row tiles, lone 6- and 4-row panels, column edges, two depth blocks), the lane product of
 /// the recurrent layers and the lane-major weight-gradient GEMM. On a CPU without AVX-512 there is nothing to compare
 /// and the checks are skipped (the child-process test in InstructionSets covers the whole stack there too).
 /// </summary>
@@ -15,6 +15,7 @@ public unsafe class WideKernelBitsTests
     [Theory]
     [InlineData(64, 40, 300, false, false)] // four 12-row tiles and a 16-row one
     [InlineData(16, 100, 300, false, true)]  // one 16-row tile, as a GRU piece's step
+    [InlineData(44, 40, 300, false, false)]  // two 12-row tiles and a 20-row one
     [InlineData(70, 90, 300, true, false)]
     [InlineData(13, 17, 5, false, true)]
     [InlineData(30, 2048, 64, true, true)]
@@ -35,7 +36,8 @@ public unsafe class WideKernelBitsTests
     }
 
     [Theory]
-    [InlineData(512, 160)] // LSTM-128 forward: 42 full panels and a 4-row one
+    [InlineData(512, 160)] // LSTM-128 forward: 41 pairs of panels and a 20-row tile (three panels and two rows)
+    [InlineData(128, 512)] // its backward without dx: 9 pairs and a 20-row tile, two depth blocks
     [InlineData(90, 300)]  // fifteen panels: seven pairs and a lone one, two depth blocks
     public void Fma512LaneProductHasTheBitsOfTheFmaOne(int m, int k)
     {

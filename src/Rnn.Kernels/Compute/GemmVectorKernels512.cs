@@ -105,7 +105,7 @@ internal static unsafe class GemmVectorKernels512
     /// <summary>
     /// Twenty rows (three full panels and the first two rows of a fourth, <paramref name="a3"/>) × 16 columns: the
     /// last rows of m = 128 or 512 (12k + 8) in one pass, instead of a 12-row tile, a six-chain 6-row one and a 4-row
-    /// one for two rows, which run the last eight rows at about half rate. 20 accumulators and the B row fit the 32
+    /// one for two rows, which ran the last eight rows at about 60% of the rate. 20 accumulators and the B row fit the 32
     /// ZMM registers.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -3,7 +3,9 @@
 # `mnist`, one LSTM-128, dense 10, Adam 1e-3, batch 64, 2 threads) and ours in local mode (`rnn train
 # examples/seq-mnist-lstm1.json`: the same model on one in-process silo, Orleans included). Prints each run's seconds
 # per epoch (evaluation included; ours from the eval events' elapsed_seconds, libtorch's from its cumulative
-# elapsed_s), then the ratio of the median totals and of the median epochs.
+# elapsed_s), then the ratio of the median totals and of the median epochs. Each round also runs the same model on
+# the single-process trainer (Rnn.Benchmarks `trainer`: the kernels with no silo, no grain calls), the bound local
+# mode can approach, and prints its median epoch beside.
 # Needs the libtorch harness in ../shared/tools/torchref (set up by its setup.sh), which only the development machine
 # has. Usage: scripts/e2e-vs-libtorch.sh [ROUNDS]  (default 3)
 set -euo pipefail
@@ -12,6 +14,8 @@ rounds=${1:-3}
 epochs=$(sed -nE 's/.*"epochs": *([0-9]+).*/\1/p' examples/seq-mnist-lstm1.json)
 . scripts/side-by-side.sh
 side_by_side_setup e2e-vs-libtorch
+dotnet build -c Release benchmarks/Rnn.Benchmarks -v quiet -nologo > /dev/null
+trainer=benchmarks/Rnn.Benchmarks/bin/Release/net10.0/Rnn.Benchmarks.dll
 # cumulative seconds (one per line) -> seconds of each epoch (one per line)
 epochs_of() { awk '{print $1 - prev; prev = $1}' "$1"; }
 # one table row: NAME, file of cumulative seconds
@@ -29,8 +33,15 @@ for r in $(seq "$rounds"); do
     tail -1 "$scratch/$who" >> "$scratch/$who-totals"
     epochs_of "$scratch/$who" >> "$scratch/$who-epochs"
   done
+  # The trainer prints each epoch's own seconds ("epoch N: S s (with evaluation)"), not cumulative ones.
+  dotnet "$trainer" trainer examples/seq-mnist-lstm1.json 2 2>&1 | sed -nE 's/^epoch [0-9]+: ([0-9.]+) s.*/\1/p' > "$scratch/trainer"
+  [ "$(wc -l < "$scratch/trainer")" -eq "$epochs" ] || { echo "e2e-vs-libtorch: the trainer did not report $epochs epochs" >&2; exit 1; }
+  printf "| trainer %s (no silo) | %s| %.2f |\n" "$r" "$(awk '{printf "%.2f ", $1}' "$scratch/trainer")" "$(awk '{s += $1} END {print s}' "$scratch/trainer")"
+  cat "$scratch/trainer" >> "$scratch/trainer-epochs"
 done
 lt=$(median < "$scratch/libtorch-totals"); ot=$(median < "$scratch/ours-totals")
 le=$(median < "$scratch/libtorch-epochs"); oe=$(median < "$scratch/ours-epochs")
 printf "\nmedian total: libtorch %.2f s, ours %.2f s, libtorch / ours %.2f\n" "$lt" "$ot" "$(echo "$lt / $ot" | bc -l)"
 printf "median epoch: libtorch %.2f s, ours %.2f s, libtorch / ours %.2f (target: >= 2)\n" "$le" "$oe" "$(echo "$le / $oe" | bc -l)"
+te=$(median < "$scratch/trainer-epochs")
+printf "median epoch of the single-process trainer (no silo): %.2f s, libtorch / trainer %.2f\n" "$te" "$(echo "$le / $te" | bc -l)"

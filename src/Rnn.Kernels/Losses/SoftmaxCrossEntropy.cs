@@ -1,3 +1,4 @@
+using Rnn.Kernels.Tensors;
 using System.Runtime.CompilerServices;
 namespace Rnn.Kernels.Losses;
 
@@ -42,8 +43,8 @@ public static class SoftmaxCrossEntropy
             // p_j = e_j · (1/Σ); dx_j = (p_j − [j = label]) · gradScale
             var inverse = 1f / sum;
             var labelProbability = dx[label] * inverse;
-            SoftmaxRows.Scale(dx, inverse);
-            if (gradScale != 1f) SoftmaxRows.Scale(dx, gradScale);
+            ElementwiseScale.Multiply(dx, inverse);
+            ElementwiseScale.Multiply(dx, gradScale);
             dx[label] = (labelProbability - 1f) * gradScale;
         }
         return (float)total;
@@ -82,7 +83,7 @@ public static class SoftmaxCrossEntropy
             var max = SoftmaxRows.Max(x);
             // p_j = e^(x_j − max) · (1/Σ), the probabilities the gradient overload uses
             var sum = SoftmaxRows.ExpSum(x, max, p, store: true);
-            SoftmaxRows.Scale(p, 1f / sum);
+            ElementwiseScale.Multiply(p, 1f / sum);
         }
     }
 

@@ -7,8 +7,9 @@ namespace Rnn.Kernels.Losses;
 
 /// <summary>
 /// The vectorised pieces of a row softmax: the row's max, e_j = e^(x_j − max) with the project's single-precision
-/// vector exp (<see cref="Activations.Exp(Vector512{float})"/>, Cephes' polynomial with FMAs) and Σ_j e_j, and the
-/// scaling of e into probabilities. The same bits on the 512-bit path, the 256-bit path and for any row length:
+/// vector exp (<see cref="Activations.Exp(Vector512{float})"/>, Cephes' polynomial with FMAs) and Σ_j e_j; the
+/// scaling of e into probabilities is <see cref="Tensors.ElementwiseScale"/>'s. The same bits on the 512-bit path,
+/// the 256-bit path and for any row length:
 /// <list type="bullet">
 /// <item>the max is exact whatever the order (IEEE maximum: a NaN anywhere gives NaN, +0 beats −0);</item>
 /// <item>e_j is elementwise: the same polynomial, constants and FMAs at either width;</item>
@@ -16,8 +17,7 @@ namespace Rnn.Kernels.Losses;
 /// on the 512-bit path, two Vector256 halves on the 256-bit one); the row's tail is one more 16-float chunk whose
 /// lanes past the row add +0, which leaves a positive sum unchanged; then the lanes fold in one fixed tree
 /// (l + l⊕8, then ⊕4, ⊕2, ⊕1);</item>
-/// <item>scaling is elementwise (one multiplication by 1/Σ), the tail of a row in scalar code with the same
-/// rounding.</item>
+/// <item>scaling is elementwise (one multiplication by 1/Σ).</item>
 /// </list>
 /// </summary>
 internal static class SoftmaxRows
@@ -138,25 +138,6 @@ internal static class SoftmaxRows
             high += b;
         }
         return Fold(low, high);
-    }
-
-    /// <summary>v_j = v_j · scale over the row: whole vectors at either width, the tail one float at a time.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Scale(Span<float> v, float scale)
-    {
-        ref var v0 = ref MemoryMarshal.GetReference(v);
-        var n = v.Length;
-        var j = 0;
-        if (Activations.Use512)
-        {
-            var s512 = Vector512.Create(scale);
-            for (; j + Vector512<float>.Count <= n; j += Vector512<float>.Count)
-                (Vector512.LoadUnsafe(ref v0, (nuint)j) * s512).StoreUnsafe(ref v0, (nuint)j);
-        }
-        var s256 = Vector256.Create(scale);
-        for (; j + Vector256<float>.Count <= n; j += Vector256<float>.Count)
-            (Vector256.LoadUnsafe(ref v0, (nuint)j) * s256).StoreUnsafe(ref v0, (nuint)j);
-        for (; j < n; j++) Unsafe.Add(ref v0, j) *= scale;
     }
 
     /// <summary>

@@ -2,6 +2,8 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
+using Rnn.Kernels.Tensors;
+
 namespace Rnn.Kernels.Optimizers;
 
 /// <summary>
@@ -52,31 +54,8 @@ public static class GradientClipping
         return (float)norm;
     }
 
-    /// <summary>g[i] = g[i] · s for every i.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Scale(Span<float> gradients, float scale)
-    {
-        // Multiplying by exactly 1 changes no bit; skip the pass (the common case: no clipping needed).
-        if (scale == 1f) return;
-        ref var g0 = ref MemoryMarshal.GetReference(gradients);
-        var i = 0;
-        if (Vector512.IsHardwareAccelerated)
-        {
-            var s = Vector512.Create(scale);
-            // g[i..i+16) *= s: one rounding per element, as below
-            for (; i <= gradients.Length - Vector512<float>.Count; i += Vector512<float>.Count)
-                (Vector512.LoadUnsafe(ref g0, (nuint)i) * s).StoreUnsafe(ref g0, (nuint)i);
-        }
-        if (Vector256.IsHardwareAccelerated)
-        {
-            var s = Vector256.Create(scale);
-            // g[i..i+8) *= s
-            for (; i <= gradients.Length - Vector256<float>.Count; i += Vector256<float>.Count)
-                (Vector256.LoadUnsafe(ref g0, (nuint)i) * s).StoreUnsafe(ref g0, (nuint)i);
-        }
-        // g[i] *= s
-        for (; i < gradients.Length; i++) gradients[i] *= scale;
-    }
+    /// <summary>g[i] = g[i] · s for every i (<see cref="ElementwiseScale.Multiply"/>; a scale of 1 costs nothing).</summary>
+    public static void Scale(Span<float> gradients, float scale) => ElementwiseScale.Multiply(gradients, scale);
 
     /// <summary>True when no element is NaN or ±∞.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -151,14 +151,16 @@ public static class OwnedSequenceLoader
     /// <summary>A source's splits as positions (ascending): the split by fraction with the seed, then data.limit.</summary>
     internal sealed record SourcePlan(int[] Train, int[] Validation, int[] Test);
 
+    /// <summary>The first <paramref name="limit"/> training positions (data.limit), or all of them.</summary>
+    internal static int[] Limited(int[] train, int? limit) => limit is { } l && l < train.Length ? train[..l] : train;
+
     /// <summary>The splits of a NumPy file or a long table / text column (not a wide series, split by rows).</summary>
     internal static SourcePlan SourceSplits(DataSpec data, ulong seed, int count)
     {
         // As SequenceDataLoader.ReadSplits: a split held in a file of its own takes nothing from the source.
         var split = DataSplit.ByFraction(count, data.ValidationPath is null ? data.ValidationFraction ?? 0 : 0,
             data.TestPath is null ? data.TestFraction ?? 0 : 0, data.Shuffle == true, seed, data.Path);
-        var train = data.Limit is { } limit && limit < split.Train.Length ? split.Train[..limit] : split.Train;
-        return new SourcePlan(train, data.ValidationPath is null ? split.Validation : [], data.TestPath is null ? split.Test : []);
+        return new SourcePlan(Limited(split.Train, data.Limit), data.ValidationPath is null ? split.Validation : [], data.TestPath is null ? split.Test : []);
     }
 
     private static (DataShape, ResolvedData) ResolveNumpy(DataSpec data, ulong seed)

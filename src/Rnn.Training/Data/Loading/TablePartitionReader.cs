@@ -25,7 +25,7 @@ internal static class TablePartitionReader
         var data = job.Spec.Data;
         Verify(job, data.Path, facts.DataFile);
         if (data.Kind == DataKinds.Series)
-            return Windows(job, facts, split => [ShardPartitioner.Partition(Limited(split.Train, data.Limit), job.Shards, shard, job.Spec.Seed, data.Path).Positions])[0]!;
+            return Windows(job, facts, split => [ShardPartitioner.Partition(OwnedSequenceLoader.Limited(split.Train, data.Limit), job.Shards, shard, job.Spec.Seed, data.Path).Positions])[0]!;
         var train = OwnedSequenceLoader.SourceSplits(data, job.Spec.Seed, facts.SourceItems).Train;
         var partition = ShardPartitioner.Partition(train, job.Shards, shard, job.Spec.Seed, data.Path);
         return ReadSource(job, facts, [partition.Positions])[0]!;
@@ -35,7 +35,7 @@ internal static class TablePartitionReader
     {
         var data = job.Spec.Data;
         Verify(job, data.Path, facts.DataFile);
-        if (data.Kind == DataKinds.Series) return Windows(job, facts, split => [Limited(split.Train, data.Limit)])[0]!;
+        if (data.Kind == DataKinds.Series) return Windows(job, facts, split => [OwnedSequenceLoader.Limited(split.Train, data.Limit)])[0]!;
         return ReadSource(job, facts, [OwnedSequenceLoader.SourceSplits(data, job.Spec.Seed, facts.SourceItems).Train])[0]!;
     }
 
@@ -54,8 +54,6 @@ internal static class TablePartitionReader
         return (data.ValidationPath is { } v ? ReadWhole(job, facts, v, facts.ValidationFile) : fromSource[0],
             data.TestPath is { } t ? ReadWhole(job, facts, t, facts.TestFile) : fromSource[1]);
     }
-
-    private static int[] Limited(int[] train, int? limit) => limit is { } l && l < train.Length ? train[..l] : train;
 
     /// <summary>
     /// The sequences of data.path at each of <paramref name="sets"/> (ascending source indices, disjoint), from one

@@ -37,7 +37,7 @@ public static class LongTableSequences
 
         if (classLabels is not null) classNames ??= ClassNameOrder.Sort(classLabels);
         else classNames = null;
-        var classIndex = classNames?.Select((name, i) => (name, i)).ToDictionary(p => p.name, p => p.i, StringComparer.Ordinal);
+        var classIndex = classNames is null ? null : new ClassIndex(classNames);
         var perStep = spec.TargetKind.IsPerStep();
         var width = spec.TargetKind.IsClass() ? 1 : values.Length;
         var builder = new SequenceDatasetBuilder(features.Length, spec.TargetKind, width, withIds: true);
@@ -55,18 +55,13 @@ public static class LongTableSequences
             if (!perStep) RequireConstantTarget(table, spec, id, rows, classLabels, values);
             foreach (var r in targetRows)
             {
-                if (classLabels is not null) stepClasses.Add(ClassIndex(table, spec.TargetColumns[0], r, classLabels[r], classIndex!));
+                if (classLabels is not null) stepClasses.Add(classIndex!.Of(classLabels[r], problem => table.Error(spec.TargetColumns[0], r, problem)));
                 else foreach (var column in values) stepValues.Add((float)column[r]);
             }
             builder.Add(rows.Count, stepFeatures.ToArray(), [], stepClasses.ToArray(), stepValues.ToArray(), table.RowNumber(rows[0]), id);
         }
         return builder.Build(table.Source, table.RowWord, classNames);
     }
-
-    private static int ClassIndex(ColumnTable table, string column, int row, string label, Dictionary<string, int> classIndex) =>
-        classIndex.TryGetValue(label, out var index)
-            ? index
-            : throw table.Error(column, row, $"class '{label}' never occurs in the training split the job was resolved with");
 
     private static void RequireConstantTarget(ColumnTable table, LongTableSpec spec, string id, List<int> rows, string[]? classLabels, double[][] values)
     {

@@ -68,14 +68,13 @@ public static class TextColumnSequences
     private static SequenceDataset Encode(ColumnTable table, string targetColumn, int[][] codePoints, string[] labels,
         CharVocabulary vocabulary, IReadOnlyList<string> classNames)
     {
-        var classIndex = classNames.Select((name, i) => (name, i)).ToDictionary(p => p.name, p => p.i, StringComparer.Ordinal);
+        var classIndex = new ClassIndex(classNames);
         var builder = new SequenceDatasetBuilder(0, SequenceTargetKind.ClassPerSequence, 1, withIds: false);
         for (var r = 0; r < codePoints.Length; r++)
         {
             var tokens = codePoints[r].Select(vocabulary.EncodeCodePoint).ToArray();
-            var label = classIndex.TryGetValue(labels[r], out var c)
-                ? c
-                : throw table.Error(targetColumn, r, $"class '{labels[r]}' never occurs in the training split the job was resolved with");
+            var row = r;
+            var label = classIndex.Of(labels[r], problem => table.Error(targetColumn, row, problem));
             builder.Add(tokens.Length, [], tokens, [label], [], table.RowNumber(r));
         }
         return builder.Build(table.Source, table.RowWord, classNames);

@@ -87,7 +87,7 @@ public static class WideTimeSeries
         var features = FeatureSteps(columns, spec);
         var classLabels = columns.ClassLabels;
         var targets = columns.Targets;
-        var classIndex = classNames?.Select((name, i) => (name, i)).ToDictionary(p => p.name, p => p.i, StringComparer.Ordinal);
+        var classIndex = classNames is null ? null : new ClassIndex(classNames);
         var builder = new SequenceDatasetBuilder(features.Length, spec.TargetKind, spec.TargetWidth, withIds: false);
         var x = new float[w * features.Length];
         var y = new float[classLabels is null ? spec.TargetWidth : 0];
@@ -102,11 +102,9 @@ public static class WideTimeSeries
                 }
             if (classLabels is not null)
             {
-                var label = classLabels[s + w + h - 1];
-                var c = classIndex!.TryGetValue(label, out var index)
-                    ? index
-                    : throw new DataFormatException(columns.Source, $"{columns.RowWord} {columns.RowNumbers[s + w + h - 1]}, column " +
-                        $"'{spec.TargetColumns[0]}': class '{label}' never occurs in the training split the job was resolved with");
+                var labelRow = s + w + h - 1;
+                var c = classIndex!.Of(classLabels[labelRow], problem => new DataFormatException(columns.Source,
+                    $"{columns.RowWord} {columns.RowNumbers[labelRow]}, column '{spec.TargetColumns[0]}': {problem}"));
                 builder.Add(w, x, [], [c], [], columns.RowNumbers[s]);
                 continue;
             }

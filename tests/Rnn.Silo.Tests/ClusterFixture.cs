@@ -8,7 +8,7 @@ namespace Rnn.Silo.Tests;
 /// An in-process cluster of <see cref="Silos"/> silos set up by the silo's one hosting extension, with its own
 /// temporary runs root (deleted at the end) and settings that detect a killed silo in a few seconds.
 /// </summary>
-public abstract class ClusterFixture(short silos, Func<string, bool?>? advertiseGpu = null) : IAsyncLifetime
+public abstract class ClusterFixture(short silos, Func<string, bool?>? advertiseGpu = null, bool inProcessSteps = false) : IAsyncLifetime
 {
     private InProcessTestCluster? _cluster;
 
@@ -20,7 +20,7 @@ public abstract class ClusterFixture(short silos, Func<string, bool?>? advertise
 
     public IClusterClient Client => Cluster.Client;
 
-    public async Task InitializeAsync() => _cluster = await TestClusters.StartAsync(silos, RunsRoot, advertiseGpu);
+    public async Task InitializeAsync() => _cluster = await TestClusters.StartAsync(silos, RunsRoot, advertiseGpu, inProcessSteps);
 
     public async Task DisposeAsync()
     {

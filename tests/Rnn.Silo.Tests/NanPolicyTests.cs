@@ -6,7 +6,7 @@ namespace Rnn.Silo.Tests;
 public sealed class NanPolicyTests(SingleSiloFixture fixture) : IClassFixture<SingleSiloFixture>
 {
     // An SGD rate of 1e38 blows the parameters up in two steps; the gradient of step 2 is no longer finite.
-    private static string Job(string policy) => $$"""
+    internal static string Job(string policy) => $$"""
         { "name": "nan", "seed": 1,
           "data": { "kind": "mnist-rows", "path": {{JsonSerializer.Serialize(TestJobs.MnistPath)}}, "limit": 128 },
           "model": { "layers": [ { "type": "simple_rnn", "units": 64 }, { "type": "dense", "units": 10 } ] },

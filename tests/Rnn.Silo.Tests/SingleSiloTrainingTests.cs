@@ -165,41 +165,24 @@ public sealed class SingleSiloTrainingTests(SingleSiloFixture fixture) : IClassF
     public async Task MetricsArriveOnTheJobStreamOncePerStepInOrder()
     {
         const string jobId = "streamed";
-        var received = new ConcurrentQueue<StepMetrics>();
-        var stream = fixture.Client.GetStreamProvider(StreamNames.Provider)
-            .GetStream<StepMetrics>(StreamId.Create(StreamNames.MetricsNamespace, jobId));
-        var subscription = await stream.SubscribeAsync((m, _) =>
+        await using var recorder = await MetricsStreamRecorder.SubscribeAsync(fixture.Client, jobId);
+        var status = await fixture.RunToEndAsync(jobId, TestJobs.Mnist(shards: 2, steps: 5));
+        Assert.True(status.State == JobState.Completed, status.FailureReason);
+        var metrics = await recorder.WaitForAsync(5);
+        Assert.Equal([0L, 1, 2, 3, 4], metrics.Select(m => m.Step));
+        Assert.All(metrics, m =>
         {
-            received.Enqueue(m);
-            return Task.CompletedTask;
+            Assert.True(double.IsFinite(m.Loss) && m.Loss > 0);
+            Assert.InRange(m.Accuracy!.Value, 0, 1);
+            Assert.True(m.GradNorm > 0);
+            Assert.True(m.SamplesPerSecond > 0);
+            Assert.Equal(0.01, m.LearningRate, 6);
+            Assert.Null(m.SkipReason);
+            Assert.Equal([0, 1], m.Shards.Select(s => s.Shard));
+            Assert.All(m.Shards, s => Assert.False(string.IsNullOrEmpty(s.Silo)));
         });
-        try
-        {
-            var status = await fixture.RunToEndAsync(jobId, TestJobs.Mnist(shards: 2, steps: 5));
-            Assert.True(status.State == JobState.Completed, status.FailureReason);
-            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-            while (received.Count < 5 && DateTime.UtcNow < deadline) await Task.Delay(20);
-
-            var metrics = received.ToArray();
-            Assert.Equal([0L, 1, 2, 3, 4], metrics.Select(m => m.Step));
-            Assert.All(metrics, m =>
-            {
-                Assert.True(double.IsFinite(m.Loss) && m.Loss > 0);
-                Assert.InRange(m.Accuracy!.Value, 0, 1);
-                Assert.True(m.GradNorm > 0);
-                Assert.True(m.SamplesPerSecond > 0);
-                Assert.Equal(0.01, m.LearningRate, 6);
-                Assert.Null(m.SkipReason);
-                Assert.Equal([0, 1], m.Shards.Select(s => s.Shard));
-                Assert.All(m.Shards, s => Assert.False(string.IsNullOrEmpty(s.Silo)));
-            });
-            Assert.Equal(metrics[^1].Step, status.LastMetrics!.Step);
-            Assert.Equal(metrics[^1].Loss, status.LastMetrics.Loss);
-        }
-        finally
-        {
-            await subscription.UnsubscribeAsync();
-        }
+        Assert.Equal(metrics[^1].Step, status.LastMetrics!.Step);
+        Assert.Equal(metrics[^1].Loss, status.LastMetrics.Loss);
     }
 
     [Fact]

@@ -16,9 +16,11 @@ internal static class TestClusters
     /// <summary>
     /// A cluster of <paramref name="silos"/> silos on <paramref name="runsRoot"/>. A killed silo is suspected after two
     /// missed 1 s probes and declared dead by one vote, and calls time out after 5 s, so a fault costs seconds.
-    /// <paramref name="advertiseGpu"/> gives a silo's RnnTrainingOptions.AdvertiseGpu by its name (null: probe).
+    /// <paramref name="advertiseGpu"/> gives a silo's RnnTrainingOptions.AdvertiseGpu by its name (null: probe);
+    /// <paramref name="inProcessSteps"/> its RnnTrainingOptions.InProcessSteps (local mode's setting).
     /// </summary>
-    public static async Task<InProcessTestCluster> StartAsync(short silos, string runsRoot, Func<string, bool?>? advertiseGpu = null)
+    public static async Task<InProcessTestCluster> StartAsync(short silos, string runsRoot, Func<string, bool?>? advertiseGpu = null,
+        bool inProcessSteps = false)
     {
         var builder = new InProcessTestClusterBuilder(silos);
         builder.ConfigureSilo((options, silo) =>
@@ -33,6 +35,7 @@ internal static class TestClusters
                 o.ResumeScanInterval = TimeSpan.FromSeconds(1);
                 o.RollbackRetryDelay = TimeSpan.FromMilliseconds(300);
                 o.StallTimeout = TimeSpan.FromSeconds(40);
+                o.InProcessSteps = inProcessSteps;
             });
             silo.Configure<ClusterMembershipOptions>(o =>
             {

@@ -49,6 +49,8 @@ internal static class LocalSiloHost
             {
                 o.ComputeThreads = settings.ComputeThreads;
                 o.RunsRoot = settings.RunsRoot;
+                // One silo in this process and nothing else: its jobs' steps need no shard or parameter-server grains.
+                o.InProcessSteps = settings.PrimarySiloPort is null;
             });
         });
         return builder.Build();

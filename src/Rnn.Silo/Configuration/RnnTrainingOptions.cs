@@ -9,6 +9,15 @@ public sealed class RnnTrainingOptions
     /// <summary>Dedicated compute threads of this silo (kernels never run on the Orleans scheduler or thread pool).</summary>
     public int ComputeThreads { get; set; } = Math.Max(1, Environment.ProcessorCount);
 
+    /// <summary>
+    /// Whether a job driven on this silo while it is the cluster's only active silo runs its steps here, without shard
+    /// and parameter-server grains (<see cref="Coordination.InProcessSteps"/>: the same bits, one hand-off a step instead
+    /// of a shard call, a push and a reduce-and-apply call). The CLI's one-silo local mode turns it on; off elsewhere,
+    /// so a one-silo deployment or test cluster runs the grains it will run across silos. A driver decides when it
+    /// starts (a new run, a rollback, a resume).
+    /// </summary>
+    public bool InProcessSteps { get; set; }
+
     /// <summary>Work items that may wait for a compute thread before callers are made to wait for a slot.</summary>
     public int ComputeQueueCapacity { get; set; } = 256;
 

@@ -12,6 +12,7 @@ using Rnn.Silo.Telemetry;
 using Rnn.Kernels.Losses;
 using Rnn.Training.Runs;
 using Rnn.Training.Steps;
+using Rnn.Training.Checkpoints;
 using Rnn.Silo.Configuration;
 
 namespace Rnn.Silo.Coordination;
@@ -30,7 +31,7 @@ public sealed class JobDriver : IDisposable
 {
     private readonly JobRuntime _runtime;
     private readonly RunFolder _folder;
-    private readonly SyncStepCoordinator _coordinator;
+    private readonly IJobSteps _steps;
     private readonly JobCheckpointer _checkpointer;
     private readonly ComputeExecutor _executor;
     private readonly CpuCompute _evaluationCompute;
@@ -43,13 +44,13 @@ public sealed class JobDriver : IDisposable
     /// <summary>Longest time a finished step's metrics.csv row waits in memory (opening the file per step cost ~0.3 ms).</summary>
     private static readonly TimeSpan RowFlushInterval = TimeSpan.FromSeconds(1);
 
-    private JobDriver(JobRuntime runtime, JobDefinition definition, RunFolder folder, SyncStepCoordinator coordinator,
+    private JobDriver(JobRuntime runtime, JobDefinition definition, RunFolder folder, IJobSteps steps,
         JobCheckpointer checkpointer, ComputeExecutor executor, long step, EvaluationMetrics? lastEvaluation)
     {
         _runtime = runtime;
         Definition = definition;
         _folder = folder;
-        _coordinator = coordinator;
+        _steps = steps;
         _checkpointer = checkpointer;
         _executor = executor;
         // Evaluation runs between steps, when the shard's kernel threads are idle: it takes as many (same bits).
@@ -72,11 +73,14 @@ public sealed class JobDriver : IDisposable
 
     public long TotalSteps => _runtime.Setup.TotalSteps;
 
-    public SyncStepCoordinator Coordinator => _coordinator;
+    /// <summary>Where this generation's steps run: the cluster's grains, or this silo alone (<see cref="InProcessSteps"/>).</summary>
+    public IJobSteps Steps => _steps;
 
     /// <summary>Takes the next generation and restores every grain of the job from its checkpoint.</summary>
+    /// <param name="activeSilos">The cluster's active silos now: with one, and the options allowing it, the steps run in this silo.</param>
     public static async Task<JobDriver> BeginAsync(IGrainFactory grains, JobRuntimeCache runtimes, ComputeExecutor executor,
-        RnnTrainingOptions options, string jobId, string runId, ResolvedJob job, RunFolder folder, EvaluationMetrics? lastEvaluation)
+        RnnTrainingOptions options, string jobId, string runId, ResolvedJob job, RunFolder folder, EvaluationMetrics? lastEvaluation,
+        int activeSilos, string silo)
     {
         var runtime = await runtimes.GetForEvaluationAsync(new JobDefinition(jobId, runId, job));
         var info = folder.ReadRunInfo() ?? throw new DriverSupersededException($"{folder.RunFile} is missing");
@@ -86,18 +90,28 @@ public sealed class JobDriver : IDisposable
         folder.WriteRunInfo(info with { Generation = generation });
         var definition = new JobDefinition(jobId, runId, job) { Generation = generation, Backend = info.Backend };
 
-        var checkpointer = new JobCheckpointer(grains, runtime, definition, folder, executor, options);
+        var checkpointer = new JobCheckpointer(runtime, definition, folder, executor);
         var checkpoint = folder.HasCheckpoint ? await checkpointer.ReadAsync() : JobCheckpointer.Initial(runtime);
         // The step-0 checkpoint makes every run recoverable from its first step and marks the folder as resumable.
         if (!folder.HasCheckpoint) await checkpointer.WriteAsync(checkpoint);
-        await checkpointer.RestoreAsync(checkpoint);
-        // Rows of the steps about to be replayed are written again; the old ones go.
-        await executor.RunAsync(() => MetricsCsvWriter.KeepStepsBefore(folder.MetricsFile, checkpoint.Step));
-        var coordinator = new SyncStepCoordinator(grains, runtime, definition, options);
-        var driver = new JobDriver(runtime, definition, folder, coordinator, checkpointer, executor, checkpoint.Step,
-            lastEvaluation?.Step <= checkpoint.Step ? lastEvaluation : null);
-        await driver.RestoreMonitorAsync();
-        return driver;
+        IJobSteps steps = InProcessSteps.Apply(options.InProcessSteps, activeSilos, definition.Backend)
+            ? await InProcessSteps.CreateAsync(runtimes, definition, executor, silo)
+            : new SyncStepCoordinator(grains, runtime, definition, options);
+        try
+        {
+            await steps.RestoreAsync(checkpoint);
+            // Rows of the steps about to be replayed are written again; the old ones go.
+            await executor.RunAsync(() => MetricsCsvWriter.KeepStepsBefore(folder.MetricsFile, checkpoint.Step));
+            var driver = new JobDriver(runtime, definition, folder, steps, checkpointer, executor, checkpoint.Step,
+                lastEvaluation?.Step <= checkpoint.Step ? lastEvaluation : null);
+            await driver.RestoreMonitorAsync();
+            return driver;
+        }
+        catch
+        {
+            steps.Dispose();
+            throw;
+        }
     }
 
     /// <summary>
@@ -114,7 +128,7 @@ public sealed class JobDriver : IDisposable
         var due = step > 0 && (ValidationMonitor.IsScheduledEvaluation(_runtime.Setup.Resolved, step) || step == TotalSteps);
         if (due && (kept.Count == 0 || kept[^1].Step < step))
         {
-            var parameters = await _coordinator.GatherParametersAsync(step);
+            var parameters = await _steps.GatherParametersAsync(step);
             var result = await _executor.RunAsync(() => _evaluator.Evaluate(parameters));
             await ObserveAsync(step, result.Metrics, parameters);
         }
@@ -143,7 +157,7 @@ public sealed class JobDriver : IDisposable
     public async Task<StepOutcome> RunStepAsync(Func<StepMetrics, Task>? stepDone = null)
     {
         using var span = TrainingTracing.StartStep(Definition.JobId, Step);
-        var metrics = await _coordinator.RunStepAsync(Step) with { CompletedUtc = DateTime.UtcNow };
+        var metrics = await _steps.RunStepAsync(Step, NextDue()) with { CompletedUtc = DateTime.UtcNow };
         if (stepDone is not null) await stepDone(metrics);
         Step++;
         var setup = _runtime.Setup;
@@ -160,7 +174,8 @@ public sealed class JobDriver : IDisposable
         var checkpointed = false;
         if (checkpointDue)
         {
-            var checkpoint = await _checkpointer.CaptureAsync(Step);
+            TrainingCheckpoint checkpoint;
+            using (TrainingTracing.StartCheckpoint(Definition.JobId, Step, "capture")) checkpoint = await _steps.CaptureAsync(Step);
             EnsureCurrent();
             await _checkpointer.WriteAsync(checkpoint);
             parameters = checkpoint.Parameters;
@@ -171,7 +186,7 @@ public sealed class JobDriver : IDisposable
         // A replayed step was evaluated before the rollback with the same parameters bits: not evaluated twice.
         if ((evaluationDue || Step == TotalSteps) && (_lastEvaluation is null || _lastEvaluation.Step < Step))
         {
-            parameters ??= await _coordinator.GatherParametersAsync(Step);
+            parameters ??= await _steps.GatherParametersAsync(Step);
             var p = parameters;
             var result = await _executor.RunAsync(() => _evaluator.Evaluate(p));
             evaluation = new EvaluationMetrics(Definition.JobId, Step, (int)((Step - 1) / setup.StepsPerEpoch), result.Metrics);
@@ -182,13 +197,26 @@ public sealed class JobDriver : IDisposable
         return new StepOutcome(metrics, checkpointed, evaluation);
     }
 
+    /// <summary>
+    /// The next count of steps done after which this driver needs the job's state (a checkpoint or an evaluation is
+    /// due, or the run ends): the steps before it may run ahead (<see cref="IJobSteps.RunStepAsync"/>).
+    /// </summary>
+    private long NextDue()
+    {
+        var setup = _runtime.Setup;
+        var next = Step + 1;
+        while (next < TotalSteps && next % setup.Job.Training.CheckpointEvery != 0 && !ValidationMonitor.IsScheduledEvaluation(setup.Resolved, next))
+            next++;
+        return next;
+    }
+
     /// <summary>Writes model.safetensors and summary.json of the finished run and returns the summary's values.</summary>
     /// <param name="startedUtc">When the run (or its last resume by hand) started: the summary's wall time counts from it.</param>
     /// <param name="fromStep">The step the run was resumed from (0: never resumed): samples/s count the steps after it.</param>
     public async Task<JobSummary> FinishAsync(DateTime startedUtc, long fromStep = 0)
     {
         await FlushRowsAsync();
-        var parameters = await _coordinator.GatherParametersAsync(Step);
+        var parameters = await _steps.GatherParametersAsync(Step);
         var setup = _runtime.Setup;
         var test = _lastEvaluation is { } e && e.Step == Step ? e.Metrics
             : (await _executor.RunAsync(() => _evaluator.Evaluate(parameters))).Metrics;
@@ -214,7 +242,11 @@ public sealed class JobDriver : IDisposable
             summary.Test, hash, skipped) { StoppedEarly = summary.StoppedEarly };
     }
 
-    public void Dispose() => _evaluationCompute.Dispose();
+    public void Dispose()
+    {
+        _evaluationCompute.Dispose();
+        _steps.Dispose();
+    }
 
     /// <summary>Appends the queued metrics.csv rows (after checking that this driver is still current).</summary>
     public async Task FlushRowsAsync()

@@ -8,6 +8,8 @@ using Rnn.Silo.Recovery;
 using Rnn.Silo.Telemetry;
 using Rnn.Kernels.Losses;
 using Rnn.Training.Steps;
+using Rnn.Training.Checkpoints;
+using Rnn.Kernels.Models;
 using Rnn.Silo.Configuration;
 
 namespace Rnn.Silo.Coordination;
@@ -21,8 +23,12 @@ namespace Rnn.Silo.Coordination;
 /// Each call has a deadline and is asked again on timeout or a lost silo; every call is idempotent per step.
 /// Calls to a parameter server that lost its state fail at once (it is not at the step's version): retrying cannot
 /// help, so they propagate and the job grain rolls back to its checkpoint.
+/// Snapshots are captured between two steps, when every parameter server is at the same version with no step in
+/// flight and every shard has computed exactly the steps before it, so parameters, optimizer state and carried state
+/// all belong to one step; a restore puts one back into every grain under the driver's generation.
 /// </summary>
 public sealed class SyncStepCoordinator(IGrainFactory grains, JobRuntime runtime, JobDefinition job, RnnTrainingOptions options)
+    : IJobSteps
 {
     private readonly SyncStepProtocol _protocol = new(runtime.Setup);
 
@@ -39,8 +45,9 @@ public sealed class SyncStepCoordinator(IGrainFactory grains, JobRuntime runtime
     /// <summary>
     /// Runs step <paramref name="step"/>; throws <see cref="TrainingFailedException"/> when the job must fail (NaN policy
     /// 'fail'); any other exception means the step was interrupted (a grain lost its state or missed its deadlines).
+    /// Every step is one round of the protocol, so <paramref name="aheadTo"/> changes nothing here.
     /// </summary>
-    public async Task<StepMetrics> RunStepAsync(long step)
+    public async Task<StepMetrics> RunStepAsync(long step, long aheadTo)
     {
         var clock = Stopwatch.StartNew();
         StepPhaseTrace.Mark(step, StepPhase.Started);
@@ -102,6 +109,41 @@ public sealed class SyncStepCoordinator(IGrainFactory grains, JobRuntime runtime
         {
             // A grain on a lost silo has nothing left to release.
         }
+    }
+
+    /// <summary>Gathers the snapshot before step <paramref name="step"/> from every block and (for stream data) every shard.</summary>
+    public async Task<TrainingCheckpoint> CaptureAsync(long step)
+    {
+        var blocks = await Task.WhenAll(Enumerable.Range(0, runtime.Blocks.Count).Select(j =>
+            BlockGrain(j).ExportAsync(job, step).WaitAsync(options.StepCallDeadline)));
+        // Shards of independent samples hold nothing but their position, which the step number already is.
+        var shards = runtime.Setup.TokenInput
+            ? await Task.WhenAll(Enumerable.Range(0, runtime.Setup.Shards).Select(k =>
+                ShardGrain(k).ExportStateAsync(job, step).WaitAsync(options.StepCallDeadline)))
+            : null;
+
+        var parameters = new float[runtime.Layout.TotalLength];
+        foreach (var block in blocks) TensorBytes.ToFloats(block.Parameters, parameters.AsSpan(runtime.Blocks.RangeOf(block.Block)));
+        var optimizers = blocks.OrderBy(b => b.Block).Select(SnapshotBytes.OptimizerState).ToArray();
+        var carried = shards?.OrderBy(s => s.Shard).Select(SnapshotBytes.CarriedState).ToArray()
+            ?? new CarriedState?[runtime.Setup.Shards];
+        return new TrainingCheckpoint(runtime.Job.Name, step, parameters, optimizers, carried);
+    }
+
+    /// <summary>Puts <paramref name="checkpoint"/> into every parameter server and every shard under this driver's generation.</summary>
+    public async Task RestoreAsync(TrainingCheckpoint checkpoint)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        var blockCalls = Enumerable.Range(0, runtime.Blocks.Count).Select(j => (Task)BlockGrain(j).RestoreAsync(job,
+            SnapshotBytes.ToSnapshot(j, checkpoint.Step, checkpoint.Parameters.AsSpan(runtime.Blocks.RangeOf(j)), checkpoint.BlockOptimizers[j])));
+        var shardCalls = Enumerable.Range(0, runtime.Setup.Shards).Select(k =>
+            ShardGrain(k).RestoreAsync(job, SnapshotBytes.ToSnapshot(k, checkpoint.Step, checkpoint.ShardStates[k])));
+        await Task.WhenAll(blockCalls.Concat(shardCalls).Select(t => t.WaitAsync(options.StepCallDeadline)));
+    }
+
+    public void Dispose()
+    {
+        // Nothing held here: the grains keep the job's state and deactivate on their own.
     }
 
     private Task<ShardStepReport> ComputeShardAsync(int k, ShardStepRequest request) =>

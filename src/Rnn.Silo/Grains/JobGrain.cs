@@ -32,6 +32,7 @@ public sealed class JobGrain(
     ComputeExecutor executor,
     GpuSilos gpuSilos,
     ILocalSiloDetails silo,
+    IClusterMembershipService membership,
     IOptions<RnnTrainingOptions> options,
     ILogger<JobGrain> logger) : Grain, IJobGrain, IJobResumption
 {
@@ -260,7 +261,7 @@ public sealed class JobGrain(
         // A new driver takes run.json's generation: only a silo the membership table still lists as active may.
         await MembershipFence.ConfirmActiveAsync(ServiceProvider, silo.SiloAddress, Options.StepCallDeadline);
         var driver = await JobDriver.BeginAsync(GrainFactory, runtimes, executor, Options, JobId, r.RunId, r.Job!,
-            new RunFolder(r.JobFolder), r.LastEvaluation);
+            new RunFolder(r.JobFolder), r.LastEvaluation, ActiveSilos(), silo.Name);
         r.Generation = driver.Definition.Generation;
         r.Step = driver.Step;
         r.TotalSteps = driver.TotalSteps;
@@ -268,6 +269,8 @@ public sealed class JobGrain(
         await SaveAsync();
         return driver;
     }
+
+    private int ActiveSilos() => membership.CurrentSnapshot.Members.Values.Count(m => m.Status == SiloStatus.Active);
 
     private async Task StepAsync(JobDriver driver)
     {
@@ -346,7 +349,7 @@ public sealed class JobGrain(
             {
                 logger.LogWarning("Job {JobId}: the last metrics.csv rows were not written ({Error})", JobId, e.Message);
             }
-            await driver.Coordinator.ReleaseAsync();
+            await driver.Steps.ReleaseAsync();
         }
         DropDriver();
         runtimes.Release(JobId);

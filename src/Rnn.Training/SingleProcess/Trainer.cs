@@ -26,10 +26,16 @@ public sealed class Trainer : IDisposable
     private readonly TestEvaluator _evaluator;
     private readonly SyncStepProtocol _protocol;
     private readonly ShardGradientOutcome[] _outcomes;
+    private readonly string? _silo;
 
-    public Trainer(TrainingSetup setup, int threads = 1)
+    /// <param name="silo">
+    /// The silo this trainer runs the job's steps in, if any (<c>InProcessSteps</c>): each step's metrics then name
+    /// every shard's compute time there, as a cluster's do; null in a process of its own (no shard times).
+    /// </param>
+    public Trainer(TrainingSetup setup, int threads = 1, string? silo = null)
     {
         Setup = setup;
+        _silo = silo;
         _compute = new CpuCompute(threads);
         _shards = Enumerable.Range(0, setup.Shards).Select(k => setup.CreateShardComputer(k, _compute)).ToArray();
         var model = setup.CreateModel(_compute);
@@ -73,16 +79,19 @@ public sealed class Trainer : IDisposable
         var clock = Stopwatch.StartNew();
         var step = Step;
         Array.Clear(_gradient);
+        ShardComputeTime[] shardTimes = _silo is null ? [] : new ShardComputeTime[_shards.Length];
         for (var k = 0; k < _shards.Length; k++)
         {
+            var started = Stopwatch.GetTimestamp();
             var result = _shards[k].Compute(_parameters, step, _shardGradient);
             _outcomes[k] = new ShardGradientOutcome(k, result, GradientClipping.AllFinite(_shardGradient));
+            if (_silo is not null) shardTimes[k] = new ShardComputeTime(k, _silo, Stopwatch.GetElapsedTime(started).TotalSeconds);
             GradientAggregation.AddShard(_gradient, _shardGradient);
         }
 
         var verdict = _protocol.Reduce(step, _outcomes);
         Step++;
-        if (verdict.SkipReason is not null) return _protocol.Metrics(verdict, double.NaN, clock.Elapsed.TotalSeconds, []);
+        if (verdict.SkipReason is not null) return _protocol.Metrics(verdict, double.NaN, clock.Elapsed.TotalSeconds, shardTimes);
 
         GradientAggregation.Normalize(_gradient, verdict.LossCount);
         for (var j = 0; j < Blocks.Count; j++)
@@ -93,7 +102,7 @@ public sealed class Trainer : IDisposable
             var range = Blocks.RangeOf(j);
             GradientAggregation.Apply(_optimizers[j], _parameters.AsSpan(range), _gradient.AsSpan(range), clipScale, verdict.LearningRate);
         }
-        return _protocol.Metrics(verdict, norm, clock.Elapsed.TotalSeconds, []);
+        return _protocol.Metrics(verdict, norm, clock.Elapsed.TotalSeconds, shardTimes);
     }
 
     public EvaluationResult Evaluate() => _evaluator.Evaluate(_parameters);

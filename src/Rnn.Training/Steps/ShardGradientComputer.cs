@@ -39,8 +39,15 @@ public sealed class ShardGradientComputer : IDisposable
 
     public ShardBatchSource Source => _source;
 
-    /// <summary>Replaces the carried state, e.g. from a checkpoint.</summary>
-    public void RestoreState(CarriedState? state) => State = state?.Clone();
+    /// <summary>
+    /// Replaces the carried state, e.g. from a checkpoint. Null is a run's start (a checkpoint of step 0 holds no
+    /// state): stream data starts from zero state.
+    /// </summary>
+    public void RestoreState(CarriedState? state)
+    {
+        if (state is not null) State = state.Clone();
+        else State?.Reset();
+    }
 
     public ShardStepResult Compute(ReadOnlySpan<float> parameters, long step, Span<float> gradientSum)
     {

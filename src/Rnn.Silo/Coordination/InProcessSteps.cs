@@ -1,0 +1,161 @@
+using System.Threading.Channels;
+using Rnn.Contracts.Messages;
+using Rnn.Kernels.Backends;
+using Rnn.Silo.Compute;
+using Rnn.Silo.Jobs;
+using Rnn.Silo.Telemetry;
+using Rnn.Training.Checkpoints;
+using Rnn.Training.SingleProcess;
+using Rnn.Training.Steps;
+
+namespace Rnn.Silo.Coordination;
+
+/// <summary>
+/// The steps of a job whose driver's silo is the cluster's only one (local mode): every shard and parameter block
+/// would live here anyway, so the driver runs them itself through the single-process <see cref="Trainer"/> (shards
+/// in order, the parameter servers' reduction, clip and optimizer: the same bits) on the silo's compute executor.
+/// The steps up to the driver's next checkpoint or evaluation run back to back on one compute thread, each step's
+/// metrics handed to the driver as it ends, so the driver's work per step (the stream, telemetry, metrics rows)
+/// overlaps the next step instead of a shard call, a push, a reduce-and-apply call and their replies between every two.
+/// Checkpoints, evaluations, metrics, the stream and recovery stay the driver's, as on a cluster; a run checkpointed
+/// here resumes on any cluster and the other way round.
+/// </summary>
+public sealed class InProcessSteps : IJobSteps
+{
+    private readonly Trainer _trainer;
+    private readonly ComputeExecutor _executor;
+    private readonly string _jobId;
+    private Channel<StepMetrics>? _ahead;
+    private Task? _pump;
+    private long _aheadTo;
+    private volatile bool _stopping;
+
+    private InProcessSteps(Trainer trainer, ComputeExecutor executor, string jobId)
+    {
+        _trainer = trainer;
+        _executor = executor;
+        _jobId = jobId;
+    }
+
+    /// <summary>
+    /// Whether a job's steps run in its driver's silo: the silo allows it (<see cref="Configuration.RnnTrainingOptions.InProcessSteps"/>),
+    /// it is the cluster's only active silo, and the job computes on the cpu backend (an accelerator backend's
+    /// executors belong to shard grains, one per device).
+    /// </summary>
+    public static bool Apply(bool allowed, int activeSilos, string backend) =>
+        allowed && activeSilos == 1 && backend == BackendNames.Cpu;
+
+    /// <summary>Reads every shard's partition here and builds the trainer (on the compute executor: it is heavy).</summary>
+    public static async Task<InProcessSteps> CreateAsync(JobRuntimeCache runtimes, JobDefinition job, ComputeExecutor executor, string silo)
+    {
+        ArgumentNullException.ThrowIfNull(runtimes);
+        ArgumentNullException.ThrowIfNull(job);
+        var runtime = await runtimes.GetForEvaluationAsync(job);
+        for (var k = 0; k < runtime.Setup.Shards; k++) runtime = await runtimes.GetForShardAsync(job, k);
+        var setup = runtime.Setup;
+        // All of the silo's compute threads: the shards take turns, each with every thread (same bits for any count).
+        var trainer = await executor.RunAsync(() => new Trainer(setup, executor.Threads, silo));
+        return new InProcessSteps(trainer, executor, job.JobId);
+    }
+
+    public Task RestoreAsync(TrainingCheckpoint checkpoint)
+    {
+        RequireIdle();
+        return _executor.RunAsync(() => _trainer.Restore(checkpoint));
+    }
+
+    /// <summary>
+    /// Step <paramref name="step"/>'s metrics. The first call starts the steps up to <paramref name="aheadTo"/> (steps
+    /// done) running back to back; later calls take their metrics in order. A step that throws ends the run-ahead
+    /// there and throws here, in its turn, exactly as a step run alone would.
+    /// </summary>
+    public async Task<StepMetrics> RunStepAsync(long step, long aheadTo)
+    {
+        if (_ahead is null)
+        {
+            if (step != _trainer.Step)
+                throw new InvalidOperationException($"the job's in-process steps are at step {_trainer.Step}, not {step}");
+            var ahead = _ahead = Channel.CreateUnbounded<StepMetrics>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+            _aheadTo = Math.Max(aheadTo, step + 1);
+            var to = _aheadTo;
+            _pump = _executor.RunAsync(() => Pump(ahead.Writer, to));
+        }
+        StepMetrics metrics;
+        try
+        {
+            metrics = await _ahead.Reader.ReadAsync();
+        }
+        catch (ChannelClosedException e) when (e.InnerException is { } failure)
+        {
+            await EndRunAheadAsync();
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+            throw;
+        }
+        if (metrics.Step != step)
+            throw new InvalidOperationException($"the job's in-process steps produced step {metrics.Step} where the driver expected {step}");
+        foreach (var shard in metrics.Shards) TrainingMetrics.ShardComputed(_jobId, shard.Shard, shard.Silo, shard.Seconds);
+        // The last step of the run-ahead: the trainer is the driver's again (checkpoint, evaluation, the next run-ahead).
+        if (step + 1 == _aheadTo) await EndRunAheadAsync();
+        return metrics;
+    }
+
+    /// <summary>On a compute thread: the steps until <paramref name="to"/> steps are done, or a failure, or a stop.</summary>
+    private void Pump(ChannelWriter<StepMetrics> writer, long to)
+    {
+        try
+        {
+            while (_trainer.Step < to && !_stopping) writer.TryWrite(_trainer.RunStep());
+            writer.TryComplete();
+        }
+#pragma warning disable CA1031 // Every failure goes to the driver, which decides (fail the job or roll back).
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            writer.TryComplete(e);
+        }
+    }
+
+    private async Task EndRunAheadAsync()
+    {
+        if (_pump is { } pump) await pump;
+        _pump = null;
+        _ahead = null;
+    }
+
+    public Task<float[]> GatherParametersAsync(long version)
+    {
+        RequireIdle();
+        RequireAt(version);
+        return Task.FromResult(_trainer.Parameters.ToArray());
+    }
+
+    public Task<TrainingCheckpoint> CaptureAsync(long step)
+    {
+        RequireIdle();
+        RequireAt(step);
+        return Task.FromResult(_trainer.CreateCheckpoint());
+    }
+
+    public Task ReleaseAsync() => Task.CompletedTask;
+
+    /// <summary>Stops a run-ahead after its current step (a cancelled or rolled-back driver) before the trainer goes.</summary>
+    public void Dispose()
+    {
+        _stopping = true;
+        // At most one step's wait: the pump checks the flag before every step.
+        _pump?.ContinueWith(_ => { }, TaskScheduler.Default).Wait();
+        _trainer.Dispose();
+    }
+
+    private void RequireIdle()
+    {
+        if (_pump is not null)
+            throw new InvalidOperationException($"the job's in-process steps are running ahead to step {_aheadTo}");
+    }
+
+    private void RequireAt(long step)
+    {
+        if (step != _trainer.Step)
+            throw new InvalidOperationException($"the job's in-process steps are at step {_trainer.Step}, not {step}");
+    }
+}

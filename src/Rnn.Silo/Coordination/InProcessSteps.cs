@@ -138,13 +138,15 @@ public sealed class InProcessSteps : IJobSteps
 
     public Task ReleaseAsync() => Task.CompletedTask;
 
-    /// <summary>Stops a run-ahead after its current step (a cancelled or rolled-back driver) before the trainer goes.</summary>
+    /// <summary>
+    /// Stops a run-ahead after its current step (a cancelled or rolled-back driver); the trainer goes once that step
+    /// has ended, without the caller (a grain turn) waiting for it.
+    /// </summary>
     public void Dispose()
     {
         _stopping = true;
-        // At most one step's wait: the pump checks the flag before every step.
-        _pump?.ContinueWith(_ => { }, TaskScheduler.Default).Wait();
-        _trainer.Dispose();
+        if (_pump is { } pump) pump.ContinueWith(_ => _trainer.Dispose(), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+        else _trainer.Dispose();
     }
 
     private void RequireIdle()

@@ -21,7 +21,14 @@ public sealed class Trainer : IDisposable
     private readonly IOptimizer[] _optimizers;
     private readonly float[] _parameters;
     private readonly float[] _gradient;
-    private readonly float[] _shardGradient;
+    // One gradient array per shard when the shards run side by side, else one they take turns with.
+    private readonly float[][] _shardGradients;
+    // Each shard's own kernels when the shards run side by side (empty when they take turns on _compute).
+    private readonly CpuCompute[] _shardComputes;
+    private readonly ShardStepResult[] _shardResults;
+    private readonly long[] _shardTicks;
+    private readonly Action<int> _computeShard;
+    private long _computingStep;
     private readonly double[] _blockNorms;
     private readonly TestEvaluator _evaluator;
     private readonly SyncStepProtocol _protocol;
@@ -37,14 +44,25 @@ public sealed class Trainer : IDisposable
         Setup = setup;
         _silo = silo;
         _compute = new CpuCompute(threads);
-        _shards = Enumerable.Range(0, setup.Shards).Select(k => setup.CreateShardComputer(k, _compute)).ToArray();
+        // Several shards and threads: the shards run side by side with threads / S kernel threads each (at least one),
+        // as the shard grains of one silo do (a shard's micro-batch is often too small to split); the gradients are
+        // summed in shard order after, so the bits are those of shards taking turns with every thread.
+        var sideBySide = threads > 1 && setup.Shards > 1;
+        _shardComputes = sideBySide
+            ? Enumerable.Range(0, setup.Shards).Select(_ => new CpuCompute(Math.Max(1, threads / setup.Shards))).ToArray()
+            : [];
+        _shards = Enumerable.Range(0, setup.Shards)
+            .Select(k => setup.CreateShardComputer(k, sideBySide ? _shardComputes[k] : _compute)).ToArray();
         var model = setup.CreateModel(_compute);
         Layout = model.Layout;
         _parameters = setup.InitialParameters(model);
         Blocks = new ParameterBlocks(Layout.TotalLength);
         _optimizers = Enumerable.Range(0, Blocks.Count).Select(j => setup.CreateOptimizer(Blocks.Length(j))).ToArray();
         _gradient = new float[Layout.TotalLength];
-        _shardGradient = new float[Layout.TotalLength];
+        _shardGradients = Enumerable.Range(0, sideBySide ? setup.Shards : 1).Select(_ => new float[Layout.TotalLength]).ToArray();
+        _shardResults = new ShardStepResult[setup.Shards];
+        _shardTicks = new long[setup.Shards];
+        _computeShard = ComputeShard;
         _blockNorms = new double[Blocks.Count];
         _evaluator = new TestEvaluator(setup, _compute);
         _protocol = new SyncStepProtocol(setup);
@@ -79,15 +97,17 @@ public sealed class Trainer : IDisposable
         var clock = Stopwatch.StartNew();
         var step = Step;
         Array.Clear(_gradient);
-        ShardComputeTime[] shardTimes = _silo is null ? [] : new ShardComputeTime[_shards.Length];
+        _computingStep = step;
+        if (_shardComputes.Length > 0) _compute.ParallelFor(_shards.Length, _computeShard);
         for (var k = 0; k < _shards.Length; k++)
         {
-            var started = Stopwatch.GetTimestamp();
-            var result = _shards[k].Compute(_parameters, step, _shardGradient);
-            _outcomes[k] = new ShardGradientOutcome(k, result, GradientClipping.AllFinite(_shardGradient));
-            if (_silo is not null) shardTimes[k] = new ShardComputeTime(k, _silo, Stopwatch.GetElapsedTime(started).TotalSeconds);
-            GradientAggregation.AddShard(_gradient, _shardGradient);
+            if (_shardComputes.Length == 0) ComputeShard(k);
+            var shardGradient = _shardGradients[_shardComputes.Length > 0 ? k : 0];
+            _outcomes[k] = new ShardGradientOutcome(k, _shardResults[k], GradientClipping.AllFinite(shardGradient));
+            GradientAggregation.AddShard(_gradient, shardGradient);
         }
+        ShardComputeTime[] shardTimes = _silo is null ? []
+            : Enumerable.Range(0, _shards.Length).Select(k => new ShardComputeTime(k, _silo, (double)_shardTicks[k] / Stopwatch.Frequency)).ToArray();
 
         var verdict = _protocol.Reduce(step, _outcomes);
         Step++;
@@ -103,6 +123,14 @@ public sealed class Trainer : IDisposable
             GradientAggregation.Apply(_optimizers[j], _parameters.AsSpan(range), _gradient.AsSpan(range), clipScale, verdict.LearningRate);
         }
         return _protocol.Metrics(verdict, norm, clock.Elapsed.TotalSeconds, shardTimes);
+    }
+
+    /// <summary>Shard <paramref name="k"/>'s forward and backward of the step being computed, into its gradient array.</summary>
+    private void ComputeShard(int k)
+    {
+        var started = Stopwatch.GetTimestamp();
+        _shardResults[k] = _shards[k].Compute(_parameters, _computingStep, _shardGradients[_shardComputes.Length > 0 ? k : 0]);
+        _shardTicks[k] = Stopwatch.GetTimestamp() - started;
     }
 
     public EvaluationResult Evaluate() => _evaluator.Evaluate(_parameters);
@@ -150,6 +178,7 @@ public sealed class Trainer : IDisposable
     public void Dispose()
     {
         foreach (var shard in _shards) shard.Dispose();
+        foreach (var compute in _shardComputes) compute.Dispose();
         _compute.Dispose();
     }
 }

@@ -19,9 +19,10 @@ public class TrainerDeterminismTests
           "training": { "steps": 6, "batch_size": 32, "shards": 2 } }
         """;
 
-    private static string TrainAndHash(int threads)
+    private static string TrainAndHash(int threads, int shards = 2)
     {
-        var setup = TrainingSetup.Load(JobSpecParser.Parse(Job, "determinism"), RepositoryPaths.Root);
+        var json = Job.Replace("\"shards\": 2", $"\"shards\": {shards}", StringComparison.Ordinal);
+        var setup = TrainingSetup.Load(JobSpecParser.Parse(json, "determinism"), RepositoryPaths.Root);
         using var trainer = new Trainer(setup, threads);
         while (trainer.Step < trainer.TotalSteps) trainer.RunStep();
         return ParameterHash.Sha256(trainer.Layout, trainer.Parameters);
@@ -29,6 +30,15 @@ public class TrainerDeterminismTests
 
     [Fact]
     public void OneAndTwoThreadsGiveBitIdenticalParameters() => Assert.Equal(TrainAndHash(1), TrainAndHash(2));
+
+    // With several threads and shards the shards run side by side, each on its own kernels (threads / S of them, at
+    // least one), as on a silo; taking turns on one thread is the reference.
+    [Theory]
+    [InlineData(2, 4)]
+    [InlineData(4, 2)]
+    [InlineData(3, 4)]
+    public void ShardsSideBySideGiveTheBitsOfShardsTakingTurns(int threads, int shards) =>
+        Assert.Equal(TrainAndHash(1, shards), TrainAndHash(threads, shards));
 
     [Fact]
     public void SameJobAndSeedGiveBitIdenticalParameters() => Assert.Equal(TrainAndHash(2), TrainAndHash(2));

@@ -76,7 +76,10 @@ public sealed class JobDriver : IDisposable
     /// <summary>Where this generation's steps run: the cluster's grains, or this silo alone (<see cref="InProcessSteps"/>).</summary>
     public IJobSteps Steps => _steps;
 
-    /// <summary>Takes the next generation and restores every grain of the job from its checkpoint.</summary>
+    /// <summary>
+    /// Takes the next generation and restores the job's steps from its checkpoint: every grain of the job, or this
+    /// silo's in-process trainer (<see cref="InProcessSteps"/>).
+    /// </summary>
     /// <param name="activeSilos">The cluster's active silos now: with one, and the options allowing it, the steps run in this silo.</param>
     public static async Task<JobDriver> BeginAsync(IGrainFactory grains, JobRuntimeCache runtimes, ComputeExecutor executor,
         RnnTrainingOptions options, string jobId, string runId, ResolvedJob job, RunFolder folder, EvaluationMetrics? lastEvaluation,

@@ -206,12 +206,15 @@ public sealed class JobDriver : IDisposable
     /// </summary>
     private long NextDue()
     {
+        if (_nextDue > Step) return _nextDue;
         var setup = _runtime.Setup;
         var next = Step + 1;
         while (next < TotalSteps && next % setup.Job.Training.CheckpointEvery != 0 && !ValidationMonitor.IsScheduledEvaluation(setup.Resolved, next))
             next++;
-        return next;
+        return _nextDue = next;
     }
+
+    private long _nextDue;
 
     /// <summary>Writes model.safetensors and summary.json of the finished run and returns the summary's values.</summary>
     /// <param name="startedUtc">When the run (or its last resume by hand) started: the summary's wall time counts from it.</param>

@@ -64,6 +64,29 @@ public class CheckpointResumeTests
         }
     }
 
+    // A run's step-0 checkpoint holds no carried state (the driver writes it before any shard has one): restored into
+    // a trainer that has already stepped, stream data starts again from zero state, as a fresh shard does.
+    [Fact]
+    public void RestoringAStepZeroCheckpointWithoutCarriedStateStartsStreamsFromZero()
+    {
+        string straight;
+        using (var trainer = new Trainer(Setup(TextJob)))
+        {
+            while (trainer.Step < trainer.TotalSteps) trainer.RunStep();
+            straight = ParameterHash.Sha256(trainer.Layout, trainer.Parameters);
+        }
+        using var restored = new Trainer(Setup(TextJob));
+        var initial = restored.CreateCheckpoint();
+        var stepZero = new TrainingCheckpoint(initial.JobName, 0, initial.Parameters, initial.BlockOptimizers,
+            new Rnn.Kernels.Models.CarriedState?[initial.ShardStates.Count]);
+        restored.RunStep();
+        restored.RunStep();
+        restored.Restore(stepZero);
+        Assert.Equal(0, restored.Step);
+        while (restored.Step < restored.TotalSteps) restored.RunStep();
+        Assert.Equal(straight, ParameterHash.Sha256(restored.Layout, restored.Parameters));
+    }
+
     [Fact]
     public void InterruptedSwapFallsBackToThePreviousCheckpoint()
     {

@@ -25,16 +25,18 @@ public sealed class InProcessSteps : IJobSteps
     private readonly Trainer _trainer;
     private readonly ComputeExecutor _executor;
     private readonly string _jobId;
+    private readonly string _silo;
     private Channel<StepMetrics>? _ahead;
     private Task? _pump;
     private long _aheadTo;
     private volatile bool _stopping;
 
-    private InProcessSteps(Trainer trainer, ComputeExecutor executor, string jobId)
+    private InProcessSteps(Trainer trainer, ComputeExecutor executor, string jobId, string silo)
     {
         _trainer = trainer;
         _executor = executor;
         _jobId = jobId;
+        _silo = silo;
     }
 
     /// <summary>
@@ -42,7 +44,7 @@ public sealed class InProcessSteps : IJobSteps
     /// it is the cluster's only active silo, and the job computes on the cpu backend (an accelerator backend's
     /// executors belong to shard grains, one per device).
     /// </summary>
-    public static bool Apply(bool allowed, int activeSilos, string backend) =>
+    public static bool Applies(bool allowed, int activeSilos, string backend) =>
         allowed && activeSilos == 1 && backend == BackendNames.Cpu;
 
     /// <summary>Reads every shard's partition here and builds the trainer (on the compute executor: it is heavy).</summary>
@@ -54,8 +56,8 @@ public sealed class InProcessSteps : IJobSteps
         for (var k = 0; k < runtime.Setup.Shards; k++) runtime = await runtimes.GetForShardAsync(job, k);
         var setup = runtime.Setup;
         // All of the silo's compute threads: the shards take turns, each with every thread (same bits for any count).
-        var trainer = await executor.RunAsync(() => new Trainer(setup, executor.Threads, silo));
-        return new InProcessSteps(trainer, executor, job.JobId);
+        var trainer = await executor.RunAsync(() => new Trainer(setup, executor.Threads));
+        return new InProcessSteps(trainer, executor, job.JobId, silo);
     }
 
     public Task RestoreAsync(TrainingCheckpoint checkpoint)
@@ -104,7 +106,7 @@ public sealed class InProcessSteps : IJobSteps
     {
         try
         {
-            while (_trainer.Step < to && !_stopping) writer.TryWrite(_trainer.RunStep());
+            while (_trainer.Step < to && !_stopping) writer.TryWrite(WithShardTimes(_trainer.RunStep()));
             writer.TryComplete();
         }
 #pragma warning disable CA1031 // Every failure goes to the driver, which decides (fail the job or roll back).
@@ -113,6 +115,14 @@ public sealed class InProcessSteps : IJobSteps
         {
             writer.TryComplete(e);
         }
+    }
+
+    /// <summary>The step's metrics naming each shard's compute time on this silo, as a cluster's do.</summary>
+    private StepMetrics WithShardTimes(StepMetrics metrics)
+    {
+        var shards = new ShardComputeTime[_trainer.Setup.Shards];
+        for (var k = 0; k < shards.Length; k++) shards[k] = new ShardComputeTime(k, _silo, _trainer.LastShardSeconds(k));
+        return metrics with { Shards = shards };
     }
 
     private async Task EndRunAheadAsync()

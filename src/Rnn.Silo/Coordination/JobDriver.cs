@@ -97,7 +97,7 @@ public sealed class JobDriver : IDisposable
         var checkpoint = folder.HasCheckpoint ? await checkpointer.ReadAsync() : JobCheckpointer.Initial(runtime);
         // The step-0 checkpoint makes every run recoverable from its first step and marks the folder as resumable.
         if (!folder.HasCheckpoint) await checkpointer.WriteAsync(checkpoint);
-        IJobSteps steps = InProcessSteps.Apply(options.InProcessSteps, activeSilos, definition.Backend)
+        IJobSteps steps = InProcessSteps.Applies(options.InProcessSteps, activeSilos, definition.Backend)
             ? await InProcessSteps.CreateAsync(runtimes, definition, executor, silo)
             : new SyncStepCoordinator(grains, runtime, definition, options);
         try

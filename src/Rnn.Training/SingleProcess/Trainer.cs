@@ -33,16 +33,10 @@ public sealed class Trainer : IDisposable
     private readonly TestEvaluator _evaluator;
     private readonly SyncStepProtocol _protocol;
     private readonly ShardGradientOutcome[] _outcomes;
-    private readonly string? _silo;
 
-    /// <param name="silo">
-    /// The silo this trainer runs the job's steps in, if any (<c>InProcessSteps</c>): each step's metrics then name
-    /// every shard's compute time there, as a cluster's do; null in a process of its own (no shard times).
-    /// </param>
-    public Trainer(TrainingSetup setup, int threads = 1, string? silo = null)
+    public Trainer(TrainingSetup setup, int threads = 1)
     {
         Setup = setup;
-        _silo = silo;
         _compute = new CpuCompute(threads);
         // Several shards and threads: the shards run side by side with threads / S kernel threads each (at least one),
         // as the shard grains of one silo do (a shard's micro-batch is often too small to split); the gradients are
@@ -106,12 +100,10 @@ public sealed class Trainer : IDisposable
             _outcomes[k] = new ShardGradientOutcome(k, _shardResults[k], GradientClipping.AllFinite(shardGradient));
             GradientAggregation.AddShard(_gradient, shardGradient);
         }
-        ShardComputeTime[] shardTimes = _silo is null ? []
-            : Enumerable.Range(0, _shards.Length).Select(k => new ShardComputeTime(k, _silo, (double)_shardTicks[k] / Stopwatch.Frequency)).ToArray();
 
         var verdict = _protocol.Reduce(step, _outcomes);
         Step++;
-        if (verdict.SkipReason is not null) return _protocol.Metrics(verdict, double.NaN, clock.Elapsed.TotalSeconds, shardTimes);
+        if (verdict.SkipReason is not null) return _protocol.Metrics(verdict, double.NaN, clock.Elapsed.TotalSeconds, []);
 
         GradientAggregation.Normalize(_gradient, verdict.LossCount);
         for (var j = 0; j < Blocks.Count; j++)
@@ -122,7 +114,7 @@ public sealed class Trainer : IDisposable
             var range = Blocks.RangeOf(j);
             GradientAggregation.Apply(_optimizers[j], _parameters.AsSpan(range), _gradient.AsSpan(range), clipScale, verdict.LearningRate);
         }
-        return _protocol.Metrics(verdict, norm, clock.Elapsed.TotalSeconds, shardTimes);
+        return _protocol.Metrics(verdict, norm, clock.Elapsed.TotalSeconds, []);
     }
 
     /// <summary>Shard <paramref name="k"/>'s forward and backward of the step being computed, into its gradient array.</summary>
@@ -132,6 +124,9 @@ public sealed class Trainer : IDisposable
         _shardResults[k] = _shards[k].Compute(_parameters, _computingStep, _shardGradients[_shardComputes.Length > 0 ? k : 0]);
         _shardTicks[k] = Stopwatch.GetTimestamp() - started;
     }
+
+    /// <summary>How long shard <paramref name="k"/>'s forward and backward took in the last step (seconds).</summary>
+    public double LastShardSeconds(int k) => (double)_shardTicks[k] / Stopwatch.Frequency;
 
     public EvaluationResult Evaluate() => _evaluator.Evaluate(_parameters);
 

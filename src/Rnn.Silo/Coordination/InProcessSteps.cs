@@ -75,8 +75,7 @@ public sealed class InProcessSteps : IJobSteps
     {
         if (_ahead is null)
         {
-            if (step != _trainer.Step)
-                throw new InvalidOperationException($"the job's in-process steps are at step {_trainer.Step}, not {step}");
+            RequireAt(step);
             var ahead = _ahead = Channel.CreateUnbounded<StepMetrics>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
             _aheadTo = Math.Max(aheadTo, step + 1);
             var to = _aheadTo;

@@ -40,6 +40,8 @@ public sealed class JobDriver : IDisposable
     private readonly ValidationMonitor _monitor;
     private readonly List<StepMetrics> _pendingRows = [];
     private long _lastRowFlush = Stopwatch.GetTimestamp();
+    // The step count NextDue last found (a checkpoint or an evaluation is due there).
+    private long _nextDue;
 
     /// <summary>Longest time a finished step's metrics.csv row waits in memory (opening the file per step cost ~0.3 ms).</summary>
     private static readonly TimeSpan RowFlushInterval = TimeSpan.FromSeconds(1);
@@ -214,7 +216,6 @@ public sealed class JobDriver : IDisposable
         return _nextDue = next;
     }
 
-    private long _nextDue;
 
     /// <summary>Writes model.safetensors and summary.json of the finished run and returns the summary's values.</summary>
     /// <param name="startedUtc">When the run (or its last resume by hand) started: the summary's wall time counts from it.</param>

@@ -261,7 +261,7 @@ public sealed class JobGrain(
         // A new driver takes run.json's generation: only a silo the membership table still lists as active may.
         await MembershipFence.ConfirmActiveAsync(ServiceProvider, silo.SiloAddress, Options.StepCallDeadline);
         var driver = await JobDriver.BeginAsync(GrainFactory, runtimes, executor, Options, JobId, r.RunId, r.Job!,
-            new RunFolder(r.JobFolder), r.LastEvaluation, ActiveSilos(), silo.Name);
+            new RunFolder(r.JobFolder), r.LastEvaluation, ActiveSilos.Count(membership), silo.Name);
         r.Generation = driver.Definition.Generation;
         r.Step = driver.Step;
         r.TotalSteps = driver.TotalSteps;
@@ -269,8 +269,6 @@ public sealed class JobGrain(
         await SaveAsync();
         return driver;
     }
-
-    private int ActiveSilos() => membership.CurrentSnapshot.Members.Values.Count(m => m.Status == SiloStatus.Active);
 
     private async Task StepAsync(JobDriver driver)
     {

@@ -165,7 +165,7 @@ public sealed class ParameterServerGrain(ComputeExecutor executor, JobRuntimeCac
         return new BlockReduction(Block, step, true, norm, []) { Parameters = OneSilo() ? CurrentParameters() : null };
     }
 
-    private bool OneSilo() => membership.CurrentSnapshot.Members.Values.Count(m => m.Status == SiloStatus.Active) == 1;
+    private bool OneSilo() => ActiveSilos.Count(membership) == 1;
 
     private int[] Missing(int shards) => Enumerable.Range(0, shards).Where(k => !_pushes.ContainsKey(k)).ToArray();
 

@@ -134,23 +134,21 @@ public sealed class ShardGrain(ComputeExecutor executor, JobRuntimeCache runtime
     }
 
     /// <summary>
-    /// A fresh computer at <paramref name="nextStep"/>. A null <paramref name="carried"/> keeps the computer's own
-    /// initial (zero) stream state, which is what a run's first step starts from.
+    /// A fresh computer at <paramref name="nextStep"/> with <paramref name="carried"/> stream state; null (a step-0
+    /// checkpoint) is zero state, which is what a run's first step starts from.
     /// </summary>
     private void Start(JobDefinition job, JobRuntime runtime, long nextStep, Kernels.Models.CarriedState? carried)
     {
         var shard = Shard;
         if (shard >= runtime.Setup.Shards)
             throw new ArgumentOutOfRangeException(nameof(job), $"shard {shard} does not exist; the job has {runtime.Setup.Shards}");
-        // Kernels give the same bits for any thread count, so a shard takes its share of the silo's compute threads:
-        // all of them when it is alone here, one each when the silo hosts as many shards as threads.
         DisposeKernels();
         _compute = new CpuCompute(KernelThreads(runtime.Setup.Shards));
         if (job.Backend != BackendNames.Cpu) _backend = CreateBackend(job.Backend, shard);
         var computer = _computer = _backend is { } backend
             ? runtime.Setup.CreateShardComputer(shard, _compute, backend.CreateModelExecutor)
             : runtime.Setup.CreateShardComputer(shard, _compute);
-        if (carried is not null) computer.RestoreState(carried);
+        computer.RestoreState(carried);
         // Fresh arrays for every generation: no server of a new generation holds one a previous generation pushed.
         var bytes = runtime.Layout.TotalLength * sizeof(float);
         _parameters = runtime.Blocks.Count > 1 ? new byte[bytes] : [];
@@ -163,15 +161,10 @@ public sealed class ShardGrain(ComputeExecutor executor, JobRuntimeCache runtime
     }
 
     /// <summary>
-    /// The silo's compute threads divided by the shards of the job placed here (shard k goes to the k-th active silo
-    /// modulo their number, see SpreadByIndexPlacementDirector), at least one.
+    /// The silo's share of compute threads for one shard (shard k goes to the k-th active silo modulo their number, see
+    /// SpreadByIndexPlacementDirector).
     /// </summary>
-    private int KernelThreads(int shards)
-    {
-        var silos = Math.Max(1, membership.CurrentSnapshot.Members.Values.Count(m => m.Status == SiloStatus.Active));
-        var shardsHere = (shards + silos - 1) / silos;
-        return Math.Max(1, executor.Threads / shardsHere);
-    }
+    private int KernelThreads(int shards) => ShardThreadShare.PerShard(executor.Threads, shards, ActiveSilos.Count(membership));
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {

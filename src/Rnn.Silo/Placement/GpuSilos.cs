@@ -13,8 +13,7 @@ public sealed class GpuSilos(IClusterMembershipService membership, ISiloMetadata
     /// <summary>A silo's metadata: <c>gpu=true</c> when it offers a GPU (RnnTrainingOptions.AdvertiseGpu, else ILGPU's probe).</summary>
     public static Dictionary<string, string> Metadata(bool gpu) => new() { [MetadataKey] = gpu ? "true" : "false" };
 
-    public IReadOnlyList<SiloAddress> Active() =>
-        membership.CurrentSnapshot.Members.Values.Where(m => m.Status == SiloStatus.Active).Select(m => m.SiloAddress).ToList();
+    public IReadOnlyList<SiloAddress> Active() => ActiveSilos.Of(membership);
 
     public bool HasGpu(SiloAddress silo) =>
         metadata.GetSiloMetadata(silo).Metadata.TryGetValue(MetadataKey, out var value) && value == "true";

@@ -28,7 +28,6 @@ public sealed class Trainer : IDisposable
     private readonly ShardStepResult[] _shardResults;
     private readonly long[] _shardTicks;
     private readonly Action<int> _computeShard;
-    private long _computingStep;
     private readonly double[] _blockNorms;
     private readonly TestEvaluator _evaluator;
     private readonly SyncStepProtocol _protocol;
@@ -38,12 +37,12 @@ public sealed class Trainer : IDisposable
     {
         Setup = setup;
         _compute = new CpuCompute(threads);
-        // Several shards and threads: the shards run side by side with threads / S kernel threads each (at least one),
-        // as the shard grains of one silo do (a shard's micro-batch is often too small to split); the gradients are
+        // Several shards and threads: the shards run side by side on their share of the threads (ShardThreadShare), as
+        // the shard grains of one silo do (a shard's micro-batch is often too small to split); the gradients are
         // summed in shard order after, so the bits are those of shards taking turns with every thread.
         var sideBySide = threads > 1 && setup.Shards > 1;
         _shardComputes = sideBySide
-            ? Enumerable.Range(0, setup.Shards).Select(_ => new CpuCompute(Math.Max(1, threads / setup.Shards))).ToArray()
+            ? Enumerable.Range(0, setup.Shards).Select(_ => new CpuCompute(ShardThreadShare.PerShard(threads, setup.Shards))).ToArray()
             : [];
         _shards = Enumerable.Range(0, setup.Shards)
             .Select(k => setup.CreateShardComputer(k, sideBySide ? _shardComputes[k] : _compute)).ToArray();
@@ -91,12 +90,11 @@ public sealed class Trainer : IDisposable
         var clock = Stopwatch.StartNew();
         var step = Step;
         Array.Clear(_gradient);
-        _computingStep = step;
         if (_shardComputes.Length > 0) _compute.ParallelFor(_shards.Length, _computeShard);
         for (var k = 0; k < _shards.Length; k++)
         {
             if (_shardComputes.Length == 0) ComputeShard(k);
-            var shardGradient = _shardGradients[_shardComputes.Length > 0 ? k : 0];
+            var shardGradient = ShardGradient(k);
             _outcomes[k] = new ShardGradientOutcome(k, _shardResults[k], GradientClipping.AllFinite(shardGradient));
             GradientAggregation.AddShard(_gradient, shardGradient);
         }
@@ -121,9 +119,12 @@ public sealed class Trainer : IDisposable
     private void ComputeShard(int k)
     {
         var started = Stopwatch.GetTimestamp();
-        _shardResults[k] = _shards[k].Compute(_parameters, _computingStep, _shardGradients[_shardComputes.Length > 0 ? k : 0]);
+        _shardResults[k] = _shards[k].Compute(_parameters, Step, ShardGradient(k));
         _shardTicks[k] = Stopwatch.GetTimestamp() - started;
     }
+
+    /// <summary>Shard <paramref name="k"/>'s gradient array: its own side by side, else the one the shards take turns with.</summary>
+    private float[] ShardGradient(int k) => _shardGradients[_shardComputes.Length > 0 ? k : 0];
 
     /// <summary>How long shard <paramref name="k"/>'s forward and backward took in the last step (seconds).</summary>
     public double LastShardSeconds(int k) => (double)_shardTicks[k] / Stopwatch.Frequency;

@@ -2,6 +2,9 @@ using Rnn.Contracts.Grains;
 using Rnn.Contracts.Messages;
 using Rnn.Training.Jobs;
 using Rnn.Training.Resolution;
+using Rnn.Training.Runs;
+using Rnn.Training.SingleProcess;
+using Rnn.Training.Steps;
 
 namespace Rnn.Silo.Tests;
 
@@ -28,6 +31,27 @@ public sealed class InProcessStepsTests(InProcessStepsFixture fixture) : IClassF
         Assert.Equal(23, status.Step);
         Assert.Equal(TestJobs.TrainerHash(json), status.ParametersSha256);
         RunFolderAssert.CompletedWithHash(status.JobFolder!, 23, status.ParametersSha256!);
+    }
+
+    [Fact]
+    public async Task EvaluationsTakenDuringARunAheadAreTheTrainersAtTheirSteps()
+    {
+        // Eight steps an epoch: evaluations after 8, 16 and 23 steps inside one run-ahead (no validation monitor), and a
+        // checkpoint after every step, so the steps also wait for the driver's writes (at most two snapshots pending).
+        var json = TestJobs.Mnist(shards: 2, steps: 23, cell: "lstm", name: "in-process-evaluated", checkpointEvery: 1);
+        var status = await fixture.RunToEndAsync("in-process-evaluated", json);
+        Assert.True(status.State == JobState.Completed, status.FailureReason);
+        Assert.Equal(TestJobs.TrainerHash(json), status.ParametersSha256);
+        RunFolderAssert.CompletedWithHash(status.JobFolder!, 23, status.ParametersSha256!);
+        var logged = EvaluationLog.Read(Path.Combine(status.JobFolder!, EvaluationLog.FileName));
+        Assert.Equal([8L, 16L, 23L], logged.Select(r => r.Step));
+        using var trainer = new Trainer(TrainingSetup.Load(JobSpecParser.Parse(json, "reference"), jobFileDirectory: null), threads: 1);
+        foreach (var record in logged)
+        {
+            while (trainer.Step < record.Step) trainer.RunStep();
+            var expected = trainer.Evaluate().Metrics;
+            Assert.Equal(expected.OrderBy(m => m.Key), record.Metrics.OrderBy(m => m.Key));
+        }
     }
 
     [Fact]

@@ -16,10 +16,11 @@ public interface IJobSteps : IDisposable
     /// <summary>
     /// Runs step <paramref name="step"/>; throws <see cref="TrainingFailedException"/> when the job must fail (NaN
     /// policy 'fail'); any other exception means the step was interrupted and the job rolls back to its checkpoint.
-    /// The steps before <paramref name="aheadTo"/> steps are done need nothing from the driver in between (no
-    /// checkpoint or evaluation falls among them), so they may run ahead of its calls; the grains' protocol does not.
+    /// Until <paramref name="ahead"/>'s count of steps is done the driver decides nothing that changes the steps, so
+    /// they may run ahead of its calls, taking the snapshots and evaluations it names on the way; the grains'
+    /// protocol does not.
     /// </summary>
-    Task<StepMetrics> RunStepAsync(long step, long aheadTo);
+    Task<StepRun> RunStepAsync(long step, RunAhead ahead);
 
     /// <summary>The whole parameter vector at <paramref name="version"/> (a copy the caller owns).</summary>
     Task<float[]> GatherParametersAsync(long version);

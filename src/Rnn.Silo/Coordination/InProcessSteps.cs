@@ -14,11 +14,14 @@ namespace Rnn.Silo.Coordination;
 /// The steps of a job whose driver's silo is the cluster's only one (local mode): every shard and parameter block
 /// would live here anyway, so the driver runs them itself through the single-process <see cref="Trainer"/> (shards
 /// in order, the parameter servers' reduction, clip and optimizer: the same bits) on the silo's compute executor.
-/// The steps up to the driver's next checkpoint or evaluation run back to back on one compute thread, each step's
-/// metrics handed to the driver as it ends, so the driver's work per step (the stream, telemetry, metrics rows)
-/// overlaps the next step instead of a shard call, a push, a reduce-and-apply call and their replies between every two.
-/// Checkpoints, evaluations, metrics, the stream and recovery stay the driver's, as on a cluster; a run checkpointed
-/// here resumes on any cluster and the other way round.
+/// The steps up to the driver's next decision (the run's end, or an evaluation its validation monitor may stop the run
+/// at) run back to back on one compute thread, each step's metrics handed to the driver as it ends, so the driver's
+/// work per step (the stream, telemetry, metrics rows) overlaps the next step instead of a shard call, a push, a
+/// reduce-and-apply call and their replies between every two. Where a checkpoint or an evaluation is due the run-ahead
+/// copies the job's state and evaluates it between two steps (as the Trainer does) and goes on, so the driver writes
+/// the checkpoint and logs the evaluation while the next steps compute instead of the compute threads waiting for
+/// its files. Checkpoint files, evaluations, metrics, the stream and recovery stay the driver's, as on a cluster; a
+/// run checkpointed here resumes on any cluster and the other way round.
 /// </summary>
 public sealed class InProcessSteps : IJobSteps
 {
@@ -26,10 +29,17 @@ public sealed class InProcessSteps : IJobSteps
     private readonly ComputeExecutor _executor;
     private readonly string _jobId;
     private readonly string _silo;
-    private Channel<StepMetrics>? _ahead;
+    /// <summary>
+    /// Snapshots a run-ahead may hold before the driver has taken them: past this many the steps wait for the driver
+    /// (a slow disk), so memory does not grow by a checkpoint every few steps.
+    /// </summary>
+    private const int MaxPendingSnapshots = 2;
+
+    private readonly SemaphoreSlim _snapshotSlots = new(MaxPendingSnapshots, MaxPendingSnapshots);
+    private readonly CancellationTokenSource _stop = new();
+    private Channel<StepRun>? _ahead;
     private Task? _pump;
     private long _aheadTo;
-    private volatile bool _stopping;
 
     private InProcessSteps(Trainer trainer, ComputeExecutor executor, string jobId, string silo)
     {
@@ -67,24 +77,26 @@ public sealed class InProcessSteps : IJobSteps
     }
 
     /// <summary>
-    /// Step <paramref name="step"/>'s metrics. The first call starts the steps up to <paramref name="aheadTo"/> (steps
-    /// done) running back to back; later calls take their metrics in order. A step that throws ends the run-ahead
-    /// there and throws here, in its turn, exactly as a step run alone would.
+    /// Step <paramref name="step"/>, with the snapshot and evaluation <paramref name="ahead"/> asks for after it. The
+    /// first call starts the steps up to <see cref="RunAhead.To"/> (steps done) running back to back; later calls take
+    /// theirs in order. A step that throws ends the run-ahead there and throws here, in its turn, exactly as a step run
+    /// alone would.
     /// </summary>
-    public async Task<StepMetrics> RunStepAsync(long step, long aheadTo)
+    public async Task<StepRun> RunStepAsync(long step, RunAhead ahead)
     {
+        ArgumentNullException.ThrowIfNull(ahead);
         if (_ahead is null)
         {
             RequireAt(step);
-            var ahead = _ahead = Channel.CreateUnbounded<StepMetrics>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
-            _aheadTo = Math.Max(aheadTo, step + 1);
-            var to = _aheadTo;
-            _pump = _executor.RunAsync(() => Pump(ahead.Writer, to));
+            var channel = _ahead = Channel.CreateUnbounded<StepRun>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+            _aheadTo = Math.Max(ahead.To, step + 1);
+            var plan = ahead with { To = _aheadTo };
+            _pump = _executor.RunAsync(() => Pump(channel.Writer, plan));
         }
-        StepMetrics metrics;
+        StepRun run;
         try
         {
-            metrics = await _ahead.Reader.ReadAsync();
+            run = await _ahead.Reader.ReadAsync();
         }
         catch (ChannelClosedException e) when (e.InnerException is { } failure)
         {
@@ -92,20 +104,36 @@ public sealed class InProcessSteps : IJobSteps
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
             throw;
         }
-        if (metrics.Step != step)
-            throw new InvalidOperationException($"the job's in-process steps produced step {metrics.Step} where the driver expected {step}");
-        foreach (var shard in metrics.Shards) TrainingMetrics.ShardComputed(_jobId, shard.Shard, shard.Silo, shard.Seconds);
-        // The last step of the run-ahead: the trainer is the driver's again (checkpoint, evaluation, the next run-ahead).
+        if (run.Snapshot is not null) _snapshotSlots.Release();
+        if (run.Metrics.Step != step)
+            throw new InvalidOperationException($"the job's in-process steps produced step {run.Metrics.Step} where the driver expected {step}");
+        foreach (var shard in run.Metrics.Shards) TrainingMetrics.ShardComputed(_jobId, shard.Shard, shard.Silo, shard.Seconds);
+        // The last step of the run-ahead: the trainer is the driver's again (the run's end, or its monitor's decision).
         if (step + 1 == _aheadTo) await EndRunAheadAsync();
-        return metrics;
+        return run;
     }
 
-    /// <summary>On a compute thread: the steps until <paramref name="to"/> steps are done, or a failure, or a stop.</summary>
-    private void Pump(ChannelWriter<StepMetrics> writer, long to)
+    /// <summary>
+    /// On a compute thread: the steps until <paramref name="plan"/>'s count is done, or a failure, or a stop, each
+    /// with the snapshot and evaluation due after it.
+    /// </summary>
+    private void Pump(ChannelWriter<StepRun> writer, RunAhead plan)
     {
         try
         {
-            while (_trainer.Step < to && !_stopping) writer.TryWrite(WithShardTimes(_trainer.RunStep()));
+            while (_trainer.Step < plan.To && !_stop.IsCancellationRequested)
+            {
+                var metrics = WithShardTimes(_trainer.RunStep());
+                var done = _trainer.Step;
+                var evaluate = plan.EvaluateAfter(done);
+                TrainingCheckpoint? snapshot = null;
+                if (evaluate || plan.SnapshotAfter(done))
+                {
+                    _snapshotSlots.Wait(_stop.Token);
+                    snapshot = _trainer.CreateCheckpoint();
+                }
+                writer.TryWrite(new StepRun(metrics, snapshot, evaluate ? _trainer.Evaluate() : null));
+            }
             writer.TryComplete();
         }
 #pragma warning disable CA1031 // Every failure goes to the driver, which decides (fail the job or roll back).
@@ -153,9 +181,16 @@ public sealed class InProcessSteps : IJobSteps
     /// </summary>
     public void Dispose()
     {
-        _stopping = true;
-        if (_pump is { } pump) pump.ContinueWith(_ => _trainer.Dispose(), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
-        else _trainer.Dispose();
+        _stop.Cancel();
+        if (_pump is { } pump) pump.ContinueWith(_ => Release(), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+        else Release();
+    }
+
+    private void Release()
+    {
+        _trainer.Dispose();
+        _snapshotSlots.Dispose();
+        _stop.Dispose();
     }
 
     private void RequireIdle()

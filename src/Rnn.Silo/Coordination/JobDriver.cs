@@ -40,8 +40,8 @@ public sealed class JobDriver : IDisposable
     private readonly ValidationMonitor _monitor;
     private readonly List<StepMetrics> _pendingRows = [];
     private long _lastRowFlush = Stopwatch.GetTimestamp();
-    // The step count NextDue last found (a checkpoint or an evaluation is due there).
-    private long _nextDue;
+    // The run-ahead Plan last made (its steps may still be running ahead).
+    private RunAhead? _plan;
 
     /// <summary>Longest time a finished step's metrics.csv row waits in memory (opening the file per step cost ~0.3 ms).</summary>
     private static readonly TimeSpan RowFlushInterval = TimeSpan.FromSeconds(1);
@@ -130,8 +130,7 @@ public sealed class JobDriver : IDisposable
         var kept = await _executor.RunAsync(() => EvaluationLog.KeepStepsUpTo(EvaluationLogFile, step));
         if (!_monitor.IsActive) return;
         foreach (var record in kept) _monitor.Observe(record.Step, record.Metrics);
-        var due = step > 0 && (ValidationMonitor.IsScheduledEvaluation(_runtime.Setup.Resolved, step) || step == TotalSteps);
-        if (due && (kept.Count == 0 || kept[^1].Step < step))
+        if (step > 0 && IsEvaluationDue(step, kept.Count == 0 ? null : kept[^1].Step))
         {
             var parameters = await _steps.GatherParametersAsync(step);
             var result = await _executor.RunAsync(() => _evaluator.Evaluate(parameters));
@@ -162,7 +161,8 @@ public sealed class JobDriver : IDisposable
     public async Task<StepOutcome> RunStepAsync(Func<StepMetrics, Task>? stepDone = null)
     {
         using var span = TrainingTracing.StartStep(Definition.JobId, Step);
-        var metrics = await _steps.RunStepAsync(Step, NextDue()) with { CompletedUtc = DateTime.UtcNow };
+        var run = await _steps.RunStepAsync(Step, Plan());
+        var metrics = run.Metrics with { CompletedUtc = DateTime.UtcNow };
         if (stepDone is not null) await stepDone(metrics);
         Step++;
         var setup = _runtime.Setup;
@@ -170,8 +170,9 @@ public sealed class JobDriver : IDisposable
         var row = new StepMetrics(metrics.Step, metrics.Epoch, metrics.Loss, metrics.Accuracy, metrics.GradNorm,
             metrics.LearningRate, metrics.Seconds, setup.Job.Training.BatchSize, metrics.SkipReason);
         _pendingRows.Add(row);
-        var checkpointDue = Step % setup.Job.Training.CheckpointEvery == 0 || Step == TotalSteps;
-        var evaluationDue = ValidationMonitor.IsScheduledEvaluation(setup.Resolved, Step);
+        var checkpointDue = IsCheckpointDue(Step);
+        // A replayed step was evaluated before the rollback with the same parameters bits: not evaluated twice.
+        var evaluationDue = IsEvaluationDue(Step, _lastEvaluation?.Step);
         if (checkpointDue || evaluationDue || Stopwatch.GetElapsedTime(_lastRowFlush) >= RowFlushInterval)
             await FlushRowsAsync();
 
@@ -180,7 +181,7 @@ public sealed class JobDriver : IDisposable
         if (checkpointDue)
         {
             TrainingCheckpoint checkpoint;
-            using (TrainingTracing.StartCheckpoint(Definition.JobId, Step, "capture")) checkpoint = await _steps.CaptureAsync(Step);
+            using (TrainingTracing.StartCheckpoint(Definition.JobId, Step, "capture")) checkpoint = run.Snapshot ?? await _steps.CaptureAsync(Step);
             EnsureCurrent();
             await _checkpointer.WriteAsync(checkpoint);
             parameters = checkpoint.Parameters;
@@ -188,12 +189,11 @@ public sealed class JobDriver : IDisposable
         }
 
         EvaluationMetrics? evaluation = null;
-        // A replayed step was evaluated before the rollback with the same parameters bits: not evaluated twice.
-        if ((evaluationDue || Step == TotalSteps) && (_lastEvaluation is null || _lastEvaluation.Step < Step))
+        if (evaluationDue)
         {
-            parameters ??= await _steps.GatherParametersAsync(Step);
+            parameters ??= run.Snapshot?.Parameters ?? await _steps.GatherParametersAsync(Step);
             var p = parameters;
-            var result = await _executor.RunAsync(() => _evaluator.Evaluate(p));
+            var result = run.Evaluation ?? await _executor.RunAsync(() => _evaluator.Evaluate(p));
             evaluation = new EvaluationMetrics(Definition.JobId, Step, (int)((Step - 1) / setup.StepsPerEpoch), result.Metrics);
             _lastEvaluation = evaluation;
             TrainingMetrics.Evaluated(evaluation, setup.Job.Name);
@@ -203,19 +203,28 @@ public sealed class JobDriver : IDisposable
     }
 
     /// <summary>
-    /// The next count of steps done after which this driver needs the job's state (a checkpoint or an evaluation is
-    /// due, or the run ends): the steps before it may run ahead (<see cref="IJobSteps.RunStepAsync"/>).
+    /// What the steps may do before this driver needs them (<see cref="IJobSteps.RunStepAsync"/>): run on to the run's
+    /// end, or with an active validation monitor to the next evaluation (it may stop the run there), taking the
+    /// snapshots of the checkpoints and the evaluations due on the way as this driver would between steps.
     /// </summary>
-    private long NextDue()
+    private RunAhead Plan()
     {
-        if (_nextDue > Step) return _nextDue;
-        var setup = _runtime.Setup;
-        var next = Step + 1;
-        while (next < TotalSteps && next % setup.Job.Training.CheckpointEvery != 0 && !ValidationMonitor.IsScheduledEvaluation(setup.Resolved, next))
-            next++;
-        return _nextDue = next;
+        if (_plan is { } plan && plan.To > Step) return plan;
+        var to = _monitor.IsActive ? Step + 1 : TotalSteps;
+        while (to < TotalSteps && !IsEvaluationDue(to, null)) to++;
+        var evaluated = _lastEvaluation?.Step;
+        return _plan = new RunAhead(to, IsCheckpointDue, done => IsEvaluationDue(done, evaluated));
     }
 
+    /// <summary>A checkpoint is due after every training.checkpoint_every steps and after the last.</summary>
+    private bool IsCheckpointDue(long done) => done % _runtime.Setup.Job.Training.CheckpointEvery == 0 || done == TotalSteps;
+
+    /// <summary>
+    /// An evaluation is due at the scheduled steps and the last one, unless one at that step or later was done
+    /// (<paramref name="evaluatedStep"/>: a replay after a rollback evaluates nothing twice).
+    /// </summary>
+    private bool IsEvaluationDue(long done, long? evaluatedStep) =>
+        (ValidationMonitor.IsScheduledEvaluation(_runtime.Setup.Resolved, done) || done == TotalSteps) && !(evaluatedStep >= done);
 
     /// <summary>Writes model.safetensors and summary.json of the finished run and returns the summary's values.</summary>
     /// <param name="startedUtc">When the run (or its last resume by hand) started: the summary's wall time counts from it.</param>

@@ -45,9 +45,12 @@ public sealed class SyncStepCoordinator(IGrainFactory grains, JobRuntime runtime
     /// <summary>
     /// Runs step <paramref name="step"/>; throws <see cref="TrainingFailedException"/> when the job must fail (NaN policy
     /// 'fail'); any other exception means the step was interrupted (a grain lost its state or missed its deadlines).
-    /// Every step is one round of the protocol, so <paramref name="aheadTo"/> changes nothing here.
+    /// Every step is one round of the protocol, so <paramref name="ahead"/> changes nothing here: the driver takes
+    /// snapshots and evaluates itself.
     /// </summary>
-    public async Task<StepMetrics> RunStepAsync(long step, long aheadTo)
+    public async Task<StepRun> RunStepAsync(long step, RunAhead ahead) => new(await StepAsync(step));
+
+    private async Task<StepMetrics> StepAsync(long step)
     {
         var clock = Stopwatch.StartNew();
         StepPhaseTrace.Mark(step, StepPhase.Started);

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 using Rnn.Kernels.Tensors;
 
 namespace Rnn.Kernels.Compute;
@@ -88,9 +89,45 @@ internal sealed unsafe class ParallelRowPasses(CpuCompute compute)
     {
         var j0 = piece * SumColumns;
         var width = Math.Min(SumColumns, _cols - j0);
+        if (width == SumColumns && Vector512.IsHardwareAccelerated)
+        {
+            SumColumns512(_matrix + j0, _rows, _cols, _vector + j0);
+            return;
+        }
         var sum = new Span<float>(_vector + j0, width);
         // sum[j] += m[r, j] for r = 0..rows-1, in order
         for (var r = 0; r < _rows; r++) ElementwiseSum.AddInto(new ReadOnlySpan<float>(_matrix + (nint)r * _cols + j0, width), sum);
+    }
+
+    /// <summary>
+    /// A whole piece of 128 columns with its sums in eight registers instead of loaded and stored for every row: the
+    /// same additions in the same order (so the same bits), a third of the memory traffic.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void SumColumns512(float* m, int rows, int cols, float* sum)
+    {
+        // sum[j] += m[r, j] for r = 0..rows-1, in order
+        Vector512<float> s0 = Vector512.Load(sum), s1 = Vector512.Load(sum + 16), s2 = Vector512.Load(sum + 32), s3 = Vector512.Load(sum + 48);
+        Vector512<float> s4 = Vector512.Load(sum + 64), s5 = Vector512.Load(sum + 80), s6 = Vector512.Load(sum + 96), s7 = Vector512.Load(sum + 112);
+        for (var r = 0; r < rows; r++, m += cols)
+        {
+            s0 += Vector512.Load(m);
+            s1 += Vector512.Load(m + 16);
+            s2 += Vector512.Load(m + 32);
+            s3 += Vector512.Load(m + 48);
+            s4 += Vector512.Load(m + 64);
+            s5 += Vector512.Load(m + 80);
+            s6 += Vector512.Load(m + 96);
+            s7 += Vector512.Load(m + 112);
+        }
+        s0.Store(sum);
+        s1.Store(sum + 16);
+        s2.Store(sum + 32);
+        s3.Store(sum + 48);
+        s4.Store(sum + 64);
+        s5.Store(sum + 80);
+        s6.Store(sum + 96);
+        s7.Store(sum + 112);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -253,10 +253,10 @@ public sealed unsafe class CpuCompute : IDisposable
     /// with the operands swapped, so C holds exactly the bits of (B·op(A)ᵀ)ᵀ from there.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal void MultiplyLanes(PackedPanels a, int rows, float* b, float* c) => MultiplyAllLanes(a, rows, b, c, a.K);
+    internal void MultiplyLanes(PackedPanels a, int rows, float* b, float* c) => MultiplyAllLanes(a, rows, b, c, a.K, false);
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void MultiplyAllLanes(PackedPanels a, int rows, float* b, float* c, int depth)
+    private void MultiplyAllLanes(PackedPanels a, int rows, float* b, float* c, int depth, bool accumulate)
     {
         const int Lanes = GemmMicroKernel.NR, MR = GemmMicroKernel.MR;
         int k = a.K, kcMax = GemmPlan.KC;
@@ -266,7 +266,7 @@ public sealed unsafe class CpuCompute : IDisposable
         {
             var kc = Math.Min(kcMax, depth - p0);
             GemmMicroKernel.RunPanels(_kernel, kc, panels + p0 * MR, (nint)MR * k, rows, b + (nint)p0 * Lanes, c,
-                Lanes, Lanes, overwrite: p0 == 0);
+                Lanes, Lanes, overwrite: p0 == 0 && !accumulate);
         }
         GC.KeepAlive(a);
     }
@@ -285,15 +285,16 @@ public sealed unsafe class CpuCompute : IDisposable
     /// <summary>
     /// The same product over the first <paramref name="depth"/> columns of op(A) only. Where the columns and B rows
     /// past it are zero padding (the joined weights' last panel), each element's chain merely stops before adding
-    /// zeros, which leaves its bits as they are (a chain starts from +0, so its sum is never -0).
+    /// zeros, which leaves its bits as they are (a chain starts from +0, so its sum is never -0). With
+    /// <paramref name="accumulate"/> the product is added to C (each depth block's sum added in turn, as the GEMM does).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal void MultiplyLanes(PackedPanels a, int rows, float* b, float* c, int lanes, int depth)
+    internal void MultiplyLanes(PackedPanels a, int rows, float* b, float* c, int lanes, int depth, bool accumulate = false)
     {
         const int Lanes = GemmMicroKernel.NR, MR = GemmMicroKernel.MR;
         if (lanes == Lanes || _kernel == GemmKernelKind.Scalar)
         {
-            MultiplyAllLanes(a, rows, b, c, depth);
+            MultiplyAllLanes(a, rows, b, c, depth, accumulate);
             return;
         }
         if (lanes <= 0 || lanes > Lanes || lanes % 4 != 0) throw new ArgumentOutOfRangeException(nameof(lanes), lanes, "4, 8, 12 or 16 lanes");
@@ -308,14 +309,14 @@ public sealed unsafe class CpuCompute : IDisposable
             var first = 0;
             if (lanes >= Lanes / 2)
             {
-                GemmMicroKernel.RunHalfPanels(_kernel, kc, panel, (nint)MR * k, rows, block, c, Lanes, overwrite: p0 == 0);
+                GemmMicroKernel.RunHalfPanels(_kernel, kc, panel, (nint)MR * k, rows, block, c, Lanes, overwrite: p0 == 0 && !accumulate);
                 first = Lanes / 2;
             }
             if (lanes % (Lanes / 2) == 0) continue;
             if (Avx2.IsSupported)
-                GemmMicroKernel.RunQuarterPanels(_kernel, kc, panel, (nint)MR * k, rows, block + first, c + first, Lanes, overwrite: p0 == 0);
+                GemmMicroKernel.RunQuarterPanels(_kernel, kc, panel, (nint)MR * k, rows, block + first, c + first, Lanes, overwrite: p0 == 0 && !accumulate);
             else
-                GemmMicroKernel.RunHalfPanels(_kernel, kc, panel, (nint)MR * k, rows, block + first, c + first, Lanes, overwrite: p0 == 0);
+                GemmMicroKernel.RunHalfPanels(_kernel, kc, panel, (nint)MR * k, rows, block + first, c + first, Lanes, overwrite: p0 == 0 && !accumulate);
         }
         GC.KeepAlive(a);
     }

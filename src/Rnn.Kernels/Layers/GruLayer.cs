@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using Rnn.Kernels.Compute;
 using Rnn.Kernels.Tensors;
+using static Rnn.Kernels.Compute.LaneTranspose;
 using static Rnn.Kernels.Layers.Activations;
 using static Rnn.Kernels.Tensors.ReusableBuffer;
 
@@ -11,183 +12,400 @@ namespace Rnn.Kernels.Layers;
 /// GRU with PyTorch's gate order r, z, n (Keras reset_after=True): r,z = σ(W_i* x + b_i* + W_h* h + b_h*),
 /// n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn)), h' = (1 - z) ⊙ n + z ⊙ h.
 /// </summary>
+/// <remarks>
+/// Laid out as the LSTM (see <see cref="LstmLayer"/>): the batch runs as pieces of 16 rows, each through the whole
+/// window on one thread, its step data lane-major ([unit, 16 lanes], lane r = batch row r of the piece). The n gate
+/// needs W_hn·h + b_hn on its own, so each step takes two products instead of the LSTM's one: [W_ih | b_ih]·[x_t | 1]
+/// and [W_hh | b_hh]·[h_{t-1} | 1] (<see cref="JoinedWeights"/> of one part each), both on the operands as they lie,
+/// h_t landing straight in the next step's. Backward's [W_hh | b_hh]ᵀ·dGh_t adds the gradient on h_{t-1} to its
+/// direct part dh ⊙ z, [W_ih | b_ih]ᵀ·dGx_t gives dx_t when wanted, and each piece's weight gradients (biases
+/// included, through the ones row) are two GEMMs over its T·16 lanes. Per-sample lengths run as in the LSTM: a piece
+/// runs as many steps as its first sample, the step products take the running lanes rounded up to 4, the weight
+/// gradients exactly the running lanes; lanes past them hold finite values that never leave the piece.
+/// </remarks>
 public sealed class GruLayer(ParameterLayout layout, int index, int inputSize, int hiddenSize, CpuCompute compute,
     bool reverse = false)
     : RecurrentLayer(layout, index, inputSize, hiddenSize, 3, compute, reverse)
 {
-    // Packed rows by step slot (see PackedSteps): _gx: input projections, then r, z, n after activation; _gh: W_hh h +
-    // b_hh of every step (n needs its own part); _h [h0 | h_0 | ...].
-    private float[]? _x, _gx, _gh, _h, _dGx, _dGh, _dh, _dy, _biasHh;
-    private PackedMatrix? _packedForward, _packedBackward;
-    private Action<int>? _forwardPiece, _backwardPiece;
-    private bool _needsInitialStateGradient;
+    // Lane-major, per piece: _xT [T, XW, 16] [x_t | 1 | 0…]; _hT [T+1, HW, 16] [h_{t-1} | 1 | 0…], slot t+1 taking
+    // h_t; _gatesT [T, 3H, 16] W_ih x + b_ih, then r, z, n after the step; _ghT [T, 3H, 16] W_hh h + b_hh.
+    // Backward, per piece: _dhT [H, 16] the gradient on the current h, _dyT [H, 16], _dxT [I, 16].
+    private AlignedFloats? _xT, _hT, _gatesT, _ghT, _dhT, _dxT;
+    private float[]? _dyT;
+    // The caller's spans, pinned for the duration of one ParallelFor (see LstmLayer).
+    private unsafe float* _x, _state0, _y, _stateT, _dy, _dStateT, _dx, _dState0, _gradients;
+    private int _gradientCount, _groupCount;
+    private JoinedWeights? _inputWeights, _hiddenWeights;
+    // Per gradient group (see GradientGroups): the gate gradients of its current piece lane-major [T, 3H, 16] (dGx
+    // and dGh, read as they lie by the weight-gradient GEMMs), the piece's [x | 1] and [h_prev | 1] rows packed, in
+    // depths of whole 16-step blocks ([group, block count - 1]), and the group's weight gradients [3H, XW] and
+    // [3H, HW]; packed windows also keep the running lanes of each step [group, T].
+    private AlignedFloats?[] _groupInputGradients = [], _groupHiddenGradients = [];
+    private PackedMatrix?[] _groupInputs = [], _groupStates = [];
+    private float[]? _groupInputWeightGradients, _groupHiddenWeightGradients, _sumRows;
+    private int[]? _groupLanes;
+    private Action<int>? _forwardPiece, _backwardGroup, _sumChunk;
+    private bool _wantsDx, _wantsDState0;
 
-    public override void Forward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> x, ReadOnlySpan<float> state0,
+    private JoinedWeights InputWeights => _inputWeights ??= new JoinedWeights(this, Compute, withRecurrent: false);
+
+    private JoinedWeights HiddenWeights => _hiddenWeights ??= new JoinedWeights(this, Compute, withInput: false);
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public override unsafe void Forward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> x, ReadOnlySpan<float> state0,
         Span<float> y, Span<float> stateT, int steps, int batch, ReadOnlySpan<int> sortedLengths)
     {
         CheckShapes(x, state0, y, stateT, steps, batch, sortedLengths);
-        var packed = Packed;
-        int hs = HiddenSize, gh = 3 * hs, bh = batch * hs, rows = packed.Rows;
         Compute.WakeWorkers();
-        _x = Grow(_x, rows * InputSize);
-        _gx = Grow(_gx, rows * gh);
-        _gh = Grow(_gh, rows * gh);
-        _h = Grow(_h, packed.StateRows * hs);
+        int gh = 3 * HiddenSize, pieces = PieceCount(batch);
+        _xT = AlignedFloats.Grow(_xT, pieces * steps * InputWeights.Width * Lanes);
+        _hT = AlignedFloats.Grow(_hT, pieces * (steps + 1) * HiddenWeights.Width * Lanes);
+        _gatesT = AlignedFloats.Grow(_gatesT, pieces * steps * gh * Lanes);
+        _ghT = AlignedFloats.Grow(_ghT, pieces * steps * gh * Lanes);
         LastSteps = steps;
         LastBatch = batch;
-
-        packed.GatherInputs(x, _x, InputSize);
-        ProjectInputs(parameters, _x, _gx, rows, BiasIh.Of(parameters));
-        state0[..bh].CopyTo(_h);
-        // Fixed pieces of batch rows over the threads, one hand-off per window (see RecurrentLayer.RowsPerPiece).
-        _packedForward = PackRecurrentWeights(parameters);
-        _biasHh = Grow(_biasHh, gh);
-        BiasHh.Of(parameters).CopyTo(_biasHh);
+        InputWeights.Pack(parameters);
+        HiddenWeights.Pack(parameters);
         _forwardPiece ??= ForwardPiece;
-        Compute.ParallelFor(PieceCount(batch), _forwardPiece);
-
-        packed.ScatterOutputs(_h, y, hs);
-        packed.GatherFinalStates(_h, stateT, hs);
-    }
-
-    public override void Backward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> dy, ReadOnlySpan<float> dStateT,
-        Span<float> dx, Span<float> dState0, Span<float> gradients)
-    {
-        int steps = LastSteps, batch = LastBatch, hs = HiddenSize, gh = 3 * hs, bh = batch * hs, rows = Packed.Rows;
-        Compute.WakeWorkers();
-        if (_gx is null || _gh is null || _h is null || _x is null)
-            throw new InvalidOperationException("Backward needs a Forward first");
-        _dGx = Grow(_dGx, rows * gh);
-        _dGh = Grow(_dGh, rows * gh);
-        // Rows of samples that have ended stay zero, so the window-wide weight gradients skip them.
-        Packed.ClearEndedRows(_dGx, gh);
-        Packed.ClearEndedRows(_dGh, gh);
-        _dh = Grow(_dh, bh);
-        var dh = _dh.AsSpan(0, bh);
-        dStateT[..bh].CopyTo(dh);
-        _dy = Grow(_dy, steps * bh);
-        dy[..(steps * bh)].CopyTo(_dy);
-        _packedBackward = PackRecurrentWeightsForBackward(parameters);
-        _needsInitialStateGradient = !dState0.IsEmpty;
-        _backwardPiece ??= BackwardPiece;
-        Compute.ParallelFor(PieceCount(batch), _backwardPiece);
-
-        if (!dState0.IsEmpty) dh.CopyTo(dState0);
-        AccumulateWindowGradients(parameters, _x, _h, _dGx, _dGh, dx, gradients, rows);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void ForwardPiece(int piece)
-    {
-        int steps = LastSteps, batch = LastBatch, hs = HiddenSize, gh = 3 * hs;
-        var (b0, pieceRows) = PieceRows(piece, batch);
-        var bHh = _biasHh.AsSpan(0, gh);
-        var packed = Packed;
-        for (var t = 0; t < steps; t++)
+        fixed (float* px = x, ps = state0, py = y, pt = stateT)
         {
-            // The piece's samples still running at step t (a prefix, as the batch is sorted by length).
-            var rows = Math.Min(pieceRows, packed.Active(t) - b0);
-            if (rows <= 0) break;
-            int at = packed.Offset(t) + b0, next = packed.Offset(t + 1) + b0;
-            var gxT = _gx.AsSpan(at * gh, rows * gh);
-            var ghT = _gh.AsSpan(at * gh, rows * gh);
-            var hPrev = _h.AsSpan(at * hs, rows * hs);
-            var hNext = _h.AsSpan(next * hs, rows * hs);
-            for (var b = 0; b < rows; b++) bHh.CopyTo(ghT.Slice(b * gh, gh));
-            Compute.Gemm(false, rows, hPrev, _packedForward!, ghT, true);
-            var full = FullVectors(hs);
-            for (var b = 0; b < rows; b++)
+            _x = px;
+            _state0 = ps;
+            _y = py;
+            _stateT = pt;
+            try
             {
-                var gx = gxT.Slice(b * gh, gh);
-                var ghh = ghT.Slice(b * gh, gh);
-                var o0 = b * hs;
-                var j = 0;
-                if (Use512) for (; j + Width512 <= full; j += Width512) GateMath512.GruForward(gx, ghh, hPrev, hNext, hs, j, o0 + j);
-                for (; j < full; j += Width) ForwardUnits<FullVector>(gx, ghh, hPrev, hNext, hs, j, o0 + j, Width);
-                if (full < hs) ForwardUnits<PartialVector>(gx, ghh, hPrev, hNext, hs, full, o0 + full, hs - full);
+                Compute.ParallelFor(pieces, _forwardPiece);
+            }
+            finally
+            {
+                _x = _state0 = _y = _stateT = null;
             }
         }
     }
 
-    /// <summary>Units [j, j+n) of one row: r, z, n replace the input projections in gx; h' stored at offset o.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public override unsafe void Backward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> dy, ReadOnlySpan<float> dStateT,
+        Span<float> dx, Span<float> dState0, Span<float> gradients)
+    {
+        Compute.WakeWorkers();
+        int hs = HiddenSize, gh = 3 * hs, pieces = PieceCount(LastBatch);
+        if (_gatesT is null || _ghT is null || _xT is null || _hT is null)
+            throw new InvalidOperationException("Backward needs a Forward first");
+        CheckBackwardShapes(dy, dStateT, dx, dState0);
+        _wantsDx = !dx.IsEmpty;
+        _wantsDState0 = !dState0.IsEmpty;
+        _dhT = AlignedFloats.Grow(_dhT, pieces * hs * Lanes);
+        _dxT = AlignedFloats.Grow(_dxT, pieces * InputSize * Lanes);
+        _dyT = Grow(_dyT, pieces * hs * Lanes);
+        var (groups, _) = GradientGroups(pieces);
+        if (!Packed.IsFull) _groupLanes = Grow(_groupLanes, groups * LastSteps);
+        _groupInputWeightGradients = Grow(_groupInputWeightGradients, groups * gh * InputWeights.Width);
+        _groupHiddenWeightGradients = Grow(_groupHiddenWeightGradients, groups * gh * HiddenWeights.Width);
+        if (_groupInputGradients.Length < groups) Array.Resize(ref _groupInputGradients, groups);
+        if (_groupHiddenGradients.Length < groups) Array.Resize(ref _groupHiddenGradients, groups);
+        var slots = groups * DepthBlocks(LastSteps);
+        if (_groupInputs.Length < slots) Array.Resize(ref _groupInputs, slots);
+        if (_groupStates.Length < slots) Array.Resize(ref _groupStates, slots);
+        _backwardGroup ??= BackwardGroup;
+        fixed (float* pdy = dy, pdt = dStateT, pdx = dx, pd0 = dState0)
+        {
+            _dy = pdy;
+            _dStateT = pdt;
+            _dx = pdx;
+            _dState0 = pd0;
+            try
+            {
+                Compute.ParallelFor(groups, _backwardGroup);
+            }
+            finally
+            {
+                _dy = _dStateT = _dx = _dState0 = null;
+            }
+        }
+        // dW = Σ over groups in group order, added to the parameter gradients in parallel chunks of rows.
+        _groupCount = groups;
+        var sumChunks = (gh + RowsPerSumChunk - 1) / RowsPerSumChunk;
+        _sumRows = Grow(_sumRows, sumChunks * Math.Max(InputWeights.Width, HiddenWeights.Width));
+        _sumChunk ??= SumGradientChunk;
+        fixed (float* pg = gradients)
+        {
+            _gradients = pg;
+            _gradientCount = gradients.Length;
+            try
+            {
+                Compute.ParallelFor(sumChunks, _sumChunk);
+            }
+            finally
+            {
+                _gradients = null;
+            }
+        }
+    }
+
+    /// <summary>Rows of dW [3H, width] per chunk of the gradient-group sum.</summary>
+    private const int RowsPerSumChunk = 64;
+
+    /// <summary>Rows of one chunk of both weight gradients, the groups summed in group order (as LstmLayer).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private unsafe void SumGradientChunk(int chunk)
+    {
+        var gradients = new Span<float>(_gradients, _gradientCount);
+        SumGroups(chunk, InputWeights, _groupInputWeightGradients!, gradients);
+        SumGroups(chunk, HiddenWeights, _groupHiddenWeightGradients!, gradients);
+    }
+
+    private void SumGroups(int chunk, JoinedWeights weights, float[] groupGradients, Span<float> gradients)
+    {
+        int k = weights.Width, gh = 3 * HiddenSize, weightSize = gh * k;
+        int first = chunk * RowsPerSumChunk, end = Math.Min(first + RowsPerSumChunk, gh);
+        var all = groupGradients.AsSpan(0, _groupCount * weightSize);
+        var sum = _sumRows.AsSpan(chunk * Math.Max(InputWeights.Width, HiddenWeights.Width), k);
+        for (var r = first; r < end; r++)
+        {
+            var row = all.Slice(r * k, k);
+            if (_groupCount == 1)
+            {
+                weights.AddGradients(row, gradients, r, 1);
+                continue;
+            }
+            row.CopyTo(sum);
+            for (var g = 1; g < _groupCount; g++) ElementwiseSum.AddInto(all.Slice(g * weightSize + r * k, k), sum);
+            weights.AddGradients(sum, gradients, r, 1);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private unsafe void ForwardPiece(int piece)
+    {
+        int steps = LastSteps, batch = LastBatch, input = InputSize, hs = HiddenSize, gh = 3 * hs, bh = batch * hs;
+        var (b0, rows) = PieceRows(piece, batch);
+        var packed = Packed;
+        var pieceSteps = packed.Length(b0);
+        int xSize = InputWeights.Width * Lanes, hSize = HiddenWeights.Width * Lanes, gateSize = gh * Lanes, unitSize = hs * Lanes;
+        var xT = _xT!.Span.Slice(piece * steps * xSize, steps * xSize);
+        var hT = _hT!.Span.Slice(piece * (steps + 1) * hSize, (steps + 1) * hSize);
+        var gatesT = _gatesT!.Span.Slice(piece * steps * gateSize, steps * gateSize);
+        var ghT = _ghT!.Span.Slice(piece * steps * gateSize, steps * gateSize);
+        if (rows < Lanes)
+        {
+            xT.Clear();
+            hT.Clear();
+        }
+        // [x_t | 1 | 0…] for every step and [h | 1 | 0…] slots whose h part the steps fill (slot 0: the initial state).
+        ToLanes(Rows(_state0, b0 * hs, rows, hs), hs, rows, hs, hT);
+        for (var t = 0; t < pieceSteps; t++)
+        {
+            var xSlot = xT.Slice(t * xSize, xSize);
+            ToLanes(Rows(_x, (t * batch + b0) * input, RunningRows(t, b0, rows), input), input,
+                RunningRows(t, b0, rows), input, xSlot);
+            xSlot.Slice(input * Lanes, rows).Fill(1f);
+            xSlot[((input + 1) * Lanes)..].Clear();
+            var hSlot = hT.Slice(t * hSize, hSize);
+            hSlot.Slice(unitSize, rows).Fill(1f);
+            hSlot[(unitSize + Lanes)..].Clear();
+        }
+
+        var xBase = _xT.Pointer + (nint)piece * steps * xSize;
+        var hBase = _hT.Pointer + (nint)piece * (steps + 1) * hSize;
+        var gatesBase = _gatesT.Pointer + (nint)piece * steps * gateSize;
+        var ghBase = _ghT.Pointer + (nint)piece * steps * gateSize;
+        for (var t = 0; t < pieceSteps; t++)
+        {
+            var active = RunningRows(t, b0, rows);
+            var lanes = StepLanes(active);
+            // gx_t [3H, 16] = [W_ih | b_ih]·[x_t | 1]; gh_t = [W_hh | b_hh]·[h_{t-1} | 1] (the running lanes rounded up to 4)
+            Compute.MultiplyLanes(InputWeights.Forward, gh, xBase + (nint)t * xSize, gatesBase + (nint)t * gateSize,
+                lanes, InputWeights.Depth);
+            Compute.MultiplyLanes(HiddenWeights.Forward, gh, hBase + (nint)t * hSize, ghBase + (nint)t * gateSize,
+                lanes, HiddenWeights.Depth);
+            var gates = gatesT.Slice(t * gateSize, gateSize);
+            var ghh = ghT.Slice(t * gateSize, gateSize);
+            var hPrev = hT.Slice(t * hSize, unitSize);
+            var hNext = hT.Slice((t + 1) * hSize, unitSize);
+            // All 16 lanes (lanes past the product's hold finite stale values that never leave the piece).
+            var at = 0;
+            if (Use512) for (; at < unitSize; at += Width512) GateMath512.GruForward(gates, ghh, hPrev, hNext, unitSize, at, at);
+            for (; at < unitSize; at += Width) ForwardUnits(gates, ghh, hPrev, hNext, unitSize, at);
+            FromLanes(hNext, active, hs, Rows(_y, t * bh + b0 * hs, active, hs), hs);
+            Rows(_y, t * bh + (b0 + active) * hs, rows - active, hs).Clear();
+            // Samples [ended, active) of the piece take their last step now: their final state is this step's.
+            var ended = RunningRows(t + 1, b0, rows);
+            if (ended < active)
+                FromLanes(hNext[ended..], active - ended, hs, Rows(_stateT, (b0 + ended) * hs, active - ended, hs), hs);
+        }
+        for (var t = pieceSteps; t < steps; t++) Rows(_y, t * bh + b0 * hs, rows, hs).Clear();
+        // Backward's transposed weights, packed here in parallel pieces rather than serially.
+        InputWeights.PackBackwardShare(piece, PieceCount(batch));
+        HiddenWeights.PackBackwardShare(piece, PieceCount(batch));
+    }
+
+    /// <summary>Eight lanes of one unit at <paramref name="at"/>: r, z, n replace gx; h' stored at the same offset.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void ForwardUnits<TAccess>(Span<float> gx, ReadOnlySpan<float> ghh, ReadOnlySpan<float> hPrev,
-        Span<float> hNext, int hs, int j, int o, int w)
-        where TAccess : IVectorAccess
+    private static void ForwardUnits(Span<float> gx, ReadOnlySpan<float> ghh, ReadOnlySpan<float> hPrev,
+        Span<float> hNext, int unitSize, int at)
     {
         var one = Vector256<float>.One;
         // r, z = σ(gx + gh); n = tanh(gx_n + r ⊙ gh_n); h' = (1 - z) ⊙ n + z ⊙ h
-        var r = Sigmoid(TAccess.Load(gx, j, w) + TAccess.Load(ghh, j, w));
-        var z = Sigmoid(TAccess.Load(gx, hs + j, w) + TAccess.Load(ghh, hs + j, w));
-        var n = Tanh(TAccess.Load(gx, 2 * hs + j, w) + r * TAccess.Load(ghh, 2 * hs + j, w));
-        TAccess.Store(r, gx, j, w);
-        TAccess.Store(z, gx, hs + j, w);
-        TAccess.Store(n, gx, 2 * hs + j, w);
-        TAccess.Store((one - z) * n + z * TAccess.Load(hPrev, o, w), hNext, o, w);
+        var r = Sigmoid(FullVector.Load(gx, at, Width) + FullVector.Load(ghh, at, Width));
+        var z = Sigmoid(FullVector.Load(gx, unitSize + at, Width) + FullVector.Load(ghh, unitSize + at, Width));
+        var n = Tanh(FullVector.Load(gx, 2 * unitSize + at, Width) + r * FullVector.Load(ghh, 2 * unitSize + at, Width));
+        FullVector.Store(r, gx, at, Width);
+        FullVector.Store(z, gx, unitSize + at, Width);
+        FullVector.Store(n, gx, 2 * unitSize + at, Width);
+        FullVector.Store((one - z) * n + z * FullVector.Load(hPrev, at, Width), hNext, at, Width);
+    }
+
+    /// <summary>Rows of the piece from <paramref name="b0"/> still running at step t: a prefix of its rows.</summary>
+    private int RunningRows(int t, int b0, int rows) => Math.Clamp(Packed.Active(t) - b0, 0, rows);
+
+    /// <summary>Lanes a packed piece's step products compute: its running samples rounded up to 4 (as the LSTM's).</summary>
+    private int StepLanes(int running) => Packed.IsFull ? Lanes : (running + 3) / 4 * 4;
+
+    /// <summary>16-step depth blocks of the weight-gradient GEMMs for a window of T steps.</summary>
+    private static int DepthBlocks(int steps) => (steps + Lanes - 1) / Lanes;
+
+    private static unsafe Span<float> Rows(float* pinned, int offset, int rows, int width) =>
+        new(pinned + offset, rows * width);
+
+    /// <summary>At most this many gradient groups of consecutive pieces, one thread each (as the LSTM's).</summary>
+    private const int MaxGradientGroups = 8;
+
+    private static (int Groups, int PiecesPerGroup) GradientGroups(int pieces)
+    {
+        var perGroup = (pieces + MaxGradientGroups - 1) / MaxGradientGroups;
+        return ((pieces + perGroup - 1) / perGroup, perGroup);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void BackwardPiece(int piece)
+    private unsafe void BackwardGroup(int group)
     {
-        int steps = LastSteps, batch = LastBatch, hs = HiddenSize, gh = 3 * hs, bh = batch * hs;
-        var (b0, pieceRows) = PieceRows(piece, batch);
-        var packed = Packed;
-        // A sample's rows of dh hold its final state's gradient until its own last step is reached.
-        var dh = _dh.AsSpan(b0 * hs, pieceRows * hs);
-        for (var t = steps - 1; t >= 0; t--)
+        int steps = LastSteps, gh = 3 * HiddenSize, gateSize = gh * Lanes;
+        var pieces = PieceCount(LastBatch);
+        var (_, perGroup) = GradientGroups(pieces);
+        var dGx = _groupInputGradients[group] = AlignedFloats.Grow(_groupInputGradients[group], steps * gateSize);
+        var dGh = _groupHiddenGradients[group] = AlignedFloats.Grow(_groupHiddenGradients[group], steps * gateSize);
+        var inputGradient = _groupInputWeightGradients.AsSpan(group * gh * InputWeights.Width, gh * InputWeights.Width);
+        var hiddenGradient = _groupHiddenWeightGradients.AsSpan(group * gh * HiddenWeights.Width, gh * HiddenWeights.Width);
+        var first = group * perGroup;
+        var end = Math.Min(first + perGroup, pieces);
+        var stepLanes = Packed.IsFull ? default : _groupLanes.AsSpan(group * steps, steps);
+        for (var piece = first; piece < end; piece++)
         {
-            var rows = Math.Min(pieceRows, packed.Active(t) - b0);
-            if (rows <= 0) continue;
-            var at = packed.Offset(t) + b0;
-            var gxT = _gx.AsSpan(at * gh, rows * gh);
-            var ghT = _gh.AsSpan(at * gh, rows * gh);
-            var dGxT = _dGx.AsSpan(at * gh, rows * gh);
-            var dGhT = _dGh.AsSpan(at * gh, rows * gh);
-            var hPrev = _h.AsSpan(at * hs, rows * hs);
-            var dyT = _dy.AsSpan(t * bh + b0 * hs, rows * hs);
-            var full = FullVectors(hs);
-            for (var b = 0; b < rows; b++)
+            var (b0, rows) = PieceRows(piece, LastBatch);
+            var pieceSteps = Packed.Length(b0);
+            var blocks = DepthBlocks(pieceSteps);
+            var depthSteps = Math.Min(steps, blocks * Lanes);
+            var slot = group * DepthBlocks(steps) + blocks - 1;
+            var inputs = _groupInputs[slot];
+            if (inputs is null || inputs.K != depthSteps * Lanes || inputs.N != InputWeights.Width)
+                _groupInputs[slot] = inputs = new PackedMatrix(depthSteps * Lanes, InputWeights.Width);
+            var states = _groupStates[slot];
+            if (states is null || states.K != depthSteps * Lanes || states.N != HiddenWeights.Width)
+                _groupStates[slot] = states = new PackedMatrix(depthSteps * Lanes, HiddenWeights.Width);
+            if (stepLanes.IsEmpty)
             {
-                var g = gxT.Slice(b * gh, gh);
-                var ghh = ghT.Slice(b * gh, gh);
-                var dgx = dGxT.Slice(b * gh, gh);
-                var dgh = dGhT.Slice(b * gh, gh);
-                var o0 = b * hs;
-                var j = 0;
-                if (Use512)
-                    for (; j + Width512 <= full; j += Width512) GateMath512.GruBackward(g, ghh, dgx, dgh, dh, dyT, hPrev, hs, j, o0 + j);
-                for (; j < full; j += Width)
-                    BackwardUnits<FullVector>(g, ghh, dgx, dgh, dh, dyT, hPrev, hs, j, o0 + j, Width);
-                if (full < hs)
-                    BackwardUnits<PartialVector>(g, ghh, dgx, dgh, dh, dyT, hPrev, hs, full, o0 + full, hs - full);
+                dGx.Span.Slice(pieceSteps * gateSize, (depthSteps - pieceSteps) * gateSize).Clear();
+                dGh.Span.Slice(pieceSteps * gateSize, (depthSteps - pieceSteps) * gateSize).Clear();
             }
-            // dh_prev = dh ⊙ z + dGh_t·W_hh (at t = 0 only the initial state's gradient, when wanted)
-            if (t > 0 || _needsInitialStateGradient) Compute.Gemm(false, rows, dGhT, _packedBackward!, dh[..(rows * hs)], true);
+            else
+                for (var t = 0; t < depthSteps; t++) stepLanes[t] = RunningRows(t, b0, rows);
+            BackwardPiece(piece, dGx, dGh, inputs, states);
+            // dW (+)= dGᵀ·[x | 1] and dGhᵀ·[h_prev | 1] over the piece's steps·16 lanes (biases in the ones column).
+            fixed (int* lanes = stepLanes)
+            {
+                Compute.GemmLaneMajorA(dGx.Pointer, gh, depthSteps, gateSize, inputs, inputGradient,
+                    accumulate: piece > first, lanes);
+                Compute.GemmLaneMajorA(dGh.Pointer, gh, depthSteps, gateSize, states, hiddenGradient,
+                    accumulate: piece > first, lanes);
+            }
         }
     }
 
-    /// <summary>Units [j, j+n) of one row of backward: dGx, dGh at j; dh at offset o becomes its direct part dh ⊙ z.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private unsafe void BackwardPiece(int piece, AlignedFloats dGx, AlignedFloats dGh, PackedMatrix inputs,
+        PackedMatrix states)
+    {
+        int steps = LastSteps, batch = LastBatch, hs = HiddenSize, input = InputSize, gh = 3 * hs, bh = batch * hs;
+        var (b0, rows) = PieceRows(piece, batch);
+        var pieceSteps = Packed.Length(b0);
+        int xSize = InputWeights.Width * Lanes, hSize = HiddenWeights.Width * Lanes, gateSize = gh * Lanes, unitSize = hs * Lanes;
+        var xT = _xT!.Span.Slice(piece * steps * xSize, steps * xSize);
+        var hT = _hT!.Span.Slice(piece * (steps + 1) * hSize, (steps + 1) * hSize);
+        var gatesT = _gatesT!.Span.Slice(piece * steps * gateSize, steps * gateSize);
+        var ghT = _ghT!.Span.Slice(piece * steps * gateSize, steps * gateSize);
+        var dh = _dhT!.Span.Slice(piece * unitSize, unitSize);
+        var dyT = _dyT.AsSpan(piece * unitSize, unitSize);
+        var dxPointer = _dxT!.Pointer + (nint)piece * input * Lanes;
+        var dhPointer = _dhT.Pointer + (nint)piece * unitSize;
+        if (rows < Lanes)
+        {
+            // Zero gradients in the unused lanes keep every gate gradient there exactly zero.
+            dh.Clear();
+            dyT.Clear();
+        }
+        if (_wantsDx)
+            for (var t = pieceSteps; t < steps; t++) Rows(_dx, (t * batch + b0) * input, rows, input).Clear();
+        for (var t = pieceSteps - 1; t >= 0; t--)
+        {
+            // Samples [ended, active) take their last step at t: the gradient on their final state enters here.
+            int active = RunningRows(t, b0, rows), ended = RunningRows(t + 1, b0, rows);
+            ToLanes(Rows(_dStateT, (b0 + ended) * hs, active - ended, hs), hs, active - ended, hs, dh[ended..]);
+            ToLanes(Rows(_dy, (t * batch + b0) * hs, active, hs), hs, active, hs, dyT);
+            var gates = gatesT.Slice(t * gateSize, gateSize);
+            var ghh = ghT.Slice(t * gateSize, gateSize);
+            var hPrev = hT.Slice(t * hSize, unitSize);
+            var dgx = dGx.Span.Slice(t * gateSize, gateSize);
+            var dgh = dGh.Span.Slice(t * gateSize, gateSize);
+            var lanes = StepLanes(active);
+            var at = 0;
+            if (Use512) for (; at < unitSize; at += Width512) GateMath512.GruBackward(gates, ghh, dgx, dgh, dh, dyT, hPrev, unitSize, at, at);
+            for (; at < unitSize; at += Width) BackwardUnits(gates, ghh, dgx, dgh, dh, dyT, hPrev, unitSize, at);
+            // Samples that ended before t take no part: zero gate gradients (so no weight gradient and zero dx).
+            var computed = Math.Min(rows, lanes);
+            if (active < computed)
+            {
+                LaneBlocks.ClearLanes(dgx, active, computed);
+                LaneBlocks.ClearLanes(dgh, active, computed);
+            }
+            ToPackedRows(xT.Slice(t * xSize, xSize), inputs, t * Lanes);
+            ToPackedRows(hT.Slice(t * hSize, hSize), states, t * Lanes);
+            // dh_{t-1} = dh ⊙ z + W_hhᵀ·dGh_t (at t = 0 only for the initial state's gradient, when wanted)
+            if (t > 0 || _wantsDState0)
+                Compute.MultiplyLanes(HiddenWeights.Backward, hs, dGh.Pointer + (nint)t * gateSize, dhPointer, lanes,
+                    gh, accumulate: true);
+            if (_wantsDx)
+            {
+                // dx_t = W_ihᵀ·dGx_t
+                Compute.MultiplyLanes(InputWeights.Backward, input, dGx.Pointer + (nint)t * gateSize, dxPointer, lanes, gh);
+                FromLanes(_dxT.Span.Slice(piece * input * Lanes, input * Lanes), computed, input,
+                    Rows(_dx, (t * batch + b0) * input, computed, input), input);
+                Rows(_dx, (t * batch + b0 + computed) * input, rows - computed, input).Clear();
+            }
+        }
+        if (_wantsDState0) FromLanes(dh, rows, hs, Rows(_dState0, b0 * hs, rows, hs), hs);
+    }
+
+    /// <summary>Eight lanes of one unit of backward: dGx, dGh at <paramref name="at"/>; dh there becomes dh ⊙ z.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void BackwardUnits<TAccess>(ReadOnlySpan<float> g, ReadOnlySpan<float> ghh, Span<float> dgx,
-        Span<float> dgh, Span<float> dh, ReadOnlySpan<float> dyT, ReadOnlySpan<float> hPrev, int hs, int j, int o,
-        int w)
-        where TAccess : IVectorAccess
+    private static void BackwardUnits(ReadOnlySpan<float> g, ReadOnlySpan<float> ghh, Span<float> dgx, Span<float> dgh,
+        Span<float> dh, ReadOnlySpan<float> dyT, ReadOnlySpan<float> hPrev, int unitSize, int at)
     {
         var one = Vector256<float>.One;
         // dn = dh(1-z); dz = dh(h_prev - n); d(pre-n) = dn(1-n²); d(pre-r) = d(pre-n)·gh_n·r(1-r); h path keeps dh·z
-        var r = TAccess.Load(g, j, w);
-        var z = TAccess.Load(g, hs + j, w);
-        var n = TAccess.Load(g, 2 * hs + j, w);
-        var d = TAccess.Load(dh, o, w) + TAccess.Load(dyT, o, w);
+        var r = FullVector.Load(g, at, Width);
+        var z = FullVector.Load(g, unitSize + at, Width);
+        var n = FullVector.Load(g, 2 * unitSize + at, Width);
+        var d = FullVector.Load(dh, at, Width) + FullVector.Load(dyT, at, Width);
         var dAn = d * (one - z) * (one - n * n);
-        var dAz = d * (TAccess.Load(hPrev, o, w) - n) * z * (one - z);
-        var dAr = dAn * TAccess.Load(ghh, 2 * hs + j, w) * r * (one - r);
-        TAccess.Store(dAr, dgx, j, w);
-        TAccess.Store(dAz, dgx, hs + j, w);
-        TAccess.Store(dAn, dgx, 2 * hs + j, w);
-        TAccess.Store(dAr, dgh, j, w);
-        TAccess.Store(dAz, dgh, hs + j, w);
-        TAccess.Store(dAn * r, dgh, 2 * hs + j, w);
-        TAccess.Store(d * z, dh, o, w);
+        var dAz = d * (FullVector.Load(hPrev, at, Width) - n) * z * (one - z);
+        var dAr = dAn * FullVector.Load(ghh, 2 * unitSize + at, Width) * r * (one - r);
+        FullVector.Store(dAr, dgx, at, Width);
+        FullVector.Store(dAz, dgx, unitSize + at, Width);
+        FullVector.Store(dAn, dgx, 2 * unitSize + at, Width);
+        FullVector.Store(dAr, dgh, at, Width);
+        FullVector.Store(dAz, dgh, unitSize + at, Width);
+        FullVector.Store(dAn * r, dgh, 2 * unitSize + at, Width);
+        FullVector.Store(d * z, dh, at, Width);
     }
 }

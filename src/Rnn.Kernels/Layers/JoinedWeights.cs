@@ -5,12 +5,15 @@ using Rnn.Kernels.Tensors;
 namespace Rnn.Kernels.Layers;
 
 /// <summary>
-/// An LSTM's weights as one matrix [W_hh | W_ih | b_ih + b_hh | 0…] [4H, Width], packed once per pass (in parallel
-/// pieces) as six-row panels both ways: as is for the forward step product W·[h_{t-1} | x_t | 1] (recurrence, input
-/// projection and bias in one product) and transposed for backward's Wᵀ·dG = [dh_{t-1} | dx_t | …]. The gradient of
-/// that matrix, dW = dGᵀ·XH, is added back to the parameter gradients column range by column range.
+/// A recurrent layer's weights joined into one matrix [W_hh | W_ih | b | 0…] [G·H, Width] with the biases of the
+/// parts it holds summed into one column, packed once per pass (in parallel pieces) as six-row panels both ways: as is
+/// for the forward step product W·[h_{t-1} | x_t | 1] (recurrence, input projection and bias in one product) and
+/// transposed for backward's Wᵀ·dG = [dh_{t-1} | dx_t | …]. The gradient of that matrix, dW = dGᵀ·XH, is added back
+/// to the parameter gradients column range by column range. The LSTM joins both parts ([W_hh | W_ih | b_ih + b_hh]);
+/// the GRU, whose n gate needs W_hn·h + b_hn on its own, joins each part with its own bias ([W_hh | b_hh] and
+/// [W_ih | b_ih]).
 /// </summary>
-internal sealed class JoinedWeights(RecurrentLayer layer, CpuCompute compute)
+internal sealed class JoinedWeights(RecurrentLayer layer, CpuCompute compute, bool withRecurrent = true, bool withInput = true)
 {
     private AlignedFloats? _joined;
     private PackedPanels? _forward, _backward;
@@ -25,6 +28,18 @@ internal sealed class JoinedWeights(RecurrentLayer layer, CpuCompute compute)
     /// that backward can stop after its rows when the input gradient is not wanted.
     /// </summary>
     public static int WidthFor(int inputSize, int hiddenSize) => GemmPlan.RoundUp(inputSize + hiddenSize + 1, 16);
+
+    /// <summary>W_hh's columns (H, or none).</summary>
+    private int RecurrentColumns => withRecurrent ? layer.HiddenSize : 0;
+
+    /// <summary>W_ih's columns (I, or none).</summary>
+    private int InputColumns => withInput ? layer.InputSize : 0;
+
+    /// <summary>The columns in use: the parts and the bias column (the rest of <see cref="Width"/> is zero).</summary>
+    public int Depth => RecurrentColumns + InputColumns + 1;
+
+    /// <summary>Columns of the joined matrix: <see cref="Depth"/> rounded up to whole 16-column panels.</summary>
+    public int Width => GemmPlan.RoundUp(Depth, 16);
 
     /// <summary>W for the forward step products (valid after <see cref="Pack"/>).</summary>
     public PackedPanels Forward =>
@@ -42,7 +57,7 @@ internal sealed class JoinedWeights(RecurrentLayer layer, CpuCompute compute)
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public unsafe void Pack(ReadOnlySpan<float> parameters)
     {
-        int input = layer.InputSize, hs = layer.HiddenSize, gh = layer.GateCount * hs, k = WidthFor(input, hs);
+        int gh = layer.GateCount * layer.HiddenSize, k = Width;
         _joined = AlignedFloats.Grow(_joined, gh * k);
         if (_forward is null || _forward.M != gh || _forward.K != k) _forward = new PackedPanels(gh, k);
         if (_backward is null || _backward.M != k || _backward.K != gh) _backward = new PackedPanels(k, gh);
@@ -81,7 +96,7 @@ internal sealed class JoinedWeights(RecurrentLayer layer, CpuCompute compute)
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private unsafe void PackForwardChunk(int chunk)
     {
-        int input = layer.InputSize, hs = layer.HiddenSize, gh = layer.GateCount * hs, k = WidthFor(input, hs);
+        int hs = RecurrentColumns, input = InputColumns, gh = layer.GateCount * layer.HiddenSize, k = Width;
         var parameters = new ReadOnlySpan<float>(_parameters, _parameterCount);
         var wIh = layer.WeightIh.Of(parameters);
         var wHh = layer.WeightHh.Of(parameters);
@@ -94,7 +109,7 @@ internal sealed class JoinedWeights(RecurrentLayer layer, CpuCompute compute)
             var row = joined.Slice(g * k, k);
             wHh.Slice(g * hs, hs).CopyTo(row);
             wIh.Slice(g * input, input).CopyTo(row[hs..]);
-            row[input + hs] = bIh[g] + bHh[g];
+            row[input + hs] = withRecurrent && withInput ? bIh[g] + bHh[g] : withRecurrent ? bHh[g] : bIh[g];
             row[(input + hs + 1)..].Clear();
         }
         compute.PackPanelRange(false, _joined.Pointer, _forward!, chunk * PanelsPerChunk, PanelsPerChunk);
@@ -107,12 +122,12 @@ internal sealed class JoinedWeights(RecurrentLayer layer, CpuCompute compute)
     /// </summary>
     public void AddGradients(ReadOnlySpan<float> block, Span<float> gradients, int first, int rows)
     {
-        int input = layer.InputSize, hs = layer.HiddenSize, k = WidthFor(input, hs);
+        int hs = RecurrentColumns, input = InputColumns, k = Width;
         block = block[..(rows * k)];
-        AddColumns(block, k, 0, hs, layer.WeightHh.Of(gradients).Slice(first * hs, rows * hs));
-        AddColumns(block, k, hs, input, layer.WeightIh.Of(gradients).Slice(first * input, rows * input));
-        AddColumns(block, k, input + hs, 1, layer.BiasIh.Of(gradients).Slice(first, rows));
-        AddColumns(block, k, input + hs, 1, layer.BiasHh.Of(gradients).Slice(first, rows));
+        if (withRecurrent) AddColumns(block, k, 0, hs, layer.WeightHh.Of(gradients).Slice(first * hs, rows * hs));
+        if (withInput) AddColumns(block, k, hs, input, layer.WeightIh.Of(gradients).Slice(first * input, rows * input));
+        if (withInput) AddColumns(block, k, input + hs, 1, layer.BiasIh.Of(gradients).Slice(first, rows));
+        if (withRecurrent) AddColumns(block, k, input + hs, 1, layer.BiasHh.Of(gradients).Slice(first, rows));
     }
 
     /// <summary>target[r, j] += m[r, first + j] for j &lt; count: one column range of a row-major matrix.</summary>

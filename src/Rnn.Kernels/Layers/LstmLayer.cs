@@ -435,7 +435,7 @@ public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, 
                 for (; at < unitSize; at += Lanes) BackwardLanes(gates, unitSize, at, dG, dxh, dyT, tanhC, cPrev, dc);
             // Samples that ended before t take no part: zero gate gradients (so no weight gradient, and zero dh, dx).
             var computed = Math.Min(rows, lanes);
-            if (active < computed) ClearLanes(dG, active, computed);
+            if (active < computed) LaneBlocks.ClearLanes(dG, active, computed);
             ToPackedRows(_xhT!.Span.Slice((piece * steps + t) * JoinedWidth * Lanes, JoinedWidth * Lanes), inputs, t * Lanes);
             // [dh_{t-1} | dx_t | …] = [W_hh | W_ih | …]ᵀ · dG_t (only the first width rows); at t = 0 only for the
             // initial state's gradient and dx_0, when wanted
@@ -452,30 +452,6 @@ public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, 
         {
             FromLanes(dxh, rows, hs, Rows(_dState0, b0 * hs, rows, hs), hs);
             FromLanes(dc, rows, hs, Rows(_dState0, bh + b0 * hs, rows, hs), hs);
-        }
-    }
-
-    /// <summary>Zeroes lanes [<paramref name="from"/>, <paramref name="to"/>) of every unit of a lane-major block.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void ClearLanes(Span<float> block, int from, int to)
-    {
-        // One mask for all units (a Span.Clear per unit cost as much as a few percent of the step).
-        Span<int> keep = stackalloc int[Lanes];
-        for (var r = 0; r < Lanes; r++) keep[r] = r < from || r >= to ? -1 : 0;
-        ref var b0 = ref MemoryMarshal.GetReference(block);
-        if (Use512)
-        {
-            var mask = Vector512.Create((ReadOnlySpan<int>)keep).AsSingle();
-            for (var at = 0; at < block.Length; at += Lanes)
-                (Vector512.LoadUnsafe(ref b0, (nuint)at) & mask).StoreUnsafe(ref b0, (nuint)at);
-            return;
-        }
-        var low = Vector256.Create((ReadOnlySpan<int>)keep).AsSingle();
-        var high = Vector256.Create((ReadOnlySpan<int>)keep[Width..]).AsSingle();
-        for (var at = 0; at < block.Length; at += Lanes)
-        {
-            (Vector256.LoadUnsafe(ref b0, (nuint)at) & low).StoreUnsafe(ref b0, (nuint)at);
-            (Vector256.LoadUnsafe(ref b0, (nuint)(at + Width)) & high).StoreUnsafe(ref b0, (nuint)(at + Width));
         }
     }
 

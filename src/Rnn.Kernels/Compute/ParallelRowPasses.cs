@@ -5,7 +5,7 @@ using Rnn.Kernels.Tensors;
 namespace Rnn.Kernels.Compute;
 
 /// <summary>
-/// The two memory-bound passes over a window's [rows, cols] gate buffers that the hoisted layers (GRU, simple RNN)
+/// The two memory-bound passes over a window's [rows, cols] gate buffers that the hoisted layer (the simple RNN)
 /// ran serially on one core while the others waited: filling every row with the bias before the input projection,
 /// and the bias gradients' column sums. Split into fixed pieces over the compute threads: row blocks for the fill,
 /// column blocks for the sums, each column still summed row by row in order, so the bits are those of the serial

@@ -67,6 +67,33 @@ public unsafe class PackedPanelsTests
         }
     }
 
+    [Theory]
+    [InlineData(512, 160, 16)]
+    [InlineData(64, 290, 8)]
+    public void AccumulatingLaneProductAddsEachDepthBlockToC(int m, int k, int lanes)
+    {
+        // C + blk0 + blk1 + …: the ordinary GEMM's accumulate (the GRU adds W_hhᵀ·dGh to dh ⊙ z so).
+        var a = GemmTestData.Random(71, m * k);
+        var b = GemmTestData.Random(72, k * Lanes);
+        var c0 = GemmTestData.Random(73, m * Lanes);
+        foreach (var kind in GemmTestData.SupportedKernels())
+        {
+            using var compute = new CpuCompute(1, kind);
+            var bt = Transpose(b, k, Lanes);
+            var expected = Transpose(c0, m, Lanes);
+            compute.Gemm(false, true, Lanes, m, k, bt, a, expected, true);
+            var panels = compute.PackPanels(false, m, k, a);
+            var block = AlignedFloats.Grow(null, k * Lanes);
+            b.CopyTo(block.Span);
+            var c = (float[])c0.Clone();
+            fixed (float* pc = c) compute.MultiplyLanes(panels, m, block.Pointer, pc, lanes, k, accumulate: true);
+            var want = Transpose(expected, Lanes, m);
+            for (var i = 0; i < m; i++)
+                GemmTestData.AssertBitIdentical(want.AsSpan(i * Lanes, lanes).ToArray(), c.AsSpan(i * Lanes, lanes).ToArray(),
+                    $"{kind}, {lanes} lanes, row {i}");
+        }
+    }
+
     [Fact]
     public void LaneProductCanStopAfterTheFirstRows()
     {

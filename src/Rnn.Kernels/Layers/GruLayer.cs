@@ -13,8 +13,8 @@ namespace Rnn.Kernels.Layers;
 /// n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn)), h' = (1 - z) ⊙ n + z ⊙ h.
 /// </summary>
 /// <remarks>
-/// Laid out as the LSTM (see <see cref="LstmLayer"/>): the batch runs as pieces of 16 rows, each through the whole
-/// window on one thread, its step data lane-major ([unit, 16 lanes], lane r = batch row r of the piece). The n gate
+/// Laid out as the LSTM (<see cref="LaneMajorLayer"/>, <see cref="LstmLayer"/>): the batch runs as pieces of 16 rows,
+/// each through the whole window on one thread, its step data lane-major ([unit, 16 lanes], lane r = batch row r). The n gate
 /// needs W_hn·h + b_hn on its own, so each step takes two products instead of the LSTM's one: [W_ih | b_ih]·[x_t | 1]
 /// and [W_hh | b_hh]·[h_{t-1} | 1] (<see cref="JoinedWeights"/> of one part each), both on the operands as they lie,
 /// h_t landing straight in the next step's. Backward's [W_hh | b_hh]ᵀ·dGh_t adds the gradient on h_{t-1} to its
@@ -25,34 +25,29 @@ namespace Rnn.Kernels.Layers;
 /// </remarks>
 public sealed class GruLayer(ParameterLayout layout, int index, int inputSize, int hiddenSize, CpuCompute compute,
     bool reverse = false)
-    : RecurrentLayer(layout, index, inputSize, hiddenSize, 3, compute, reverse)
+    : LaneMajorLayer(layout, index, inputSize, hiddenSize, 3, compute, reverse)
 {
     // Lane-major, per piece: _xT [T, XW, 16] [x_t | 1 | 0…]; _hT [T+1, HW, 16] [h_{t-1} | 1 | 0…], slot t+1 taking
     // h_t; _gatesT [T, 3H, 16] W_ih x + b_ih, then r, z, n after the step; _ghT [T, 3H, 16] W_hh h + b_hh.
     // Backward, per piece: _dhT [H, 16] the gradient on the current h, _dyT [H, 16], _dxT [I, 16].
     private AlignedFloats? _xT, _hT, _gatesT, _ghT, _dhT, _dxT;
     private float[]? _dyT;
-    // The caller's spans, pinned for the duration of one ParallelFor (see LstmLayer).
-    private unsafe float* _x, _state0, _y, _stateT, _dy, _dStateT, _dx, _dState0, _gradients;
-    private int _gradientCount, _groupCount;
     private JoinedWeights? _inputWeights, _hiddenWeights;
-    // Per gradient group (see GradientGroups): the gate gradients of its current piece lane-major [T, 3H, 16] (dGx
+    // Per gradient group (LaneMajorLayer.GradientGroups): the gate gradients of its current piece lane-major [T, 3H, 16] (dGx
     // and dGh, read as they lie by the weight-gradient GEMMs), the piece's [x | 1] and [h_prev | 1] rows packed, in
     // depths of whole 16-step blocks ([group, block count - 1]), and the group's weight gradients [3H, XW] and
-    // [3H, HW]; packed windows also keep the running lanes of each step [group, T].
+    // [3H, HW].
     private AlignedFloats?[] _groupInputGradients = [], _groupHiddenGradients = [];
     private PackedMatrix?[] _groupInputs = [], _groupStates = [];
-    private float[]? _groupInputWeightGradients, _groupHiddenWeightGradients, _sumRows;
-    private int[]? _groupLanes;
-    private Action<int>? _forwardPiece, _backwardGroup, _sumChunk;
-    private bool _wantsDx, _wantsDState0;
+    private float[]? _groupInputWeightGradients, _groupHiddenWeightGradients;
+    private Action<int>? _forwardPiece, _backwardGroup;
 
     private JoinedWeights InputWeights => _inputWeights ??= new JoinedWeights(this, Compute, withRecurrent: false);
 
     private JoinedWeights HiddenWeights => _hiddenWeights ??= new JoinedWeights(this, Compute, withInput: false);
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public override unsafe void Forward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> x, ReadOnlySpan<float> state0,
+    public override void Forward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> x, ReadOnlySpan<float> state0,
         Span<float> y, Span<float> stateT, int steps, int batch, ReadOnlySpan<int> sortedLengths)
     {
         CheckShapes(x, state0, y, stateT, steps, batch, sortedLengths);
@@ -67,39 +62,22 @@ public sealed class GruLayer(ParameterLayout layout, int index, int inputSize, i
         InputWeights.Pack(parameters);
         HiddenWeights.Pack(parameters);
         _forwardPiece ??= ForwardPiece;
-        fixed (float* px = x, ps = state0, py = y, pt = stateT)
-        {
-            _x = px;
-            _state0 = ps;
-            _y = py;
-            _stateT = pt;
-            try
-            {
-                Compute.ParallelFor(pieces, _forwardPiece);
-            }
-            finally
-            {
-                _x = _state0 = _y = _stateT = null;
-            }
-        }
+        RunPieces(x, state0, y, stateT, _forwardPiece);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public override unsafe void Backward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> dy, ReadOnlySpan<float> dStateT,
+    public override void Backward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> dy, ReadOnlySpan<float> dStateT,
         Span<float> dx, Span<float> dState0, Span<float> gradients)
     {
         Compute.WakeWorkers();
         int hs = HiddenSize, gh = 3 * hs, pieces = PieceCount(LastBatch);
         if (_gatesT is null || _ghT is null || _xT is null || _hT is null)
             throw new InvalidOperationException("Backward needs a Forward first");
-        CheckBackwardShapes(dy, dStateT, dx, dState0);
-        _wantsDx = !dx.IsEmpty;
-        _wantsDState0 = !dState0.IsEmpty;
+        BeginBackward(dy, dStateT, dx, dState0);
         _dhT = AlignedFloats.Grow(_dhT, pieces * hs * Lanes);
         _dxT = AlignedFloats.Grow(_dxT, pieces * InputSize * Lanes);
         _dyT = Grow(_dyT, pieces * hs * Lanes);
         var (groups, _) = GradientGroups(pieces);
-        if (!Packed.IsFull) _groupLanes = Grow(_groupLanes, groups * LastSteps);
         _groupInputWeightGradients = Grow(_groupInputWeightGradients, groups * gh * InputWeights.Width);
         _groupHiddenWeightGradients = Grow(_groupHiddenWeightGradients, groups * gh * HiddenWeights.Width);
         if (_groupInputGradients.Length < groups) Array.Resize(ref _groupInputGradients, groups);
@@ -108,71 +86,8 @@ public sealed class GruLayer(ParameterLayout layout, int index, int inputSize, i
         if (_groupInputs.Length < slots) Array.Resize(ref _groupInputs, slots);
         if (_groupStates.Length < slots) Array.Resize(ref _groupStates, slots);
         _backwardGroup ??= BackwardGroup;
-        fixed (float* pdy = dy, pdt = dStateT, pdx = dx, pd0 = dState0)
-        {
-            _dy = pdy;
-            _dStateT = pdt;
-            _dx = pdx;
-            _dState0 = pd0;
-            try
-            {
-                Compute.ParallelFor(groups, _backwardGroup);
-            }
-            finally
-            {
-                _dy = _dStateT = _dx = _dState0 = null;
-            }
-        }
-        // dW = Σ over groups in group order, added to the parameter gradients in parallel chunks of rows.
-        _groupCount = groups;
-        var sumChunks = (gh + RowsPerSumChunk - 1) / RowsPerSumChunk;
-        _sumRows = Grow(_sumRows, sumChunks * Math.Max(InputWeights.Width, HiddenWeights.Width));
-        _sumChunk ??= SumGradientChunk;
-        fixed (float* pg = gradients)
-        {
-            _gradients = pg;
-            _gradientCount = gradients.Length;
-            try
-            {
-                Compute.ParallelFor(sumChunks, _sumChunk);
-            }
-            finally
-            {
-                _gradients = null;
-            }
-        }
-    }
-
-    /// <summary>Rows of dW [3H, width] per chunk of the gradient-group sum.</summary>
-    private const int RowsPerSumChunk = 64;
-
-    /// <summary>Rows of one chunk of both weight gradients, the groups summed in group order (as LstmLayer).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private unsafe void SumGradientChunk(int chunk)
-    {
-        var gradients = new Span<float>(_gradients, _gradientCount);
-        SumGroups(chunk, InputWeights, _groupInputWeightGradients!, gradients);
-        SumGroups(chunk, HiddenWeights, _groupHiddenWeightGradients!, gradients);
-    }
-
-    private void SumGroups(int chunk, JoinedWeights weights, float[] groupGradients, Span<float> gradients)
-    {
-        int k = weights.Width, gh = 3 * HiddenSize, weightSize = gh * k;
-        int first = chunk * RowsPerSumChunk, end = Math.Min(first + RowsPerSumChunk, gh);
-        var all = groupGradients.AsSpan(0, _groupCount * weightSize);
-        var sum = _sumRows.AsSpan(chunk * Math.Max(InputWeights.Width, HiddenWeights.Width), k);
-        for (var r = first; r < end; r++)
-        {
-            var row = all.Slice(r * k, k);
-            if (_groupCount == 1)
-            {
-                weights.AddGradients(row, gradients, r, 1);
-                continue;
-            }
-            row.CopyTo(sum);
-            for (var g = 1; g < _groupCount; g++) ElementwiseSum.AddInto(all.Slice(g * weightSize + r * k, k), sum);
-            weights.AddGradients(sum, gradients, r, 1);
-        }
+        RunGroups(dy, dStateT, dx, dState0, _backwardGroup);
+        AddGroupGradients(gradients, InputWeights, _groupInputWeightGradients, HiddenWeights, _groupHiddenWeightGradients);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -193,11 +108,11 @@ public sealed class GruLayer(ParameterLayout layout, int index, int inputSize, i
             hT.Clear();
         }
         // [x_t | 1 | 0…] for every step and [h | 1 | 0…] slots whose h part the steps fill (slot 0: the initial state).
-        ToLanes(Rows(_state0, b0 * hs, rows, hs), hs, rows, hs, hT);
+        ToLanes(Rows(PinnedState0, b0 * hs, rows, hs), hs, rows, hs, hT);
         for (var t = 0; t < pieceSteps; t++)
         {
             var xSlot = xT.Slice(t * xSize, xSize);
-            ToLanes(Rows(_x, (t * batch + b0) * input, RunningRows(t, b0, rows), input), input,
+            ToLanes(Rows(PinnedX, (t * batch + b0) * input, RunningRows(t, b0, rows), input), input,
                 RunningRows(t, b0, rows), input, xSlot);
             xSlot.Slice(input * Lanes, rows).Fill(1f);
             xSlot[((input + 1) * Lanes)..].Clear();
@@ -227,14 +142,14 @@ public sealed class GruLayer(ParameterLayout layout, int index, int inputSize, i
             var at = 0;
             if (Use512) for (; at < unitSize; at += Width512) GateMath512.GruForward(gates, ghh, hPrev, hNext, unitSize, at, at);
             for (; at < unitSize; at += Width) ForwardUnits(gates, ghh, hPrev, hNext, unitSize, at);
-            FromLanes(hNext, active, hs, Rows(_y, t * bh + b0 * hs, active, hs), hs);
-            Rows(_y, t * bh + (b0 + active) * hs, rows - active, hs).Clear();
+            FromLanes(hNext, active, hs, Rows(PinnedY, t * bh + b0 * hs, active, hs), hs);
+            Rows(PinnedY, t * bh + (b0 + active) * hs, rows - active, hs).Clear();
             // Samples [ended, active) of the piece take their last step now: their final state is this step's.
             var ended = RunningRows(t + 1, b0, rows);
             if (ended < active)
-                FromLanes(hNext[ended..], active - ended, hs, Rows(_stateT, (b0 + ended) * hs, active - ended, hs), hs);
+                FromLanes(hNext[ended..], active - ended, hs, Rows(PinnedStateT, (b0 + ended) * hs, active - ended, hs), hs);
         }
-        for (var t = pieceSteps; t < steps; t++) Rows(_y, t * bh + b0 * hs, rows, hs).Clear();
+        for (var t = pieceSteps; t < steps; t++) Rows(PinnedY, t * bh + b0 * hs, rows, hs).Clear();
         // Backward's transposed weights, packed here in parallel pieces rather than serially.
         InputWeights.PackBackwardShare(piece, PieceCount(batch));
         HiddenWeights.PackBackwardShare(piece, PieceCount(batch));
@@ -256,60 +171,28 @@ public sealed class GruLayer(ParameterLayout layout, int index, int inputSize, i
         FullVector.Store((one - z) * n + z * FullVector.Load(hPrev, at, Width), hNext, at, Width);
     }
 
-    /// <summary>Rows of the piece from <paramref name="b0"/> still running at step t: a prefix of its rows.</summary>
-    private int RunningRows(int t, int b0, int rows) => Math.Clamp(Packed.Active(t) - b0, 0, rows);
-
-    /// <summary>Lanes a packed piece's step products compute: its running samples rounded up to 4 (as the LSTM's).</summary>
-    private int StepLanes(int running) => Packed.IsFull ? Lanes : (running + 3) / 4 * 4;
-
-    /// <summary>16-step depth blocks of the weight-gradient GEMMs for a window of T steps.</summary>
-    private static int DepthBlocks(int steps) => (steps + Lanes - 1) / Lanes;
-
-    private static unsafe Span<float> Rows(float* pinned, int offset, int rows, int width) =>
-        new(pinned + offset, rows * width);
-
-    /// <summary>At most this many gradient groups of consecutive pieces, one thread each (as the LSTM's).</summary>
-    private const int MaxGradientGroups = 8;
-
-    private static (int Groups, int PiecesPerGroup) GradientGroups(int pieces)
-    {
-        var perGroup = (pieces + MaxGradientGroups - 1) / MaxGradientGroups;
-        return ((pieces + perGroup - 1) / perGroup, perGroup);
-    }
-
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private unsafe void BackwardGroup(int group)
     {
         int steps = LastSteps, gh = 3 * HiddenSize, gateSize = gh * Lanes;
-        var pieces = PieceCount(LastBatch);
-        var (_, perGroup) = GradientGroups(pieces);
         var dGx = _groupInputGradients[group] = AlignedFloats.Grow(_groupInputGradients[group], steps * gateSize);
         var dGh = _groupHiddenGradients[group] = AlignedFloats.Grow(_groupHiddenGradients[group], steps * gateSize);
         var inputGradient = _groupInputWeightGradients.AsSpan(group * gh * InputWeights.Width, gh * InputWeights.Width);
         var hiddenGradient = _groupHiddenWeightGradients.AsSpan(group * gh * HiddenWeights.Width, gh * HiddenWeights.Width);
-        var first = group * perGroup;
-        var end = Math.Min(first + perGroup, pieces);
-        var stepLanes = Packed.IsFull ? default : _groupLanes.AsSpan(group * steps, steps);
+        var (first, end) = GroupPieces(group);
         for (var piece = first; piece < end; piece++)
         {
             var (b0, rows) = PieceRows(piece, LastBatch);
             var pieceSteps = Packed.Length(b0);
-            var blocks = DepthBlocks(pieceSteps);
-            var depthSteps = Math.Min(steps, blocks * Lanes);
-            var slot = group * DepthBlocks(steps) + blocks - 1;
-            var inputs = _groupInputs[slot];
-            if (inputs is null || inputs.K != depthSteps * Lanes || inputs.N != InputWeights.Width)
-                _groupInputs[slot] = inputs = new PackedMatrix(depthSteps * Lanes, InputWeights.Width);
-            var states = _groupStates[slot];
-            if (states is null || states.K != depthSteps * Lanes || states.N != HiddenWeights.Width)
-                _groupStates[slot] = states = new PackedMatrix(depthSteps * Lanes, HiddenWeights.Width);
+            var depthSteps = DepthSteps(pieceSteps);
+            var inputs = GroupRows(_groupInputs, group, pieceSteps, InputWeights.Width);
+            var states = GroupRows(_groupStates, group, pieceSteps, HiddenWeights.Width);
+            var stepLanes = GroupStepLanes(group, b0, rows);
             if (stepLanes.IsEmpty)
             {
                 dGx.Span.Slice(pieceSteps * gateSize, (depthSteps - pieceSteps) * gateSize).Clear();
                 dGh.Span.Slice(pieceSteps * gateSize, (depthSteps - pieceSteps) * gateSize).Clear();
             }
-            else
-                for (var t = 0; t < depthSteps; t++) stepLanes[t] = RunningRows(t, b0, rows);
             BackwardPiece(piece, dGx, dGh, inputs, states);
             // dW (+)= dGᵀ·[x | 1] and dGhᵀ·[h_prev | 1] over the piece's steps·16 lanes (biases in the ones column).
             fixed (int* lanes = stepLanes)
@@ -344,14 +227,14 @@ public sealed class GruLayer(ParameterLayout layout, int index, int inputSize, i
             dh.Clear();
             dyT.Clear();
         }
-        if (_wantsDx)
-            for (var t = pieceSteps; t < steps; t++) Rows(_dx, (t * batch + b0) * input, rows, input).Clear();
+        if (WantsDx)
+            for (var t = pieceSteps; t < steps; t++) Rows(PinnedDx, (t * batch + b0) * input, rows, input).Clear();
         for (var t = pieceSteps - 1; t >= 0; t--)
         {
             // Samples [ended, active) take their last step at t: the gradient on their final state enters here.
             int active = RunningRows(t, b0, rows), ended = RunningRows(t + 1, b0, rows);
-            ToLanes(Rows(_dStateT, (b0 + ended) * hs, active - ended, hs), hs, active - ended, hs, dh[ended..]);
-            ToLanes(Rows(_dy, (t * batch + b0) * hs, active, hs), hs, active, hs, dyT);
+            ToLanes(Rows(PinnedDStateT, (b0 + ended) * hs, active - ended, hs), hs, active - ended, hs, dh[ended..]);
+            ToLanes(Rows(PinnedDy, (t * batch + b0) * hs, active, hs), hs, active, hs, dyT);
             var gates = gatesT.Slice(t * gateSize, gateSize);
             var ghh = ghT.Slice(t * gateSize, gateSize);
             var hPrev = hT.Slice(t * hSize, unitSize);
@@ -371,19 +254,19 @@ public sealed class GruLayer(ParameterLayout layout, int index, int inputSize, i
             ToPackedRows(xT.Slice(t * xSize, xSize), inputs, t * Lanes);
             ToPackedRows(hT.Slice(t * hSize, hSize), states, t * Lanes);
             // dh_{t-1} = dh ⊙ z + W_hhᵀ·dGh_t (at t = 0 only for the initial state's gradient, when wanted)
-            if (t > 0 || _wantsDState0)
+            if (t > 0 || WantsDState0)
                 Compute.MultiplyLanes(HiddenWeights.Backward, hs, dGh.Pointer + (nint)t * gateSize, dhPointer, lanes,
                     gh, accumulate: true);
-            if (_wantsDx)
+            if (WantsDx)
             {
                 // dx_t = W_ihᵀ·dGx_t
                 Compute.MultiplyLanes(InputWeights.Backward, input, dGx.Pointer + (nint)t * gateSize, dxPointer, lanes, gh);
                 FromLanes(_dxT.Span.Slice(piece * input * Lanes, input * Lanes), computed, input,
-                    Rows(_dx, (t * batch + b0) * input, computed, input), input);
-                Rows(_dx, (t * batch + b0 + computed) * input, rows - computed, input).Clear();
+                    Rows(PinnedDx, (t * batch + b0) * input, computed, input), input);
+                Rows(PinnedDx, (t * batch + b0 + computed) * input, rows - computed, input).Clear();
             }
         }
-        if (_wantsDState0) FromLanes(dh, rows, hs, Rows(_dState0, b0 * hs, rows, hs), hs);
+        if (WantsDState0) FromLanes(dh, rows, hs, Rows(PinnedDState0, b0 * hs, rows, hs), hs);
     }
 
     /// <summary>Eight lanes of one unit of backward: dGx, dGh at <paramref name="at"/>; dh there becomes dh ⊙ z.</summary>

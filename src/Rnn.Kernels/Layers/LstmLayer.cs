@@ -34,36 +34,23 @@ namespace Rnn.Kernels.Layers;
 /// </remarks>
 public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, int hiddenSize, CpuCompute compute,
     bool reverse = false)
-    : RecurrentLayer(layout, index, inputSize, hiddenSize, 4, compute, reverse)
+    : LaneMajorLayer(layout, index, inputSize, hiddenSize, 4, compute, reverse)
 {
     // Lane-major, per piece: _xhT [T, JoinedWidth, 16] step inputs; _gatesT [T, 4H, 16] i,f,g,o after each step;
     // _cT [T+1, H, 16] cell states; _tanhCT [T, H, 16] tanh(c_t); _hLastT [H, 16] h_T. Backward, one step each:
     // _dxhT [width, 16] (= [dh | dx | …] of the step), _dcT and _dyT [H, 16].
     private AlignedFloats? _xhT, _gatesT, _hLastT, _dxhT;
     private float[]? _cT, _tanhCT, _dcT, _dyT;
-    // The caller's spans, pinned for the duration of one ParallelFor so the pieces read and write them in place
-    // (a delegate cannot hold a span, and copying them through row-major buffers was serial work on one thread):
-    // forward x [T, B, I], state0 and stateT [2, B, H], y [T, B, H]; backward dy, dStateT, dx and dState0.
-    private unsafe float* _x, _state0, _y, _stateT, _dy, _dStateT, _dx, _dState0;
-    // Backward's parameter gradients, pinned the same way for the parallel sum of the gradient groups.
-    private unsafe float* _gradients;
-    private int _gradientCount, _groupCount;
-    // One row buffer per sum chunk [chunk, JoinedWidth]: the groups' rows are summed there.
-    private float[]? _sumRows;
-    private Action<int>? _sumChunk;
     private JoinedWeights? _weights;
-    // Per gradient group (see GradientGroups): the gate gradients of its current piece, lane-major [T, 4H, 16] (the
+    // Per gradient group (LaneMajorLayer.GradientGroups): the gate gradients of its current piece, lane-major [T, 4H, 16] (the
     // weight-gradient GEMM reads them as they lie), the piece's joined inputs [T·16, JoinedWidth] packed, and the
     // group's weight gradient [4H, JoinedWidth]. The packed inputs come in depths of whole 16-step blocks (a piece
     // uses the smallest that holds its steps), [group, block count - 1].
     private AlignedFloats?[] _groupGateGradients = [];
     private PackedMatrix?[] _groupInputs = [];
     private float[]? _groupWeightGradients;
-    // Per gradient group, packed windows only: the running lanes of each step of its current piece [group, T].
-    private int[]? _groupLanes;
     private Action<int>? _backwardGroup;
     private Action<int>? _forwardPiece;
-    private bool _wantsDx, _wantsDState0;
 
     public override int StateCount => 2;
 
@@ -72,10 +59,10 @@ public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, 
     private JoinedWeights Weights => _weights ??= new JoinedWeights(this, Compute);
 
     /// <summary>Rows of backward's step product: [dh | dx | …] when dx is wanted, else only dh.</summary>
-    private int GradientWidth => _wantsDx ? JoinedWidth : HiddenSize;
+    private int GradientWidth => WantsDx ? JoinedWidth : HiddenSize;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public override unsafe void Forward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> x, ReadOnlySpan<float> state0,
+    public override void Forward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> x, ReadOnlySpan<float> state0,
         Span<float> y, Span<float> stateT, int steps, int batch, ReadOnlySpan<int> sortedLengths)
     {
         CheckShapes(x, state0, y, stateT, steps, batch, sortedLengths);
@@ -94,25 +81,11 @@ public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, 
         // weights' own, which packs W in parallel chunks; the pieces pack Wᵀ).
         Weights.Pack(parameters);
         _forwardPiece ??= ForwardPiece;
-        fixed (float* px = x, ps = state0, py = y, pt = stateT)
-        {
-            _x = px;
-            _state0 = ps;
-            _y = py;
-            _stateT = pt;
-            try
-            {
-                Compute.ParallelFor(pieces, _forwardPiece);
-            }
-            finally
-            {
-                _x = _state0 = _y = _stateT = null;
-            }
-        }
+        RunPieces(x, state0, y, stateT, _forwardPiece);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public override unsafe void Backward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> dy, ReadOnlySpan<float> dStateT,
+    public override void Backward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> dy, ReadOnlySpan<float> dStateT,
         Span<float> dx, Span<float> dState0, Span<float> gradients)
     {
         // The worker wakes while this thread sets up (a sleeping thread takes ~0.2 ms to get its core back).
@@ -120,84 +93,20 @@ public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, 
         int hs = HiddenSize, gh = 4 * hs, pieces = PieceCount(LastBatch);
         if (_gatesT is null || _xhT is null || _cT is null || _tanhCT is null)
             throw new InvalidOperationException("Backward needs a Forward first");
-        CheckBackwardShapes(dy, dStateT, dx, dState0);
         // Without dx the backward product stops after the h rows of the transposed joined weights.
-        _wantsDx = !dx.IsEmpty;
-        _wantsDState0 = !dState0.IsEmpty;
+        BeginBackward(dy, dStateT, dx, dState0);
         var width = GradientWidth;
         _dxhT = AlignedFloats.Grow(_dxhT, pieces * width * Lanes);
         _dcT = Grow(_dcT, pieces * hs * Lanes);
         _dyT = Grow(_dyT, pieces * hs * Lanes);
         var (groups, _) = GradientGroups(pieces);
-        if (!Packed.IsFull) _groupLanes = Grow(_groupLanes, groups * LastSteps);
         var weightSize = gh * JoinedWidth;
         _groupWeightGradients = Grow(_groupWeightGradients, groups * weightSize);
         if (_groupGateGradients.Length < groups) Array.Resize(ref _groupGateGradients, groups);
         if (_groupInputs.Length < groups * DepthBlocks(LastSteps)) Array.Resize(ref _groupInputs, groups * DepthBlocks(LastSteps));
         _backwardGroup ??= BackwardGroup;
-        fixed (float* pdy = dy, pdt = dStateT, pdx = dx, pd0 = dState0)
-        {
-            _dy = pdy;
-            _dStateT = pdt;
-            _dx = pdx;
-            _dState0 = pd0;
-            try
-            {
-                Compute.ParallelFor(groups, _backwardGroup);
-            }
-            finally
-            {
-                _dy = _dStateT = _dx = _dState0 = null;
-            }
-        }
-        // dW = Σ over groups in group order, added to the parameter gradients, in parallel chunks of rows: the same
-        // sum for any thread count.
-        _groupCount = groups;
-        var sumChunks = (gh + RowsPerSumChunk - 1) / RowsPerSumChunk;
-        _sumRows = Grow(_sumRows, sumChunks * JoinedWidth);
-        _sumChunk ??= SumGradientChunk;
-        fixed (float* pg = gradients)
-        {
-            _gradients = pg;
-            _gradientCount = gradients.Length;
-            try
-            {
-                Compute.ParallelFor(sumChunks, _sumChunk);
-            }
-            finally
-            {
-                _gradients = null;
-            }
-        }
-    }
-
-    /// <summary>Rows of dW [4H, JoinedWidth] per chunk of the gradient-group sum.</summary>
-    private const int RowsPerSumChunk = 64;
-
-    /// <summary>
-    /// Rows of one chunk, row by row: the groups' weight gradients summed in group order in a row buffer (in L1, as
-    /// group 0 plus group 1, plus group 2, …: the same bits as summing the matrices), then added.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private unsafe void SumGradientChunk(int chunk)
-    {
-        int k = JoinedWidth, gh = 4 * HiddenSize, weightSize = gh * k;
-        int first = chunk * RowsPerSumChunk, end = Math.Min(first + RowsPerSumChunk, gh);
-        var gradients = new Span<float>(_gradients, _gradientCount);
-        var groupGradients = _groupWeightGradients.AsSpan(0, _groupCount * weightSize);
-        var sum = _sumRows.AsSpan(chunk * k, k);
-        for (var r = first; r < end; r++)
-        {
-            var row = groupGradients.Slice(r * k, k);
-            if (_groupCount == 1)
-            {
-                Weights.AddGradients(row, gradients, r, 1);
-                continue;
-            }
-            row.CopyTo(sum);
-            for (var g = 1; g < _groupCount; g++) ElementwiseSum.AddInto(groupGradients.Slice(g * weightSize + r * k, k), sum);
-            Weights.AddGradients(sum, gradients, r, 1);
-        }
+        RunGroups(dy, dStateT, dx, dState0, _backwardGroup);
+        AddGroupGradients(gradients, Weights, _groupWeightGradients);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -222,16 +131,16 @@ public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, 
         }
         // Joined inputs [h_{t-1} | x_t | 1 | 0…] in lanes: h of step 0 is the initial state, later ones come from the
         // gate math.
-        ToLanes(Rows(_state0, b0 * hs, rows, hs), hs, rows, hs, xhT);
+        ToLanes(Rows(PinnedState0, b0 * hs, rows, hs), hs, rows, hs, xhT);
         for (var t = 0; t < pieceSteps; t++)
         {
             var slot = xhT.Slice(t * xhSize, xhSize);
             var active = RunningRows(t, b0, rows);
-            ToLanes(Rows(_x, (t * batch + b0) * input, active, input), input, active, input, slot[(hs * Lanes)..]);
+            ToLanes(Rows(PinnedX, (t * batch + b0) * input, active, input), input, active, input, slot[(hs * Lanes)..]);
             slot.Slice((hs + input) * Lanes, rows).Fill(1f);
             slot[((hs + input + 1) * Lanes)..].Clear();
         }
-        ToLanes(Rows(_state0, bh + b0 * hs, rows, hs), hs, rows, hs, cT);
+        ToLanes(Rows(PinnedState0, bh + b0 * hs, rows, hs), hs, rows, hs, cT);
 
         var xhBase = _xhT.Pointer + (nint)piece * steps * xhSize;
         var gatesBase = _gatesT.Pointer + (nint)piece * steps * gateSize;
@@ -268,38 +177,23 @@ public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, 
                 // stale finite values that never leave the piece, as do lanes 12..15 after a 12-lane product.
                 for (var at = 0; at < unitSize; at += Lanes) ActivateCellLanes(gates, unitSize, at, cPrev, cNext, tanhC, hNext);
             }
-            FromLanes(hNext, active, hs, Rows(_y, t * bh + b0 * hs, active, hs), hs);
-            Rows(_y, t * bh + (b0 + active) * hs, rows - active, hs).Clear();
+            FromLanes(hNext, active, hs, Rows(PinnedY, t * bh + b0 * hs, active, hs), hs);
+            Rows(PinnedY, t * bh + (b0 + active) * hs, rows - active, hs).Clear();
             // Samples [ended, active) of the piece take their last step now: their final state is this step's.
             var ended = RunningRows(t + 1, b0, rows);
             if (ended < active)
             {
-                FromLanes(hNext[ended..], active - ended, hs, Rows(_stateT, (b0 + ended) * hs, active - ended, hs), hs);
-                FromLanes(cNext[ended..], active - ended, hs, Rows(_stateT, bh + (b0 + ended) * hs, active - ended, hs), hs);
+                FromLanes(hNext[ended..], active - ended, hs, Rows(PinnedStateT, (b0 + ended) * hs, active - ended, hs), hs);
+                FromLanes(cNext[ended..], active - ended, hs, Rows(PinnedStateT, bh + (b0 + ended) * hs, active - ended, hs), hs);
             }
         }
-        for (var t = pieceSteps; t < steps; t++) Rows(_y, t * bh + b0 * hs, rows, hs).Clear();
+        for (var t = pieceSteps; t < steps; t++) Rows(PinnedY, t * bh + b0 * hs, rows, hs).Clear();
         // Backward's Wᵀ, packed here in parallel pieces rather than serially before or after the window.
         Weights.PackBackwardShare(piece, PieceCount(batch));
     }
 
-    /// <summary>Rows of the piece from <paramref name="b0"/> still running at step t: a prefix of its rows.</summary>
-    private int RunningRows(int t, int b0, int rows) => Math.Clamp(Packed.Active(t) - b0, 0, rows);
-
-    /// <summary>
-    /// Lanes whose product a packed piece's step computes: its running samples (the first lanes) rounded up to a
-    /// multiple of 4. The gate math then runs on the first 8 or all 16.
-    /// </summary>
-    private int StepLanes(int running) => Packed.IsFull ? Lanes : (running + 3) / 4 * 4;
-
+    /// <summary>Up to this many lanes a packed step's gate math runs on the first 8 lanes only.</summary>
     private const int HalfLanes = Lanes / 2;
-
-    /// <summary>16-step depth blocks of the weight-gradient GEMM for a window of T steps.</summary>
-    private static int DepthBlocks(int steps) => (steps + Lanes - 1) / Lanes;
-
-    /// <summary><paramref name="rows"/> rows of <paramref name="width"/> floats of a pinned span, from <paramref name="offset"/>.</summary>
-    private static unsafe Span<float> Rows(float* pinned, int offset, int rows, int width) =>
-        new(pinned + offset, rows * width);
 
     /// <summary>
     /// <see cref="CellLanes"/> from the gates before activation: σ(i), σ(f), tanh(g), σ(o) stored in place first (the
@@ -333,47 +227,24 @@ public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, 
         FullVector.Store(FullVector.Load(g, 3 * gateStride + at, Width) * tc, hNext, at, Width);
     }
 
-    /// <summary>
-    /// Backward pieces go in at most <see cref="MaxGradientGroups"/> groups of consecutive pieces, a group on one
-    /// thread: each group sums the weight gradients of its pieces in piece order into its own matrix (so a window
-    /// needs at most that many, whatever the batch), and Backward adds the groups up in group order.
-    /// </summary>
-    private const int MaxGradientGroups = 8;
-
-    private static (int Groups, int PiecesPerGroup) GradientGroups(int pieces)
-    {
-        var perGroup = (pieces + MaxGradientGroups - 1) / MaxGradientGroups;
-        return ((pieces + perGroup - 1) / perGroup, perGroup);
-    }
-
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private unsafe void BackwardGroup(int group)
     {
         int steps = LastSteps, gh = 4 * HiddenSize, k = JoinedWidth, gateSize = gh * Lanes;
-        var pieces = PieceCount(LastBatch);
-        var (_, perGroup) = GradientGroups(pieces);
         var gateGradients = _groupGateGradients[group] = AlignedFloats.Grow(_groupGateGradients[group], steps * gh * Lanes);
         var weightGradient = _groupWeightGradients.AsSpan(group * gh * k, gh * k);
-        var first = group * perGroup;
-        var end = Math.Min(first + perGroup, pieces);
-        // A packed window's weight-gradient GEMM takes each step's running lanes only (the others' gate gradients are
-        // zero, so the bits are those of all 16), and the steps past the piece's length not at all.
-        var stepLanes = Packed.IsFull ? default : _groupLanes.AsSpan(group * steps, steps);
+        var (first, end) = GroupPieces(group);
         for (var piece = first; piece < end; piece++)
         {
             // The GEMM's depth: the piece's steps rounded up to a whole 16-step block (at most T); the steps past its
-            // length get zero gate gradients.
+            // length get zero gate gradients. A packed window's GEMM takes each step's running lanes only (the others'
+            // gate gradients are zero, so the bits are those of all 16), and the steps past the piece's length not at all.
             var (b0, rows) = PieceRows(piece, LastBatch);
             var pieceSteps = Packed.Length(b0);
-            var blocks = DepthBlocks(pieceSteps);
-            var depthSteps = Math.Min(steps, blocks * Lanes);
-            var slot = group * DepthBlocks(steps) + blocks - 1;
-            var inputs = _groupInputs[slot];
-            if (inputs is null || inputs.K != depthSteps * Lanes || inputs.N != k)
-                _groupInputs[slot] = inputs = new PackedMatrix(depthSteps * Lanes, k);
+            var depthSteps = DepthSteps(pieceSteps);
+            var inputs = GroupRows(_groupInputs, group, pieceSteps, k);
+            var stepLanes = GroupStepLanes(group, b0, rows);
             if (stepLanes.IsEmpty) gateGradients.Span.Slice(pieceSteps * gateSize, (depthSteps - pieceSteps) * gateSize).Clear();
-            else
-                for (var t = 0; t < depthSteps; t++) stepLanes[t] = RunningRows(t, b0, rows);
             BackwardPiece(piece, gateGradients, inputs);
             // dW (+)= dGᵀ·XH over the piece's steps·16 lanes; the unused lanes of a short piece have dG = 0 exactly.
             fixed (int* lanes = stepLanes)
@@ -406,17 +277,17 @@ public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, 
             dyT.Clear();
         }
         // Past the piece's steps its input gradient is zero.
-        if (_wantsDx)
-            for (var t = pieceSteps; t < steps; t++) Rows(_dx, (t * batch + b0) * input, rows, input).Clear();
+        if (WantsDx)
+            for (var t = pieceSteps; t < steps; t++) Rows(PinnedDx, (t * batch + b0) * input, rows, input).Clear();
         var dxhPointer = _dxhT.Pointer + (nint)piece * width * Lanes;
         for (var t = pieceSteps - 1; t >= 0; t--)
         {
             // Samples [ended, active) take their last step at t: the gradient on their final state enters here, where
             // each step's product leaves the gradient on h_{t-1}.
             int active = RunningRows(t, b0, rows), ended = RunningRows(t + 1, b0, rows);
-            ToLanes(Rows(_dStateT, (b0 + ended) * hs, active - ended, hs), hs, active - ended, hs, dxh[ended..]);
-            ToLanes(Rows(_dStateT, bh + (b0 + ended) * hs, active - ended, hs), hs, active - ended, hs, dc[ended..]);
-            ToLanes(Rows(_dy, (t * batch + b0) * hs, active, hs), hs, active, hs, dyT);
+            ToLanes(Rows(PinnedDStateT, (b0 + ended) * hs, active - ended, hs), hs, active - ended, hs, dxh[ended..]);
+            ToLanes(Rows(PinnedDStateT, bh + (b0 + ended) * hs, active - ended, hs), hs, active - ended, hs, dc[ended..]);
+            ToLanes(Rows(PinnedDy, (t * batch + b0) * hs, active, hs), hs, active, hs, dyT);
             var gates = gatesT.Slice(t * gateSize, gateSize);
             var cPrev = cT.Slice(t * unitSize, unitSize);
             var tanhC = tanhCT.Slice(t * unitSize, unitSize);
@@ -439,19 +310,19 @@ public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, 
             ToPackedRows(_xhT!.Span.Slice((piece * steps + t) * JoinedWidth * Lanes, JoinedWidth * Lanes), inputs, t * Lanes);
             // [dh_{t-1} | dx_t | …] = [W_hh | W_ih | …]ᵀ · dG_t (only the first width rows); at t = 0 only for the
             // initial state's gradient and dx_0, when wanted
-            if (t > 0 || _wantsDx || _wantsDState0)
+            if (t > 0 || WantsDx || WantsDState0)
                 Compute.MultiplyLanes(Weights.Backward, width, gateGradients.Pointer + (nint)t * gateSize, dxhPointer, lanes);
-            if (_wantsDx)
+            if (WantsDx)
             {
-                FromLanes(dxh[(hs * Lanes)..], computed, input, Rows(_dx, (t * batch + b0) * input, computed, input), input);
+                FromLanes(dxh[(hs * Lanes)..], computed, input, Rows(PinnedDx, (t * batch + b0) * input, computed, input), input);
                 // Rows past the computed lanes ended before t: their dx is zero, as the product gives ended lanes.
-                Rows(_dx, (t * batch + b0 + computed) * input, rows - computed, input).Clear();
+                Rows(PinnedDx, (t * batch + b0 + computed) * input, rows - computed, input).Clear();
             }
         }
-        if (_wantsDState0)
+        if (WantsDState0)
         {
-            FromLanes(dxh, rows, hs, Rows(_dState0, b0 * hs, rows, hs), hs);
-            FromLanes(dc, rows, hs, Rows(_dState0, bh + b0 * hs, rows, hs), hs);
+            FromLanes(dxh, rows, hs, Rows(PinnedDState0, b0 * hs, rows, hs), hs);
+            FromLanes(dc, rows, hs, Rows(PinnedDState0, bh + b0 * hs, rows, hs), hs);
         }
     }
 

@@ -1,0 +1,232 @@
+using System.Runtime.CompilerServices;
+using Rnn.Kernels.Compute;
+using Rnn.Kernels.Tensors;
+using static Rnn.Kernels.Compute.LaneTranspose;
+using static Rnn.Kernels.Tensors.ReusableBuffer;
+
+namespace Rnn.Kernels.Layers;
+
+/// <summary>
+/// What the lane-major layers (<see cref="LstmLayer"/>, <see cref="GruLayer"/>) share: the batch runs as pieces of 16
+/// rows, each through the whole window on one thread with its step data lane-major ([unit, 16 lanes]); the caller's
+/// spans are pinned for the pieces to read and write in place; with per-sample lengths a piece's step computes its
+/// running lanes rounded up to 4; backward runs the pieces in at most <see cref="MaxGradientGroups"/> groups, each
+/// summing its pieces' weight gradients into its own matrices, and the groups' matrices are added up in group order.
+/// </summary>
+public abstract class LaneMajorLayer(ParameterLayout layout, int index, int inputSize, int hiddenSize, int gateCount,
+    CpuCompute compute, bool reverse)
+    : RecurrentLayer(layout, index, inputSize, hiddenSize, gateCount, compute, reverse)
+{
+    // The caller's spans, pinned for the duration of one ParallelFor so the pieces read and write them in place
+    // (a delegate cannot hold a span, and copying them through row-major buffers was serial work on one thread):
+    // forward x [T, B, I], state0 and stateT [S, B, H], y [T, B, H]; backward dy, dStateT, dx and dState0.
+    private protected unsafe float* PinnedX, PinnedState0, PinnedY, PinnedStateT, PinnedDy, PinnedDStateT, PinnedDx, PinnedDState0;
+    // Backward's parameter gradients, pinned the same way for the parallel sum of the gradient groups.
+    private unsafe float* _gradients;
+    private int _gradientCount, _groupCount;
+    // The weight gradients being summed: up to two joined matrices and their groups' copies [group, G·H, width].
+    private JoinedWeights? _first, _second;
+    private float[]? _firstGroups, _secondGroups;
+    // One row buffer per sum chunk [chunk, widest width]: the groups' rows are summed there.
+    private float[]? _sumRows;
+    private Action<int>? _sumChunk;
+    // Per gradient group, packed windows only: the running lanes of each step of its current piece [group, T].
+    private int[]? _groupLanes;
+
+    /// <summary>Backward computes dx (the caller passed a span for it).</summary>
+    private protected bool WantsDx { get; private set; }
+
+    /// <summary>Backward computes the initial state's gradient (the caller passed a span for it).</summary>
+    private protected bool WantsDState0 { get; private set; }
+
+    /// <summary>Runs <paramref name="piece"/> for every piece of the batch with the forward spans pinned.</summary>
+    private protected unsafe void RunPieces(ReadOnlySpan<float> x, ReadOnlySpan<float> state0, Span<float> y,
+        Span<float> stateT, Action<int> piece)
+    {
+        fixed (float* px = x, ps = state0, py = y, pt = stateT)
+        {
+            PinnedX = px;
+            PinnedState0 = ps;
+            PinnedY = py;
+            PinnedStateT = pt;
+            try
+            {
+                Compute.ParallelFor(PieceCount(LastBatch), piece);
+            }
+            finally
+            {
+                PinnedX = PinnedState0 = PinnedY = PinnedStateT = null;
+            }
+        }
+    }
+
+    /// <summary>Sets what backward computes (empty dx / dState0: not wanted) after checking the spans.</summary>
+    private protected void BeginBackward(ReadOnlySpan<float> dy, ReadOnlySpan<float> dStateT, Span<float> dx,
+        Span<float> dState0)
+    {
+        CheckBackwardShapes(dy, dStateT, dx, dState0);
+        WantsDx = !dx.IsEmpty;
+        WantsDState0 = !dState0.IsEmpty;
+    }
+
+    /// <summary>Runs <paramref name="group"/> for every gradient group with the backward spans pinned.</summary>
+    private protected unsafe void RunGroups(ReadOnlySpan<float> dy, ReadOnlySpan<float> dStateT, Span<float> dx,
+        Span<float> dState0, Action<int> group)
+    {
+        var groups = GradientGroups(PieceCount(LastBatch)).Groups;
+        if (!Packed.IsFull) _groupLanes = Grow(_groupLanes, groups * LastSteps);
+        fixed (float* pdy = dy, pdt = dStateT, pdx = dx, pd0 = dState0)
+        {
+            PinnedDy = pdy;
+            PinnedDStateT = pdt;
+            PinnedDx = pdx;
+            PinnedDState0 = pd0;
+            try
+            {
+                Compute.ParallelFor(groups, group);
+            }
+            finally
+            {
+                PinnedDy = PinnedDStateT = PinnedDx = PinnedDState0 = null;
+            }
+        }
+    }
+
+    /// <summary>
+    /// dW = Σ over the groups in group order of each joined matrix's group copies, added to the parameter gradients in
+    /// parallel chunks of rows (the same sums for any thread count).
+    /// </summary>
+    private protected unsafe void AddGroupGradients(Span<float> gradients, JoinedWeights first, float[] firstGroups,
+        JoinedWeights? second = null, float[]? secondGroups = null)
+    {
+        var rows = GateCount * HiddenSize;
+        _groupCount = GradientGroups(PieceCount(LastBatch)).Groups;
+        (_first, _firstGroups, _second, _secondGroups) = (first, firstGroups, second, secondGroups);
+        var sumChunks = (rows + RowsPerSumChunk - 1) / RowsPerSumChunk;
+        _sumRows = Grow(_sumRows, sumChunks * SumRowWidth);
+        _sumChunk ??= SumGradientChunk;
+        fixed (float* pg = gradients)
+        {
+            _gradients = pg;
+            _gradientCount = gradients.Length;
+            try
+            {
+                Compute.ParallelFor(sumChunks, _sumChunk);
+            }
+            finally
+            {
+                _gradients = null;
+                _first = _second = null;
+                _firstGroups = _secondGroups = null;
+            }
+        }
+    }
+
+    /// <summary>Rows of dW [G·H, width] per chunk of the gradient-group sum.</summary>
+    private const int RowsPerSumChunk = 64;
+
+    private int SumRowWidth => Math.Max(_first!.Width, _second?.Width ?? 0);
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private unsafe void SumGradientChunk(int chunk)
+    {
+        var gradients = new Span<float>(_gradients, _gradientCount);
+        var sum = _sumRows.AsSpan(chunk * SumRowWidth, SumRowWidth);
+        SumGroups(chunk, _first!, _firstGroups!, sum, gradients);
+        if (_second is not null) SumGroups(chunk, _second, _secondGroups!, sum, gradients);
+    }
+
+    /// <summary>
+    /// Rows of one chunk, row by row: the groups' weight gradients summed in group order in a row buffer (in L1, as
+    /// group 0 plus group 1, plus group 2, …: the same bits as summing the matrices), then added.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void SumGroups(int chunk, JoinedWeights weights, float[] groupGradients, Span<float> buffer,
+        Span<float> gradients)
+    {
+        int k = weights.Width, rows = GateCount * HiddenSize, weightSize = rows * k;
+        int first = chunk * RowsPerSumChunk, end = Math.Min(first + RowsPerSumChunk, rows);
+        var all = groupGradients.AsSpan(0, _groupCount * weightSize);
+        var sum = buffer[..k];
+        for (var r = first; r < end; r++)
+        {
+            var row = all.Slice(r * k, k);
+            if (_groupCount == 1)
+            {
+                weights.AddGradients(row, gradients, r, 1);
+                continue;
+            }
+            row.CopyTo(sum);
+            for (var g = 1; g < _groupCount; g++) ElementwiseSum.AddInto(all.Slice(g * weightSize + r * k, k), sum);
+            weights.AddGradients(sum, gradients, r, 1);
+        }
+    }
+
+    /// <summary>Rows of the piece from <paramref name="b0"/> still running at step t: a prefix of its rows.</summary>
+    private protected int RunningRows(int t, int b0, int rows) => Math.Clamp(Packed.Active(t) - b0, 0, rows);
+
+    /// <summary>
+    /// Lanes whose product a packed piece's step computes: its running samples (the first lanes) rounded up to a
+    /// multiple of 4.
+    /// </summary>
+    private protected int StepLanes(int running) => Packed.IsFull ? Lanes : (running + 3) / 4 * 4;
+
+    /// <summary>16-step depth blocks of the weight-gradient GEMMs for a window of T steps.</summary>
+    private protected static int DepthBlocks(int steps) => (steps + Lanes - 1) / Lanes;
+
+    /// <summary>The pieces [First, End) of gradient group <paramref name="group"/>.</summary>
+    private protected (int First, int End) GroupPieces(int group)
+    {
+        var pieces = PieceCount(LastBatch);
+        var perGroup = GradientGroups(pieces).PiecesPerGroup;
+        return (group * perGroup, Math.Min((group + 1) * perGroup, pieces));
+    }
+
+    /// <summary>
+    /// A packed window's running lanes of each step of the group's current piece, for the weight-gradient GEMMs
+    /// (which then take only those lanes, and none of the steps past the piece's length); empty for a full window.
+    /// </summary>
+    private protected Span<int> GroupStepLanes(int group, int b0, int rows)
+    {
+        if (Packed.IsFull) return default;
+        var lanes = _groupLanes.AsSpan(group * LastSteps, LastSteps);
+        for (var t = 0; t < lanes.Length; t++) lanes[t] = RunningRows(t, b0, rows);
+        return lanes;
+    }
+
+    /// <summary>
+    /// Steps of a piece's weight-gradient GEMMs: its <paramref name="pieceSteps"/> rounded up to a whole 16-step block
+    /// (at most T); the steps past its length take part with zero gate gradients.
+    /// </summary>
+    private protected int DepthSteps(int pieceSteps) => Math.Min(LastSteps, DepthBlocks(pieceSteps) * Lanes);
+
+    /// <summary>
+    /// A group's packed B rows [DepthSteps·16, <paramref name="width"/>] for a piece of <paramref name="pieceSteps"/>
+    /// steps, kept per group and depth in <paramref name="slots"/> [group, block count - 1] (made once per shape).
+    /// </summary>
+    private protected PackedMatrix GroupRows(PackedMatrix?[] slots, int group, int pieceSteps, int width)
+    {
+        var depth = DepthSteps(pieceSteps) * Lanes;
+        var slot = group * DepthBlocks(LastSteps) + DepthBlocks(pieceSteps) - 1;
+        var rows = slots[slot];
+        if (rows is null || rows.K != depth || rows.N != width) slots[slot] = rows = new PackedMatrix(depth, width);
+        return rows;
+    }
+
+    /// <summary><paramref name="rows"/> rows of <paramref name="width"/> floats of a pinned span, from <paramref name="offset"/>.</summary>
+    private protected static unsafe Span<float> Rows(float* pinned, int offset, int rows, int width) =>
+        new(pinned + offset, rows * width);
+
+    /// <summary>
+    /// Backward pieces go in at most this many groups of consecutive pieces, a group on one thread: each group sums the
+    /// weight gradients of its pieces in piece order into its own matrices (so a window needs at most that many,
+    /// whatever the batch), and <see cref="AddGroupGradients"/> adds the groups up in group order.
+    /// </summary>
+    private const int MaxGradientGroups = 8;
+
+    private protected static (int Groups, int PiecesPerGroup) GradientGroups(int pieces)
+    {
+        var perGroup = (pieces + MaxGradientGroups - 1) / MaxGradientGroups;
+        return ((pieces + perGroup - 1) / perGroup, perGroup);
+    }
+}

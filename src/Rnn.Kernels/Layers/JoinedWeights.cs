@@ -22,13 +22,6 @@ internal sealed class JoinedWeights(RecurrentLayer layer, CpuCompute compute, bo
     private int _parameterCount;
     private Action<int>? _packForwardChunk;
 
-    /// <summary>
-    /// Width of the joined step rows [h_{t-1} | x_t | 1 | 0…]: the constant 1 carries the bias through the products,
-    /// and the zero padding to whole 16-column panels keeps every tile of the weight gradient full. h comes first so
-    /// that backward can stop after its rows when the input gradient is not wanted.
-    /// </summary>
-    public static int WidthFor(int inputSize, int hiddenSize) => GemmPlan.RoundUp(inputSize + hiddenSize + 1, 16);
-
     /// <summary>W_hh's columns (H, or none).</summary>
     private int RecurrentColumns => withRecurrent ? layer.HiddenSize : 0;
 
@@ -38,7 +31,11 @@ internal sealed class JoinedWeights(RecurrentLayer layer, CpuCompute compute, bo
     /// <summary>The columns in use: the parts and the bias column (the rest of <see cref="Width"/> is zero).</summary>
     public int Depth => RecurrentColumns + InputColumns + 1;
 
-    /// <summary>Columns of the joined matrix: <see cref="Depth"/> rounded up to whole 16-column panels.</summary>
+    /// <summary>
+    /// Columns of the joined step rows [h_{t-1} | x_t | 1 | 0…]: the constant 1 carries the bias through the products,
+    /// and the zero padding to whole 16-column panels keeps every tile of the weight gradient full. h comes first so
+    /// that backward can stop after its rows when the input gradient is not wanted.
+    /// </summary>
     public int Width => GemmPlan.RoundUp(Depth, 16);
 
     /// <summary>W for the forward step products (valid after <see cref="Pack"/>).</summary>
@@ -116,8 +113,8 @@ internal sealed class JoinedWeights(RecurrentLayer layer, CpuCompute compute, bo
     }
 
     /// <summary>
-    /// Adds rows [<paramref name="first"/>, first + <paramref name="rows"/>) of dW [4H, Width], given as
-    /// <paramref name="block"/>: their columns are W_hh's, W_ih's and (the ones column) both biases'. Row ranges are
+    /// Adds rows [<paramref name="first"/>, first + <paramref name="rows"/>) of dW [G·H, Width], given as
+    /// <paramref name="block"/>: their columns are W_hh's, W_ih's and (the ones column) the joined biases'. Row ranges are
     /// independent, so pieces can share the work.
     /// </summary>
     public void AddGradients(ReadOnlySpan<float> block, Span<float> gradients, int first, int rows)

@@ -54,7 +54,7 @@ public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, 
 
     public override int StateCount => 2;
 
-    private int JoinedWidth => JoinedWeights.WidthFor(InputSize, HiddenSize);
+    private int JoinedWidth => Weights.Width;
 
     private JoinedWeights Weights => _weights ??= new JoinedWeights(this, Compute);
 

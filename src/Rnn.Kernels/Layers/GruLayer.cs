@@ -14,14 +14,14 @@ namespace Rnn.Kernels.Layers;
 /// </summary>
 /// <remarks>
 /// Laid out as the LSTM (<see cref="LaneMajorLayer"/>, <see cref="LstmLayer"/>): the batch runs as pieces of 16 rows,
-/// each through the whole window on one thread, its step data lane-major ([unit, 16 lanes], lane r = batch row r). The n gate
-/// needs W_hn·h + b_hn on its own, so each step takes two products instead of the LSTM's one: [W_ih | b_ih]·[x_t | 1]
-/// and [W_hh | b_hh]·[h_{t-1} | 1] (<see cref="JoinedWeights"/> of one part each), both on the operands as they lie,
-/// h_t landing straight in the next step's. Backward's [W_hh | b_hh]ᵀ·dGh_t adds the gradient on h_{t-1} to its
-/// direct part dh ⊙ z, [W_ih | b_ih]ᵀ·dGx_t gives dx_t when wanted, and each piece's weight gradients (biases
-/// included, through the ones row) are two GEMMs over its T·16 lanes. Per-sample lengths run as in the LSTM: a piece
-/// runs as many steps as its first sample, the step products take the running lanes rounded up to 4, the weight
-/// gradients exactly the running lanes; lanes past them hold finite values that never leave the piece.
+/// each through the whole window on one thread, its step data lane-major ([unit, 16 lanes], lane r = batch row r). The
+/// n gate needs W_hn·h + b_hn on its own, so each step takes two products instead of the LSTM's one:
+/// [W_ih | b_ih]·[x_t | 1] and [W_hh | b_hh]·[h_{t-1} | 1] (<see cref="JoinedWeights"/> of one part each), both on the
+/// operands as they lie, h_t landing straight in the next step's. Backward's [W_hh | b_hh]ᵀ·dGh_t adds the gradient on h_{t-1} to its
+/// direct part dh ⊙ z, [W_ih | b_ih]ᵀ·dGx_t gives dx_t when wanted, and each piece's weight gradients (biases included,
+/// through the ones row) are two GEMMs over its T·16 lanes. Per-sample lengths run as in the LSTM: a piece runs as many
+/// steps as its first sample, the step products take the running lanes rounded up to 4, the weight gradients exactly
+/// the running lanes; lanes past them hold finite values that never leave the piece.
 /// </remarks>
 public sealed class GruLayer(ParameterLayout layout, int index, int inputSize, int hiddenSize, CpuCompute compute,
     bool reverse = false)
@@ -33,10 +33,10 @@ public sealed class GruLayer(ParameterLayout layout, int index, int inputSize, i
     private AlignedFloats? _xT, _hT, _gatesT, _ghT, _dhT, _dxT;
     private float[]? _dyT;
     private JoinedWeights? _inputWeights, _hiddenWeights;
-    // Per gradient group (LaneMajorLayer.GradientGroups): the gate gradients of its current piece lane-major [T, 3H, 16] (dGx
-    // and dGh, read as they lie by the weight-gradient GEMMs), the piece's [x | 1] and [h_prev | 1] rows packed, in
-    // depths of whole 16-step blocks ([group, block count - 1]), and the group's weight gradients [3H, XW] and
-    // [3H, HW].
+    // Per gradient group (LaneMajorLayer.GradientGroups): the gate gradients of its current piece lane-major [T, 3H,
+    // 16] (dGx and dGh, read as they lie by the weight-gradient GEMMs), the piece's [x | 1] and [h_prev | 1] rows
+    // packed, in depths of whole 16-step blocks ([group, block count - 1]), and the group's weight gradients [3H, XW]
+    // and [3H, HW].
     private AlignedFloats?[] _groupInputGradients = [], _groupHiddenGradients = [];
     private PackedMatrix?[] _groupInputs = [], _groupStates = [];
     private float[]? _groupInputWeightGradients, _groupHiddenWeightGradients;

@@ -5,13 +5,12 @@ using Rnn.Kernels.Tensors;
 namespace Rnn.Kernels.Layers;
 
 /// <summary>
-/// A recurrent layer's weights joined into one matrix [W_hh | W_ih | b | 0…] [G·H, Width] with the biases of the
-/// parts it holds summed into one column, packed once per pass (in parallel pieces) as six-row panels both ways: as is
-/// for the forward step product W·[h_{t-1} | x_t | 1] (recurrence, input projection and bias in one product) and
-/// transposed for backward's Wᵀ·dG = [dh_{t-1} | dx_t | …]. The gradient of that matrix, dW = dGᵀ·XH, is added back
-/// to the parameter gradients column range by column range. The LSTM joins both parts ([W_hh | W_ih | b_ih + b_hh]);
-/// the GRU, whose n gate needs W_hn·h + b_hn on its own, joins each part with its own bias ([W_hh | b_hh] and
-/// [W_ih | b_ih]).
+/// A recurrent layer's weights joined into one matrix [W_hh | W_ih | b | 0…] [G·H, Width] with the biases of the parts
+/// it holds summed into one column, packed once per pass (in parallel pieces) as six-row panels both ways: as is for
+/// the forward step product W·[h_{t-1} | x_t | 1] (recurrence, input projection and bias in one product) and transposed
+/// for backward's Wᵀ·dG = [dh_{t-1} | dx_t | …]. The gradient of that matrix, dW = dGᵀ·XH, is added back to the
+/// parameter gradients column range by column range. The LSTM joins both parts ([W_hh | W_ih | b_ih + b_hh]); the GRU,
+/// whose n gate needs W_hn·h + b_hn on its own, joins each part with its own bias ([W_hh | b_hh] and [W_ih | b_ih]).
 /// </summary>
 internal sealed class JoinedWeights(RecurrentLayer layer, CpuCompute compute, bool withRecurrent = true, bool withInput = true)
 {
@@ -113,8 +112,8 @@ internal sealed class JoinedWeights(RecurrentLayer layer, CpuCompute compute, bo
     }
 
     /// <summary>
-    /// Adds rows [<paramref name="first"/>, first + <paramref name="rows"/>) of dW [G·H, Width], given as
-    /// <paramref name="block"/>: their columns are W_hh's, W_ih's and (the ones column) the joined biases'. Row ranges are
+    /// Adds rows [<paramref name="first"/>, first + <paramref name="rows"/>) of dW [G·H, Width], given as <paramref
+    /// name="block"/>: their columns are W_hh's, W_ih's and (the ones column) the joined biases'. Row ranges are
     /// independent, so pieces can share the work.
     /// </summary>
     public void AddGradients(ReadOnlySpan<float> block, Span<float> gradients, int first, int rows)

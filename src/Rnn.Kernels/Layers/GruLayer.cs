@@ -93,7 +93,7 @@ public sealed class GruLayer(ParameterLayout layout, int index, int inputSize, i
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private unsafe void ForwardPiece(int piece)
     {
-        int steps = LastSteps, batch = LastBatch, input = InputSize, hs = HiddenSize, gh = 3 * hs, bh = batch * hs;
+        int steps = LastSteps, batch = LastBatch, input = InputSize, hs = HiddenSize, gh = 3 * hs;
         var (b0, rows) = PieceRows(piece, batch);
         var packed = Packed;
         var pieceSteps = packed.Length(b0);
@@ -102,24 +102,9 @@ public sealed class GruLayer(ParameterLayout layout, int index, int inputSize, i
         var hT = _hT!.Span.Slice(piece * (steps + 1) * hSize, (steps + 1) * hSize);
         var gatesT = _gatesT!.Span.Slice(piece * steps * gateSize, steps * gateSize);
         var ghT = _ghT!.Span.Slice(piece * steps * gateSize, steps * gateSize);
-        if (rows < Lanes)
-        {
-            xT.Clear();
-            hT.Clear();
-        }
         // [x_t | 1 | 0…] for every step and [h | 1 | 0…] slots whose h part the steps fill (slot 0: the initial state).
-        ToLanes(Rows(PinnedState0, b0 * hs, rows, hs), hs, rows, hs, hT);
-        for (var t = 0; t < pieceSteps; t++)
-        {
-            var xSlot = xT.Slice(t * xSize, xSize);
-            ToLanes(Rows(PinnedX, (t * batch + b0) * input, RunningRows(t, b0, rows), input), input,
-                RunningRows(t, b0, rows), input, xSlot);
-            xSlot.Slice(input * Lanes, rows).Fill(1f);
-            xSlot[((input + 1) * Lanes)..].Clear();
-            var hSlot = hT.Slice(t * hSize, hSize);
-            hSlot.Slice(unitSize, rows).Fill(1f);
-            hSlot[(unitSize + Lanes)..].Clear();
-        }
+        FillJoinedInputs(xT, xSize, 0, input, b0, rows, pieceSteps);
+        FillJoinedInputs(hT, hSize, hs, 0, b0, rows, pieceSteps);
 
         var xBase = _xT.Pointer + (nint)piece * steps * xSize;
         var hBase = _hT.Pointer + (nint)piece * (steps + 1) * hSize;
@@ -142,14 +127,9 @@ public sealed class GruLayer(ParameterLayout layout, int index, int inputSize, i
             var at = 0;
             if (Use512) for (; at < unitSize; at += Width512) GateMath512.GruForward(gates, ghh, hPrev, hNext, unitSize, at, at);
             for (; at < unitSize; at += Width) ForwardUnits(gates, ghh, hPrev, hNext, unitSize, at);
-            FromLanes(hNext, active, hs, Rows(PinnedY, t * bh + b0 * hs, active, hs), hs);
-            Rows(PinnedY, t * bh + (b0 + active) * hs, rows - active, hs).Clear();
-            // Samples [ended, active) of the piece take their last step now: their final state is this step's.
-            var ended = RunningRows(t + 1, b0, rows);
-            if (ended < active)
-                FromLanes(hNext[ended..], active - ended, hs, Rows(PinnedStateT, (b0 + ended) * hs, active - ended, hs), hs);
+            WriteStepOutputs(hNext, t, b0, rows, active);
         }
-        for (var t = pieceSteps; t < steps; t++) Rows(PinnedY, t * bh + b0 * hs, rows, hs).Clear();
+        ClearOutputsPast(pieceSteps, b0, rows);
         // Backward's transposed weights, packed here in parallel pieces rather than serially.
         InputWeights.PackBackwardShare(piece, PieceCount(batch));
         HiddenWeights.PackBackwardShare(piece, PieceCount(batch));
@@ -209,7 +189,7 @@ public sealed class GruLayer(ParameterLayout layout, int index, int inputSize, i
     private unsafe void BackwardPiece(int piece, AlignedFloats dGx, AlignedFloats dGh, PackedMatrix inputs,
         PackedMatrix states)
     {
-        int steps = LastSteps, batch = LastBatch, hs = HiddenSize, input = InputSize, gh = 3 * hs, bh = batch * hs;
+        int steps = LastSteps, batch = LastBatch, hs = HiddenSize, input = InputSize, gh = 3 * hs;
         var (b0, rows) = PieceRows(piece, batch);
         var pieceSteps = Packed.Length(b0);
         int xSize = InputWeights.Width * Lanes, hSize = HiddenWeights.Width * Lanes, gateSize = gh * Lanes, unitSize = hs * Lanes;
@@ -227,14 +207,11 @@ public sealed class GruLayer(ParameterLayout layout, int index, int inputSize, i
             dh.Clear();
             dyT.Clear();
         }
-        if (WantsDx)
-            for (var t = pieceSteps; t < steps; t++) Rows(PinnedDx, (t * batch + b0) * input, rows, input).Clear();
+        if (WantsDx) ClearInputGradientsPast(pieceSteps, b0, rows);
         for (var t = pieceSteps - 1; t >= 0; t--)
         {
             // Samples [ended, active) take their last step at t: the gradient on their final state enters here.
-            int active = RunningRows(t, b0, rows), ended = RunningRows(t + 1, b0, rows);
-            ToLanes(Rows(PinnedDStateT, (b0 + ended) * hs, active - ended, hs), hs, active - ended, hs, dh[ended..]);
-            ToLanes(Rows(PinnedDy, (t * batch + b0) * hs, active, hs), hs, active, hs, dyT);
+            var (active, _) = ReadStepGradients(dh, dyT, t, b0, rows);
             var gates = gatesT.Slice(t * gateSize, gateSize);
             var ghh = ghT.Slice(t * gateSize, gateSize);
             var hPrev = hT.Slice(t * hSize, unitSize);
@@ -261,9 +238,7 @@ public sealed class GruLayer(ParameterLayout layout, int index, int inputSize, i
             {
                 // dx_t = W_ihᵀ·dGx_t
                 Compute.MultiplyLanes(InputWeights.Backward, input, dGx.Pointer + (nint)t * gateSize, dxPointer, lanes, gh);
-                FromLanes(_dxT.Span.Slice(piece * input * Lanes, input * Lanes), computed, input,
-                    Rows(PinnedDx, (t * batch + b0) * input, computed, input), input);
-                Rows(PinnedDx, (t * batch + b0 + computed) * input, rows - computed, input).Clear();
+                WriteInputGradient(_dxT.Span.Slice(piece * input * Lanes, input * Lanes), t, b0, rows, computed);
             }
         }
         if (WantsDState0) FromLanes(dh, rows, hs, Rows(PinnedDState0, b0 * hs, rows, hs), hs);

@@ -162,6 +162,83 @@ public abstract class LaneMajorLayer(ParameterLayout layout, int index, int inpu
         }
     }
 
+    /// <summary>
+    /// A piece's joined input slots [h | x_t | 1 | 0…] in lanes, one of <paramref name="slotSize"/> floats per step up
+    /// to <paramref name="pieceSteps"/>, with <paramref name="hidden"/> h rows (0 for none; slot 0's are the initial
+    /// state, later ones the steps') and <paramref name="input"/> x rows (0 for none; the running samples' x_t); the
+    /// ones row carries the bias through the products. A short piece's unused lanes are zeroed first.
+    /// </summary>
+    private protected unsafe void FillJoinedInputs(Span<float> slots, int slotSize, int hidden, int input, int b0,
+        int rows, int pieceSteps)
+    {
+        if (rows < Lanes) slots.Clear();
+        if (hidden > 0) ToLanes(Rows(PinnedState0, b0 * hidden, rows, hidden), hidden, rows, hidden, slots);
+        for (var t = 0; t < pieceSteps; t++)
+        {
+            var slot = slots.Slice(t * slotSize, slotSize);
+            if (input > 0)
+            {
+                var active = RunningRows(t, b0, rows);
+                ToLanes(Rows(PinnedX, (t * LastBatch + b0) * input, active, input), input, active, input, slot[(hidden * Lanes)..]);
+            }
+            slot.Slice((hidden + input) * Lanes, rows).Fill(1f);
+            slot[((hidden + input + 1) * Lanes)..].Clear();
+        }
+    }
+
+    /// <summary>
+    /// Step t's h in lanes out to y for the running samples (zeros for the piece's others) and, for the samples that
+    /// take their last step at t, to the final state. Returns where those samples start (they are [ended, active)).
+    /// </summary>
+    private protected unsafe int WriteStepOutputs(ReadOnlySpan<float> hNext, int t, int b0, int rows, int active)
+    {
+        int hs = HiddenSize, bh = LastBatch * hs;
+        FromLanes(hNext, active, hs, Rows(PinnedY, t * bh + b0 * hs, active, hs), hs);
+        Rows(PinnedY, t * bh + (b0 + active) * hs, rows - active, hs).Clear();
+        var ended = RunningRows(t + 1, b0, rows);
+        if (ended < active)
+            FromLanes(hNext[ended..], active - ended, hs, Rows(PinnedStateT, (b0 + ended) * hs, active - ended, hs), hs);
+        return ended;
+    }
+
+    /// <summary>The piece's outputs past its own steps are zero.</summary>
+    private protected unsafe void ClearOutputsPast(int pieceSteps, int b0, int rows)
+    {
+        int hs = HiddenSize, bh = LastBatch * hs;
+        for (var t = pieceSteps; t < LastSteps; t++) Rows(PinnedY, t * bh + b0 * hs, rows, hs).Clear();
+    }
+
+    /// <summary>
+    /// Backward's step t in: the gradient on the final state of the samples whose last step is t into their lanes of
+    /// <paramref name="dh"/> (where each step's product leaves the gradient on h_{t-1}), dy_t of the running samples
+    /// into <paramref name="dyT"/>. Returns the running samples and where those ending at t start.
+    /// </summary>
+    private protected unsafe (int Active, int Ended) ReadStepGradients(Span<float> dh, Span<float> dyT, int t, int b0,
+        int rows)
+    {
+        int hs = HiddenSize, active = RunningRows(t, b0, rows), ended = RunningRows(t + 1, b0, rows);
+        ToLanes(Rows(PinnedDStateT, (b0 + ended) * hs, active - ended, hs), hs, active - ended, hs, dh[ended..]);
+        ToLanes(Rows(PinnedDy, (t * LastBatch + b0) * hs, active, hs), hs, active, hs, dyT);
+        return (active, ended);
+    }
+
+    /// <summary>
+    /// dx_t in lanes out for the first <paramref name="computed"/> rows of the piece; the rows past them ended before t
+    /// and get zeros.
+    /// </summary>
+    private protected unsafe void WriteInputGradient(ReadOnlySpan<float> dxLanes, int t, int b0, int rows, int computed)
+    {
+        int input = InputSize, at = (t * LastBatch + b0) * input;
+        FromLanes(dxLanes, computed, input, Rows(PinnedDx, at, computed, input), input);
+        Rows(PinnedDx, at + computed * input, rows - computed, input).Clear();
+    }
+
+    /// <summary>The piece's input gradient past its own steps is zero.</summary>
+    private protected unsafe void ClearInputGradientsPast(int pieceSteps, int b0, int rows)
+    {
+        for (var t = pieceSteps; t < LastSteps; t++) Rows(PinnedDx, (t * LastBatch + b0) * InputSize, rows, InputSize).Clear();
+    }
+
     /// <summary>Rows of the piece from <paramref name="b0"/> still running at step t: a prefix of its rows.</summary>
     private protected int RunningRows(int t, int b0, int rows) => Math.Clamp(Packed.Active(t) - b0, 0, rows);
 

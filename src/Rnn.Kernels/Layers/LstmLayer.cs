@@ -124,22 +124,10 @@ public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, 
         var cT = _cT.AsSpan(piece * (steps + 1) * unitSize, (steps + 1) * unitSize);
         var tanhCT = _tanhCT.AsSpan(piece * steps * unitSize, steps * unitSize);
         var hLastT = _hLastT!.Span.Slice(piece * unitSize, unitSize);
-        if (rows < Lanes)
-        {
-            xhT.Clear();
-            cT[..unitSize].Clear();
-        }
+        if (rows < Lanes) cT[..unitSize].Clear();
         // Joined inputs [h_{t-1} | x_t | 1 | 0…] in lanes: h of step 0 is the initial state, later ones come from the
         // gate math.
-        ToLanes(Rows(PinnedState0, b0 * hs, rows, hs), hs, rows, hs, xhT);
-        for (var t = 0; t < pieceSteps; t++)
-        {
-            var slot = xhT.Slice(t * xhSize, xhSize);
-            var active = RunningRows(t, b0, rows);
-            ToLanes(Rows(PinnedX, (t * batch + b0) * input, active, input), input, active, input, slot[(hs * Lanes)..]);
-            slot.Slice((hs + input) * Lanes, rows).Fill(1f);
-            slot[((hs + input + 1) * Lanes)..].Clear();
-        }
+        FillJoinedInputs(xhT, xhSize, hs, input, b0, rows, pieceSteps);
         ToLanes(Rows(PinnedState0, bh + b0 * hs, rows, hs), hs, rows, hs, cT);
 
         var xhBase = _xhT.Pointer + (nint)piece * steps * xhSize;
@@ -177,17 +165,12 @@ public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, 
                 // stale finite values that never leave the piece, as do lanes 12..15 after a 12-lane product.
                 for (var at = 0; at < unitSize; at += Lanes) ActivateCellLanes(gates, unitSize, at, cPrev, cNext, tanhC, hNext);
             }
-            FromLanes(hNext, active, hs, Rows(PinnedY, t * bh + b0 * hs, active, hs), hs);
-            Rows(PinnedY, t * bh + (b0 + active) * hs, rows - active, hs).Clear();
             // Samples [ended, active) of the piece take their last step now: their final state is this step's.
-            var ended = RunningRows(t + 1, b0, rows);
+            var ended = WriteStepOutputs(hNext, t, b0, rows, active);
             if (ended < active)
-            {
-                FromLanes(hNext[ended..], active - ended, hs, Rows(PinnedStateT, (b0 + ended) * hs, active - ended, hs), hs);
                 FromLanes(cNext[ended..], active - ended, hs, Rows(PinnedStateT, bh + (b0 + ended) * hs, active - ended, hs), hs);
-            }
         }
-        for (var t = pieceSteps; t < steps; t++) Rows(PinnedY, t * bh + b0 * hs, rows, hs).Clear();
+        ClearOutputsPast(pieceSteps, b0, rows);
         // Backward's Wᵀ, packed here in parallel pieces rather than serially before or after the window.
         Weights.PackBackwardShare(piece, PieceCount(batch));
     }
@@ -258,7 +241,7 @@ public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private unsafe void BackwardPiece(int piece, AlignedFloats gateGradients, PackedMatrix inputs)
     {
-        int steps = LastSteps, batch = LastBatch, hs = HiddenSize, input = InputSize, gh = 4 * hs, bh = batch * hs;
+        int steps = LastSteps, batch = LastBatch, hs = HiddenSize, gh = 4 * hs, bh = batch * hs;
         int width = GradientWidth;
         var (b0, rows) = PieceRows(piece, batch);
         var pieceSteps = Packed.Length(b0);
@@ -276,18 +259,14 @@ public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, 
             dc.Clear();
             dyT.Clear();
         }
-        // Past the piece's steps its input gradient is zero.
-        if (WantsDx)
-            for (var t = pieceSteps; t < steps; t++) Rows(PinnedDx, (t * batch + b0) * input, rows, input).Clear();
+        if (WantsDx) ClearInputGradientsPast(pieceSteps, b0, rows);
         var dxhPointer = _dxhT.Pointer + (nint)piece * width * Lanes;
         for (var t = pieceSteps - 1; t >= 0; t--)
         {
             // Samples [ended, active) take their last step at t: the gradient on their final state enters here, where
             // each step's product leaves the gradient on h_{t-1}.
-            int active = RunningRows(t, b0, rows), ended = RunningRows(t + 1, b0, rows);
-            ToLanes(Rows(PinnedDStateT, (b0 + ended) * hs, active - ended, hs), hs, active - ended, hs, dxh[ended..]);
+            var (active, ended) = ReadStepGradients(dxh, dyT, t, b0, rows);
             ToLanes(Rows(PinnedDStateT, bh + (b0 + ended) * hs, active - ended, hs), hs, active - ended, hs, dc[ended..]);
-            ToLanes(Rows(PinnedDy, (t * batch + b0) * hs, active, hs), hs, active, hs, dyT);
             var gates = gatesT.Slice(t * gateSize, gateSize);
             var cPrev = cT.Slice(t * unitSize, unitSize);
             var tanhC = tanhCT.Slice(t * unitSize, unitSize);
@@ -312,12 +291,7 @@ public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, 
             // initial state's gradient and dx_0, when wanted
             if (t > 0 || WantsDx || WantsDState0)
                 Compute.MultiplyLanes(Weights.Backward, width, gateGradients.Pointer + (nint)t * gateSize, dxhPointer, lanes);
-            if (WantsDx)
-            {
-                FromLanes(dxh[(hs * Lanes)..], computed, input, Rows(PinnedDx, (t * batch + b0) * input, computed, input), input);
-                // Rows past the computed lanes ended before t: their dx is zero, as the product gives ended lanes.
-                Rows(PinnedDx, (t * batch + b0 + computed) * input, rows - computed, input).Clear();
-            }
+            if (WantsDx) WriteInputGradient(dxh[(hs * Lanes)..], t, b0, rows, computed);
         }
         if (WantsDState0)
         {

@@ -32,6 +32,13 @@ public abstract class LaneMajorLayer(ParameterLayout layout, int index, int inpu
     private Action<int>? _sumChunk;
     // Per gradient group, packed windows only: the running lanes of each step of its current piece [group, T].
     private int[]? _groupLanes;
+    // The joined cells' groups (LSTM, simple RNN; see RunJoinedGroup): the gate gradients of a group's current piece,
+    // lane-major [T, G·H, 16] (the weight-gradient GEMM reads them as they lie), the piece's joined inputs
+    // [T·16, width] packed, in depths of whole 16-step blocks ([group, block count - 1]), and the group's weight
+    // gradient [G·H, width].
+    private AlignedFloats?[] _groupGateGradients = [];
+    private PackedMatrix?[] _groupInputs = [];
+    private float[]? _groupWeightGradients;
 
     /// <summary>Backward computes dx (the caller passed a span for it).</summary>
     private protected bool WantsDx { get; private set; }
@@ -88,6 +95,53 @@ public abstract class LaneMajorLayer(ParameterLayout layout, int index, int inpu
             finally
             {
                 PinnedDy = PinnedDStateT = PinnedDx = PinnedDState0 = null;
+            }
+        }
+    }
+
+    /// <summary>Sizes the joined cells' group buffers for backward over the last window (joined width <paramref name="width"/>).</summary>
+    private protected void PrepareJoinedGroups(int width)
+    {
+        int groups = GradientGroups(PieceCount(LastBatch)).Groups, rows = GateCount * HiddenSize;
+        _groupWeightGradients = Grow(_groupWeightGradients, groups * rows * width);
+        if (_groupGateGradients.Length < groups) Array.Resize(ref _groupGateGradients, groups);
+        var slots = groups * DepthBlocks(LastSteps);
+        if (_groupInputs.Length < slots) Array.Resize(ref _groupInputs, slots);
+    }
+
+    /// <summary>The joined cells' group weight gradients [group, G·H, width], for <see cref="AddGroupGradients"/>.</summary>
+    private protected float[] JoinedGroupGradients =>
+        _groupWeightGradients ?? throw new InvalidOperationException("the gradient groups are not prepared");
+
+    /// <summary>
+    /// Backward of a joined cell's gradient group: each piece's steps (<paramref name="backwardPiece"/>: the piece, its
+    /// gate gradients [T, G·H, 16] to fill, its joined inputs to pack), then its weight gradient dGᵀ·XH over the piece's
+    /// steps·16 lanes, summed over the group's pieces in piece order.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private protected unsafe void RunJoinedGroup(int group, int width, Action<int, AlignedFloats, PackedMatrix> backwardPiece)
+    {
+        int steps = LastSteps, gh = GateCount * HiddenSize, gateSize = gh * Lanes;
+        var gateGradients = _groupGateGradients[group] = AlignedFloats.Grow(_groupGateGradients[group], steps * gateSize);
+        var weightGradient = _groupWeightGradients.AsSpan(group * gh * width, gh * width);
+        var (first, end) = GroupPieces(group);
+        for (var piece = first; piece < end; piece++)
+        {
+            // The GEMM's depth: the piece's steps rounded up to a whole 16-step block (at most T); the steps past its
+            // length get zero gate gradients. A packed window's GEMM takes each step's running lanes only (the others'
+            // gate gradients are zero, so the bits are those of all 16), and the steps past the piece's length not at all.
+            var (b0, rows) = PieceRows(piece, LastBatch);
+            var pieceSteps = Packed.Length(b0);
+            var depthSteps = DepthSteps(pieceSteps);
+            var inputs = GroupRows(_groupInputs, group, pieceSteps, width);
+            var stepLanes = GroupStepLanes(group, b0, rows);
+            if (stepLanes.IsEmpty) gateGradients.Span.Slice(pieceSteps * gateSize, (depthSteps - pieceSteps) * gateSize).Clear();
+            backwardPiece(piece, gateGradients, inputs);
+            // dW (+)= dGᵀ·XH over the piece's steps·16 lanes; the unused lanes of a short piece have dG = 0 exactly.
+            fixed (int* lanes = stepLanes)
+            {
+                Compute.GemmLaneMajorA(gateGradients.Pointer, gh, depthSteps, gateSize, inputs, weightGradient,
+                    accumulate: piece > first, lanes);
             }
         }
     }

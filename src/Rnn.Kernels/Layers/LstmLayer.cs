@@ -42,14 +42,8 @@ public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, 
     private AlignedFloats? _xhT, _gatesT, _hLastT, _dxhT;
     private float[]? _cT, _tanhCT, _dcT, _dyT;
     private JoinedWeights? _weights;
-    // Per gradient group (LaneMajorLayer.GradientGroups): the gate gradients of its current piece, lane-major [T, 4H, 16] (the
-    // weight-gradient GEMM reads them as they lie), the piece's joined inputs [T·16, JoinedWidth] packed, and the
-    // group's weight gradient [4H, JoinedWidth]. The packed inputs come in depths of whole 16-step blocks (a piece
-    // uses the smallest that holds its steps), [group, block count - 1].
-    private AlignedFloats?[] _groupGateGradients = [];
-    private PackedMatrix?[] _groupInputs = [];
-    private float[]? _groupWeightGradients;
     private Action<int>? _backwardGroup;
+    private Action<int, AlignedFloats, PackedMatrix>? _backwardPiece;
     private Action<int>? _forwardPiece;
 
     public override int StateCount => 2;
@@ -90,7 +84,7 @@ public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, 
     {
         // The worker wakes while this thread sets up (a sleeping thread takes ~0.2 ms to get its core back).
         Compute.WakeWorkers();
-        int hs = HiddenSize, gh = 4 * hs, pieces = PieceCount(LastBatch);
+        int hs = HiddenSize, pieces = PieceCount(LastBatch);
         if (_gatesT is null || _xhT is null || _cT is null || _tanhCT is null)
             throw new InvalidOperationException("Backward needs a Forward first");
         // Without dx the backward product stops after the h rows of the transposed joined weights.
@@ -99,14 +93,10 @@ public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, 
         _dxhT = AlignedFloats.Grow(_dxhT, pieces * width * Lanes);
         _dcT = Grow(_dcT, pieces * hs * Lanes);
         _dyT = Grow(_dyT, pieces * hs * Lanes);
-        var (groups, _) = GradientGroups(pieces);
-        var weightSize = gh * JoinedWidth;
-        _groupWeightGradients = Grow(_groupWeightGradients, groups * weightSize);
-        if (_groupGateGradients.Length < groups) Array.Resize(ref _groupGateGradients, groups);
-        if (_groupInputs.Length < groups * DepthBlocks(LastSteps)) Array.Resize(ref _groupInputs, groups * DepthBlocks(LastSteps));
+        PrepareJoinedGroups(JoinedWidth);
         _backwardGroup ??= BackwardGroup;
         RunGroups(dy, dStateT, dx, dState0, _backwardGroup);
-        AddGroupGradients(gradients, Weights, _groupWeightGradients);
+        AddGroupGradients(gradients, Weights, JoinedGroupGradients);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -210,33 +200,7 @@ public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, 
         FullVector.Store(FullVector.Load(g, 3 * gateStride + at, Width) * tc, hNext, at, Width);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private unsafe void BackwardGroup(int group)
-    {
-        int steps = LastSteps, gh = 4 * HiddenSize, k = JoinedWidth, gateSize = gh * Lanes;
-        var gateGradients = _groupGateGradients[group] = AlignedFloats.Grow(_groupGateGradients[group], steps * gh * Lanes);
-        var weightGradient = _groupWeightGradients.AsSpan(group * gh * k, gh * k);
-        var (first, end) = GroupPieces(group);
-        for (var piece = first; piece < end; piece++)
-        {
-            // The GEMM's depth: the piece's steps rounded up to a whole 16-step block (at most T); the steps past its
-            // length get zero gate gradients. A packed window's GEMM takes each step's running lanes only (the others'
-            // gate gradients are zero, so the bits are those of all 16), and the steps past the piece's length not at all.
-            var (b0, rows) = PieceRows(piece, LastBatch);
-            var pieceSteps = Packed.Length(b0);
-            var depthSteps = DepthSteps(pieceSteps);
-            var inputs = GroupRows(_groupInputs, group, pieceSteps, k);
-            var stepLanes = GroupStepLanes(group, b0, rows);
-            if (stepLanes.IsEmpty) gateGradients.Span.Slice(pieceSteps * gateSize, (depthSteps - pieceSteps) * gateSize).Clear();
-            BackwardPiece(piece, gateGradients, inputs);
-            // dW (+)= dGᵀ·XH over the piece's steps·16 lanes; the unused lanes of a short piece have dG = 0 exactly.
-            fixed (int* lanes = stepLanes)
-            {
-                Compute.GemmLaneMajorA(gateGradients.Pointer, gh, depthSteps, gateSize, inputs, weightGradient,
-                    accumulate: piece > first, lanes);
-            }
-        }
-    }
+    private void BackwardGroup(int group) => RunJoinedGroup(group, JoinedWidth, _backwardPiece ??= BackwardPiece);
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private unsafe void BackwardPiece(int piece, AlignedFloats gateGradients, PackedMatrix inputs)

@@ -40,6 +40,17 @@ public abstract class LaneMajorLayer(ParameterLayout layout, int index, int inpu
     private PackedMatrix?[] _groupInputs = [];
     private float[]? _groupWeightGradients;
 
+    /// <summary>Batch rows per piece of the recurrence: fixed, so results do not depend on the thread count.</summary>
+    private protected const int RowsPerPiece = 16;
+
+    private protected static int PieceCount(int batch) => (batch + RowsPerPiece - 1) / RowsPerPiece;
+
+    private protected static (int First, int Rows) PieceRows(int piece, int batch)
+    {
+        var first = piece * RowsPerPiece;
+        return (first, Math.Min(RowsPerPiece, batch - first));
+    }
+
     /// <summary>Backward computes dx (the caller passed a span for it).</summary>
     private protected bool WantsDx { get; private set; }
 

@@ -5,10 +5,11 @@ namespace Rnn.Kernels.Layers;
 /// <summary>
 /// Which rows of a window run at each step when sample b is only lengths[b] steps long, as PyTorch's packed sequences:
 /// the batch is sorted by length, longest first, so the rows still running at step t are the prefix
-/// [0, <see cref="Active"/>(t)) and every GEMM of a step works on that prefix only.
+/// [0, <see cref="Active"/>(t)) and every product of a step works on that prefix only (the CPU layers' pieces take
+/// their own part of it, see LaneMajorLayer).
 /// </summary>
 /// <remarks>
-/// A layer keeps its per-step rows (x_t, gates_t, h_{t-1}) in slots: slot t starts at row <see cref="Offset"/>(t) and
+/// The ILGPU layers keep their per-step rows (x_t, gates_t, h_{t-1}) in slots: slot t starts at row <see cref="Offset"/>(t) and
 /// holds Active(t-1) rows (B for t = 0), of which the first Active(t) are step t's. Slot t of the hidden-state array
 /// is then h_{t-1} and lines up row for row with the input slot t, so the weight gradients stay one GEMM over all
 /// <see cref="Rows"/> rows; the rows of a slot past Active(t) (samples that ended at t-1) are kept zero in the
@@ -77,62 +78,5 @@ public sealed class PackedSteps
         }
         _offsets[0] = 0;
         for (var t = 0; t <= steps; t++) _offsets[t + 1] = _offsets[t] + (t == 0 ? batch : _active[t - 1]);
-    }
-
-    /// <summary>packed slot t ← rows [0, Active(t)) of padded [T, B, width]; the slot's other rows are zeroed.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void GatherInputs(ReadOnlySpan<float> padded, Span<float> packed, int width)
-    {
-        for (var t = 0; t < Steps; t++)
-        {
-            int active = _active[t], slot = SlotRows(t), at = _offsets[t] * width;
-            padded.Slice(t * Batch * width, active * width).CopyTo(packed.Slice(at, active * width));
-            packed.Slice(at + active * width, (slot - active) * width).Clear();
-        }
-    }
-
-    /// <summary>padded [T, B, width] ← each step's rows of input-side slot t (inputs gradients); other rows zero.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void ScatterInputs(ReadOnlySpan<float> packed, Span<float> padded, int width) => Scatter(packed, padded, width, 0);
-
-    /// <summary>padded y [T, B, width] ← h_t from slot t + 1 of a hidden-state array; rows of ended samples zero.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void ScatterOutputs(ReadOnlySpan<float> states, Span<float> padded, int width) => Scatter(states, padded, width, 1);
-
-    /// <summary>state [B, width] ← each sample's h after its own last step, from a hidden-state array.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void GatherFinalStates(ReadOnlySpan<float> states, Span<float> state, int width)
-    {
-        // Samples [Active(t+1), Active(t)) end at step t; their h_t sits in slot t + 1.
-        for (var t = 0; t < Steps; t++)
-        {
-            int first = Active(t + 1), count = _active[t] - first;
-            if (count > 0) states.Slice((_offsets[t + 1] + first) * width, count * width).CopyTo(state.Slice(first * width, count * width));
-        }
-    }
-
-    /// <summary>Zeroes the rows of every input-side slot past its step's running samples (gradient arrays).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void ClearEndedRows(Span<float> packed, int width)
-    {
-        if (IsFull) return;
-        for (var t = 0; t < Steps; t++)
-        {
-            int active = _active[t], slot = SlotRows(t);
-            packed.Slice((_offsets[t] + active) * width, (slot - active) * width).Clear();
-        }
-    }
-
-    private int SlotRows(int t) => _offsets[t + 1] - _offsets[t];
-
-    private void Scatter(ReadOnlySpan<float> packed, Span<float> padded, int width, int slotShift)
-    {
-        for (var t = 0; t < Steps; t++)
-        {
-            var active = _active[t];
-            var target = padded.Slice(t * Batch * width, Batch * width);
-            packed.Slice(_offsets[t + slotShift] * width, active * width).CopyTo(target);
-            target[(active * width)..].Clear();
-        }
     }
 }

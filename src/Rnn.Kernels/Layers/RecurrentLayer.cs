@@ -2,7 +2,6 @@ using System.Runtime.CompilerServices;
 using Rnn.Kernels.Compute;
 using Rnn.Kernels.Models;
 using Rnn.Kernels.Tensors;
-using static Rnn.Kernels.Tensors.ReusableBuffer;
 
 namespace Rnn.Kernels.Layers;
 
@@ -118,70 +117,6 @@ public abstract class RecurrentLayer
     /// </summary>
     public abstract void Backward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> dy, ReadOnlySpan<float> dStateT,
         Span<float> dx, Span<float> dState0, Span<float> gradients);
-
-    private PackedMatrix? _hhTransposed, _hh;
-    private ParallelRowPasses? _rowPasses;
-
-    /// <summary>The bias fill and bias-gradient sums over the window, split over the threads (same bits as serial).</summary>
-    private ParallelRowPasses RowPasses => _rowPasses ??= new ParallelRowPasses(Compute);
-
-    /// <summary>Batch rows per piece of the recurrence: fixed, so results do not depend on the thread count.</summary>
-    private protected const int RowsPerPiece = 16;
-
-    private protected static int PieceCount(int batch) => (batch + RowsPerPiece - 1) / RowsPerPiece;
-
-    private protected static (int First, int Rows) PieceRows(int piece, int batch)
-    {
-        var first = piece * RowsPerPiece;
-        return (first, Math.Min(RowsPerPiece, batch - first));
-    }
-
-    /// <summary>W_hhᵀ packed for the step GEMMs h·W_hhᵀ: packed once per forward, used T times.</summary>
-    private protected PackedMatrix PackRecurrentWeights(ReadOnlySpan<float> parameters) =>
-        _hhTransposed = Compute.Pack(true, HiddenSize, GateCount * HiddenSize, WeightHh.Of(parameters), _hhTransposed);
-
-    /// <summary>W_hh packed for the backward GEMMs dG·W_hh: packed once per backward, used T times.</summary>
-    private protected PackedMatrix PackRecurrentWeightsForBackward(ReadOnlySpan<float> parameters) =>
-        _hh = Compute.Pack(false, GateCount * HiddenSize, HiddenSize, WeightHh.Of(parameters), _hh);
-
-    /// <summary>gates[T·B, G·H] = x[T·B, I]·W_ihᵀ + bias: the input projection of the whole window in one GEMM.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private protected void ProjectInputs(ReadOnlySpan<float> parameters, ReadOnlySpan<float> x, Span<float> gates,
-        int rows, ReadOnlySpan<float> bias)
-    {
-        var gh = GateCount * HiddenSize;
-        RowPasses.FillRows(bias, gates, rows);
-        Compute.Gemm(false, true, rows, gh, InputSize, x[..(rows * InputSize)], WeightIh.Of(parameters), gates, true);
-    }
-
-    /// <summary>
-    /// The weight gradients of the whole window as large GEMMs: dW_ih += dGxᵀ·X, dW_hh += dGhᵀ·H_prev, and the biases
-    /// as column sums; dX = dGx·W_ih.
-    /// </summary>
-    private protected void AccumulateWindowGradients(ReadOnlySpan<float> parameters, ReadOnlySpan<float> x,
-        ReadOnlySpan<float> hPrev, ReadOnlySpan<float> dGatesInput, ReadOnlySpan<float> dGatesHidden, Span<float> dx,
-        Span<float> gradients, int rows)
-    {
-        var gh = GateCount * HiddenSize;
-        var dGx = dGatesInput[..(rows * gh)];
-        var dGh = dGatesHidden[..(rows * gh)];
-        Compute.Gemm(true, false, gh, InputSize, rows, dGx, x[..(rows * InputSize)], WeightIh.Of(gradients), true);
-        Compute.Gemm(true, false, gh, HiddenSize, rows, dGh, hPrev[..(rows * HiddenSize)], WeightHh.Of(gradients), true);
-        RowPasses.AddRows(dGx, rows, gh, BiasIh.Of(gradients));
-        RowPasses.AddRows(dGh, rows, gh, BiasHh.Of(gradients));
-        if (dx.IsEmpty) return;
-        if (Packed.IsFull)
-        {
-            Compute.Gemm(false, false, rows, InputSize, gh, dGx, WeightIh.Of(parameters), dx, false);
-            return;
-        }
-        // Packed rows first, then out to [T,B,I] with zeros past each length.
-        _packedDx = Grow(_packedDx, rows * InputSize);
-        Compute.Gemm(false, false, rows, InputSize, gh, dGx, WeightIh.Of(parameters), _packedDx, false);
-        Packed.ScatterInputs(_packedDx, dx, InputSize);
-    }
-
-    private float[]? _packedDx;
 
     /// <summary>Checks the spans and sets <see cref="Packed"/> for the window.</summary>
     private protected void CheckShapes(ReadOnlySpan<float> x, ReadOnlySpan<float> state0, Span<float> y,

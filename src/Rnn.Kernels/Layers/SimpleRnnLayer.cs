@@ -2,101 +2,145 @@ using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using Rnn.Kernels.Compute;
 using Rnn.Kernels.Tensors;
+using static Rnn.Kernels.Compute.LaneTranspose;
 using static Rnn.Kernels.Layers.Activations;
 using static Rnn.Kernels.Tensors.ReusableBuffer;
 
 namespace Rnn.Kernels.Layers;
 
 /// <summary>Elman RNN: h' = tanh(W_ih x + b_ih + W_hh h + b_hh).</summary>
+/// <remarks>
+/// Laid out as the LSTM (<see cref="LaneMajorLayer"/>, <see cref="LstmLayer"/>), with one gate: each step is one
+/// product of the joined weights [W_hh | W_ih | b_ih + b_hh] with [h_{t-1} | x_t | 1] written straight into the next
+/// step's h rows, where tanh takes it in place; backward's [W_hh | W_ih]ᵀ·dA_t gives dh_{t-1} and, when wanted, dx_t.
+/// </remarks>
 public sealed class SimpleRnnLayer(ParameterLayout layout, int index, int inputSize, int hiddenSize, CpuCompute compute,
     bool reverse = false)
-    : RecurrentLayer(layout, index, inputSize, hiddenSize, 1, compute, reverse)
+    : LaneMajorLayer(layout, index, inputSize, hiddenSize, 1, compute, reverse)
 {
-    // Packed rows (see PackedSteps): _x and _a [Rows, ·] by input slot, _h [StateRows, H] = [h0 | h_0 | ... ].
-    private float[]? _x, _a, _h, _bias, _dA, _dh;
+    // Lane-major, per piece: _xhT [T, JoinedWidth, 16] step inputs, slot t+1's h rows taking h_t; _hLastT [H, 16] h_T.
+    // Backward, one step each: _dxhT [width, 16] (= [dh | dx | …] of the step), _dyT [H, 16].
+    private AlignedFloats? _xhT, _hLastT, _dxhT;
+    private float[]? _dyT;
+    private JoinedWeights? _weights;
+    private Action<int>? _forwardPiece, _backwardGroup;
+    private Action<int, AlignedFloats, PackedMatrix>? _backwardPiece;
+
+    private JoinedWeights Weights => _weights ??= new JoinedWeights(this, Compute);
+
+    private int JoinedWidth => Weights.Width;
+
+    /// <summary>Rows of backward's step product: [dh | dx | …] when dx is wanted, else only dh.</summary>
+    private int GradientWidth => WantsDx ? JoinedWidth : HiddenSize;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Forward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> x, ReadOnlySpan<float> state0,
         Span<float> y, Span<float> stateT, int steps, int batch, ReadOnlySpan<int> sortedLengths)
     {
         CheckShapes(x, state0, y, stateT, steps, batch, sortedLengths);
-        var packed = Packed;
-        int hs = HiddenSize, bh = batch * hs, rows = packed.Rows;
-        _x = Grow(_x, rows * InputSize);
-        _a = Grow(_a, rows * hs);
-        _h = Grow(_h, packed.StateRows * hs);
-        _bias = Grow(_bias, hs);
+        Compute.WakeWorkers();
+        int pieces = PieceCount(batch);
+        _xhT = AlignedFloats.Grow(_xhT, pieces * steps * JoinedWidth * Lanes);
+        _hLastT = AlignedFloats.Grow(_hLastT, pieces * HiddenSize * Lanes);
         LastSteps = steps;
         LastBatch = batch;
-
-        packed.GatherInputs(x, _x, InputSize);
-        var bias = _bias.AsSpan(0, hs);
-        var bIh = BiasIh.Of(parameters);
-        var bHh = BiasHh.Of(parameters);
-        for (var j = 0; j < hs; j++) bias[j] = bIh[j] + bHh[j];
-        ProjectInputs(parameters, _x, _a, rows, bias);
-        state0[..bh].CopyTo(_h);
-        var wHh = PackRecurrentWeights(parameters);
-        for (var t = 0; t < steps; t++)
-        {
-            // Only the samples still running: the prefix of Active(t) rows.
-            var active = packed.Active(t);
-            if (active == 0) break;
-            var a = _a.AsSpan(packed.Offset(t) * hs, active * hs);
-            // a_t += h_{t-1}·W_hhᵀ ; h_t = tanh(a_t)
-            Compute.Gemm(false, active, _h.AsSpan(packed.Offset(t) * hs, active * hs), wHh, a, true);
-            TanhInPlace(a);
-            a.CopyTo(_h.AsSpan(packed.Offset(t + 1) * hs, active * hs));
-        }
-
-        packed.ScatterOutputs(_h, y, hs);
-        packed.GatherFinalStates(_h, stateT, hs);
+        Weights.Pack(parameters);
+        _forwardPiece ??= ForwardPiece;
+        RunPieces(x, state0, y, stateT, _forwardPiece);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Backward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> dy, ReadOnlySpan<float> dStateT,
         Span<float> dx, Span<float> dState0, Span<float> gradients)
     {
-        int steps = LastSteps, batch = LastBatch, hs = HiddenSize, bh = batch * hs;
-        if (_h is null || _x is null || _a is null) throw new InvalidOperationException("Backward needs a Forward first");
-        var packed = Packed;
-        var rows = packed.Rows;
-        _dA = Grow(_dA, rows * hs);
-        _dh = Grow(_dh, bh);
-        var dh = _dh.AsSpan(0, bh);
-        // A sample's rows of dh hold its final state's gradient until its own last step is reached.
-        dStateT[..bh].CopyTo(dh);
-        packed.ClearEndedRows(_dA, hs);
-        var wHh = PackRecurrentWeightsForBackward(parameters);
-        for (var t = steps - 1; t >= 0; t--)
-        {
-            var active = packed.Active(t);
-            if (active == 0) continue;
-            var n = active * hs;
-            var h = _a.AsSpan(packed.Offset(t) * hs, n);
-            var dA = _dA.AsSpan(packed.Offset(t) * hs, n);
-            var dyT = dy.Slice(t * bh, n);
-            var dhT = dh[..n];
-            // dA_t = (dh + dy_t) ⊙ (1 - h_t²) ; dh_prev = dA_t·W_hh
-            var full = FullVectors(n);
-            var k = 0;
-            if (Use512) for (; k + Width512 <= full; k += Width512) GateMath512.RnnBackward(h, dhT, dyT, dA, k);
-            for (; k < full; k += Width) BackwardUnits<FullVector>(h, dhT, dyT, dA, k, Width);
-            if (full < n) BackwardUnits<PartialVector>(h, dhT, dyT, dA, full, n - full);
-            // at t = 0 only the initial state's gradient, when wanted
-            if (t > 0 || !dState0.IsEmpty) Compute.Gemm(false, active, dA, wHh, dhT, false);
-        }
-
-        if (!dState0.IsEmpty) dh.CopyTo(dState0);
-        AccumulateWindowGradients(parameters, _x, _h, _dA, _dA, dx, gradients, rows);
+        Compute.WakeWorkers();
+        int pieces = PieceCount(LastBatch);
+        if (_xhT is null || _hLastT is null) throw new InvalidOperationException("Backward needs a Forward first");
+        // Without dx the backward product stops after the h rows of the transposed joined weights.
+        BeginBackward(dy, dStateT, dx, dState0);
+        _dxhT = AlignedFloats.Grow(_dxhT, pieces * GradientWidth * Lanes);
+        _dyT = Grow(_dyT, pieces * HiddenSize * Lanes);
+        PrepareJoinedGroups(JoinedWidth);
+        _backwardGroup ??= BackwardGroup;
+        RunGroups(dy, dStateT, dx, dState0, _backwardGroup);
+        AddGroupGradients(gradients, Weights, JoinedGroupGradients);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void BackwardUnits<TAccess>(ReadOnlySpan<float> h, ReadOnlySpan<float> dh, ReadOnlySpan<float> dyT,
-        Span<float> dA, int k, int w)
-        where TAccess : IVectorAccess
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private unsafe void ForwardPiece(int piece)
     {
-        var hk = TAccess.Load(h, k, w);
-        TAccess.Store((TAccess.Load(dh, k, w) + TAccess.Load(dyT, k, w)) * (Vector256<float>.One - hk * hk), dA, k, w);
+        int steps = LastSteps, hs = HiddenSize, input = InputSize, unitSize = hs * Lanes, xhSize = JoinedWidth * Lanes;
+        var (b0, rows) = PieceRows(piece, LastBatch);
+        var pieceSteps = Packed.Length(b0);
+        var xhT = _xhT!.Span.Slice(piece * steps * xhSize, steps * xhSize);
+        FillJoinedInputs(xhT, xhSize, hs, input, b0, rows, pieceSteps);
+        var xhBase = _xhT.Pointer + (nint)piece * steps * xhSize;
+        var hLastBase = _hLastT!.Pointer + (nint)piece * unitSize;
+        for (var t = 0; t < pieceSteps; t++)
+        {
+            var active = RunningRows(t, b0, rows);
+            // h_t = tanh([W_hh | W_ih | b]·[h_{t-1} | x_t | 1]), the product written where the next step reads h (the
+            // running lanes rounded up to 4; tanh on all 16, the others holding finite values that never leave)
+            var next = t + 1 < steps ? xhBase + (nint)(t + 1) * xhSize : hLastBase;
+            Compute.MultiplyLanes(Weights.Forward, hs, xhBase + (nint)t * xhSize, next, StepLanes(active), hs + input + 1);
+            var hNext = new Span<float>(next, unitSize);
+            TanhInPlace(hNext);
+            WriteStepOutputs(hNext, t, b0, rows, active);
+        }
+        ClearOutputsPast(pieceSteps, b0, rows);
+        // Backward's Wᵀ, packed here in parallel pieces rather than serially.
+        Weights.PackBackwardShare(piece, PieceCount(LastBatch));
+    }
+
+    private void BackwardGroup(int group) => RunJoinedGroup(group, JoinedWidth, _backwardPiece ??= BackwardPiece);
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private unsafe void BackwardPiece(int piece, AlignedFloats gateGradients, PackedMatrix inputs)
+    {
+        int steps = LastSteps, hs = HiddenSize, unitSize = hs * Lanes, xhSize = JoinedWidth * Lanes, width = GradientWidth;
+        var (b0, rows) = PieceRows(piece, LastBatch);
+        var pieceSteps = Packed.Length(b0);
+        var xhT = _xhT!.Span.Slice(piece * steps * xhSize, steps * xhSize);
+        var hLastT = _hLastT!.Span.Slice(piece * unitSize, unitSize);
+        var dxh = _dxhT!.Span.Slice(piece * width * Lanes, width * Lanes);
+        var dyT = _dyT.AsSpan(piece * unitSize, unitSize);
+        if (rows < Lanes)
+        {
+            // Zero gradients in the unused lanes keep every gate gradient there exactly zero.
+            dxh[..unitSize].Clear();
+            dyT.Clear();
+        }
+        if (WantsDx) ClearInputGradientsPast(pieceSteps, b0, rows);
+        var dxhPointer = _dxhT.Pointer + (nint)piece * width * Lanes;
+        for (var t = pieceSteps - 1; t >= 0; t--)
+        {
+            var (active, _) = ReadStepGradients(dxh, dyT, t, b0, rows);
+            var h = t + 1 < steps ? xhT.Slice((t + 1) * xhSize, unitSize) : hLastT;
+            var dA = gateGradients.Span.Slice(t * unitSize, unitSize);
+            // dA_t = (dh + dy_t) ⊙ (1 - h_t²)
+            var at = 0;
+            if (Use512) for (; at < unitSize; at += Width512) GateMath512.RnnBackward(h, dxh, dyT, dA, at);
+            for (; at < unitSize; at += Width) BackwardUnits(h, dxh, dyT, dA, at);
+            // Samples that ended before t take no part: zero gate gradients (so no weight gradient, and zero dh, dx).
+            var lanes = StepLanes(active);
+            var computed = Math.Min(rows, lanes);
+            if (active < computed) LaneBlocks.ClearLanes(dA, active, computed);
+            ToPackedRows(xhT.Slice(t * xhSize, xhSize), inputs, t * Lanes);
+            // [dh_{t-1} | dx_t | …] = [W_hh | W_ih | …]ᵀ · dA_t (the first width rows); at t = 0 only when wanted
+            if (t > 0 || WantsDx || WantsDState0)
+                Compute.MultiplyLanes(Weights.Backward, width, gateGradients.Pointer + (nint)t * unitSize, dxhPointer, lanes);
+            if (WantsDx) WriteInputGradient(dxh[(hs * Lanes)..], t, b0, rows, computed);
+        }
+        if (WantsDState0) FromLanes(dxh, rows, hs, new Span<float>(PinnedDState0 + b0 * hs, rows * hs), hs);
+    }
+
+    /// <summary>Eight lanes of backward at <paramref name="at"/>: dA = (dh + dy) ⊙ (1 - h²).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void BackwardUnits(ReadOnlySpan<float> h, ReadOnlySpan<float> dh, ReadOnlySpan<float> dyT,
+        Span<float> dA, int at)
+    {
+        var hk = FullVector.Load(h, at, Width);
+        FullVector.Store((FullVector.Load(dh, at, Width) + FullVector.Load(dyT, at, Width)) * (Vector256<float>.One - hk * hk),
+            dA, at, Width);
     }
 }

@@ -19,6 +19,7 @@ public sealed class RecurrentThreadDeterminismTests
     [InlineData(RecurrentCell.Lstm, 300)] // nineteen pieces in eight groups
     [InlineData(RecurrentCell.Gru, 19)]
     [InlineData(RecurrentCell.Gru, 150)]
+    [InlineData(RecurrentCell.SimpleRnn, 19)]
     [InlineData(RecurrentCell.SimpleRnn, 150)]
     public void OneTwoAndThreeThreadsGiveTheSameBits(RecurrentCell cell, int batch)
     {

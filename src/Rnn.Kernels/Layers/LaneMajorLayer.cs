@@ -110,8 +110,21 @@ public abstract class LaneMajorLayer(ParameterLayout layout, int index, int inpu
         }
     }
 
+    /// <summary>
+    /// A joined cell's backward over the last window: its gradient groups (<paramref name="group"/> running
+    /// <see cref="RunJoinedGroup"/>) with the spans pinned, then their weight gradients summed into
+    /// <paramref name="gradients"/>.
+    /// </summary>
+    private protected void RunJoinedBackward(ReadOnlySpan<float> dy, ReadOnlySpan<float> dStateT, Span<float> dx,
+        Span<float> dState0, Span<float> gradients, JoinedWeights weights, Action<int> group)
+    {
+        PrepareJoinedGroups(weights.Width);
+        RunGroups(dy, dStateT, dx, dState0, group);
+        AddGroupGradients(gradients, weights, _groupWeightGradients!);
+    }
+
     /// <summary>Sizes the joined cells' group buffers for backward over the last window (joined width <paramref name="width"/>).</summary>
-    private protected void PrepareJoinedGroups(int width)
+    private void PrepareJoinedGroups(int width)
     {
         int groups = GradientGroups(PieceCount(LastBatch)).Groups, rows = GateCount * HiddenSize;
         _groupWeightGradients = Grow(_groupWeightGradients, groups * rows * width);
@@ -119,10 +132,6 @@ public abstract class LaneMajorLayer(ParameterLayout layout, int index, int inpu
         var slots = groups * DepthBlocks(LastSteps);
         if (_groupInputs.Length < slots) Array.Resize(ref _groupInputs, slots);
     }
-
-    /// <summary>The joined cells' group weight gradients [group, G·H, width], for <see cref="AddGroupGradients"/>.</summary>
-    private protected float[] JoinedGroupGradients =>
-        _groupWeightGradients ?? throw new InvalidOperationException("the gradient groups are not prepared");
 
     /// <summary>
     /// Backward of a joined cell's gradient group: each piece's steps (<paramref name="backwardPiece"/>: the piece, its

@@ -93,10 +93,7 @@ public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, 
         _dxhT = AlignedFloats.Grow(_dxhT, pieces * width * Lanes);
         _dcT = Grow(_dcT, pieces * hs * Lanes);
         _dyT = Grow(_dyT, pieces * hs * Lanes);
-        PrepareJoinedGroups(JoinedWidth);
-        _backwardGroup ??= BackwardGroup;
-        RunGroups(dy, dStateT, dx, dState0, _backwardGroup);
-        AddGroupGradients(gradients, Weights, JoinedGroupGradients);
+        RunJoinedBackward(dy, dStateT, dx, dState0, gradients, Weights, _backwardGroup ??= BackwardGroup);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

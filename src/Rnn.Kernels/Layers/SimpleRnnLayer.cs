@@ -60,10 +60,7 @@ public sealed class SimpleRnnLayer(ParameterLayout layout, int index, int inputS
         BeginBackward(dy, dStateT, dx, dState0);
         _dxhT = AlignedFloats.Grow(_dxhT, pieces * GradientWidth * Lanes);
         _dyT = Grow(_dyT, pieces * HiddenSize * Lanes);
-        PrepareJoinedGroups(JoinedWidth);
-        _backwardGroup ??= BackwardGroup;
-        RunGroups(dy, dStateT, dx, dState0, _backwardGroup);
-        AddGroupGradients(gradients, Weights, JoinedGroupGradients);
+        RunJoinedBackward(dy, dStateT, dx, dState0, gradients, Weights, _backwardGroup ??= BackwardGroup);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

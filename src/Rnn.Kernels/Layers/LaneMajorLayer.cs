@@ -7,11 +7,12 @@ using static Rnn.Kernels.Tensors.ReusableBuffer;
 namespace Rnn.Kernels.Layers;
 
 /// <summary>
-/// What the lane-major layers (<see cref="LstmLayer"/>, <see cref="GruLayer"/>) share: the batch runs as pieces of 16
-/// rows, each through the whole window on one thread with its step data lane-major ([unit, 16 lanes]); the caller's
-/// spans are pinned for the pieces to read and write in place; with per-sample lengths a piece's step computes its
-/// running lanes rounded up to 4; backward runs the pieces in at most <see cref="MaxGradientGroups"/> groups, each
-/// summing its pieces' weight gradients into its own matrices, and the groups' matrices are added up in group order.
+/// What the CPU's recurrent layers (<see cref="LstmLayer"/>, <see cref="GruLayer"/>, <see cref="SimpleRnnLayer"/>)
+/// share: the batch runs as pieces of 16 rows, each through the whole window on one thread with its step data
+/// lane-major ([unit, 16 lanes]); the caller's spans are pinned for the pieces to read and write in place; with
+/// per-sample lengths a piece's step computes its running lanes rounded up to 4; backward runs the pieces in at most
+/// <see cref="MaxGradientGroups"/> groups, each summing its pieces' weight gradients into its own matrices, and the
+/// groups' matrices are added up in group order.
 /// </summary>
 public abstract class LaneMajorLayer(ParameterLayout layout, int index, int inputSize, int hiddenSize, int gateCount,
     CpuCompute compute, bool reverse)

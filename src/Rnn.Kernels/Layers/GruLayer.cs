@@ -33,18 +33,15 @@ public sealed class GruLayer(ParameterLayout layout, int index, int inputSize, i
     private AlignedFloats? _xT, _hT, _gatesT, _ghT, _dhT, _dxT;
     private float[]? _dyT;
     private JoinedWeights? _inputWeights, _hiddenWeights;
-    // Per gradient group (LaneMajorLayer.GradientGroups): the gate gradients of its current piece lane-major [T, 3H,
-    // 16] (dGx and dGh, read as they lie by the weight-gradient GEMMs), the piece's [x | 1] and [h_prev | 1] rows
-    // packed, in depths of whole 16-step blocks ([group, block count - 1]), and the group's weight gradients [3H, XW]
-    // and [3H, HW].
-    private AlignedFloats?[] _groupInputGradients = [], _groupHiddenGradients = [];
-    private PackedMatrix?[] _groupInputs = [], _groupStates = [];
-    private float[]? _groupInputWeightGradients, _groupHiddenWeightGradients;
-    private Action<int>? _forwardPiece, _backwardGroup;
+    private JoinedGradients[]? _weightGradients;
 
     private JoinedWeights InputWeights => _inputWeights ??= new JoinedWeights(this, Compute, withRecurrent: false);
 
     private JoinedWeights HiddenWeights => _hiddenWeights ??= new JoinedWeights(this, Compute, withInput: false);
+
+    /// <summary>The two joined matrices' weight gradients in backward's gradient groups: [W_ih | b_ih], [W_hh | b_hh].</summary>
+    private protected override JoinedGradients[] WeightGradients =>
+        _weightGradients ??= [new JoinedGradients(InputWeights), new JoinedGradients(HiddenWeights)];
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Forward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> x, ReadOnlySpan<float> state0,
@@ -61,8 +58,7 @@ public sealed class GruLayer(ParameterLayout layout, int index, int inputSize, i
         LastBatch = batch;
         InputWeights.Pack(parameters);
         HiddenWeights.Pack(parameters);
-        _forwardPiece ??= ForwardPiece;
-        RunPieces(x, state0, y, stateT, _forwardPiece);
+        RunPieces(x, state0, y, stateT);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -70,28 +66,18 @@ public sealed class GruLayer(ParameterLayout layout, int index, int inputSize, i
         Span<float> dx, Span<float> dState0, Span<float> gradients)
     {
         Compute.WakeWorkers();
-        int hs = HiddenSize, gh = 3 * hs, pieces = PieceCount(LastBatch);
+        int hs = HiddenSize, pieces = PieceCount(LastBatch);
         if (_gatesT is null || _ghT is null || _xT is null || _hT is null)
             throw new InvalidOperationException("Backward needs a Forward first");
         BeginBackward(dy, dStateT, dx, dState0);
         _dhT = AlignedFloats.Grow(_dhT, pieces * hs * Lanes);
         _dxT = AlignedFloats.Grow(_dxT, pieces * InputSize * Lanes);
         _dyT = Grow(_dyT, pieces * hs * Lanes);
-        var (groups, _) = GradientGroups(pieces);
-        _groupInputWeightGradients = Grow(_groupInputWeightGradients, groups * gh * InputWeights.Width);
-        _groupHiddenWeightGradients = Grow(_groupHiddenWeightGradients, groups * gh * HiddenWeights.Width);
-        if (_groupInputGradients.Length < groups) Array.Resize(ref _groupInputGradients, groups);
-        if (_groupHiddenGradients.Length < groups) Array.Resize(ref _groupHiddenGradients, groups);
-        var slots = groups * DepthBlocks(LastSteps);
-        if (_groupInputs.Length < slots) Array.Resize(ref _groupInputs, slots);
-        if (_groupStates.Length < slots) Array.Resize(ref _groupStates, slots);
-        _backwardGroup ??= BackwardGroup;
-        RunGroups(dy, dStateT, dx, dState0, _backwardGroup);
-        AddGroupGradients(gradients, InputWeights, _groupInputWeightGradients, HiddenWeights, _groupHiddenWeightGradients);
+        RunBackward(dy, dStateT, dx, dState0, gradients);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private unsafe void ForwardPiece(int piece)
+    private protected override unsafe void ForwardPiece(int piece)
     {
         int steps = LastSteps, batch = LastBatch, input = InputSize, hs = HiddenSize, gh = 3 * hs;
         var (b0, rows) = PieceRows(piece, batch);
@@ -152,46 +138,13 @@ public sealed class GruLayer(ParameterLayout layout, int index, int inputSize, i
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private unsafe void BackwardGroup(int group)
-    {
-        int steps = LastSteps, gh = 3 * HiddenSize, gateSize = gh * Lanes;
-        var dGx = _groupInputGradients[group] = AlignedFloats.Grow(_groupInputGradients[group], steps * gateSize);
-        var dGh = _groupHiddenGradients[group] = AlignedFloats.Grow(_groupHiddenGradients[group], steps * gateSize);
-        var inputGradient = _groupInputWeightGradients.AsSpan(group * gh * InputWeights.Width, gh * InputWeights.Width);
-        var hiddenGradient = _groupHiddenWeightGradients.AsSpan(group * gh * HiddenWeights.Width, gh * HiddenWeights.Width);
-        var (first, end) = GroupPieces(group);
-        for (var piece = first; piece < end; piece++)
-        {
-            var (b0, rows) = PieceRows(piece, LastBatch);
-            var pieceSteps = Packed.Length(b0);
-            var depthSteps = DepthSteps(pieceSteps);
-            var inputs = GroupRows(_groupInputs, group, pieceSteps, InputWeights.Width);
-            var states = GroupRows(_groupStates, group, pieceSteps, HiddenWeights.Width);
-            var stepLanes = GroupStepLanes(group, b0, rows);
-            if (stepLanes.IsEmpty)
-            {
-                dGx.Span.Slice(pieceSteps * gateSize, (depthSteps - pieceSteps) * gateSize).Clear();
-                dGh.Span.Slice(pieceSteps * gateSize, (depthSteps - pieceSteps) * gateSize).Clear();
-            }
-            BackwardPiece(piece, dGx, dGh, inputs, states);
-            // dW (+)= dGᵀ·[x | 1] and dGhᵀ·[h_prev | 1] over the piece's steps·16 lanes (biases in the ones column).
-            fixed (int* lanes = stepLanes)
-            {
-                Compute.GemmLaneMajorA(dGx.Pointer, gh, depthSteps, gateSize, inputs, inputGradient,
-                    accumulate: piece > first, lanes);
-                Compute.GemmLaneMajorA(dGh.Pointer, gh, depthSteps, gateSize, states, hiddenGradient,
-                    accumulate: piece > first, lanes);
-            }
-        }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private unsafe void BackwardPiece(int piece, AlignedFloats dGx, AlignedFloats dGh, PackedMatrix inputs,
-        PackedMatrix states)
+    private protected override unsafe void BackwardPiece(int group, int piece)
     {
         int steps = LastSteps, batch = LastBatch, hs = HiddenSize, input = InputSize, gh = 3 * hs;
         var (b0, rows) = PieceRows(piece, batch);
         var pieceSteps = Packed.Length(b0);
+        var (dGx, dGh) = (WeightGradients[0].GateGradients(group), WeightGradients[1].GateGradients(group));
+        var (inputs, states) = (WeightGradients[0].Inputs(group, pieceSteps), WeightGradients[1].Inputs(group, pieceSteps));
         int xSize = InputWeights.Width * Lanes, hSize = HiddenWeights.Width * Lanes, gateSize = gh * Lanes, unitSize = hs * Lanes;
         var xT = _xT!.Span.Slice(piece * steps * xSize, steps * xSize);
         var hT = _hT!.Span.Slice(piece * (steps + 1) * hSize, (steps + 1) * hSize);

@@ -25,21 +25,13 @@ public abstract class LaneMajorLayer(ParameterLayout layout, int index, int inpu
     // Backward's parameter gradients, pinned the same way for the parallel sum of the gradient groups.
     private unsafe float* _gradients;
     private int _gradientCount, _groupCount;
-    // The weight gradients being summed: up to two joined matrices and their groups' copies [group, G·H, width].
-    private JoinedWeights? _first, _second;
-    private float[]? _firstGroups, _secondGroups;
+    // The joined matrices whose group weight gradients are being summed.
+    private JoinedGradients[] _summed = [];
     // One row buffer per sum chunk [chunk, widest width]: the groups' rows are summed there.
     private float[]? _sumRows;
-    private Action<int>? _sumChunk;
+    private Action<int>? _sumChunk, _forwardPiece, _backwardGroup;
     // Per gradient group, packed windows only: the running lanes of each step of its current piece [group, T].
     private int[]? _groupLanes;
-    // The joined cells' groups (LSTM, simple RNN; see RunJoinedGroup): the gate gradients of a group's current piece,
-    // lane-major [T, G·H, 16] (the weight-gradient GEMM reads them as they lie), the piece's joined inputs
-    // [T·16, width] packed, in depths of whole 16-step blocks ([group, block count - 1]), and the group's weight
-    // gradient [G·H, width].
-    private AlignedFloats?[] _groupGateGradients = [];
-    private PackedMatrix?[] _groupInputs = [];
-    private float[]? _groupWeightGradients;
 
     /// <summary>Batch rows per piece of the recurrence: fixed, so results do not depend on the thread count.</summary>
     private protected const int RowsPerPiece = 16;
@@ -58,9 +50,15 @@ public abstract class LaneMajorLayer(ParameterLayout layout, int index, int inpu
     /// <summary>Backward computes the initial state's gradient (the caller passed a span for it).</summary>
     private protected bool WantsDState0 { get; private set; }
 
-    /// <summary>Runs <paramref name="piece"/> for every piece of the batch with the forward spans pinned.</summary>
+    /// <summary>
+    /// Forward of one piece over the window (its steps in order), reading x and the initial state and writing y and the
+    /// final state through the pinned spans.
+    /// </summary>
+    private protected abstract void ForwardPiece(int piece);
+
+    /// <summary>Runs <see cref="ForwardPiece"/> for every piece of the batch with the forward spans pinned.</summary>
     private protected unsafe void RunPieces(ReadOnlySpan<float> x, ReadOnlySpan<float> state0, Span<float> y,
-        Span<float> stateT, Action<int> piece)
+        Span<float> stateT)
     {
         fixed (float* px = x, ps = state0, py = y, pt = stateT)
         {
@@ -70,7 +68,7 @@ public abstract class LaneMajorLayer(ParameterLayout layout, int index, int inpu
             PinnedStateT = pt;
             try
             {
-                Compute.ParallelFor(PieceCount(LastBatch), piece);
+                Compute.ParallelFor(PieceCount(LastBatch), _forwardPiece ??= ForwardPiece);
             }
             finally
             {
@@ -111,40 +109,38 @@ public abstract class LaneMajorLayer(ParameterLayout layout, int index, int inpu
         }
     }
 
+    /// <summary>The joined matrices whose weight gradients backward computes, each in its gradient groups.</summary>
+    private protected abstract JoinedGradients[] WeightGradients { get; }
+
     /// <summary>
-    /// A joined cell's backward over the last window: its gradient groups (<paramref name="group"/> running
-    /// <see cref="RunJoinedGroup"/>) with the spans pinned, then their weight gradients summed into
-    /// <paramref name="gradients"/>.
+    /// Backward of one piece of gradient group <paramref name="group"/> over the window: fills the
+    /// <see cref="WeightGradients"/>' gate gradients of the group and packs their joined inputs
+    /// (<see cref="JoinedGradients.Inputs"/>) for the weight-gradient GEMMs that follow.
     /// </summary>
-    private protected void RunJoinedBackward(ReadOnlySpan<float> dy, ReadOnlySpan<float> dStateT, Span<float> dx,
-        Span<float> dState0, Span<float> gradients, JoinedWeights weights, Action<int> group)
-    {
-        PrepareJoinedGroups(weights.Width);
-        RunGroups(dy, dStateT, dx, dState0, group);
-        AddGroupGradients(gradients, weights, _groupWeightGradients!);
-    }
+    private protected abstract void BackwardPiece(int group, int piece);
 
-    /// <summary>Sizes the joined cells' group buffers for backward over the last window (joined width <paramref name="width"/>).</summary>
-    private void PrepareJoinedGroups(int width)
+    /// <summary>
+    /// Backward over the last window: the gradient groups (<see cref="BackwardGroup"/>) with the spans pinned, then the
+    /// groups' weight gradients summed into <paramref name="gradients"/>.
+    /// </summary>
+    private protected void RunBackward(ReadOnlySpan<float> dy, ReadOnlySpan<float> dStateT, Span<float> dx,
+        Span<float> dState0, Span<float> gradients)
     {
-        int groups = GradientGroups(PieceCount(LastBatch)).Groups, rows = GateCount * HiddenSize;
-        _groupWeightGradients = Grow(_groupWeightGradients, groups * rows * width);
-        if (_groupGateGradients.Length < groups) Array.Resize(ref _groupGateGradients, groups);
-        var slots = groups * DepthBlocks(LastSteps);
-        if (_groupInputs.Length < slots) Array.Resize(ref _groupInputs, slots);
+        var groups = GradientGroups(PieceCount(LastBatch)).Groups;
+        foreach (var part in WeightGradients) part.Prepare(groups, LastSteps, GateCount * HiddenSize);
+        RunGroups(dy, dStateT, dx, dState0, _backwardGroup ??= BackwardGroup);
+        AddGroupGradients(gradients, WeightGradients);
     }
 
     /// <summary>
-    /// Backward of a joined cell's gradient group: each piece's steps (<paramref name="backwardPiece"/>: the piece, its
-    /// gate gradients [T, G·H, 16] to fill, its joined inputs to pack), then its weight gradient dGᵀ·XH over the piece's
-    /// steps·16 lanes, summed over the group's pieces in piece order.
+    /// One gradient group: each piece's steps (<see cref="BackwardPiece"/>), then each part's weight gradient dGᵀ·XH
+    /// over the piece's steps·16 lanes, summed over the group's pieces in piece order.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private protected unsafe void RunJoinedGroup(int group, int width, Action<int, AlignedFloats, PackedMatrix> backwardPiece)
+    private unsafe void BackwardGroup(int group)
     {
-        int steps = LastSteps, gh = GateCount * HiddenSize, gateSize = gh * Lanes;
-        var gateGradients = _groupGateGradients[group] = AlignedFloats.Grow(_groupGateGradients[group], steps * gateSize);
-        var weightGradient = _groupWeightGradients.AsSpan(group * gh * width, gh * width);
+        int gh = GateCount * HiddenSize, gateSize = gh * Lanes;
+        var parts = WeightGradients;
         var (first, end) = GroupPieces(group);
         for (var piece = first; piece < end; piece++)
         {
@@ -153,30 +149,30 @@ public abstract class LaneMajorLayer(ParameterLayout layout, int index, int inpu
             // gate gradients are zero, so the bits are those of all 16), and the steps past the piece's length not at all.
             var (b0, rows) = PieceRows(piece, LastBatch);
             var pieceSteps = Packed.Length(b0);
-            var depthSteps = DepthSteps(pieceSteps);
-            var inputs = GroupRows(_groupInputs, group, pieceSteps, width);
+            var depthSteps = parts[0].DepthSteps(pieceSteps);
             var stepLanes = GroupStepLanes(group, b0, rows);
-            if (stepLanes.IsEmpty) gateGradients.Span.Slice(pieceSteps * gateSize, (depthSteps - pieceSteps) * gateSize).Clear();
-            backwardPiece(piece, gateGradients, inputs);
+            if (stepLanes.IsEmpty)
+                foreach (var part in parts) part.GateGradients(group).Span.Slice(pieceSteps * gateSize, (depthSteps - pieceSteps) * gateSize).Clear();
+            BackwardPiece(group, piece);
             // dW (+)= dGᵀ·XH over the piece's steps·16 lanes; the unused lanes of a short piece have dG = 0 exactly.
             fixed (int* lanes = stepLanes)
             {
-                Compute.GemmLaneMajorA(gateGradients.Pointer, gh, depthSteps, gateSize, inputs, weightGradient,
-                    accumulate: piece > first, lanes);
+                foreach (var part in parts)
+                    Compute.GemmLaneMajorA(part.GateGradients(group).Pointer, gh, depthSteps, gateSize,
+                        part.Inputs(group, pieceSteps), part.WeightGradient(group), accumulate: piece > first, lanes);
             }
         }
     }
 
     /// <summary>
-    /// dW = Σ over the groups in group order of each joined matrix's group copies, added to the parameter gradients in
-    /// parallel chunks of rows (the same sums for any thread count).
+    /// dW = Σ over the groups in group order of each part's group copies, added to the parameter gradients in parallel
+    /// chunks of rows (the same sums for any thread count).
     /// </summary>
-    private protected unsafe void AddGroupGradients(Span<float> gradients, JoinedWeights first, float[] firstGroups,
-        JoinedWeights? second = null, float[]? secondGroups = null)
+    private unsafe void AddGroupGradients(Span<float> gradients, JoinedGradients[] parts)
     {
         var rows = GateCount * HiddenSize;
         _groupCount = GradientGroups(PieceCount(LastBatch)).Groups;
-        (_first, _firstGroups, _second, _secondGroups) = (first, firstGroups, second, secondGroups);
+        _summed = parts;
         var sumChunks = (rows + RowsPerSumChunk - 1) / RowsPerSumChunk;
         _sumRows = Grow(_sumRows, sumChunks * SumRowWidth);
         _sumChunk ??= SumGradientChunk;
@@ -191,8 +187,7 @@ public abstract class LaneMajorLayer(ParameterLayout layout, int index, int inpu
             finally
             {
                 _gradients = null;
-                _first = _second = null;
-                _firstGroups = _secondGroups = null;
+                _summed = [];
             }
         }
     }
@@ -200,15 +195,23 @@ public abstract class LaneMajorLayer(ParameterLayout layout, int index, int inpu
     /// <summary>Rows of dW [G·H, width] per chunk of the gradient-group sum.</summary>
     private const int RowsPerSumChunk = 64;
 
-    private int SumRowWidth => Math.Max(_first!.Width, _second?.Width ?? 0);
+    /// <summary>The widest part's joined width: one row buffer serves every part.</summary>
+    private int SumRowWidth
+    {
+        get
+        {
+            var width = 0;
+            foreach (var part in _summed) width = Math.Max(width, part.Weights.Width);
+            return width;
+        }
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private unsafe void SumGradientChunk(int chunk)
     {
         var gradients = new Span<float>(_gradients, _gradientCount);
         var sum = _sumRows.AsSpan(chunk * SumRowWidth, SumRowWidth);
-        SumGroups(chunk, _first!, _firstGroups!, sum, gradients);
-        if (_second is not null) SumGroups(chunk, _second, _secondGroups!, sum, gradients);
+        foreach (var part in _summed) SumGroups(chunk, part.Weights, part.GroupWeightGradients, sum, gradients);
     }
 
     /// <summary>
@@ -323,9 +326,6 @@ public abstract class LaneMajorLayer(ParameterLayout layout, int index, int inpu
     /// </summary>
     private protected int StepLanes(int running) => Packed.IsFull ? Lanes : (running + 3) / 4 * 4;
 
-    /// <summary>16-step depth blocks of the weight-gradient GEMMs for a window of T steps.</summary>
-    private protected static int DepthBlocks(int steps) => (steps + Lanes - 1) / Lanes;
-
     /// <summary>The pieces [First, End) of gradient group <paramref name="group"/>.</summary>
     private protected (int First, int End) GroupPieces(int group)
     {
@@ -346,25 +346,6 @@ public abstract class LaneMajorLayer(ParameterLayout layout, int index, int inpu
         return lanes;
     }
 
-    /// <summary>
-    /// Steps of a piece's weight-gradient GEMMs: its <paramref name="pieceSteps"/> rounded up to a whole 16-step block
-    /// (at most T); the steps past its length take part with zero gate gradients.
-    /// </summary>
-    private protected int DepthSteps(int pieceSteps) => Math.Min(LastSteps, DepthBlocks(pieceSteps) * Lanes);
-
-    /// <summary>
-    /// A group's packed B rows [DepthSteps·16, <paramref name="width"/>] for a piece of <paramref name="pieceSteps"/>
-    /// steps, kept per group and depth in <paramref name="slots"/> [group, block count - 1] (made once per shape).
-    /// </summary>
-    private protected PackedMatrix GroupRows(PackedMatrix?[] slots, int group, int pieceSteps, int width)
-    {
-        var depth = DepthSteps(pieceSteps) * Lanes;
-        var slot = group * DepthBlocks(LastSteps) + DepthBlocks(pieceSteps) - 1;
-        var rows = slots[slot];
-        if (rows is null || rows.K != depth || rows.N != width) slots[slot] = rows = new PackedMatrix(depth, width);
-        return rows;
-    }
-
     /// <summary><paramref name="rows"/> rows of <paramref name="width"/> floats of a pinned span, from <paramref name="offset"/>.</summary>
     private protected static unsafe Span<float> Rows(float* pinned, int offset, int rows, int width) =>
         new(pinned + offset, rows * width);
@@ -372,7 +353,7 @@ public abstract class LaneMajorLayer(ParameterLayout layout, int index, int inpu
     /// <summary>
     /// Backward pieces go in at most this many groups of consecutive pieces, a group on one thread: each group sums the
     /// weight gradients of its pieces in piece order into its own matrices (so a window needs at most that many,
-    /// whatever the batch), and <see cref="AddGroupGradients"/> adds the groups up in group order.
+    /// whatever the batch), and the groups are added up in group order.
     /// </summary>
     private const int MaxGradientGroups = 8;
 

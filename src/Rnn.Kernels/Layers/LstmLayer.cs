@@ -42,15 +42,16 @@ public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, 
     private AlignedFloats? _xhT, _gatesT, _hLastT, _dxhT;
     private float[]? _cT, _tanhCT, _dcT, _dyT;
     private JoinedWeights? _weights;
-    private Action<int>? _backwardGroup;
-    private Action<int, AlignedFloats, PackedMatrix>? _backwardPiece;
-    private Action<int>? _forwardPiece;
+    private JoinedGradients[]? _weightGradients;
 
     public override int StateCount => 2;
 
     private int JoinedWidth => Weights.Width;
 
     private JoinedWeights Weights => _weights ??= new JoinedWeights(this, Compute);
+
+    /// <summary>The joined matrix's weight gradient in backward's gradient groups.</summary>
+    private protected override JoinedGradients[] WeightGradients => _weightGradients ??= [new JoinedGradients(Weights)];
 
     /// <summary>Rows of backward's step product: [dh | dx | …] when dx is wanted, else only dh.</summary>
     private int GradientWidth => WantsDx ? JoinedWidth : HiddenSize;
@@ -74,8 +75,7 @@ public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, 
         // Pieces are fixed sets of batch rows (independent of the thread count), one hand-off per window (after the
         // weights' own, which packs W in parallel chunks; the pieces pack Wᵀ).
         Weights.Pack(parameters);
-        _forwardPiece ??= ForwardPiece;
-        RunPieces(x, state0, y, stateT, _forwardPiece);
+        RunPieces(x, state0, y, stateT);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -93,11 +93,11 @@ public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, 
         _dxhT = AlignedFloats.Grow(_dxhT, pieces * width * Lanes);
         _dcT = Grow(_dcT, pieces * hs * Lanes);
         _dyT = Grow(_dyT, pieces * hs * Lanes);
-        RunJoinedBackward(dy, dStateT, dx, dState0, gradients, Weights, _backwardGroup ??= BackwardGroup);
+        RunBackward(dy, dStateT, dx, dState0, gradients);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private unsafe void ForwardPiece(int piece)
+    private protected override unsafe void ForwardPiece(int piece)
     {
         int steps = LastSteps, batch = LastBatch, input = InputSize, hs = HiddenSize, k = JoinedWidth, gh = 4 * hs;
         int bh = batch * hs;
@@ -197,15 +197,15 @@ public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, 
         FullVector.Store(FullVector.Load(g, 3 * gateStride + at, Width) * tc, hNext, at, Width);
     }
 
-    private void BackwardGroup(int group) => RunJoinedGroup(group, JoinedWidth, _backwardPiece ??= BackwardPiece);
-
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private unsafe void BackwardPiece(int piece, AlignedFloats gateGradients, PackedMatrix inputs)
+    private protected override unsafe void BackwardPiece(int group, int piece)
     {
         int steps = LastSteps, batch = LastBatch, hs = HiddenSize, gh = 4 * hs, bh = batch * hs;
         int width = GradientWidth;
         var (b0, rows) = PieceRows(piece, batch);
         var pieceSteps = Packed.Length(b0);
+        var gateGradients = WeightGradients[0].GateGradients(group);
+        var inputs = WeightGradients[0].Inputs(group, pieceSteps);
         int gateSize = gh * Lanes, unitSize = hs * Lanes;
         var gatesT = _gatesT!.Span.Slice(piece * steps * gateSize, steps * gateSize);
         var cT = _cT.AsSpan(piece * (steps + 1) * unitSize, (steps + 1) * unitSize);

@@ -23,10 +23,12 @@ public sealed class SimpleRnnLayer(ParameterLayout layout, int index, int inputS
     private AlignedFloats? _xhT, _hLastT, _dxhT;
     private float[]? _dyT;
     private JoinedWeights? _weights;
-    private Action<int>? _forwardPiece, _backwardGroup;
-    private Action<int, AlignedFloats, PackedMatrix>? _backwardPiece;
+    private JoinedGradients[]? _weightGradients;
 
     private JoinedWeights Weights => _weights ??= new JoinedWeights(this, Compute);
+
+    /// <summary>The joined matrix's weight gradient in backward's gradient groups.</summary>
+    private protected override JoinedGradients[] WeightGradients => _weightGradients ??= [new JoinedGradients(Weights)];
 
     private int JoinedWidth => Weights.Width;
 
@@ -45,8 +47,7 @@ public sealed class SimpleRnnLayer(ParameterLayout layout, int index, int inputS
         LastSteps = steps;
         LastBatch = batch;
         Weights.Pack(parameters);
-        _forwardPiece ??= ForwardPiece;
-        RunPieces(x, state0, y, stateT, _forwardPiece);
+        RunPieces(x, state0, y, stateT);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -60,11 +61,11 @@ public sealed class SimpleRnnLayer(ParameterLayout layout, int index, int inputS
         BeginBackward(dy, dStateT, dx, dState0);
         _dxhT = AlignedFloats.Grow(_dxhT, pieces * GradientWidth * Lanes);
         _dyT = Grow(_dyT, pieces * HiddenSize * Lanes);
-        RunJoinedBackward(dy, dStateT, dx, dState0, gradients, Weights, _backwardGroup ??= BackwardGroup);
+        RunBackward(dy, dStateT, dx, dState0, gradients);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private unsafe void ForwardPiece(int piece)
+    private protected override unsafe void ForwardPiece(int piece)
     {
         int steps = LastSteps, hs = HiddenSize, input = InputSize, unitSize = hs * Lanes, xhSize = JoinedWidth * Lanes;
         var (b0, rows) = PieceRows(piece, LastBatch);
@@ -89,14 +90,14 @@ public sealed class SimpleRnnLayer(ParameterLayout layout, int index, int inputS
         Weights.PackBackwardShare(piece, PieceCount(LastBatch));
     }
 
-    private void BackwardGroup(int group) => RunJoinedGroup(group, JoinedWidth, _backwardPiece ??= BackwardPiece);
-
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private unsafe void BackwardPiece(int piece, AlignedFloats gateGradients, PackedMatrix inputs)
+    private protected override unsafe void BackwardPiece(int group, int piece)
     {
         int steps = LastSteps, hs = HiddenSize, unitSize = hs * Lanes, xhSize = JoinedWidth * Lanes, width = GradientWidth;
         var (b0, rows) = PieceRows(piece, LastBatch);
         var pieceSteps = Packed.Length(b0);
+        var gateGradients = WeightGradients[0].GateGradients(group);
+        var inputs = WeightGradients[0].Inputs(group, pieceSteps);
         var xhT = _xhT!.Span.Slice(piece * steps * xhSize, steps * xhSize);
         var hLastT = _hLastT!.Span.Slice(piece * unitSize, unitSize);
         var dxh = _dxhT!.Span.Slice(piece * width * Lanes, width * Lanes);

@@ -18,10 +18,10 @@ namespace Rnn.Kernels.Optimizers;
 /// The scalar coefficients are computed in double from the job's double hyper-parameters, then rounded to float
 /// once, as torch rounds a Python scalar to the tensor's dtype.
 /// No fused multiply-add anywhere, so the Vector512 and Vector256 bodies and the scalar tail give identical bits and any block split
-/// gives the same result as the whole vector. (torch's own AVX2 lerp and add-with-alpha use an FMA; from the second
+/// (blocks, or <see cref="UpdateRange"/>'s ranges) gives the same result as the whole vector. (torch's own AVX2 lerp and add-with-alpha use an FMA; from the second
 /// step on an element may therefore differ from torch's vectorised CPU path by an ulp. Step one does not.)
 /// </summary>
-public sealed class AdamOptimizer : IOptimizer
+public sealed class AdamOptimizer : IRangeOptimizer
 {
     public const string KindName = "adam";
     public const string FirstMomentBuffer = "exp_avg";
@@ -30,6 +30,8 @@ public sealed class AdamOptimizer : IOptimizer
     private readonly float[] _firstMoment;
     private readonly float[] _secondMoment;
     private readonly AdamHyperparameters _hyperparameters;
+    // The scalars of the step begun last (BeginStep).
+    private AdamStepCoefficients _coefficients;
 
     public AdamOptimizer(int length, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-8,
         double weightDecay = 0)
@@ -63,9 +65,22 @@ public sealed class AdamOptimizer : IOptimizer
     public void Step(Span<float> parameters, ReadOnlySpan<float> gradients, double learningRate)
     {
         HyperparameterCheck.Spans(Length, parameters.Length, gradients.Length);
+        BeginStep(learningRate);
+        UpdateRange(parameters, gradients, 0);
+    }
+
+    public void BeginStep(double learningRate)
+    {
         HyperparameterCheck.NonNegativeFinite(learningRate, nameof(learningRate));
         StepCount++;
-        Update(parameters, gradients, _firstMoment, _secondMoment, _hyperparameters.Coefficients(StepCount, learningRate));
+        _coefficients = _hyperparameters.Coefficients(StepCount, learningRate);
+    }
+
+    public void UpdateRange(Span<float> parameters, ReadOnlySpan<float> gradients, int offset)
+    {
+        HyperparameterCheck.Range(Length, offset, parameters.Length, gradients.Length);
+        Update(parameters, gradients, _firstMoment.AsSpan(offset, parameters.Length),
+            _secondMoment.AsSpan(offset, parameters.Length), _coefficients);
     }
 
     public OptimizerState ExportState() => new(KindName, StepCount, new Dictionary<string, float[]>

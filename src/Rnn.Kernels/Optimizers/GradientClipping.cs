@@ -18,13 +18,30 @@ public static class GradientClipping
 
     /// <summary>Σ g[i]² accumulated in double in index order (each square is exact in double), so the result does
     /// not depend on vector width or threads.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double GlobalNormSquared(ReadOnlySpan<float> gradients)
     {
         var sum = 0.0;
-        // Σ g[i]², i = 0..n-1, one addition at a time
-        foreach (var g in gradients)
+        ref var g0 = ref MemoryMarshal.GetReference(gradients);
+        var i = 0;
+        if (Vector256.IsHardwareAccelerated)
         {
-            var x = (double)g;
+            // Eight squares at a time off the chain (widening is exact, so they are the scalar loop's squares), then
+            // the same additions in the same order: the chain is the additions alone, about half the scalar loop's time.
+            Span<double> squares = stackalloc double[8];
+            ref var s0 = ref MemoryMarshal.GetReference(squares);
+            for (; i <= gradients.Length - Vector256<float>.Count; i += Vector256<float>.Count)
+            {
+                var (low, high) = Vector256.Widen(Vector256.LoadUnsafe(ref g0, (nuint)i));
+                (low * low).StoreUnsafe(ref s0);
+                (high * high).StoreUnsafe(ref s0, 4);
+                for (var k = 0; k < 8; k++) sum += Unsafe.Add(ref s0, k);
+            }
+        }
+        // Σ g[i]², one addition at a time
+        for (; i < gradients.Length; i++)
+        {
+            var x = (double)Unsafe.Add(ref g0, i);
             sum += x * x;
         }
         return sum;

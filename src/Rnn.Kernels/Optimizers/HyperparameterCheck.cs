@@ -29,4 +29,14 @@ internal static class HyperparameterCheck
             throw new ArgumentException(
                 $"gradients span holds {gradients} floats but the optimizer covers {expected}", "gradients");
     }
+
+    /// <summary>A range [offset, offset + parameters) inside a block of <paramref name="length"/>, gradients as long.</summary>
+    public static void Range(int length, int offset, int parameters, int gradients)
+    {
+        if (offset < 0 || parameters < 0 || offset > length - parameters)
+            throw new ArgumentOutOfRangeException(nameof(offset), offset,
+                $"the range [{offset}, {(long)offset + parameters}) is not inside the optimizer's {length} floats");
+        if (gradients != parameters)
+            throw new ArgumentException($"gradients span holds {gradients} floats but the parameters span {parameters}", nameof(gradients));
+    }
 }

@@ -12,14 +12,18 @@ namespace Rnn.Kernels.Optimizers;
 /// g = nesterov ? g + momentum * buf : buf
 /// p = p + (-lr) * g
 /// </code>
-/// No fused multiply-add, so the Vector256 body and the scalar tail give identical bits.
+/// No fused multiply-add, so the Vector256 body and the scalar tail give identical bits, and any split into ranges
+/// (<see cref="UpdateRange"/>) the bits of the whole block.
 /// </summary>
-public sealed class SgdOptimizer : IOptimizer
+public sealed class SgdOptimizer : IRangeOptimizer
 {
     public const string KindName = "sgd";
     public const string MomentumBufferName = "momentum_buffer";
 
     private readonly float[] _momentumBuffer;
+    // The step begun last (BeginStep): whether it is the first, and −lr as float.
+    private bool _firstStep;
+    private float _negativeLearningRate;
 
     /// <summary>The hyper-parameters are the job's doubles, rounded to float once (torch's Python scalars).</summary>
     public SgdOptimizer(int length, double momentum = 0, bool nesterov = false, double weightDecay = 0)
@@ -52,10 +56,23 @@ public sealed class SgdOptimizer : IOptimizer
     public void Step(Span<float> parameters, ReadOnlySpan<float> gradients, double learningRate)
     {
         HyperparameterCheck.Spans(Length, parameters.Length, gradients.Length);
+        BeginStep(learningRate);
+        UpdateRange(parameters, gradients, 0);
+    }
+
+    public void BeginStep(double learningRate)
+    {
         HyperparameterCheck.NonNegativeFinite(learningRate, nameof(learningRate));
-        var firstStep = StepCount == 0;
+        _firstStep = StepCount == 0;
+        _negativeLearningRate = (float)-learningRate;
         StepCount++;
-        Update(parameters, gradients, _momentumBuffer, firstStep, (float)-learningRate);
+    }
+
+    public void UpdateRange(Span<float> parameters, ReadOnlySpan<float> gradients, int offset)
+    {
+        HyperparameterCheck.Range(Length, offset, parameters.Length, gradients.Length);
+        var buffer = Momentum != 0f ? _momentumBuffer.AsSpan(offset, parameters.Length) : [];
+        Update(parameters, gradients, buffer, _firstStep, _negativeLearningRate);
     }
 
     public OptimizerState ExportState()

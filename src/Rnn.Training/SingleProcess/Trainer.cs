@@ -18,7 +18,7 @@ public sealed class Trainer : IDisposable
 {
     private readonly CpuCompute _compute;
     private readonly ShardGradientComputer[] _shards;
-    private readonly IOptimizer[] _optimizers;
+    private readonly IRangeOptimizer[] _optimizers;
     private readonly float[] _parameters;
     private readonly float[] _gradient;
     // One gradient array per shard when the shards run side by side, else one they take turns with.
@@ -28,7 +28,7 @@ public sealed class Trainer : IDisposable
     private readonly ShardStepResult[] _shardResults;
     private readonly long[] _shardTicks;
     private readonly Action<int> _computeShard;
-    private readonly double[] _blockNorms;
+    private readonly ParallelUpdate _update;
     private readonly TestEvaluator _evaluator;
     private readonly SyncStepProtocol _protocol;
     private readonly ShardGradientOutcome[] _outcomes;
@@ -56,7 +56,7 @@ public sealed class Trainer : IDisposable
         _shardResults = new ShardStepResult[setup.Shards];
         _shardTicks = new long[setup.Shards];
         _computeShard = ComputeShard;
-        _blockNorms = new double[Blocks.Count];
+        _update = new ParallelUpdate(_compute, Blocks, _optimizers, _parameters, _gradient);
         _evaluator = new TestEvaluator(setup, _compute);
         _protocol = new SyncStepProtocol(setup);
         _outcomes = new ShardGradientOutcome[setup.Shards];
@@ -89,28 +89,31 @@ public sealed class Trainer : IDisposable
     {
         var clock = Stopwatch.StartNew();
         var step = Step;
-        Array.Clear(_gradient);
         if (_shardComputes.Length > 0) _compute.ParallelFor(_shards.Length, _computeShard);
         for (var k = 0; k < _shards.Length; k++)
         {
             if (_shardComputes.Length == 0) ComputeShard(k);
-            var shardGradient = ShardGradient(k);
-            _outcomes[k] = new ShardGradientOutcome(k, _shardResults[k], GradientClipping.AllFinite(shardGradient));
-            GradientAggregation.AddShard(_gradient, shardGradient);
+            var finite = _update.AddShard(ShardGradient(k), first: k == 0);
+            _outcomes[k] = new ShardGradientOutcome(k, _shardResults[k], finite);
         }
 
         var verdict = _protocol.Reduce(step, _outcomes);
         Step++;
         if (verdict.SkipReason is not null) return _protocol.Metrics(verdict, double.NaN, clock.Elapsed.TotalSeconds, []);
 
-        GradientAggregation.Normalize(_gradient, verdict.LossCount);
-        for (var j = 0; j < Blocks.Count; j++)
-            _blockNorms[j] = GradientClipping.GlobalNormSquared(_gradient.AsSpan(Blocks.RangeOf(j)));
-        var (norm, clipScale) = _protocol.Clip(_blockNorms);
-        for (var j = 0; j < Blocks.Count; j++)
+        _update.Normalize(verdict.LossCount);
+        double norm;
+        if (float.IsPositiveInfinity(Setup.ClipNorm))
         {
-            var range = Blocks.RangeOf(j);
-            GradientAggregation.Apply(_optimizers[j], _parameters.AsSpan(range), _gradient.AsSpan(range), clipScale, verdict.LearningRate);
+            // Not clipping: the update does not wait for the norm, which only goes into the metrics.
+            _update.UpdateBesideNorms(verdict.LearningRate);
+            (norm, _) = _protocol.Clip(_update.BlockNormsSquared);
+        }
+        else
+        {
+            _update.Norms();
+            (norm, var clipScale) = _protocol.Clip(_update.BlockNormsSquared);
+            _update.Update(verdict.LearningRate, clipScale);
         }
         return _protocol.Metrics(verdict, norm, clock.Elapsed.TotalSeconds, []);
     }

@@ -41,4 +41,15 @@ public static class GradientAggregation
         if (clipScale < 1f) GradientClipping.Scale(gradient, clipScale);
         optimizer.Step(parameters, gradient, learningRate);
     }
+
+    /// <summary>
+    /// <see cref="Apply"/> on the range of one block that starts at <paramref name="offset"/>, for the step begun with
+    /// <see cref="IRangeOptimizer.BeginStep"/>: ranges covering the block give Apply's bits.
+    /// </summary>
+    public static void ApplyRange(IRangeOptimizer optimizer, Span<float> parameters, Span<float> gradient, int offset, float clipScale)
+    {
+        ArgumentNullException.ThrowIfNull(optimizer);
+        if (clipScale < 1f) GradientClipping.Scale(gradient, clipScale);
+        optimizer.UpdateRange(parameters, gradient, offset);
+    }
 }

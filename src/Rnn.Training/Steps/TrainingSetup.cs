@@ -231,7 +231,7 @@ public sealed class TrainingSetup
     }
 
     /// <summary>The optimizer for a block of <paramref name="length"/> parameters.</summary>
-    public IOptimizer CreateOptimizer(int length)
+    public IRangeOptimizer CreateOptimizer(int length)
     {
         var o = Job.Optimizer;
         return o.Type == OptimizerTypes.Sgd

@@ -158,8 +158,8 @@ public sealed class GruLayer(ParameterLayout layout, int index, int inputSize, i
         {
             // Zero gradients in the unused lanes keep every gate gradient there exactly zero.
             dh.Clear();
-            dyT.Clear();
         }
+        if (rows < Lanes || !HasDy) dyT.Clear();
         if (WantsDx) ClearInputGradientsPast(pieceSteps, b0, rows);
         for (var t = pieceSteps - 1; t >= 0; t--)
         {

@@ -51,6 +51,12 @@ public abstract class LaneMajorLayer(ParameterLayout layout, int index, int inpu
     private protected bool WantsDState0 { get; private set; }
 
     /// <summary>
+    /// Backward has a gradient on the outputs; without one (a caller that used only the final state) each piece's dy
+    /// lanes stay zero, the bits of an all-zero dy, and no step reads one.
+    /// </summary>
+    private protected bool HasDy { get; private set; }
+
+    /// <summary>
     /// Forward of one piece over the window (its steps in order), reading x and the initial state and writing y and the
     /// final state through the pinned spans.
     /// </summary>
@@ -77,11 +83,12 @@ public abstract class LaneMajorLayer(ParameterLayout layout, int index, int inpu
         }
     }
 
-    /// <summary>Sets what backward computes (empty dx / dState0: not wanted) after checking the spans.</summary>
+    /// <summary>Sets what backward computes (empty dx / dState0: not wanted; empty dy: zero) after checking the spans.</summary>
     private protected void BeginBackward(ReadOnlySpan<float> dy, ReadOnlySpan<float> dStateT, Span<float> dx,
         Span<float> dState0)
     {
         CheckBackwardShapes(dy, dStateT, dx, dState0);
+        HasDy = !dy.IsEmpty;
         WantsDx = !dx.IsEmpty;
         WantsDState0 = !dState0.IsEmpty;
     }
@@ -271,8 +278,11 @@ public abstract class LaneMajorLayer(ParameterLayout layout, int index, int inpu
     private protected unsafe int WriteStepOutputs(ReadOnlySpan<float> hNext, int t, int b0, int rows, int active)
     {
         int hs = HiddenSize, bh = LastBatch * hs;
-        FromLanes(hNext, active, hs, Rows(PinnedY, t * bh + b0 * hs, active, hs), hs);
-        Rows(PinnedY, t * bh + (b0 + active) * hs, rows - active, hs).Clear();
+        if (PinnedY != null)
+        {
+            FromLanes(hNext, active, hs, Rows(PinnedY, t * bh + b0 * hs, active, hs), hs);
+            Rows(PinnedY, t * bh + (b0 + active) * hs, rows - active, hs).Clear();
+        }
         var ended = RunningRows(t + 1, b0, rows);
         if (ended < active)
             FromLanes(hNext[ended..], active - ended, hs, Rows(PinnedStateT, (b0 + ended) * hs, active - ended, hs), hs);
@@ -283,20 +293,22 @@ public abstract class LaneMajorLayer(ParameterLayout layout, int index, int inpu
     private protected unsafe void ClearOutputsPast(int pieceSteps, int b0, int rows)
     {
         int hs = HiddenSize, bh = LastBatch * hs;
+        if (PinnedY == null) return;
         for (var t = pieceSteps; t < LastSteps; t++) Rows(PinnedY, t * bh + b0 * hs, rows, hs).Clear();
     }
 
     /// <summary>
     /// Backward's step t in: the gradient on the final state of the samples whose last step is t into their lanes of
     /// <paramref name="dh"/> (where each step's product leaves the gradient on h_{t-1}), dy_t of the running samples
-    /// into <paramref name="dyT"/>. Returns the running samples and where those ending at t start.
+    /// into <paramref name="dyT"/> (left as it is without a dy: the piece's backward cleared it). Returns the running
+    /// samples and where those ending at t start.
     /// </summary>
     private protected unsafe (int Active, int Ended) ReadStepGradients(Span<float> dh, Span<float> dyT, int t, int b0,
         int rows)
     {
         int hs = HiddenSize, active = RunningRows(t, b0, rows), ended = RunningRows(t + 1, b0, rows);
         ToLanes(Rows(PinnedDStateT, (b0 + ended) * hs, active - ended, hs), hs, active - ended, hs, dh[ended..]);
-        ToLanes(Rows(PinnedDy, (t * LastBatch + b0) * hs, active, hs), hs, active, hs, dyT);
+        if (HasDy) ToLanes(Rows(PinnedDy, (t * LastBatch + b0) * hs, active, hs), hs, active, hs, dyT);
         return (active, ended);
     }
 

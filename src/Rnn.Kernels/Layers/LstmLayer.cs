@@ -218,8 +218,8 @@ public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, 
             // Zero gradients in the unused lanes keep every gate gradient there exactly zero.
             dxh[..unitSize].Clear();
             dc.Clear();
-            dyT.Clear();
         }
+        if (rows < Lanes || !HasDy) dyT.Clear();
         if (WantsDx) ClearInputGradientsPast(pieceSteps, b0, rows);
         var dxhPointer = _dxhT.Pointer + (nint)piece * width * Lanes;
         for (var t = pieceSteps - 1; t >= 0; t--)

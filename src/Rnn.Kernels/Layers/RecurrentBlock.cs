@@ -50,8 +50,8 @@ public sealed class RecurrentBlock
     public int StateLength(int batch) => Directions * StateCount * batch * HiddenSize;
 
     /// <summary>
-    /// x [T,B,I] and state0 [D,S,B,H] in; y [T,B,OutputSize] (zero past each length) and each direction's final
-    /// state [D,S,B,H] out. <paramref name="sortedLengths"/>: empty (all T) or B lengths, longest first.
+    /// x [T,B,I] and state0 [D,S,B,H] in; y [T,B,OutputSize] (zero past each length; an empty span: not wanted) and
+    /// each direction's final state [D,S,B,H] out. <paramref name="sortedLengths"/>: empty (all T) or B lengths, longest first.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Forward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> x, ReadOnlySpan<float> state0,
@@ -68,19 +68,26 @@ public sealed class RecurrentBlock
         for (var b = 0; b < batch; b++) _lengths[b] = sortedLengths.IsEmpty ? steps : sortedLengths[b];
         int hs = HiddenSize, io = steps * batch * InputSize, ho = steps * batch * hs, one = StateLength(batch) / 2;
         _xReversed = Grow(_xReversed, io);
+        ReverseSteps(x, _xReversed, InputSize);
+        if (y.IsEmpty)
+        {
+            // Only the final states are wanted (LastOutput): neither direction writes its outputs.
+            ForwardLayer.Forward(parameters, x, state0[..one], [], stateT[..one], steps, batch, sortedLengths);
+            ReverseLayer.Forward(parameters, _xReversed, state0.Slice(one, one), [], stateT.Slice(one, one), steps, batch, sortedLengths);
+            return;
+        }
         _yForward = Grow(_yForward, ho);
         _yReversed = Grow(_yReversed, ho);
         _yReverseAligned = Grow(_yReverseAligned, ho);
 
         ForwardLayer.Forward(parameters, x, state0[..one], _yForward, stateT[..one], steps, batch, sortedLengths);
-        ReverseSteps(x, _xReversed, InputSize);
         ReverseLayer.Forward(parameters, _xReversed, state0.Slice(one, one), _yReversed, stateT.Slice(one, one), steps, batch, sortedLengths);
         ReverseSteps(_yReversed, _yReverseAligned, hs);
         MergeRows(_yForward.AsSpan(0, ho), _yReverseAligned.AsSpan(0, ho), y, steps * batch);
     }
 
     /// <summary>
-    /// Backward through the last <see cref="Forward"/>: dy [T,B,OutputSize], dStateT [D,S,B,H]; dx [T,B,I] and
+    /// Backward through the last <see cref="Forward"/>: dy [T,B,OutputSize] (empty: zero), dStateT [D,S,B,H]; dx [T,B,I] and
     /// dState0 [D,S,B,H] out (empty spans skip them); parameter gradients are ADDED into <paramref name="gradients"/>.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -94,22 +101,28 @@ public sealed class RecurrentBlock
         }
         int steps = _steps, batch = _batch, hs = HiddenSize, io = steps * batch * InputSize, ho = steps * batch * hs;
         var one = StateLength(batch) / 2;
-        _dyForward = Grow(_dyForward, ho);
-        _dyReverseAligned = Grow(_dyReverseAligned, ho);
-        _dyReversed = Grow(_dyReversed, ho);
-        SplitRows(dy, _yForward.AsSpan(0, ho), _yReverseAligned.AsSpan(0, ho), _dyForward.AsSpan(0, ho), _dyReverseAligned.AsSpan(0, ho), steps * batch);
-        ReverseSteps(_dyReverseAligned, _dyReversed, hs);
+        ReadOnlySpan<float> dyForward = [], dyReversed = [];
+        if (!dy.IsEmpty)
+        {
+            _dyForward = Grow(_dyForward, ho);
+            _dyReverseAligned = Grow(_dyReverseAligned, ho);
+            _dyReversed = Grow(_dyReversed, ho);
+            SplitRows(dy, _yForward.AsSpan(0, ho), _yReverseAligned.AsSpan(0, ho), _dyForward.AsSpan(0, ho), _dyReverseAligned.AsSpan(0, ho), steps * batch);
+            ReverseSteps(_dyReverseAligned, _dyReversed, hs);
+            dyForward = _dyForward;
+            dyReversed = _dyReversed;
+        }
 
         var dState0Forward = dState0.IsEmpty ? dState0 : dState0[..one];
         var dState0Reverse = dState0.IsEmpty ? dState0 : dState0.Slice(one, one);
-        ForwardLayer.Backward(parameters, _dyForward, dStateT[..one], dx, dState0Forward, gradients);
+        ForwardLayer.Backward(parameters, dyForward, dStateT[..one], dx, dState0Forward, gradients);
         if (dx.IsEmpty)
         {
-            ReverseLayer.Backward(parameters, _dyReversed, dStateT.Slice(one, one), [], dState0Reverse, gradients);
+            ReverseLayer.Backward(parameters, dyReversed, dStateT.Slice(one, one), [], dState0Reverse, gradients);
             return;
         }
         _dxReversed = Grow(_dxReversed, io);
-        ReverseLayer.Backward(parameters, _dyReversed, dStateT.Slice(one, one), _dxReversed.AsSpan(0, io), dState0Reverse, gradients);
+        ReverseLayer.Backward(parameters, dyReversed, dStateT.Slice(one, one), _dxReversed.AsSpan(0, io), dState0Reverse, gradients);
         // dx[t] += the reverse layer's input gradient at its step n-1-t.
         AddReversedSteps(_dxReversed, dx, InputSize);
     }

@@ -103,14 +103,16 @@ public abstract class RecurrentLayer
     /// Runs sample b over steps 0..lengths[b]-1 from state0 [S,B,H]: y [T,B,H] (zero past each length) and each
     /// sample's state after its own last step [S,B,H]. <paramref name="sortedLengths"/> is empty (all T) or B values
     /// in 1..T sorted longest first (<see cref="PackedBatchOrder"/> sorts a batch); only the samples still running are
-    /// computed at each step. Keeps activations for <see cref="Backward"/>.
+    /// computed at each step. An empty <paramref name="y"/>: the caller uses only the final state, and the step
+    /// outputs are not written. Keeps activations for <see cref="Backward"/>.
     /// </summary>
     public abstract void Forward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> x, ReadOnlySpan<float> state0,
         Span<float> y, Span<float> stateT, int steps, int batch, ReadOnlySpan<int> sortedLengths);
 
     /// <summary>
-    /// Backward through the last forward window. Inputs: dy [T,B,H] (ignored past each sample's length) and the
-    /// gradient on the final state [S,B,H].
+    /// Backward through the last forward window. Inputs: dy [T,B,H] (ignored past each sample's length; empty when
+    /// the outputs had no gradient, as for a forward without them: the bits of an all-zero dy) and the gradient on the
+    /// final state [S,B,H].
     /// Outputs dx [T,B,I] and the gradient on the initial state [S,B,H], each an empty span when the caller has no
     /// use for it (it is then not computed); parameter gradients are ADDED into <paramref name="gradients"/> (same
     /// layout as the parameters).
@@ -126,17 +128,17 @@ public abstract class RecurrentLayer
         var states = StateCount * batch * HiddenSize;
         if (x.Length < steps * batch * InputSize) throw new ArgumentException($"x holds {x.Length} floats; [T={steps},B={batch},I={InputSize}] needs {steps * batch * InputSize}", nameof(x));
         if (state0.Length < states) throw new ArgumentException($"state0 holds {state0.Length} floats; needs {states}", nameof(state0));
-        if (y.Length < steps * batch * HiddenSize) throw new ArgumentException($"y holds {y.Length} floats; needs {steps * batch * HiddenSize}", nameof(y));
+        if (!y.IsEmpty && y.Length < steps * batch * HiddenSize) throw new ArgumentException($"y holds {y.Length} floats; needs {steps * batch * HiddenSize} (or none)", nameof(y));
         if (stateT.Length < states) throw new ArgumentException($"stateT holds {stateT.Length} floats; needs {states}", nameof(stateT));
         Packed.Set(sortedLengths, steps, batch);
     }
 
-    /// <summary>Backward's spans against the last forward's shape; empty dx / dState0 mean "not wanted".</summary>
+    /// <summary>Backward's spans against the last forward's shape; empty dx / dState0 mean "not wanted", empty dy zero.</summary>
     private protected void CheckBackwardShapes(ReadOnlySpan<float> dy, ReadOnlySpan<float> dStateT, Span<float> dx,
         Span<float> dState0)
     {
         int rows = LastSteps * LastBatch, states = StateCount * LastBatch * HiddenSize;
-        if (dy.Length < rows * HiddenSize) throw new ArgumentException($"dy holds {dy.Length} floats; [T={LastSteps},B={LastBatch},H={HiddenSize}] needs {rows * HiddenSize}", nameof(dy));
+        if (!dy.IsEmpty && dy.Length < rows * HiddenSize) throw new ArgumentException($"dy holds {dy.Length} floats; [T={LastSteps},B={LastBatch},H={HiddenSize}] needs {rows * HiddenSize} (or none)", nameof(dy));
         if (dStateT.Length < states) throw new ArgumentException($"dStateT holds {dStateT.Length} floats; needs {states}", nameof(dStateT));
         if (!dx.IsEmpty && dx.Length < rows * InputSize) throw new ArgumentException($"dx holds {dx.Length} floats; needs {rows * InputSize} (or none)", nameof(dx));
         if (!dState0.IsEmpty && dState0.Length < states) throw new ArgumentException($"dState0 holds {dState0.Length} floats; needs {states} (or none)", nameof(dState0));

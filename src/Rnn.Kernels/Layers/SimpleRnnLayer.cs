@@ -106,8 +106,8 @@ public sealed class SimpleRnnLayer(ParameterLayout layout, int index, int inputS
         {
             // Zero gradients in the unused lanes keep every gate gradient there exactly zero.
             dxh[..unitSize].Clear();
-            dyT.Clear();
         }
+        if (rows < Lanes || !HasDy) dyT.Clear();
         if (WantsDx) ClearInputGradientsPast(pieceSteps, b0, rows);
         var dxhPointer = _dxhT.Pointer + (nint)piece * width * Lanes;
         for (var t = pieceSteps - 1; t >= 0; t--)

@@ -169,7 +169,8 @@ public sealed class SequentialModel
                     break;
                 case RecurrentBlock r:
                     var stateLength = r.StateLength(batch);
-                    stage.Sequence = Grow(stage.Sequence, rows * r.OutputSize);
+                    // A layer without return_sequences passes on only its final state: its step outputs are not written.
+                    if (stage.SequenceOut) stage.Sequence = Grow(stage.Sequence, rows * r.OutputSize);
                     stage.FinalState = Grow(stage.FinalState, stateLength);
                     ReadOnlySpan<float> state0;
                     if (state is not null && _order.IsIdentity) state0 = state.Layers[recurrentIndex];
@@ -185,12 +186,12 @@ public sealed class SequentialModel
                         Array.Clear(_zeroState);
                         state0 = _zeroState;
                     }
-                    r.Forward(parameters, current, state0, stage.Sequence, stage.FinalState, steps, batch, _order.SortedLengths);
+                    r.Forward(parameters, current, state0, stage.SequenceOut ? stage.Sequence : [], stage.FinalState, steps, batch, _order.SortedLengths);
                     if (state is not null && _order.IsIdentity) stage.FinalState.AsSpan(0, stateLength).CopyTo(state.Layers[recurrentIndex]);
                     else if (state is not null) _order.Scatter(stage.FinalState, state.Layers[recurrentIndex], r.StateCount, r.HiddenSize);
                     recurrentIndex++;
-                    stage.Output = stage.Sequence;
-                    if (!stage.SequenceOut)
+                    if (stage.SequenceOut) stage.Output = stage.Sequence!;
+                    else
                     {
                         // Each sample's last valid step: the final h of each direction (merged).
                         stage.Output = Grow(stage.LastStep, batch * r.OutputSize);
@@ -255,10 +256,8 @@ public sealed class SequentialModel
                     Array.Clear(_zeroState);
                     if (!stage.SequenceOut)
                     {
-                        // Only each sample's final h was used: its gradient goes on the final state, dy is zero.
-                        stage.SequenceGradient = Grow(stage.SequenceGradient, rows * r.OutputSize);
-                        Array.Clear(stage.SequenceGradient, 0, rows * r.OutputSize);
-                        dy = stage.SequenceGradient;
+                        // Only each sample's final h was used: its gradient goes on the final state, none on the outputs.
+                        dy = [];
                         r.LastOutputGradient(stage.Gradient, stage.FinalState, _zeroState, batch);
                     }
                     // Truncated BPTT: the initial state's gradient has no use, nor has the first layer's input
@@ -298,6 +297,5 @@ public sealed class SequentialModel
         public float[]? Sequence { get; set; }
         public float[]? LastStep { get; set; }
         public float[]? FinalState { get; set; }
-        public float[]? SequenceGradient { get; set; }
     }
 }

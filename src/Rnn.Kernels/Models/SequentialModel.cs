@@ -22,7 +22,10 @@ public sealed class SequentialModel
     private readonly CpuCompute _compute;
     private int _recurrentCount, _denseCount;
     private int _steps, _batch;
+    // Only ever zeros (new arrays, never written): the initial state without carried state, dStateT of a sequence layer.
     private float[] _zeroState = [];
+    // The final state's gradient of a layer without return_sequences.
+    private float[] _dStateT = [];
     private float[] _inputCopy = [];
     private int[] _tokenCopy = [];
     private float[] _callerOrderOutput = [], _sortedState = [];
@@ -183,7 +186,6 @@ public sealed class SequentialModel
                     else
                     {
                         _zeroState = Grow(_zeroState, stateLength);
-                        Array.Clear(_zeroState);
                         state0 = _zeroState;
                     }
                     r.Forward(parameters, current, state0, stage.SequenceOut ? stage.Sequence : [], stage.FinalState, steps, batch, _order.SortedLengths);
@@ -253,16 +255,18 @@ public sealed class SequentialModel
                     var stateLength = r.StateLength(batch);
                     ReadOnlySpan<float> dy = stage.Gradient;
                     _zeroState = Grow(_zeroState, stateLength);
-                    Array.Clear(_zeroState);
+                    ReadOnlySpan<float> dStateT = _zeroState;
                     if (!stage.SequenceOut)
                     {
                         // Only each sample's final h was used: its gradient goes on the final state, none on the outputs.
                         dy = [];
-                        r.LastOutputGradient(stage.Gradient, stage.FinalState, _zeroState, batch);
+                        _dStateT = Grow(_dStateT, stateLength);
+                        r.LastOutputGradient(stage.Gradient, stage.FinalState, _dStateT, batch);
+                        dStateT = _dStateT;
                     }
                     // Truncated BPTT: the initial state's gradient has no use, nor has the first layer's input
                     // gradient (the inputs are data); neither is computed.
-                    r.Backward(parameters, dy, _zeroState, dx, [], gradients);
+                    r.Backward(parameters, dy, dStateT, dx, [], gradients);
                     break;
                 case DropoutLayer dr:
                     if (below is not null) dr.Backward(stage.Gradient, dx);

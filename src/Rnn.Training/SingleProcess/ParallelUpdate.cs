@@ -26,10 +26,11 @@ internal sealed class ParallelUpdate
     private readonly (int Block, int Start, int Length)[] _chunks;
     private readonly bool[] _chunkFinite;
     private readonly double[] _blockNormsSquared;
-    private readonly Action<int> _addShard, _scale, _norm, _update, _normOrUpdate;
+    private readonly Action<int> _addShard, _normalize, _norm, _update, _normOrUpdate;
     private float[] _shardGradient = [];
     private bool _firstShard;
-    private float _factor;
+    private int _lossCount;
+    private float _clipScale;
 
     public ParallelUpdate(CpuCompute compute, ParameterBlocks blocks, IRangeOptimizer[] optimizers, float[] parameters, float[] gradient)
     {
@@ -45,7 +46,7 @@ internal sealed class ParallelUpdate
         _chunkFinite = new bool[_chunks.Length];
         _blockNormsSquared = new double[blocks.Count];
         _addShard = AddShardChunk;
-        _scale = ScaleChunk;
+        _normalize = NormalizeChunk;
         _norm = Norm;
         _update = UpdateChunk;
         _normOrUpdate = NormOrUpdate;
@@ -66,8 +67,8 @@ internal sealed class ParallelUpdate
     /// <summary>g ← g / <paramref name="lossCount"/>, the mean over the global batch's loss elements.</summary>
     public void Normalize(int lossCount)
     {
-        _factor = 1f / lossCount;
-        _compute.ParallelFor(_chunks.Length, _scale);
+        _lossCount = lossCount;
+        _compute.ParallelFor(_chunks.Length, _normalize);
     }
 
     /// <summary>The blocks' squared norms (<see cref="BlockNormsSquared"/>), before a clipped <see cref="Update"/>.</summary>
@@ -89,7 +90,7 @@ internal sealed class ParallelUpdate
 
     private void BeginSteps(double learningRate, float clipScale)
     {
-        _factor = clipScale;
+        _clipScale = clipScale;
         foreach (var optimizer in _optimizers) optimizer.BeginStep(learningRate);
     }
 
@@ -103,10 +104,10 @@ internal sealed class ParallelUpdate
         GradientAggregation.AddShard(sum, g);
     }
 
-    private void ScaleChunk(int chunk)
+    private void NormalizeChunk(int chunk)
     {
         var (_, start, length) = _chunks[chunk];
-        GradientClipping.Scale(_gradient.AsSpan(start, length), _factor);
+        GradientAggregation.Normalize(_gradient.AsSpan(start, length), _lossCount);
     }
 
     private void Norm(int block) =>
@@ -116,7 +117,7 @@ internal sealed class ParallelUpdate
     {
         var (block, start, length) = _chunks[chunk];
         GradientAggregation.ApplyRange(_optimizers[block], _parameters.AsSpan(start, length), _gradient.AsSpan(start, length),
-            start - _blocks.Offset(block), _factor);
+            start - _blocks.Offset(block), _clipScale);
     }
 
     // The norms first, so the first pieces claimed are the long serial ones and the update's chunks fill in beside them.

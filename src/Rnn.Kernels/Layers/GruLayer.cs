@@ -29,9 +29,8 @@ public sealed class GruLayer(ParameterLayout layout, int index, int inputSize, i
 {
     // Lane-major, per piece: _xT [T, XW, 16] [x_t | 1 | 0…]; _hT [T+1, HW, 16] [h_{t-1} | 1 | 0…], slot t+1 taking
     // h_t; _gatesT [T, 3H, 16] W_ih x + b_ih, then r, z, n after the step; _ghT [T, 3H, 16] W_hh h + b_hh.
-    // Backward, per piece: _dhT [H, 16] the gradient on the current h, _dyT [H, 16], _dxT [I, 16].
+    // Backward, per piece: _dhT [H, 16] the gradient on the current h, _dxT [I, 16].
     private AlignedFloats? _xT, _hT, _gatesT, _ghT, _dhT, _dxT;
-    private float[]? _dyT;
     private JoinedWeights? _inputWeights, _hiddenWeights;
     private JoinedGradients[]? _weightGradients;
 
@@ -72,7 +71,6 @@ public sealed class GruLayer(ParameterLayout layout, int index, int inputSize, i
         BeginBackward(dy, dStateT, dx, dState0);
         _dhT = AlignedFloats.Grow(_dhT, pieces * hs * Lanes);
         _dxT = AlignedFloats.Grow(_dxT, pieces * InputSize * Lanes);
-        _dyT = Grow(_dyT, pieces * hs * Lanes);
         RunBackward(dy, dStateT, dx, dState0, gradients);
     }
 
@@ -151,15 +149,11 @@ public sealed class GruLayer(ParameterLayout layout, int index, int inputSize, i
         var gatesT = _gatesT!.Span.Slice(piece * steps * gateSize, steps * gateSize);
         var ghT = _ghT!.Span.Slice(piece * steps * gateSize, steps * gateSize);
         var dh = _dhT!.Span.Slice(piece * unitSize, unitSize);
-        var dyT = _dyT.AsSpan(piece * unitSize, unitSize);
+        var dyT = DyLanes(piece, rows);
         var dxPointer = _dxT!.Pointer + (nint)piece * input * Lanes;
         var dhPointer = _dhT.Pointer + (nint)piece * unitSize;
-        if (rows < Lanes)
-        {
-            // Zero gradients in the unused lanes keep every gate gradient there exactly zero.
-            dh.Clear();
-        }
-        if (rows < Lanes || !HasDy) dyT.Clear();
+        // Zero gradients in the unused lanes keep every gate gradient there exactly zero.
+        if (rows < Lanes) dh.Clear();
         if (WantsDx) ClearInputGradientsPast(pieceSteps, b0, rows);
         for (var t = pieceSteps - 1; t >= 0; t--)
         {

@@ -6,7 +6,7 @@ using static Rnn.Kernels.Layers.Activations;
 
 namespace Rnn.Kernels.Layers;
 
-/// <summary>Operations on the lane-major blocks ([unit, 16 lanes]) of the LSTM's and GRU's pieces.</summary>
+/// <summary>Operations on the lane-major blocks ([unit, 16 lanes]) of the recurrent layers' pieces (<see cref="LaneMajorLayer"/>).</summary>
 internal static class LaneBlocks
 {
     /// <summary>Zeroes lanes [<paramref name="from"/>, <paramref name="to"/>) of every unit of a lane-major block.</summary>

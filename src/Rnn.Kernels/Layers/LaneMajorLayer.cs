@@ -32,6 +32,8 @@ public abstract class LaneMajorLayer(ParameterLayout layout, int index, int inpu
     private Action<int>? _sumChunk, _forwardPiece, _backwardGroup;
     // Per gradient group, packed windows only: the running lanes of each step of its current piece [group, T].
     private int[]? _groupLanes;
+    // Backward, per piece: dy_t of the step in lanes [H, 16].
+    private float[]? _dyLanes;
 
     /// <summary>Batch rows per piece of the recurrence: fixed, so results do not depend on the thread count.</summary>
     private protected const int RowsPerPiece = 16;
@@ -91,6 +93,18 @@ public abstract class LaneMajorLayer(ParameterLayout layout, int index, int inpu
         HasDy = !dy.IsEmpty;
         WantsDx = !dx.IsEmpty;
         WantsDState0 = !dState0.IsEmpty;
+        _dyLanes = Grow(_dyLanes, PieceCount(LastBatch) * HiddenSize * Lanes);
+    }
+
+    /// <summary>
+    /// The piece's dy lanes [H, 16] for its backward's <see cref="ReadStepGradients"/>, zeroed where no step writes them:
+    /// the unused lanes of a short piece (so every gate gradient there stays exactly zero), or all of them without a dy.
+    /// </summary>
+    private protected Span<float> DyLanes(int piece, int rows)
+    {
+        var dyT = _dyLanes.AsSpan(piece * HiddenSize * Lanes, HiddenSize * Lanes);
+        if (rows < Lanes || !HasDy) dyT.Clear();
+        return dyT;
     }
 
     /// <summary>Runs <paramref name="group"/> for every gradient group with the backward spans pinned.</summary>
@@ -292,8 +306,8 @@ public abstract class LaneMajorLayer(ParameterLayout layout, int index, int inpu
     /// <summary>The piece's outputs past its own steps are zero.</summary>
     private protected unsafe void ClearOutputsPast(int pieceSteps, int b0, int rows)
     {
-        int hs = HiddenSize, bh = LastBatch * hs;
         if (PinnedY == null) return;
+        int hs = HiddenSize, bh = LastBatch * hs;
         for (var t = pieceSteps; t < LastSteps; t++) Rows(PinnedY, t * bh + b0 * hs, rows, hs).Clear();
     }
 

@@ -38,9 +38,9 @@ public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, 
 {
     // Lane-major, per piece: _xhT [T, JoinedWidth, 16] step inputs; _gatesT [T, 4H, 16] i,f,g,o after each step;
     // _cT [T+1, H, 16] cell states; _tanhCT [T, H, 16] tanh(c_t); _hLastT [H, 16] h_T. Backward, one step each:
-    // _dxhT [width, 16] (= [dh | dx | …] of the step), _dcT and _dyT [H, 16].
+    // _dxhT [width, 16] (= [dh | dx | …] of the step), _dcT [H, 16].
     private AlignedFloats? _xhT, _gatesT, _hLastT, _dxhT;
-    private float[]? _cT, _tanhCT, _dcT, _dyT;
+    private float[]? _cT, _tanhCT, _dcT;
     private JoinedWeights? _weights;
     private JoinedGradients[]? _weightGradients;
 
@@ -92,7 +92,6 @@ public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, 
         var width = GradientWidth;
         _dxhT = AlignedFloats.Grow(_dxhT, pieces * width * Lanes);
         _dcT = Grow(_dcT, pieces * hs * Lanes);
-        _dyT = Grow(_dyT, pieces * hs * Lanes);
         RunBackward(dy, dStateT, dx, dState0, gradients);
     }
 
@@ -212,14 +211,13 @@ public sealed class LstmLayer(ParameterLayout layout, int index, int inputSize, 
         var tanhCT = _tanhCT.AsSpan(piece * steps * unitSize, steps * unitSize);
         var dxh = _dxhT!.Span.Slice(piece * width * Lanes, width * Lanes);
         var dc = _dcT.AsSpan(piece * unitSize, unitSize);
-        var dyT = _dyT.AsSpan(piece * unitSize, unitSize);
+        var dyT = DyLanes(piece, rows);
         if (rows < Lanes)
         {
             // Zero gradients in the unused lanes keep every gate gradient there exactly zero.
             dxh[..unitSize].Clear();
             dc.Clear();
         }
-        if (rows < Lanes || !HasDy) dyT.Clear();
         if (WantsDx) ClearInputGradientsPast(pieceSteps, b0, rows);
         var dxhPointer = _dxhT.Pointer + (nint)piece * width * Lanes;
         for (var t = pieceSteps - 1; t >= 0; t--)

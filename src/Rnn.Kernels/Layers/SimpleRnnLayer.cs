@@ -19,9 +19,8 @@ public sealed class SimpleRnnLayer(ParameterLayout layout, int index, int inputS
     : LaneMajorLayer(layout, index, inputSize, hiddenSize, 1, compute, reverse)
 {
     // Lane-major, per piece: _xhT [T, JoinedWidth, 16] step inputs, slot t+1's h rows taking h_t; _hLastT [H, 16] h_T.
-    // Backward, one step each: _dxhT [width, 16] (= [dh | dx | …] of the step), _dyT [H, 16].
+    // Backward, one step each: _dxhT [width, 16] (= [dh | dx | …] of the step).
     private AlignedFloats? _xhT, _hLastT, _dxhT;
-    private float[]? _dyT;
     private JoinedWeights? _weights;
     private JoinedGradients[]? _weightGradients;
 
@@ -60,7 +59,6 @@ public sealed class SimpleRnnLayer(ParameterLayout layout, int index, int inputS
         // Without dx the backward product stops after the h rows of the transposed joined weights.
         BeginBackward(dy, dStateT, dx, dState0);
         _dxhT = AlignedFloats.Grow(_dxhT, pieces * GradientWidth * Lanes);
-        _dyT = Grow(_dyT, pieces * HiddenSize * Lanes);
         RunBackward(dy, dStateT, dx, dState0, gradients);
     }
 
@@ -101,13 +99,9 @@ public sealed class SimpleRnnLayer(ParameterLayout layout, int index, int inputS
         var xhT = _xhT!.Span.Slice(piece * steps * xhSize, steps * xhSize);
         var hLastT = _hLastT!.Span.Slice(piece * unitSize, unitSize);
         var dxh = _dxhT!.Span.Slice(piece * width * Lanes, width * Lanes);
-        var dyT = _dyT.AsSpan(piece * unitSize, unitSize);
-        if (rows < Lanes)
-        {
-            // Zero gradients in the unused lanes keep every gate gradient there exactly zero.
-            dxh[..unitSize].Clear();
-        }
-        if (rows < Lanes || !HasDy) dyT.Clear();
+        var dyT = DyLanes(piece, rows);
+        // Zero gradients in the unused lanes keep every gate gradient there exactly zero.
+        if (rows < Lanes) dxh[..unitSize].Clear();
         if (WantsDx) ClearInputGradientsPast(pieceSteps, b0, rows);
         var dxhPointer = _dxhT.Pointer + (nint)piece * width * Lanes;
         for (var t = pieceSteps - 1; t >= 0; t--)

@@ -103,7 +103,7 @@ public sealed class Trainer : IDisposable
 
         _update.Normalize(verdict.LossCount);
         double norm;
-        if (float.IsPositiveInfinity(Setup.ClipNorm))
+        if (!GradientAggregation.Clips(Setup.ClipNorm))
         {
             // Not clipping: the update does not wait for the norm, which only goes into the metrics.
             _update.UpdateBesideNorms(verdict.LearningRate);

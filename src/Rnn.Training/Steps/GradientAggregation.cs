@@ -33,7 +33,10 @@ public static class GradientAggregation
 
     /// <summary>The factor every block's gradient is multiplied by (1 when the job does not clip or the norm is small).</summary>
     public static float ClipScale(double globalNorm, float clipNorm) =>
-        float.IsPositiveInfinity(clipNorm) ? 1f : Math.Min(1f, GradientClipping.ClipScale(globalNorm, clipNorm));
+        Clips(clipNorm) ? Math.Min(1f, GradientClipping.ClipScale(globalNorm, clipNorm)) : 1f;
+
+    /// <summary>Whether a job with this clip norm (+∞: training.clip_norm not set) scales its gradient by the norm at all.</summary>
+    public static bool Clips(float clipNorm) => !float.IsPositiveInfinity(clipNorm);
 
     /// <summary>Clip then take the optimizer step on one block.</summary>
     public static void Apply(IOptimizer optimizer, Span<float> parameters, Span<float> gradient, float clipScale, double learningRate)

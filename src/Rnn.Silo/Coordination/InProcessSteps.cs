@@ -39,9 +39,10 @@ public sealed class InProcessSteps : IJobSteps
     /// <summary>
     /// The longest a run-ahead holds ended steps before handing them to the driver. Every hand-over wakes the driver's
     /// grain turn, the stream and the client's rows on the two cores the kernels use; one per step (~5 ms) woke them
-    /// 200 times a second. A step with a snapshot or an evaluation, a failure and the run-ahead's end go at once.
+    /// 200 times a second. A step with a snapshot or an evaluation, a failure and the run-ahead's end go at once. The
+    /// silo's stream agents poll at this pace too when steps run in-process (RnnSiloBuilderExtensions).
     /// </summary>
-    private static readonly TimeSpan HandOverInterval = TimeSpan.FromMilliseconds(100);
+    internal static readonly TimeSpan HandOverInterval = TimeSpan.FromMilliseconds(100);
 
     private readonly SemaphoreSlim _snapshotSlots = new(MaxPendingSnapshots, MaxPendingSnapshots);
     private readonly CancellationTokenSource _stop = new();

@@ -15,6 +15,7 @@ using Rnn.Silo.Recovery;
 using StackExchange.Redis;
 using Rnn.Silo.Telemetry;
 using Rnn.Silo.Configuration;
+using Rnn.Silo.Coordination;
 
 namespace Rnn.Silo.Hosting;
 
@@ -60,8 +61,11 @@ public static class RnnSiloBuilderExtensions
         }
         // Pulling agents poll the memory queues every 10 ms instead of Orleans' 100 ms: a watcher gets a step's metrics
         // within ~10 ms rather than ~60 (WatchJob lag, docs/api.md); the cost is a few hundred in-silo calls a second.
+        // With in-process steps (local mode) the run-ahead hands steps over up to 100 ms apart anyway, so the agents
+        // poll at that pace: 800 polls a second there bought no lag and took the kernels' two cores.
+        var pollPeriod = settings.InProcessSteps ? InProcessSteps.HandOverInterval : StreamPollPeriod;
         builder.AddMemoryStreams(StreamNames.Provider, streams => streams.ConfigurePullingAgent(agent =>
-            agent.Configure(o => o.GetQueueMsgsTimerPeriod = StreamPollPeriod)));
+            agent.Configure(o => o.GetQueueMsgsTimerPeriod = pollPeriod)));
         builder.AddActivityPropagation();
         var telemetry = TelemetryOptions.From(builder.Configuration);
         builder.Services.AddRnnTelemetry(telemetry);

@@ -62,7 +62,7 @@ public static class RnnSiloBuilderExtensions
         // Pulling agents poll the memory queues every 10 ms instead of Orleans' 100 ms: a watcher gets a step's metrics
         // within ~10 ms rather than ~60 (WatchJob lag, docs/api.md); the cost is a few hundred in-silo calls a second.
         // With in-process steps (local mode) the run-ahead hands steps over up to 100 ms apart anyway, so the agents
-        // poll at that pace: 800 polls a second there bought no lag and took the kernels' two cores.
+        // poll at that pace: 800 polls a second there shortened no watcher's wait and took time on the kernels' cores.
         var pollPeriod = settings.InProcessSteps ? InProcessSteps.HandOverInterval : StreamPollPeriod;
         builder.AddMemoryStreams(StreamNames.Provider, streams => streams.ConfigurePullingAgent(agent =>
             agent.Configure(o => o.GetQueueMsgsTimerPeriod = pollPeriod)));

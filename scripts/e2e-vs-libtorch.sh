@@ -2,8 +2,11 @@
 # Issue 6's end-to-end comparison, side by side: ROUNDS alternating runs of libtorch's seq-MNIST trainer (torchref
 # `mnist`, one LSTM-128, dense 10, Adam 1e-3, batch 64, 2 threads) and ours in local mode (`rnn train
 # examples/seq-mnist-lstm1.json`: the same model on one in-process silo, Orleans included). Prints each run's seconds
-# per epoch (evaluation included; ours from the eval events' elapsed_seconds, libtorch's from its cumulative
-# elapsed_s), then the ratio of the median totals and of the median epochs. Each round also runs the same model on
+# per epoch (evaluation included), then the ratio of the median totals and of the median epochs. The first epoch is
+# each side's own count from its start (libtorch's elapsed_s, ours the eval event's elapsed_seconds); the later ones are
+# differences of when each evaluation ended: libtorch's epoch lines timestamped as they arrive here (its elapsed_s has
+# one decimal), ours the eval events' completed_utc (the silo's clock: elapsed_seconds is when the event arrived, after
+# the stream's lag of up to 100 ms in local mode). Each round also runs the same model on
 # the single-process trainer (Rnn.Benchmarks `trainer`: the kernels with no silo, no grain calls), the bound local
 # mode can approach, and prints its median epoch beside.
 # Needs the libtorch harness in ../shared/tools/torchref (set up by its setup.sh), which only the development machine
@@ -18,15 +21,22 @@ dotnet build -c Release benchmarks/Rnn.Benchmarks -v quiet -nologo > /dev/null
 trainer=benchmarks/Rnn.Benchmarks/bin/Release/net10.0/Rnn.Benchmarks.dll
 # cumulative seconds (one per line) -> seconds of each epoch (one per line)
 epochs_of() { awk '{print $1 - prev; prev = $1}' "$1"; }
+# lines "FIRST_EPOCH_CUMULATIVE END_TIME" (end times in seconds on one clock) -> cumulative seconds: the first epoch's
+# own count, then the end times' differences from the first
+cumulative_of() { awk 'NR == 1 {first = $1; end1 = $2} {printf "%.3f\n", first + $2 - end1}'; }
+# stdin lines -> "ARRIVAL_SECONDS LINE"
+stamp_lines() { while IFS= read -r line; do printf '%s %s\n' "$(date +%s.%N)" "$line"; done; }
 # one table row: NAME, file of cumulative seconds
 row() { printf "| %s | %s| %.2f |\n" "$1" "$(epochs_of "$2" | awk '{printf "%.2f ", $1}')" "$(tail -1 "$2")"; }
 printf "| run | seconds per epoch 1..%s | total |\n| --- | --- | --- |\n" "$epochs"
 for r in $(seq "$rounds"); do
-  "$torchref" mnist data/mnist "$epochs" lstm 2 2>&1 | sed -nE 's/.*elapsed_s=([0-9.]+).*/\1/p' > "$scratch/libtorch"
+  "$torchref" mnist data/mnist "$epochs" lstm 2 2>&1 | stamp_lines \
+    | sed -nE 's/^([0-9.]+) .*elapsed_s=([0-9.]+).*/\2 \1/p' | cumulative_of > "$scratch/libtorch"
   [ "$(wc -l < "$scratch/libtorch")" -eq "$epochs" ] || { echo "e2e-vs-libtorch: torchref mnist did not report $epochs epochs" >&2; exit 1; }
   row "libtorch $r" "$scratch/libtorch"
   dotnet "$rnn" train examples/seq-mnist-lstm1.json --json --out "$scratch/runs" 2>&1 \
-    | grep "\"event\":\"eval\"" | grep -o '"elapsed_seconds":[0-9.]*' | cut -d: -f2 > "$scratch/ours"
+    | grep "\"event\":\"eval\"" | sed -nE 's/.*"elapsed_seconds":([0-9.]+),"completed_utc":"([^"]+)".*/\1 \2/p' \
+    | while read -r elapsed utc; do echo "$elapsed $(date -d "$utc" +%s.%N)"; done | cumulative_of > "$scratch/ours"
   [ "$(wc -l < "$scratch/ours")" -eq "$epochs" ] || { echo "e2e-vs-libtorch: rnn train did not report $epochs evaluations" >&2; exit 1; }
   row "ours $r" "$scratch/ours"
   for who in libtorch ours; do

@@ -21,6 +21,10 @@ public sealed class TrainingFlowTests(ApiServerFixture server)
         Assert.All(events.Where(e => e.EventCase == JobEvent.EventOneofCase.Step), e => Assert.True(double.IsFinite(e.Step.Loss)));
         Assert.Equal(JobState.Completed, events[^1].State.State);
         Assert.Contains(events, e => e.EventCase == JobEvent.EventOneofCase.Evaluation && e.Evaluation.Step == 6);
+        // Live events carry when the job finished them: the final evaluation after the last step.
+        var lastStep = events.Last(e => e.EventCase == JobEvent.EventOneofCase.Step).Step.CompletedAt.ToDateTime();
+        var final = events.Single(e => e.EventCase == JobEvent.EventOneofCase.Evaluation && e.Evaluation.Step == 6).Evaluation;
+        Assert.True(final.CompletedAt.ToDateTime() >= lastStep, $"evaluation completed_at {final.CompletedAt} before the last step's {lastStep:O}");
 
         var job = await Client.GetJobAsync(new GetJobRequest { JobId = jobId }, ApiServerFixture.Auth(Tenants.AlphaToken));
         Assert.Equal(JobState.Completed, job.State);

@@ -80,6 +80,14 @@ public sealed class InProcessStepsTests(InProcessStepsFixture fixture) : IClassF
             Assert.All(m.Shards, s => Assert.True(s.Seconds > 0 && !string.IsNullOrEmpty(s.Silo), $"shard {s.Shard}: {s.Seconds} s on '{s.Silo}'"));
         });
         Assert.Equal(metrics[^1].Loss, status.LastMetrics!.Loss);
+        // Stamped as each step ends on the compute thread, not when the driver takes it (up to 100 ms later, several at
+        // once): a step's whole compute time lies between its predecessor's stamp and its own.
+        Assert.All(metrics, m => Assert.NotNull(m.CompletedUtc));
+        foreach (var (before, after) in metrics.Zip(metrics.Skip(1)))
+            Assert.True((after.CompletedUtc!.Value - before.CompletedUtc!.Value).TotalSeconds >= after.Seconds * 0.99,
+                $"step {after.Step} took {after.Seconds} s but ended {(after.CompletedUtc!.Value - before.CompletedUtc!.Value).TotalSeconds} s after step {before.Step}");
+        Assert.True(status.LastEvaluation!.CompletedUtc >= metrics[^1].CompletedUtc,
+            $"the last evaluation ended at {status.LastEvaluation.CompletedUtc:O}, before the last step at {metrics[^1].CompletedUtc:O}");
     }
 
     [Fact]

@@ -7,8 +7,9 @@ namespace Rnn.Client.Console;
 
 /// <summary>
 /// --json: one JSON object per line on stdout, each with an "event" (start, step, eval, summary, error), for
-/// programs that follow a run; step and eval events carry the wall seconds since start. Non-finite numbers (a skipped step's
-/// loss) are written as null: JSON has no NaN.
+/// programs that follow a run; step and eval events carry the wall seconds since start as the event arrived and the silo's
+/// UTC time when the job finished the step or evaluation (completed_utc). Non-finite numbers (a skipped step's loss) are
+/// written as null: JSON has no NaN.
 /// </summary>
 internal sealed class JsonProgressWriter(TextWriter output) : TrainingProgress
 {
@@ -57,6 +58,7 @@ internal sealed class JsonProgressWriter(TextWriter output) : TrainingProgress
         // Wall time since the start event at this step's report: steps per second over a run, checkpoints and
         // hand-offs included, as a torch loop's stopwatch measures it.
         w.WriteNumber("elapsed_seconds", Math.Round(_sinceStart.Elapsed.TotalSeconds, 3));
+        CompletedAt(w, step.CompletedUtc);
         w.WriteNumber("samples", step.Samples);
         Number(w, "samples_per_second", snapshot.SamplesPerSecond);
         Number(w, "eta_seconds", snapshot.Remaining?.TotalSeconds);
@@ -68,9 +70,11 @@ internal sealed class JsonProgressWriter(TextWriter output) : TrainingProgress
     {
         w.WriteString("event", "eval");
         w.WriteNumber("step", evaluation.Step);
-        // Wall time since the start event: the difference between two epoch-end evaluations is the epoch's time,
-        // evaluation included, as torch and Keras scripts usually report it.
+        // Wall time since the start event, when the event arrived here: it includes the stream's lag (up to 100 ms in
+        // local mode). completed_utc, the silo's clock when the evaluation ended, has none: the difference between two
+        // epoch-end evaluations' is the epoch's time, evaluation included, as torch and Keras scripts report it.
         w.WriteNumber("elapsed_seconds", Math.Round(_sinceStart.Elapsed.TotalSeconds, 3));
+        CompletedAt(w, evaluation.CompletedUtc);
         WriteMetrics(w, evaluation);
     });
 
@@ -114,6 +118,14 @@ internal sealed class JsonProgressWriter(TextWriter output) : TrainingProgress
         JsonLines.Metrics(writer, "metrics", evaluation.Metrics);
 
     private static void Number(Utf8JsonWriter writer, string name, double? value) => JsonLines.Number(writer, name, value);
+
+    /// <summary>"completed_utc": ISO 8601 with the Z, to the microsecond; null where no producer stamped the event.</summary>
+    private static void CompletedAt(Utf8JsonWriter writer, DateTime? completedUtc)
+    {
+        if (completedUtc is { } utc)
+            writer.WriteString("completed_utc", DateTime.SpecifyKind(utc, DateTimeKind.Utc).ToString("yyyy-MM-ddTHH:mm:ss.ffffffZ", System.Globalization.CultureInfo.InvariantCulture));
+        else writer.WriteNull("completed_utc");
+    }
 
     private void WriteLine(Action<Utf8JsonWriter> write) => JsonLines.Write(output, write);
 }

@@ -19,4 +19,7 @@ internal sealed record TrainingStepReport(
     string? SkipReason)
 {
     public bool Skipped => SkipReason is not null;
+
+    /// <summary>When the job finished the step (UTC, the silo's clock); null where no producer stamped it.</summary>
+    public DateTime? CompletedUtc { get; init; }
 }

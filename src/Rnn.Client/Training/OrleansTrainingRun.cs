@@ -145,7 +145,7 @@ internal sealed class OrleansTrainingRun(
     private void ShowEvaluation(EvaluationMetrics evaluation, ITrainingObserver observer)
     {
         _lastEvaluated = evaluation.Step;
-        observer.Evaluated(new EvaluationReport(evaluation.Step, evaluation.Metrics));
+        observer.Evaluated(new EvaluationReport(evaluation.Step, evaluation.Metrics) { CompletedUtc = evaluation.CompletedUtc });
     }
 
     // The job's final status can overtake the stream's last events; wait a little for them.
@@ -179,7 +179,7 @@ internal sealed class OrleansTrainingRun(
         // The grain counts steps and epochs from 0; the CLI shows steps done and 1-based epochs.
         var samples = (int)Math.Round(metrics.SamplesPerSecond * metrics.Seconds);
         observer.StepDone(new TrainingStepReport(metrics.Step + 1, metrics.Epoch + 1, metrics.Loss, metrics.Accuracy,
-            metrics.GradNorm, metrics.LearningRate, metrics.Seconds, samples, metrics.SkipReason));
+            metrics.GradNorm, metrics.LearningRate, metrics.Seconds, samples, metrics.SkipReason) { CompletedUtc = metrics.CompletedUtc });
         MaybeKillSilo(observer, metrics.Shards.Select(s => s.Silo).ToHashSet(StringComparer.Ordinal));
     }
 

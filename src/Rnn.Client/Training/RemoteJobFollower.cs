@@ -49,7 +49,10 @@ internal sealed class RemoteJobFollower(ITrainingClient client, TrainingProgress
                     break;
                 case V1.JobEvent.EventOneofCase.Evaluation:
                     observer.Evaluated(new EvaluationReport(item.Evaluation.Step,
-                        new Dictionary<string, double>(item.Evaluation.Metrics, StringComparer.Ordinal)));
+                        new Dictionary<string, double>(item.Evaluation.Metrics, StringComparer.Ordinal))
+                    {
+                        CompletedUtc = item.Evaluation.CompletedAt?.ToDateTime(),
+                    });
                     break;
                 case V1.JobEvent.EventOneofCase.State when ResumableWatch.IsFinal(item.State.State):
                     return item.State.State;
@@ -61,5 +64,8 @@ internal sealed class RemoteJobFollower(ITrainingClient client, TrainingProgress
     /// <summary>The API counts steps and epochs from 0; the displays show steps done and 1-based epochs.</summary>
     private static TrainingStepReport ToReport(V1.StepMetrics m) =>
         new(m.Step + 1, m.Epoch + 1, m.Loss, m.HasAccuracy ? m.Accuracy : null, m.GradNorm, m.LearningRate, m.Seconds,
-            (int)Math.Round(m.SamplesPerSecond * m.Seconds), m.Skipped ? "non-finite gradient (nan_policy skip_step)" : null);
+            (int)Math.Round(m.SamplesPerSecond * m.Seconds), m.Skipped ? "non-finite gradient (nan_policy skip_step)" : null)
+        {
+            CompletedUtc = m.CompletedAt?.ToDateTime(),
+        };
 }

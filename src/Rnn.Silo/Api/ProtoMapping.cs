@@ -48,7 +48,7 @@ public static class ProtoMapping
             SamplesPerSecond = m.SamplesPerSecond, Seconds = m.Seconds, Skipped = m.SkipReason is not null,
         };
         if (m.Accuracy is { } accuracy) proto.Accuracy = accuracy;
-        if (m.CompletedUtc is { } completed) proto.CompletedAt = Timestamp.FromDateTime(DateTime.SpecifyKind(completed, DateTimeKind.Utc));
+        if (m.CompletedUtc is { } completed) proto.CompletedAt = UtcTimestamp(completed);
         return proto;
     }
 
@@ -57,8 +57,12 @@ public static class ProtoMapping
         ArgumentNullException.ThrowIfNull(e);
         var proto = new V1.Evaluation { Step = e.Step, Epoch = e.Epoch };
         foreach (var (name, value) in e.Metrics) proto.Metrics[name] = value;
+        if (e.CompletedUtc is { } completed) proto.CompletedAt = UtcTimestamp(completed);
         return proto;
     }
+
+    /// <summary>A silo's UTC time as a protobuf Timestamp (which refuses a DateTime not marked UTC).</summary>
+    private static Timestamp UtcTimestamp(DateTime utc) => Timestamp.FromDateTime(DateTime.SpecifyKind(utc, DateTimeKind.Utc));
 
     public static V1.Summary ToProto(this JobSummary s)
     {

@@ -134,7 +134,8 @@ public sealed class InProcessSteps : IJobSteps
         {
             while (_trainer.Step < plan.To && !_stop.IsCancellationRequested)
             {
-                var metrics = WithShardTimes(_trainer.RunStep());
+                // Stamped here: the driver takes held steps up to HandOverInterval later.
+                var metrics = WithShardTimes(_trainer.RunStep()) with { CompletedUtc = DateTime.UtcNow };
                 var done = _trainer.Step;
                 var evaluate = plan.EvaluateAfter(done);
                 TrainingCheckpoint? snapshot = null;
@@ -144,7 +145,8 @@ public sealed class InProcessSteps : IJobSteps
                     _snapshotSlots.Wait(_stop.Token);
                     snapshot = _trainer.CreateCheckpoint();
                 }
-                held.Add(new StepRun(metrics, snapshot, evaluate ? _trainer.Evaluate() : null));
+                var evaluation = evaluate ? _trainer.Evaluate() : null;
+                held.Add(new StepRun(metrics, snapshot, evaluation, evaluation is null ? null : DateTime.UtcNow));
                 if (snapshot is not null || sinceHandOver.Elapsed >= HandOverInterval) HandOver(writer, held, sinceHandOver);
             }
             HandOver(writer, held, sinceHandOver);

@@ -88,6 +88,11 @@ public sealed class TrainCommandOutputTests : IDisposable
         var elapsed = events.Where(e => (string?)e["event"] == "eval").Select(e => (double?)e["elapsed_seconds"]).ToArray();
         Assert.All(elapsed, seconds => Assert.True(seconds >= 0, $"elapsed_seconds {seconds}"));
         Assert.True(elapsed[1] >= elapsed[0], $"elapsed_seconds went back: {elapsed[0]} then {elapsed[1]}");
+        // The silo's time of each step's and evaluation's end, to the microsecond (the script's: steps 10 ms apart).
+        Assert.Equal(["2026-12-07T00:00:00.010000Z", "2026-12-07T00:00:00.020000Z", "2026-12-07T00:00:00.030000Z", "2026-12-07T00:00:00.040000Z"],
+            steps.Select(e => (string?)e["completed_utc"]));
+        Assert.Equal(["2026-12-07T00:00:00.021000Z", "2026-12-07T00:00:00.041000Z"],
+            events.Where(e => (string?)e["event"] == "eval").Select(e => (string?)e["completed_utc"]));
 
         var summary = events[^1];
         Assert.Equal("summary", (string?)summary["event"]);

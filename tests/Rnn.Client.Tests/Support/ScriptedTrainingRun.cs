@@ -48,7 +48,10 @@ internal sealed class ScriptedTrainingRun(long totalSteps, int stepsPerEpoch) : 
             if (CancelAfter is { } cancel && cancel.Step == step) await cancel.Source.CancelAsync();
             if (step % StepsPerEpoch == 0 || step == TotalSteps)
             {
-                observer.Evaluated(new EvaluationReport(step, new Dictionary<string, double> { ["loss"] = 1.0 / (step + 1), ["accuracy"] = 0.5 }));
+                observer.Evaluated(new EvaluationReport(step, new Dictionary<string, double> { ["loss"] = 1.0 / (step + 1), ["accuracy"] = 0.5 })
+                {
+                    CompletedUtc = CompletedAt(step).AddMilliseconds(1),
+                });
             }
         }
         return Result(JobState.Completed, step, null);
@@ -60,12 +63,16 @@ internal sealed class ScriptedTrainingRun(long totalSteps, int stepsPerEpoch) : 
         return ValueTask.CompletedTask;
     }
 
+    /// <summary>The silo's time of step <paramref name="step"/>'s end in this script: one step every 10 ms from midnight UTC.</summary>
+    public static DateTime CompletedAt(long step) => new DateTime(2026, 12, 7, 0, 0, 0, DateTimeKind.Utc).AddMilliseconds(10 * step);
+
     private TrainingStepReport Report(long step)
     {
         var epoch = (int)((step - 1) / StepsPerEpoch) + 1;
-        return SkippedSteps.Contains(step)
+        var report = SkippedSteps.Contains(step)
             ? new TrainingStepReport(step, epoch, double.NaN, null, double.NaN, 0.01, 0.001, 32, "the gradient is not finite")
             : new TrainingStepReport(step, epoch, 1.0 / step, Math.Min(1, 0.1 * step), 0.5, 0.01, 0.001, 32, null);
+        return report with { CompletedUtc = CompletedAt(step) };
     }
 
     private TrainingResult Result(JobState state, long steps, string? reason)

@@ -99,6 +99,7 @@ public sealed class RecurrentStepBenchmark : IDisposable
     /// <summary>True when the CPU kernels run on Vector512, so their peak is <see cref="FmaPeak"/>'s 512-bit one.</summary>
     public bool UsesVector512 => _executor is null && _compute.UsesVector512;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void RunStep()
     {
         Array.Clear(_gradients);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Rnn.Kernels.Models;
 using Rnn.Kernels.Losses;
 
@@ -14,6 +15,7 @@ public sealed class CpuModelExecutor(SequentialModel model) : IModelExecutor
         Model.Forward(parameters, batch.Features, batch.Tokens, batch.Steps, batch.Batch, state, training: false, dropoutSeed: 0,
             batch.Lengths);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public ShardStepResult ComputeGradient(ReadOnlySpan<float> parameters, SequenceBatch batch, CarriedState? state,
         LossKind loss, ulong dropoutSeed, Span<float> gradientSum)
     {

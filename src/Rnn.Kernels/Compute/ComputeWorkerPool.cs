@@ -119,6 +119,7 @@ internal sealed class ComputeWorkerPool : IDisposable
         _failure?.Throw();
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Execute(IComputeWork work, int share, int participants)
     {
         var previousPool = t_currentPool;
@@ -170,6 +171,7 @@ internal sealed class ComputeWorkerPool : IDisposable
     /// Pulls sleeping workers back into their spin because a job follows shortly, so the wake-up latency overlaps
     /// the caller's serial set-up instead of delaying the workers' shares (and leaving the caller to run them).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Wake()
     {
         if (Volatile.Read(ref _sleepers) == 0) return;

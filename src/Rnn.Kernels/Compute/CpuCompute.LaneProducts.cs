@@ -114,6 +114,7 @@ public sealed unsafe partial class CpuCompute
     }
 
     /// <summary>The lane products' operands: op(A) has the rows asked for, the B block is 32-byte aligned.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void RequireLaneOperands(PackedPanels a, int rows, float* b, int depth)
     {
         if (rows > a.M) throw new ArgumentOutOfRangeException(nameof(rows), rows, $"op(A) has {a.M} rows");

@@ -66,6 +66,7 @@ public sealed unsafe partial class CpuCompute : IDisposable
     /// C[m,n] = (accumulate ? C : 0) + op(A)·op(B), all row-major. op(A) is [m,k]: A is stored [m,k], or [k,m] when
     /// transA. op(B) is [k,n]: B is stored [k,n], or [n,k] when transB.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Gemm(bool transA, bool transB, int m, int n, int k,
         ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, bool accumulate)
     {
@@ -299,6 +300,7 @@ public sealed unsafe partial class CpuCompute : IDisposable
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Execute(in GemmProblem problem, in GemmPlan plan)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
@@ -330,6 +332,7 @@ public sealed unsafe partial class CpuCompute : IDisposable
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool TrivialProduct(int m, int n, int k, Span<float> c, bool accumulate)
     {
         if (m == 0 || n == 0) return true;
@@ -345,6 +348,7 @@ public sealed unsafe partial class CpuCompute : IDisposable
         ArgumentOutOfRangeException.ThrowIfNegative(k);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void CheckLength(int length, long required, string name)
     {
         if (length < required)

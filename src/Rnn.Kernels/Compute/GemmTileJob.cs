@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace Rnn.Kernels.Compute;
 
 /// <summary>
@@ -20,6 +21,7 @@ internal sealed class GemmTileJob : IComputeWork
 
     public void Clear() => _problem = default;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Execute(int worker, int participants)
     {
         var tiles = _plan.TileCount;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace Rnn.Kernels.Compute;
@@ -25,6 +26,7 @@ internal sealed unsafe class GemmWorkspace : IDisposable
     /// <summary>A buffer for a packed B tile of <paramref name="floats"/> floats, aligned to 64 bytes.</summary>
     public float* PackedB(long floats) => Ensure(ref _b, ref _bCapacity, floats);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static float* Ensure(ref float* buffer, ref long capacity, long floats)
     {
         if (floats <= capacity) return buffer;

@@ -55,6 +55,7 @@ internal static unsafe class LaneTranspose
     /// rows[s·<paramref name="stepStride"/> + 16i + r]; rows past <paramref name="units"/> are zero, and so are the
     /// lanes of step s past lanes[s] when <paramref name="lanes"/> is given.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ToPanel(float* rows, int units, int steps, nint stepStride, float* panel, int* lanes = null)
     {
         const int MR = GemmMicroKernel.MR;

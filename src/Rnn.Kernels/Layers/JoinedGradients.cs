@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Rnn.Kernels.Compute;
 using Rnn.Kernels.Tensors;
 using static Rnn.Kernels.Compute.LaneTranspose;
@@ -25,6 +26,7 @@ internal sealed class JoinedGradients(JoinedWeights weights)
         _weightGradients ?? throw new InvalidOperationException("the gradient groups are not prepared");
 
     /// <summary>Sizes the buffers for <paramref name="groups"/> groups of a window of <paramref name="steps"/> steps, G·H = <paramref name="rows"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Prepare(int groups, int steps, int rows)
     {
         _steps = steps;
@@ -43,6 +45,7 @@ internal sealed class JoinedGradients(JoinedWeights weights)
     /// Group <paramref name="group"/>'s packed joined inputs [<see cref="DepthSteps"/>·16, width] for a piece of
     /// <paramref name="pieceSteps"/> steps (the same matrix for every piece of that depth).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public PackedMatrix Inputs(int group, int pieceSteps)
     {
         var depth = DepthSteps(pieceSteps) * Lanes;

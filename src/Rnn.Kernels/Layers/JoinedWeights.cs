@@ -116,6 +116,7 @@ internal sealed class JoinedWeights(RecurrentLayer layer, CpuCompute compute, bo
     /// name="block"/>: their columns are W_hh's, W_ih's and (the ones column) the joined biases'. Row ranges are
     /// independent, so pieces can share the work.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void AddGradients(ReadOnlySpan<float> block, Span<float> gradients, int first, int rows)
     {
         int hs = RecurrentColumns, input = InputColumns, k = Width;
@@ -127,6 +128,7 @@ internal sealed class JoinedWeights(RecurrentLayer layer, CpuCompute compute, bo
     }
 
     /// <summary>target[r, j] += m[r, first + j] for j &lt; count: one column range of a row-major matrix.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void AddColumns(ReadOnlySpan<float> m, int cols, int first, int count, Span<float> target)
     {
         var rows = target.Length / count;

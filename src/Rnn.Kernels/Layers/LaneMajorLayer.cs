@@ -65,6 +65,7 @@ public abstract class LaneMajorLayer(ParameterLayout layout, int index, int inpu
     private protected abstract void ForwardPiece(int piece);
 
     /// <summary>Runs <see cref="ForwardPiece"/> for every piece of the batch with the forward spans pinned.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private protected unsafe void RunPieces(ReadOnlySpan<float> x, ReadOnlySpan<float> state0, Span<float> y,
         Span<float> stateT)
     {
@@ -86,6 +87,7 @@ public abstract class LaneMajorLayer(ParameterLayout layout, int index, int inpu
     }
 
     /// <summary>Sets what backward computes (empty dx / dState0: not wanted; empty dy: zero) after checking the spans.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private protected void BeginBackward(ReadOnlySpan<float> dy, ReadOnlySpan<float> dStateT, Span<float> dx,
         Span<float> dState0)
     {
@@ -100,6 +102,7 @@ public abstract class LaneMajorLayer(ParameterLayout layout, int index, int inpu
     /// The piece's dy lanes [H, 16] for its backward's <see cref="ReadStepGradients"/>, zeroed where no step writes them:
     /// the unused lanes of a short piece (so every gate gradient there stays exactly zero), or all of them without a dy.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private protected Span<float> DyLanes(int piece, int rows)
     {
         var dyT = _dyLanes.AsSpan(piece * HiddenSize * Lanes, HiddenSize * Lanes);
@@ -108,6 +111,7 @@ public abstract class LaneMajorLayer(ParameterLayout layout, int index, int inpu
     }
 
     /// <summary>Runs <paramref name="group"/> for every gradient group with the backward spans pinned.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private protected unsafe void RunGroups(ReadOnlySpan<float> dy, ReadOnlySpan<float> dStateT, Span<float> dx,
         Span<float> dState0, Action<int> group)
     {
@@ -144,6 +148,7 @@ public abstract class LaneMajorLayer(ParameterLayout layout, int index, int inpu
     /// Backward over the last window: the gradient groups (<see cref="BackwardGroup"/>) with the spans pinned, then the
     /// groups' weight gradients summed into <paramref name="gradients"/>.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private protected void RunBackward(ReadOnlySpan<float> dy, ReadOnlySpan<float> dStateT, Span<float> dx,
         Span<float> dState0, Span<float> gradients)
     {
@@ -189,6 +194,7 @@ public abstract class LaneMajorLayer(ParameterLayout layout, int index, int inpu
     /// dW = Σ over the groups in group order of each part's group copies, added to the parameter gradients in parallel
     /// chunks of rows (the same sums for any thread count).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private unsafe void AddGroupGradients(Span<float> gradients, JoinedGradients[] parts)
     {
         var rows = GateCount * HiddenSize;
@@ -267,6 +273,7 @@ public abstract class LaneMajorLayer(ParameterLayout layout, int index, int inpu
     /// state, later ones the steps') and <paramref name="input"/> x rows (0 for none; the running samples' x_t); the
     /// ones row carries the bias through the products. A short piece's unused lanes are zeroed first.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private protected unsafe void FillJoinedInputs(Span<float> slots, int slotSize, int hidden, int input, int b0,
         int rows, int pieceSteps)
     {
@@ -289,6 +296,7 @@ public abstract class LaneMajorLayer(ParameterLayout layout, int index, int inpu
     /// Step t's h in lanes out to y for the running samples (zeros for the piece's others) and, for the samples that
     /// take their last step at t, to the final state. Returns where those samples start (they are [ended, active)).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private protected unsafe int WriteStepOutputs(ReadOnlySpan<float> hNext, int t, int b0, int rows, int active)
     {
         int hs = HiddenSize, bh = LastBatch * hs;
@@ -304,6 +312,7 @@ public abstract class LaneMajorLayer(ParameterLayout layout, int index, int inpu
     }
 
     /// <summary>The piece's outputs past its own steps are zero.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private protected unsafe void ClearOutputsPast(int pieceSteps, int b0, int rows)
     {
         if (PinnedY == null) return;
@@ -317,6 +326,7 @@ public abstract class LaneMajorLayer(ParameterLayout layout, int index, int inpu
     /// into <paramref name="dyT"/> (left as it is without a dy: the piece's backward cleared it). Returns the running
     /// samples and where those ending at t start.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private protected unsafe (int Active, int Ended) ReadStepGradients(Span<float> dh, Span<float> dyT, int t, int b0,
         int rows)
     {
@@ -330,6 +340,7 @@ public abstract class LaneMajorLayer(ParameterLayout layout, int index, int inpu
     /// dx_t in lanes out for the first <paramref name="computed"/> rows of the piece; the rows past them ended before t
     /// and get zeros.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private protected unsafe void WriteInputGradient(ReadOnlySpan<float> dxLanes, int t, int b0, int rows, int computed)
     {
         int input = InputSize, at = (t * LastBatch + b0) * input;
@@ -338,6 +349,7 @@ public abstract class LaneMajorLayer(ParameterLayout layout, int index, int inpu
     }
 
     /// <summary>The piece's input gradient past its own steps is zero.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private protected unsafe void ClearInputGradientsPast(int pieceSteps, int b0, int rows)
     {
         for (var t = pieceSteps; t < LastSteps; t++) Rows(PinnedDx, (t * LastBatch + b0) * InputSize, rows, InputSize).Clear();
@@ -353,6 +365,7 @@ public abstract class LaneMajorLayer(ParameterLayout layout, int index, int inpu
     private protected int StepLanes(int running) => Packed.IsFull ? Lanes : (running + 3) / 4 * 4;
 
     /// <summary>The pieces [First, End) of gradient group <paramref name="group"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private protected (int First, int End) GroupPieces(int group)
     {
         var pieces = PieceCount(LastBatch);
@@ -364,6 +377,7 @@ public abstract class LaneMajorLayer(ParameterLayout layout, int index, int inpu
     /// A packed window's running lanes of each step of the group's current piece, for the weight-gradient GEMMs
     /// (which then take only those lanes, and none of the steps past the piece's length); empty for a full window.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private protected Span<int> GroupStepLanes(int group, int b0, int rows)
     {
         if (Packed.IsFull) return default;

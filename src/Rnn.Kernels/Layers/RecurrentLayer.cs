@@ -121,6 +121,7 @@ public abstract class RecurrentLayer
         Span<float> dx, Span<float> dState0, Span<float> gradients);
 
     /// <summary>Checks the spans and sets <see cref="Packed"/> for the window.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private protected void CheckShapes(ReadOnlySpan<float> x, ReadOnlySpan<float> state0, Span<float> y,
         Span<float> stateT, int steps, int batch, ReadOnlySpan<int> sortedLengths)
     {
@@ -134,6 +135,7 @@ public abstract class RecurrentLayer
     }
 
     /// <summary>Backward's spans against the last forward's shape; empty dx / dState0 mean "not wanted", empty dy zero.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private protected void CheckBackwardShapes(ReadOnlySpan<float> dy, ReadOnlySpan<float> dStateT, Span<float> dx,
         Span<float> dState0)
     {

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Rnn.Kernels.Models;
 
 namespace Rnn.Kernels.Losses;
@@ -9,6 +10,7 @@ namespace Rnn.Kernels.Losses;
 /// </summary>
 public static class LossHead
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static ShardStepResult Apply(LossKind loss, ReadOnlySpan<float> output, int rows, int outputs,
         SequenceBatch batch, Span<float> dOutput)
     {

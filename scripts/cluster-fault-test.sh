@@ -36,7 +36,8 @@ if ! command -v redis-server >/dev/null; then
 fi
 
 # Ports from a random base so two runs (or a developer's silo on the defaults) do not collide.
-BASE=$((20000 + (RANDOM % 400) * 100))
+. scripts/port-base.sh
+BASE=$(port_base)
 REDIS_PORT=$((BASE + 79))
 TOKEN=cluster-fault-test-token-$RANDOM$RANDOM
 echo "$TOKEN ci" > "$WORK/tokens.txt"

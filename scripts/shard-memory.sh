@@ -45,7 +45,8 @@ trap cleanup EXIT INT TERM
 
 command -v redis-server >/dev/null || { apt-get install -y redis-server >/dev/null 2>&1 || { apt-get update >/dev/null && apt-get install -y redis-server >/dev/null; }; }
 
-BASE=$((20000 + (RANDOM % 400) * 100))
+. scripts/port-base.sh
+BASE=$(port_base)
 REDIS_PORT=$((BASE + 79))
 TOKEN=shard-memory-token-$RANDOM$RANDOM
 echo "$TOKEN ci" >"$WORK/tokens.txt"

@@ -23,11 +23,14 @@ public sealed class TrainingFlowTests(ApiServerFixture server)
         Assert.Contains(events, e => e.EventCase == JobEvent.EventOneofCase.Evaluation && e.Evaluation.Step == 6);
         // Live events carry when the job finished them (those the watch read back from the run folder do not): an
         // evaluation after every step it follows.
-        var liveSteps = events.Where(e => e.EventCase == JobEvent.EventOneofCase.Step && e.Step.CompletedAt is not null).Select(e => e.Step).ToArray();
-        foreach (var evaluation in events.Where(e => e.EventCase == JobEvent.EventOneofCase.Evaluation && e.Evaluation.CompletedAt is not null))
-            foreach (var step in liveSteps.Where(s => s.Step < evaluation.Evaluation.Step))
-                Assert.True(evaluation.Evaluation.CompletedAt.ToDateTime() >= step.CompletedAt.ToDateTime(),
-                    $"evaluation {evaluation.Evaluation.Step} completed at {evaluation.Evaluation.CompletedAt}, before step {step.Step} at {step.CompletedAt}");
+        var liveSteps = events.Where(e => e.EventCase == JobEvent.EventOneofCase.Step && e.Step.CompletedAt is not null)
+            .Select(e => e.Step).ToArray();
+        var liveEvaluations = events.Where(e => e.EventCase == JobEvent.EventOneofCase.Evaluation && e.Evaluation.CompletedAt is not null)
+            .Select(e => e.Evaluation);
+        foreach (var evaluation in liveEvaluations)
+            foreach (var step in liveSteps.Where(s => s.Step < evaluation.Step))
+                Assert.True(evaluation.CompletedAt.ToDateTime() >= step.CompletedAt.ToDateTime(),
+                    $"evaluation {evaluation.Step} completed at {evaluation.CompletedAt}, before step {step.Step} at {step.CompletedAt}");
 
         var job = await Client.GetJobAsync(new GetJobRequest { JobId = jobId }, ApiServerFixture.Auth(Tenants.AlphaToken));
         Assert.Equal(JobState.Completed, job.State);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using Rnn.Kernels.Losses;
 using Rnn.Client;
@@ -122,9 +123,13 @@ internal sealed class JsonProgressWriter(TextWriter output) : TrainingProgress
     /// <summary>"completed_utc": ISO 8601 with the Z, to the microsecond; null where no producer stamped the event.</summary>
     private static void CompletedAt(Utf8JsonWriter writer, DateTime? completedUtc)
     {
-        if (completedUtc is { } utc)
-            writer.WriteString("completed_utc", DateTime.SpecifyKind(utc, DateTimeKind.Utc).ToString("yyyy-MM-ddTHH:mm:ss.ffffffZ", System.Globalization.CultureInfo.InvariantCulture));
-        else writer.WriteNull("completed_utc");
+        if (completedUtc is not { } utc)
+        {
+            writer.WriteNull("completed_utc");
+            return;
+        }
+        var text = DateTime.SpecifyKind(utc, DateTimeKind.Utc).ToString("yyyy-MM-ddTHH:mm:ss.ffffffZ", CultureInfo.InvariantCulture);
+        writer.WriteString("completed_utc", text);
     }
 
     private void WriteLine(Action<Utf8JsonWriter> write) => JsonLines.Write(output, write);

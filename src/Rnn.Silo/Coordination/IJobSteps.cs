@@ -18,7 +18,7 @@ public interface IJobSteps : IDisposable
     /// policy 'fail'); any other exception means the step was interrupted and the job rolls back to its checkpoint.
     /// Until <paramref name="ahead"/>'s count of steps is done the driver decides nothing that changes the steps, so
     /// they may run ahead of its calls, taking the snapshots and evaluations it names on the way; the grains'
-    /// protocol does not.
+    /// protocol does not. The step's metrics carry when it ended (<see cref="StepMetrics.CompletedUtc"/>).
     /// </summary>
     Task<StepRun> RunStepAsync(long step, RunAhead ahead);
 

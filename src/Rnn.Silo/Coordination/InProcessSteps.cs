@@ -21,8 +21,9 @@ namespace Rnn.Silo.Coordination;
 /// the next steps instead of a shard call, a push, a reduce-and-apply call and their replies between every two. Where
 /// a checkpoint or an evaluation is due the run-ahead copies the job's state and evaluates it between two steps (as
 /// the Trainer does) and goes on, so the driver writes the checkpoint and logs the evaluation while the next steps
-/// compute instead of the compute threads waiting for its files. Checkpoint files, evaluations, metrics, the stream and recovery stay the driver's, as on a cluster; a
-/// run checkpointed here resumes on any cluster and the other way round.
+/// compute instead of the compute threads waiting for its files. Checkpoint files, evaluations, metrics, the stream
+/// and recovery stay the driver's, as on a cluster; a run checkpointed here resumes on any cluster and the other way
+/// round.
 /// </summary>
 public sealed class InProcessSteps : IJobSteps
 {

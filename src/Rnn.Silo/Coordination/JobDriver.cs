@@ -162,8 +162,7 @@ public sealed class JobDriver : IDisposable
     {
         using var span = TrainingTracing.StartStep(Definition.JobId, Step);
         var run = await _steps.RunStepAsync(Step, Plan());
-        // A run-ahead stamps its steps as they end; a step the grains ran ends now.
-        var metrics = run.Metrics.CompletedUtc is null ? run.Metrics with { CompletedUtc = DateTime.UtcNow } : run.Metrics;
+        var metrics = run.Metrics;
         if (stepDone is not null) await stepDone(metrics);
         Step++;
         var setup = _runtime.Setup;
@@ -194,11 +193,11 @@ public sealed class JobDriver : IDisposable
         {
             parameters ??= run.Snapshot?.Parameters ?? await _steps.GatherParametersAsync(Step);
             var p = parameters;
-            var (result, evaluatedUtc) = run.Evaluation is { } ahead ? (ahead, run.EvaluatedUtc ?? DateTime.UtcNow)
-                : (await _executor.RunAsync(() => _evaluator.Evaluate(p)), DateTime.UtcNow);
+            var result = run.Evaluation ?? await _executor.RunAsync(() => _evaluator.Evaluate(p));
             evaluation = new EvaluationMetrics(Definition.JobId, Step, (int)((Step - 1) / setup.StepsPerEpoch), result.Metrics)
             {
-                CompletedUtc = evaluatedUtc,
+                // A run-ahead's evaluation ended when it stamped it; the driver's own just now.
+                CompletedUtc = run.EvaluatedUtc ?? DateTime.UtcNow,
             };
             _lastEvaluation = evaluation;
             TrainingMetrics.Evaluated(evaluation, setup.Job.Name);

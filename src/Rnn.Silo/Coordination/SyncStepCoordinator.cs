@@ -48,7 +48,8 @@ public sealed class SyncStepCoordinator(IGrainFactory grains, JobRuntime runtime
     /// Every step is one round of the protocol, so <paramref name="ahead"/> changes nothing here: the driver takes
     /// snapshots and evaluates itself.
     /// </summary>
-    public async Task<StepRun> RunStepAsync(long step, RunAhead ahead) => new(await StepAsync(step));
+    public async Task<StepRun> RunStepAsync(long step, RunAhead ahead) =>
+        new(await StepAsync(step) with { CompletedUtc = DateTime.UtcNow });
 
     private async Task<StepMetrics> StepAsync(long step)
     {

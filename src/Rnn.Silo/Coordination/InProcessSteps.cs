@@ -46,6 +46,7 @@ public sealed class InProcessSteps : IJobSteps
     internal static readonly TimeSpan HandOverInterval = TimeSpan.FromMilliseconds(100);
 
     private readonly SemaphoreSlim _snapshotSlots = new(MaxPendingSnapshots, MaxPendingSnapshots);
+    private readonly BackgroundJitPriority _jitPriority = new();
     private readonly CancellationTokenSource _stop = new();
     private Channel<StepRun>? _ahead;
     private Task? _pump;
@@ -135,6 +136,8 @@ public sealed class InProcessSteps : IJobSteps
         {
             while (_trainer.Step < plan.To && !_stop.IsCancellationRequested)
             {
+                // The kernels take every core from here on: the background JIT gets only the idle moments.
+                _jitPriority.Apply();
                 // Stamped here: the driver takes held steps up to HandOverInterval later.
                 var metrics = WithShardTimes(_trainer.RunStep()) with { CompletedUtc = DateTime.UtcNow };
                 var done = _trainer.Step;

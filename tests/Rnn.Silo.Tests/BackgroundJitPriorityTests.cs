@@ -30,6 +30,8 @@ public sealed class BackgroundJitPriorityTests
             first = thread.Tid;
             Assert.Equal(first, priority.Apply());
         }
+        // A joined thread's Linux task can outlive Join for a moment; until it is gone its name still answers.
+        NamedThread.WaitUntilGone(first);
         using var successor = new NamedThread("rnn-jit-test-b");
         Assert.NotEqual(first, successor.Tid);
         Assert.Equal(successor.Tid, priority.Apply());
@@ -68,6 +70,16 @@ public sealed class BackgroundJitPriorityTests
 
         /// <summary>"/proc/thread-self" links to "PID/task/TID".</summary>
         public static int CurrentTid() => int.Parse(Path.GetFileName(new DirectoryInfo("/proc/thread-self").LinkTarget!));
+
+        public static void WaitUntilGone(int tid)
+        {
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+            while (Directory.Exists($"/proc/self/task/{tid}"))
+            {
+                Assert.True(DateTime.UtcNow < deadline, $"thread {tid} still listed 10 s after it ended");
+                Thread.Sleep(1);
+            }
+        }
 
         /// <summary>The "policy" line of /proc/self/task/TID/sched.</summary>
         public static int PolicyOf(int tid) =>

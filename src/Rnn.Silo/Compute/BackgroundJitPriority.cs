@@ -8,18 +8,18 @@ namespace Rnn.Silo.Compute;
 /// been called 30 times — under Linux's SCHED_IDLE policy while a run-ahead's kernels keep every core busy. At normal
 /// priority the worker preempts a kernel thread whenever the silo's checkpoint, evaluation and stream paths reach the
 /// threshold (through the last epoch of a short run), and the other kernel thread then waits for it at the next join:
-/// the steps after each checkpoint and evaluation of seq-mnist-lstm1 in local mode took 144–179 ms longer over a run
-/// than the others (28–40 ms with the worker at SCHED_IDLE, 31–44 ms with tiering off; docs/benchmarks.md). Under
+/// the steps after each checkpoint and evaluation of seq-mnist-lstm1 in local mode took 145–180 ms longer over a run
+/// than the others, ~50 ms with the worker under SCHED_IDLE, 31–44 ms with tiering off (docs/benchmarks.md). Under
 /// SCHED_IDLE it compiles on a core that would otherwise idle (a kernel thread blocked at a join, a step's I/O) and
 /// never preempts a kernel thread; the tier-1 code arrives later. Best effort: elsewhere than Linux, or where the call
 /// is refused, nothing changes.
 /// </summary>
 /// <remarks>
-/// The runtime has no API for its worker thread; it is found by its name (Linux keeps 15 bytes of it). The worker
-/// exits after a few idle seconds and a new one, at normal priority, takes its place, so <see cref="Apply"/> is
+/// The runtime has no API for its worker thread; it is found by its name (Linux keeps 15 bytes of it). The runtime
+/// may end an idle worker and start another, which begins at its creator's normal priority, so <see cref="Apply"/> is
 /// called between steps and looks again at most once per <paramref name="rescanInterval"/>. Lowering a thread's
-/// policy needs no privilege; raising it back would (RLIMIT_NICE), so the worker is left as it is after the run:
-/// it idles out and its successor starts at normal priority.
+/// policy needs no privilege; raising it back would (RLIMIT_NICE), so a worker lowered during a run stays so until the
+/// runtime replaces it.
 /// </remarks>
 /// <param name="threadName">The thread's name as /proc shows it (tests name their own thread).</param>
 /// <param name="rescanInterval">Least time between two looks for the thread.</param>

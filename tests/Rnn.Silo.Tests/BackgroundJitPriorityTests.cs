@@ -48,6 +48,38 @@ public sealed class BackgroundJitPriorityTests
         Assert.Equal(0, NamedThread.PolicyOf(thread.Tid));
     }
 
+    [Fact]
+    public void TheRuntimesTieredCompilationWorkerRunsUnderTheNameLookedFor()
+    {
+        // Methods called past the tier-1 threshold give the runtime's worker something to compile; each value type
+        // makes a method of its own. The worker itself is only looked for, not lowered: the other tests of this
+        // process keep their JIT.
+        Func<int>[] hot = [Hot<byte>, Hot<short>, Hot<int>, Hot<long>, Hot<float>, Hot<double>, Hot<decimal>, Hot<char>,
+            Hot<bool>, Hot<Guid>, Hot<DateTime>, Hot<TimeSpan>];
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        for (var round = 0; !WorkerListed(); round++)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"no thread named '{BackgroundJitPriority.TieredCompilationWorker}' in 20 s");
+            for (var i = 0; i < 100; i++) hot[round % hot.Length]();
+            Thread.Sleep(5);
+        }
+    }
+
+    private static bool WorkerListed() => Directory.EnumerateDirectories("/proc/self/task").Any(task =>
+    {
+        try
+        {
+            return File.ReadAllText(Path.Combine(task, "comm")).TrimEnd('\n') == BackgroundJitPriority.TieredCompilationWorker;
+        }
+        catch (IOException)
+        {
+            return false; // the thread ended while listed
+        }
+    });
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static int Hot<T>() where T : struct => default(T).GetHashCode() + 1;
+
     /// <summary>A thread with a name that waits until disposed, and its Linux thread id.</summary>
     private sealed class NamedThread : IDisposable
     {

@@ -57,25 +57,13 @@ public sealed class BackgroundJitPriorityTests
         Func<int>[] hot = [Hot<byte>, Hot<short>, Hot<int>, Hot<long>, Hot<float>, Hot<double>, Hot<decimal>, Hot<char>,
             Hot<bool>, Hot<Guid>, Hot<DateTime>, Hot<TimeSpan>];
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        for (var round = 0; !WorkerListed(); round++)
+        for (var round = 0; BackgroundJitPriority.FindThread(BackgroundJitPriority.TieredCompilationWorker) < 0; round++)
         {
             Assert.True(DateTime.UtcNow < deadline, $"no thread named '{BackgroundJitPriority.TieredCompilationWorker}' in 20 s");
             for (var i = 0; i < 100; i++) hot[round % hot.Length]();
             Thread.Sleep(5);
         }
     }
-
-    private static bool WorkerListed() => Directory.EnumerateDirectories("/proc/self/task").Any(task =>
-    {
-        try
-        {
-            return File.ReadAllText(Path.Combine(task, "comm")).TrimEnd('\n') == BackgroundJitPriority.TieredCompilationWorker;
-        }
-        catch (IOException)
-        {
-            return false; // the thread ended while listed
-        }
-    });
 
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
     private static int Hot<T>() where T : struct => default(T).GetHashCode() + 1;

@@ -49,15 +49,19 @@ public sealed class BackgroundJitPriority(string threadName, TimeSpan rescanInte
         if (now < _nextLook) return _lowered;
         _nextLook = now + _rescanTicks;
         if (_lowered >= 0 && NameOf(_lowered) == threadName) return _lowered;
-        _lowered = -1;
-        foreach (var task in Directory.EnumerateDirectories(TaskFolder))
-        {
-            if (!int.TryParse(Path.GetFileName(task), out var tid) || NameOf(tid) != threadName) continue;
-            var idle = new SchedParam();
-            if (SetScheduler(tid, SchedIdle, ref idle) == 0) _lowered = tid;
-            break;
-        }
+        var tid = FindThread(threadName);
+        var idle = new SchedParam();
+        _lowered = tid >= 0 && SetScheduler(tid, SchedIdle, ref idle) == 0 ? tid : -1;
         return _lowered;
+    }
+
+    /// <summary>The id of this process's thread named <paramref name="name"/> as /proc shows it; -1 when there is none.</summary>
+    public static int FindThread(string name)
+    {
+        if (!OperatingSystem.IsLinux()) return -1;
+        foreach (var task in Directory.EnumerateDirectories(TaskFolder))
+            if (int.TryParse(Path.GetFileName(task), out var tid) && NameOf(tid) == name) return tid;
+        return -1;
     }
 
     /// <summary>The thread's name, or null once it has exited.</summary>
